@@ -1,0 +1,87 @@
+import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import type { Context } from '../../src/context.js';
+import { Node } from '../../src/common/node.js';
+import { Role } from '../../src/governance/role.entity.js';
+import { TargetSystem } from '../../src/governance/target-system.entity.js';
+import { User } from '../../src/governance/user.entity.js';
+import {
+  AuditEventConnection, AuditEventsArgs, CatalogItemConnection, DisplayNameArgs, EntitlementConnection, EntitlementsArgs,
+  LifecycleOperation, RoleConnection, SearchCatalogArgs, TargetSystemConnection, UserAccountConnection, UserAccountsArgs,
+  UserArgs, UserConnection, UsersArgs,
+} from '../../schema/governance/catalog.types.js';
+
+@Resolver()
+export class CatalogResolver {
+  @Query(() => CatalogItemConnection, { description: 'Search the catalog using the display name of the item which contains the search keyword; narrow by relevanceFilter, collection and tag.' })
+  searchCatalog(@Args() args: SearchCatalogArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.searchCatalog(args);
+  }
+
+  @Query(() => UserConnection, { description: 'People of the catalog.' })
+  users(@Args() args: UsersArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.users(args);
+  }
+
+  @Query(() => User, { nullable: true, description: 'One person by id or login.' })
+  user(@Args() args: UserArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.user(args);
+  }
+
+  @Query(() => RoleConnection, { description: 'Fetch the list of roles and their details (seed: Roles Fetch All).' })
+  roles(@Args() args: DisplayNameArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.roles(args);
+  }
+
+  @Query(() => TargetSystemConnection, { description: 'Fetch the list of applications and their details (seed: Applications Fetch All).' })
+  targetSystems(@Args() args: DisplayNameArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.targetSystems(args);
+  }
+
+  @Query(() => EntitlementConnection)
+  entitlements(@Args() args: EntitlementsArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.entitlements(args);
+  }
+
+  @Query(() => UserAccountConnection, { description: 'Get user accounts by userId, login and status (seed: User Account Fetch).' })
+  userAccounts(@Args() args: UserAccountsArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.userAccounts(args);
+  }
+
+  @Query(() => Node, { nullable: true, description: 'Any object by its id.' })
+  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.catalog.node(id);
+  }
+
+  @Query(() => AuditEventConnection, { description: 'The audit log, newest first.' })
+  auditEvents(@Args() args: AuditEventsArgs, @Ctx() ctx: Context) {
+    return ctx.catalog.auditEvents(args);
+  }
+
+  @Mutation(() => Role, { description: 'Operation on the role: Enable / Disable / Retire (seed: Role Operation). Retired is final.' })
+  operateRole(
+    @Arg('roleId', () => ID, { description: 'roleID of the role for which you want to take the action.' }) roleId: string,
+    @Arg('operation', () => LifecycleOperation) operation: LifecycleOperation,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.catalog.operateRole(roleId, operation);
+  }
+
+  @Mutation(() => TargetSystem, { description: 'Operation on the application: Enable / Disable / Retire (seed: Application Operation).' })
+  operateTargetSystem(
+    @Arg('targetSystemId', () => ID) targetSystemId: string,
+    @Arg('operation', () => LifecycleOperation) operation: LifecycleOperation,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.catalog.operateTargetSystem(targetSystemId, operation);
+  }
+
+  @Mutation(() => Role, { description: "Set a role's birthright rule (seed syntax); invalid rules are rejected, never executed. Members are recomputed." })
+  setRoleRule(
+    @Arg('roleId', () => ID) roleId: string,
+    @Arg('rule', () => String, { nullable: true, description: 'e.g. {"$and":[{"status":"Active"},{"department":{"$nin":["CO"]}}]}; null removes the rule.' }) rule: string | null,
+    @Arg('ruleForm', () => String, { nullable: true }) ruleForm: string | null | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.catalog.setRoleRule(roleId, rule, ruleForm);
+  }
+}

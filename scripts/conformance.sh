@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs the conformance suites of ../shared/conformance against a gateway started here on a
+# scratch SQLite file; each suite prints `<tool>: N passed, N failed` and fails the run on failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared="${SHARED_DIR:-../shared}/conformance"
+work="$(mktemp -d)"
+port="${CONFORMANCE_PORT:-4517}"
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+
+npm run build --silent
+export SQLITE_PATH="$work/conformance.sqlite" PORT="$port" NODE_ENV=test SEED_DEMO_DATA=false
+node dist/src/cli/keys.js create --workspace conformance --create-workspace --name conformance --authority ORG_ADMIN > "$work/key.txt"
+key="$(tail -n1 "$work/key.txt")"
+node dist/src/main.js > "$work/gateway.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 60); do curl -sf "http://127.0.0.1:$port/health" > /dev/null && break; sleep 0.5; done
+
+# The runners import their npm packages: run them from inside node_modules so they resolve ours.
+runner="node_modules/.cache/conformance"
+mkdir -p "$runner"
+cp "$shared"/*.mjs "$shared"/*.json "$runner"/
+
+node "$runner/graphql-http-audit.mjs" "http://127.0.0.1:$port/graphql" -H "authorization: Bearer $key"

@@ -1,0 +1,50 @@
+import { Entity, Index, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
+import { newId } from '../common/ids.js';
+import { Workspace } from '../auth/workspace.entity.js';
+
+/** One recorded change: who did what to which object, when, with the state before and after. */
+@ObjectType({ description: 'An entry of the audit log.' })
+@Entity({ tableName: 'audit_event' })
+@Index({ properties: ['workspace', 'entityId'] })
+export class AuditEvent {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'string', length: 24 })
+  id: string & Opt = newId();
+
+  @ManyToOne(() => Workspace, { deleteRule: 'cascade' })
+  workspace!: Workspace;
+
+  @Field(() => String, { description: 'Typed action name, e.g. `role.retire`.' })
+  @Property({ type: 'string' })
+  action!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string' })
+  entityType!: string;
+
+  @Field(() => String)
+  @Property({ type: 'string', length: 24 })
+  entityId!: string;
+
+  @Field(() => String, { description: 'Who acted: the API key name, or the user login acting through it.' })
+  @Property({ type: 'string' })
+  actor!: string;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  @Property({ type: 'json', nullable: true })
+  before?: unknown;
+
+  @Field(() => GraphQLJSON, { nullable: true })
+  @Property({ type: 'json', nullable: true })
+  after?: unknown;
+
+  @Field(() => GraphQLDateTimeISO)
+  @Property({ type: 'datetime' })
+  at: Date & Opt = new Date();
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', nullable: true })
+  requestId?: string | null;
+}

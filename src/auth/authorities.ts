@@ -1,0 +1,48 @@
+import { registerEnumType } from 'type-graphql';
+
+/** What an API key may do. ORG_ADMIN may do everything (as in SailPoint's authority of that name). */
+export enum Authority {
+  ORG_ADMIN = 'ORG_ADMIN',
+  CATALOG_ADMIN = 'CATALOG_ADMIN',
+  REQUESTER = 'REQUESTER',
+  APPROVER = 'APPROVER',
+  CERTIFIER = 'CERTIFIER',
+  SCIM_PROVISIONER = 'SCIM_PROVISIONER',
+  READ_ONLY = 'READ_ONLY',
+}
+registerEnumType(Authority, { name: 'Authority', description: 'A permission an API key carries.' });
+
+/** Typed action names: every permission check in the services names one of these. */
+export type Action =
+  | 'catalog:read'
+  | 'catalog:operate'
+  | 'audit:read'
+  | 'requests:submit'
+  | 'tasks:act'
+  | 'certifications:manage'
+  | 'certifications:decide'
+  | 'reconciliation:run'
+  | 'identityProfiles:write'
+  | 'scim:read'
+  | 'scim:write'
+  | 'enrollment:write'
+  | 'apiKeys:manage';
+
+const READERS = [Authority.READ_ONLY, Authority.CATALOG_ADMIN, Authority.REQUESTER, Authority.APPROVER, Authority.CERTIFIER, Authority.SCIM_PROVISIONER];
+
+/** Which authorities allow each action, besides ORG_ADMIN which allows all. */
+export const POLICY: Record<Action, readonly Authority[]> = {
+  'catalog:read': READERS,
+  'catalog:operate': [Authority.CATALOG_ADMIN],
+  'audit:read': [Authority.CATALOG_ADMIN, Authority.READ_ONLY],
+  'requests:submit': [Authority.REQUESTER],
+  'tasks:act': [Authority.APPROVER, Authority.REQUESTER],
+  'certifications:manage': [Authority.CATALOG_ADMIN],
+  'certifications:decide': [Authority.CERTIFIER, Authority.APPROVER],
+  'reconciliation:run': [Authority.CATALOG_ADMIN],
+  'identityProfiles:write': [],
+  'scim:read': [Authority.SCIM_PROVISIONER, Authority.READ_ONLY, Authority.CATALOG_ADMIN],
+  'scim:write': [Authority.SCIM_PROVISIONER],
+  'enrollment:write': [Authority.CATALOG_ADMIN],
+  'apiKeys:manage': [],
+};

@@ -1,0 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { gatewaySchema, schemaText } from '../schema.js';
+
+/** Writes schema/schema.graphql from the code (a test fails when the committed file drifts). */
+const file = path.resolve('schema', 'schema.graphql');
+fs.writeFileSync(file, schemaText(await gatewaySchema()));
+process.stdout.write(`wrote ${path.relative(process.cwd(), file)}\n`);

@@ -1,0 +1,59 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { openOrm } from '../db/orm.js';
+import { Workspace } from '../auth/workspace.entity.js';
+import { ApiKey } from '../auth/api-key.entity.js';
+import { createApiKey } from '../auth/api-key.service.js';
+import { Authority } from '../auth/authorities.js';
+
+const usage = `usage:
+  npm run keys -- create --workspace <name> --name <key name> [--authority ORG_ADMIN ...] [--create-workspace]
+  npm run keys -- list --workspace <name>
+  npm run keys -- revoke --id <key id>
+authorities: ${Object.values(Authority).join(', ')}`;
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: {
+    workspace: { type: 'string' },
+    name: { type: 'string' },
+    authority: { type: 'string', multiple: true },
+    id: { type: 'string' },
+    'create-workspace': { type: 'boolean' },
+  },
+});
+
+const orm = await openOrm(loadConfig());
+await orm.getMigrator().up();
+const em = orm.em.fork();
+try {
+  const command = positionals[0];
+  if (command === 'create') {
+    if (!values.workspace || !values.name) throw new Error(usage);
+    const authorities = (values.authority ?? ['READ_ONLY']).map((a) => {
+      if (!(a in Authority)) throw new Error(`unknown authority ${a}\n${usage}`);
+      return a as Authority;
+    });
+    let workspace = await em.findOne(Workspace, { name: values.workspace });
+    if (!workspace && values['create-workspace']) {
+      workspace = em.create(Workspace, { name: values.workspace });
+      await em.flush();
+    }
+    if (!workspace) throw new Error(`no workspace named ${values.workspace} (add --create-workspace)`);
+    const { key, token } = await createApiKey(em, workspace, values.name, authorities);
+    process.stdout.write(`created key ${key.id} (${authorities.join(', ')}) for workspace ${workspace.name}\n${token}\n`);
+  } else if (command === 'list') {
+    const keys = await em.find(ApiKey, { workspace: { name: values.workspace } }, { orderBy: { createdAt: 'asc' } });
+    for (const k of keys) process.stdout.write(`${k.id}  ${k.name}  ${k.authorities.join(',')}  ${k.revokedAt ? 'revoked' : 'active'}\n`);
+  } else if (command === 'revoke') {
+    const n = await em.nativeUpdate(ApiKey, { id: values.id, revokedAt: null }, { revokedAt: new Date() });
+    process.stdout.write(n ? `revoked ${values.id}\n` : `no active key ${values.id}\n`);
+  } else {
+    throw new Error(usage);
+  }
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exitCode = 1;
+} finally {
+  await orm.close();
+}

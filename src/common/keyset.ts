@@ -1,0 +1,46 @@
+import { raw, type EntityClass, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { badInput } from '../errors.js';
+import { toConnection, type ConnectionShape, type PageRequest } from './pagination.js';
+
+/**
+ * The one paginated read: rows of `entity` matching `where`, ordered by `sort` then id,
+ * starting after the cursor's (sort value, id); totalCount runs only when selected.
+ */
+export async function paginate<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  /** Built anew for each statement: raw fragments in a filter may be used only once. */
+  where: () => FilterQuery<T>,
+  page: PageRequest,
+  sort: keyof T & string = 'id' as keyof T & string,
+  direction: 'asc' | 'desc' = 'asc',
+): Promise<ConnectionShape<T>> {
+  const conditions: unknown[] = [where()];
+  if (page.after) {
+    const [value, id] = page.after as [unknown, string];
+    if (typeof id !== 'string') throw badInput('after', 'Invalid cursor for this list');
+    const cmp = direction === 'asc' ? '$gt' : '$lt';
+    const v = value && typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? new Date(value) : value;
+    conditions.push(sort === 'id' ? { id: { [cmp]: id } } : { $or: [{ [sort]: { [cmp]: v } }, { [sort]: v, id: { [cmp]: id } }] });
+  }
+  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, {
+    orderBy: (sort === 'id' ? { id: direction } : { [sort]: direction, id: direction }) as never,
+    limit: page.first + 1,
+  });
+  return toConnection(rows, page, (row) => [sortValue(row[sort]), row.id], () => em.count(entity, where()));
+}
+
+const sortValue = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
+
+/** `%keyword%` for a case-insensitive contains match, with LIKE's wildcards escaped by `\`. */
+export function containsPattern(keyword: string): string {
+  return `%${keyword.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * A filter entry: `column` contains `keyword`, case-insensitively, the same on SQLite and
+ * PostgreSQL (lower() + LIKE with an explicit escape character, which SQLite lacks by default).
+ */
+export function containsFilter(column: string, keyword: string): Record<string, unknown> {
+  return { [raw((alias: string) => `lower(${alias}.${column}) like ? escape '\\'`, [containsPattern(keyword)])]: [] };
+}

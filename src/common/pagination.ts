@@ -1,0 +1,116 @@
+import { ClassType, Field, ObjectType, Int, ArgsType } from 'type-graphql';
+import { badInput } from '../errors.js';
+
+@ObjectType({ description: 'Where a page of a connection starts and ends.' })
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage!: boolean;
+  @Field(() => Boolean) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true }) startCursor?: string | null;
+  @Field(() => String, { nullable: true }) endCursor?: string | null;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface ConnectionShape<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  totalCount: Promise<number> | number;
+}
+
+/** A page; `totalCount` is a getter, so its COUNT runs only when a client selects it. */
+export class ConnectionResult<T> implements ConnectionShape<T> {
+  constructor(
+    readonly edges: Edge<T>[],
+    readonly pageInfo: PageInfo,
+    private readonly count: () => Promise<number> | number,
+  ) {}
+
+  get nodes(): T[] {
+    return this.edges.map((e) => e.node);
+  }
+
+  get totalCount(): Promise<number> | number {
+    return this.count();
+  }
+
+  /** The same page with each node replaced (cursors kept). */
+  map<U>(f: (node: T) => U): ConnectionResult<U> {
+    return new ConnectionResult(this.edges.map((e) => ({ cursor: e.cursor, node: f(e.node) })), this.pageInfo, this.count);
+  }
+}
+
+const connections = new Map<string, ClassType>();
+
+/** The one connection type factory: `UserConnection`, `RoleConnection`, … */
+export function Connection<T extends object>(node: ClassType<T> | object, name: string): ClassType<ConnectionShape<T>> {
+  const existing = connections.get(name);
+  if (existing) return existing as ClassType<ConnectionShape<T>>;
+
+  @ObjectType(`${name}Edge`)
+  class EdgeType {
+    @Field(() => String, { description: 'Opaque cursor; pass it as `after` to read on.' }) cursor!: string;
+    @Field(() => node as ClassType) node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} objects.` })
+  class ConnectionType {
+    @Field(() => [EdgeType]) edges!: Edge<T>[];
+    @Field(() => [node as ClassType], { description: 'The nodes of `edges`, for clients that need no cursors.' }) nodes!: T[];
+    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => Int, { description: 'How many objects match, across all pages.' }) totalCount!: number;
+  }
+  connections.set(name, ConnectionType);
+  return ConnectionType as unknown as ClassType<ConnectionShape<T>>;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: 'Page size (seed: `pagesize`); at most 100.' })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge already read.' })
+  after?: string | null;
+}
+
+export interface PageRequest {
+  first: number;
+  after?: unknown[];
+}
+
+/** Validates `first`/`after`: a `first` over the maximum is an error, never silently cut. */
+export function pageRequest(args: { first?: number | null; after?: string | null }, defaults: { defaultPageSize: number; maxPageSize: number }): PageRequest {
+  const first = args.first ?? defaults.defaultPageSize;
+  if (!Number.isInteger(first) || first < 0) throw badInput('first', '`first` must be a non-negative integer');
+  if (first > defaults.maxPageSize) throw badInput('first', `\`first\` may be at most ${defaults.maxPageSize} (got ${first})`);
+  return { first, after: args.after ? decodeCursor(args.after) : undefined };
+}
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): unknown[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values)) return values;
+  } catch {
+    /* fall through */
+  }
+  throw badInput('after', 'Invalid cursor: pass the `cursor` or `endCursor` of an earlier page');
+}
+
+/** Builds a connection from `first + 1` rows read in keyset order. */
+export function toConnection<T>(rows: T[], page: PageRequest, keyOf: (row: T) => unknown[], totalCount: () => Promise<number> | number): ConnectionResult<T> {
+  const hasNextPage = rows.length > page.first;
+  const slice = hasNextPage ? rows.slice(0, page.first) : rows;
+  const edges = slice.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
+  return new ConnectionResult(
+    edges,
+    { hasNextPage, hasPreviousPage: !!page.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    totalCount,
+  );
+}

@@ -1,0 +1,23 @@
+import { Workspace } from '../auth/workspace.entity.js';
+import { ApiKey } from '../auth/api-key.entity.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { User } from '../governance/user.entity.js';
+import { TargetSystem } from '../governance/target-system.entity.js';
+import { Entitlement } from '../governance/entitlement.entity.js';
+import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
+import { UserAccount, EntitlementAssignment } from '../governance/user-account.entity.js';
+
+/** Every entity, listed once: the ORM config, migrations and tests all take this list. */
+export const entities = [
+  Workspace,
+  ApiKey,
+  AuditEvent,
+  User,
+  TargetSystem,
+  Entitlement,
+  Role,
+  RoleEntitlement,
+  RoleMember,
+  UserAccount,
+  EntitlementAssignment,
+];

@@ -1,0 +1,138 @@
+import { Migration } from '@mikro-orm/migrations';
+
+export class Migration20261123171614 extends Migration {
+
+  override async up(): Promise<void> {
+    this.addSql(`create table "workspace" ("id" varchar(24) not null, "name" varchar(255) not null, "created_at" timestamptz not null, constraint "workspace_pkey" primary key ("id"));`);
+    this.addSql(`alter table "workspace" add constraint "workspace_name_unique" unique ("name");`);
+
+    this.addSql(`create table "app_user" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "login" varchar(255) not null, "first_name" varchar(255) null, "last_name" varchar(255) null, "display_name" varchar(255) not null, "email" varchar(255) null, "phone_number" varchar(255) null, "job_title" varchar(255) null, "department" varchar(255) null, "organization_name" varchar(255) null, "location" varchar(255) null, "user_type" varchar(255) null, "status" varchar(255) not null default 'Active', "employee_number" varchar(255) null, "manager_login" varchar(255) null, "home_address_line1" varchar(255) null, "home_address_line2" varchar(255) null, "home_address_city" varchar(255) null, "home_address_state" varchar(255) null, "home_address_zipcode" varchar(255) null, "home_address_country" varchar(255) null, "office_address_line1" varchar(255) null, "office_address_line2" varchar(255) null, "office_address_city" varchar(255) null, "office_address_state" varchar(255) null, "office_address_zipcode" varchar(255) null, "office_address_country" varchar(255) null, "create_date" varchar(255) null, "provisioned_date" varchar(255) null, "logo_url" varchar(255) null, "created_on" timestamptz not null, constraint "app_user_pkey" primary key ("id"));`);
+    this.addSql(`create index "app_user_workspace_id_index" on "app_user" ("workspace_id");`);
+    this.addSql(`create index "app_user_workspace_id_display_name_index" on "app_user" ("workspace_id", "display_name");`);
+    this.addSql(`create index "app_user_workspace_id_manager_login_index" on "app_user" ("workspace_id", "manager_login");`);
+    this.addSql(`alter table "app_user" add constraint "app_user_workspace_id_login_unique" unique ("workspace_id", "login");`);
+
+    this.addSql(`create table "target_system" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "integration_level" varchar(255) not null default 'Disconnected', "trusted_reconciliation" boolean not null default false, "form" jsonb null, "schedule" jsonb null, "logo_url" varchar(255) null, "application_url" varchar(255) null, "authentication_type" varchar(255) null, "business_owner_login" varchar(255) null, "it_owner_login" varchar(255) null, "performer" varchar(255) null, "approver1" varchar(255) null, "approver2" varchar(255) null, "approver3" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "risk_level" varchar(255) null, "search_tags" varchar(255) null, "is_requestable" boolean not null default true, "is_certifiable" boolean null, "disabled" boolean not null default false, "retired" boolean not null default false, "workflow_request_form_id" varchar(255) null, "stale_check_enabled" boolean null, "stale_days" int null, "created_on" timestamptz not null, "updated_on" timestamptz null, constraint "target_system_pkey" primary key ("id"));`);
+    this.addSql(`create index "target_system_workspace_id_index" on "target_system" ("workspace_id");`);
+    this.addSql(`create index "target_system_workspace_id_display_name_index" on "target_system" ("workspace_id", "display_name");`);
+    this.addSql(`alter table "target_system" add constraint "target_system_workspace_id_name_unique" unique ("workspace_id", "name");`);
+
+    this.addSql(`create table "user_account" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "user_id" varchar(24) not null, "target_system_id" varchar(24) not null, "login" varchar(255) not null, "status" varchar(255) not null default 'Provisioned', "provision_mechanism" varchar(255) null, "provisioned_date" timestamptz null, "form" jsonb null, "logo_url" varchar(255) null, constraint "user_account_pkey" primary key ("id"));`);
+    this.addSql(`create index "user_account_workspace_id_index" on "user_account" ("workspace_id");`);
+    this.addSql(`create index "user_account_target_system_id_login_index" on "user_account" ("target_system_id", "login");`);
+    this.addSql(`create index "user_account_user_id_index" on "user_account" ("user_id");`);
+
+    this.addSql(`create table "role" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "rule" text null, "rule_form" text null, "is_certifiable" boolean null, "is_requestable" boolean not null default true, "disabled" boolean not null default false, "retired" boolean not null default false, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "approver1" varchar(255) null, "approver2" varchar(255) null, "approver3" varchar(255) null, "performer" varchar(255) null, "risk_level" varchar(255) null, "search_tags" varchar(255) null, "workflow_request_form_id" varchar(255) null, "role_owner_login" varchar(255) null, "created_on" timestamptz not null, constraint "role_pkey" primary key ("id"));`);
+    this.addSql(`create index "role_workspace_id_index" on "role" ("workspace_id");`);
+    this.addSql(`create index "role_workspace_id_display_name_index" on "role" ("workspace_id", "display_name");`);
+    this.addSql(`alter table "role" add constraint "role_workspace_id_name_unique" unique ("workspace_id", "name");`);
+
+    this.addSql(`create table "role_member" ("id" varchar(24) not null, "role_id" varchar(24) not null, "user_id" varchar(24) not null, "source" varchar(16) not null, "created_at" timestamptz not null, constraint "role_member_pkey" primary key ("id"));`);
+    this.addSql(`create index "role_member_user_id_index" on "role_member" ("user_id");`);
+    this.addSql(`alter table "role_member" add constraint "role_member_role_id_user_id_source_unique" unique ("role_id", "user_id", "source");`);
+
+    this.addSql(`create table "entitlement" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "target_system_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "performer" varchar(255) null, "risk_level" varchar(255) null, "it_owner_login" varchar(255) null, "business_owner_login" varchar(255) null, "search_tags" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "is_requestable" boolean not null default true, "disabled" boolean not null default false, "retired" boolean not null default false, "created_on" timestamptz not null, constraint "entitlement_pkey" primary key ("id"));`);
+    this.addSql(`create index "entitlement_workspace_id_index" on "entitlement" ("workspace_id");`);
+    this.addSql(`create index "entitlement_target_system_id_index" on "entitlement" ("target_system_id");`);
+    this.addSql(`create index "entitlement_workspace_id_display_name_index" on "entitlement" ("workspace_id", "display_name");`);
+
+    this.addSql(`create table "role_entitlement" ("role_id" varchar(24) not null, "entitlement_id" varchar(24) not null, constraint "role_entitlement_pkey" primary key ("role_id", "entitlement_id"));`);
+    this.addSql(`create index "role_entitlement_entitlement_id_index" on "role_entitlement" ("entitlement_id");`);
+
+    this.addSql(`create table "entitlement_assignment" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "account_id" varchar(24) not null, "entitlement_id" varchar(24) not null, "status" varchar(255) not null default 'Provisioned', "provision_mechanism" varchar(255) null, "provisioned_date" timestamptz null, constraint "entitlement_assignment_pkey" primary key ("id"));`);
+    this.addSql(`create index "entitlement_assignment_workspace_id_index" on "entitlement_assignment" ("workspace_id");`);
+    this.addSql(`create index "entitlement_assignment_entitlement_id_index" on "entitlement_assignment" ("entitlement_id");`);
+    this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_account_id_entitlement_id_unique" unique ("account_id", "entitlement_id");`);
+
+    this.addSql(`create table "audit_event" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "action" varchar(255) not null, "entity_type" varchar(255) not null, "entity_id" varchar(24) not null, "actor" varchar(255) not null, "before" jsonb null, "after" jsonb null, "at" timestamptz not null, "request_id" varchar(255) null, constraint "audit_event_pkey" primary key ("id"));`);
+    this.addSql(`create index "audit_event_workspace_id_entity_id_index" on "audit_event" ("workspace_id", "entity_id");`);
+
+    this.addSql(`create table "api_key" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "secret_hash" varchar(64) not null, "authorities" jsonb not null, "created_at" timestamptz not null, "revoked_at" timestamptz null, constraint "api_key_pkey" primary key ("id"));`);
+
+    this.addSql(`alter table "app_user" add constraint "app_user_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "target_system" add constraint "target_system_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "user_account" add constraint "user_account_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "user_account" add constraint "user_account_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "user_account" add constraint "user_account_target_system_id_foreign" foreign key ("target_system_id") references "target_system" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "role" add constraint "role_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "role_member" add constraint "role_member_role_id_foreign" foreign key ("role_id") references "role" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "role_member" add constraint "role_member_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "entitlement" add constraint "entitlement_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "entitlement" add constraint "entitlement_target_system_id_foreign" foreign key ("target_system_id") references "target_system" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "role_entitlement" add constraint "role_entitlement_role_id_foreign" foreign key ("role_id") references "role" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "role_entitlement" add constraint "role_entitlement_entitlement_id_foreign" foreign key ("entitlement_id") references "entitlement" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_account_id_foreign" foreign key ("account_id") references "user_account" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_entitlement_id_foreign" foreign key ("entitlement_id") references "entitlement" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "audit_event" add constraint "audit_event_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "api_key" add constraint "api_key_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+  }
+
+  override async down(): Promise<void> {
+    this.addSql(`alter table "app_user" drop constraint "app_user_workspace_id_foreign";`);
+
+    this.addSql(`alter table "target_system" drop constraint "target_system_workspace_id_foreign";`);
+
+    this.addSql(`alter table "user_account" drop constraint "user_account_workspace_id_foreign";`);
+
+    this.addSql(`alter table "role" drop constraint "role_workspace_id_foreign";`);
+
+    this.addSql(`alter table "entitlement" drop constraint "entitlement_workspace_id_foreign";`);
+
+    this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_workspace_id_foreign";`);
+
+    this.addSql(`alter table "audit_event" drop constraint "audit_event_workspace_id_foreign";`);
+
+    this.addSql(`alter table "api_key" drop constraint "api_key_workspace_id_foreign";`);
+
+    this.addSql(`alter table "user_account" drop constraint "user_account_user_id_foreign";`);
+
+    this.addSql(`alter table "role_member" drop constraint "role_member_user_id_foreign";`);
+
+    this.addSql(`alter table "user_account" drop constraint "user_account_target_system_id_foreign";`);
+
+    this.addSql(`alter table "entitlement" drop constraint "entitlement_target_system_id_foreign";`);
+
+    this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_account_id_foreign";`);
+
+    this.addSql(`alter table "role_member" drop constraint "role_member_role_id_foreign";`);
+
+    this.addSql(`alter table "role_entitlement" drop constraint "role_entitlement_role_id_foreign";`);
+
+    this.addSql(`alter table "role_entitlement" drop constraint "role_entitlement_entitlement_id_foreign";`);
+
+    this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_entitlement_id_foreign";`);
+
+    this.addSql(`drop table if exists "workspace" cascade;`);
+
+    this.addSql(`drop table if exists "app_user" cascade;`);
+
+    this.addSql(`drop table if exists "target_system" cascade;`);
+
+    this.addSql(`drop table if exists "user_account" cascade;`);
+
+    this.addSql(`drop table if exists "role" cascade;`);
+
+    this.addSql(`drop table if exists "role_member" cascade;`);
+
+    this.addSql(`drop table if exists "entitlement" cascade;`);
+
+    this.addSql(`drop table if exists "role_entitlement" cascade;`);
+
+    this.addSql(`drop table if exists "entitlement_assignment" cascade;`);
+
+    this.addSql(`drop table if exists "audit_event" cascade;`);
+
+    this.addSql(`drop table if exists "api_key" cascade;`);
+  }
+
+}

@@ -1,0 +1,61 @@
+import { Entity, Index, ManyToOne, PrimaryKeyProp, Property, Unique, type Opt } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { Column } from '../common/column.js';
+import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
+import { Entitlement } from './entitlement.entity.js';
+import { User } from './user.entity.js';
+import { newId } from '../common/ids.js';
+import { PrimaryKey } from '@mikro-orm/core';
+
+/** A bundle of entitlements (IDHub `Role`), held by assignment or by its birthright rule. */
+@ObjectType({ implements: Node, description: 'A role: a bundle of entitlements, held by explicit assignment or by its birthright rule.' })
+@Entity({ tableName: 'role' })
+@Unique({ properties: ['workspace', 'name'] })
+@Index({ properties: ['workspace', 'displayName'] })
+export class Role extends WorkspaceEntity {
+  @Column({ type: 'string' }) name!: string;
+  @Column({ type: 'string', description: 'Display name of the role (e.g. `All Employees`).' }) displayName!: string;
+  @Column({ type: 'text', nullable: true }) description?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'Birthright rule, e.g. `{"$and":[{"status":"Active"},{"department":{"$nin":["CO"]}}]}`: users who match it hold the role.' }) rule?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'The rule as the form builder shows it.' }) ruleForm?: string | null;
+  @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
+  @Column({ type: 'boolean' }) isRequestable: boolean & Opt = true;
+  @Column({ type: 'boolean', description: 'Disabled roles cannot be requested.' }) disabled: boolean & Opt = false;
+  @Column({ type: 'boolean', description: 'Retired is final: a retired role cannot be enabled again.' }) retired: boolean & Opt = false;
+  @Column({ type: 'string', nullable: true }) approvalWorkflow?: string | null;
+  @Column({ type: 'string', nullable: true }) approvalWorkflowDisplayName?: string | null;
+  @Column({ type: 'string', nullable: true }) approver1?: string | null;
+  @Column({ type: 'string', nullable: true }) approver2?: string | null;
+  @Column({ type: 'string', nullable: true }) approver3?: string | null;
+  @Column({ type: 'string', nullable: true }) performer?: string | null;
+  @Column({ type: 'string', nullable: true }) riskLevel?: string | null;
+  @Column({ type: 'string', nullable: true }) searchTags?: string | null;
+  @Column({ type: 'string', nullable: true }) workflowRequestFormId?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Login of the role owner.' }) roleOwnerLogin?: string | null;
+  @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
+}
+
+/** Which entitlements a role grants. */
+@Entity({ tableName: 'role_entitlement' })
+export class RoleEntitlement {
+  [PrimaryKeyProp]?: ['role', 'entitlement'];
+  @ManyToOne(() => Role, { primary: true, deleteRule: 'cascade' }) role!: Role;
+  @ManyToOne(() => Entitlement, { primary: true, index: true, deleteRule: 'cascade' }) entitlement!: Entitlement;
+}
+
+export type MembershipSource = 'ASSIGNED' | 'RULE';
+
+/**
+ * Who holds a role. `RULE` rows are the birthright rule's result, recomputed in the database
+ * whenever the rule or a user changes; `ASSIGNED` rows are explicit grants.
+ */
+@Entity({ tableName: 'role_member' })
+@Unique({ properties: ['role', 'user', 'source'] })
+export class RoleMember {
+  @PrimaryKey({ type: 'string', length: 24 }) id: string & Opt = newId();
+  @ManyToOne(() => Role, { deleteRule: 'cascade' }) role!: Role;
+  @ManyToOne(() => User, { index: true, deleteRule: 'cascade' }) user!: User;
+  @Property({ type: 'string', length: 16 }) source!: MembershipSource;
+  @Property({ type: 'datetime' }) createdAt: Date & Opt = new Date();
+}

@@ -1,0 +1,42 @@
+import { Entity, Index, Unique, type Opt } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { Column } from '../common/column.js';
+import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
+
+/** An application (IDHub `TargetSystem`): where accounts and entitlements live. */
+@ObjectType({ implements: Node, description: 'An application (target system) that holds accounts and entitlements.' })
+@Entity({ tableName: 'target_system' })
+@Unique({ properties: ['workspace', 'name'] })
+@Index({ properties: ['workspace', 'displayName'] })
+export class TargetSystem extends WorkspaceEntity {
+  @Column({ type: 'string' }) name!: string;
+  @Column({ type: 'string', description: 'Display name of the application.' }) displayName!: string;
+  @Column({ type: 'text', nullable: true }) description?: string | null;
+  @Column({ type: 'string', description: '`Connected` (provisioned by a connector) or `Disconnected` (fulfilled by a person).' }) integrationLevel: string & Opt = 'Disconnected';
+  @Column({ type: 'boolean' }) trustedReconciliation: boolean & Opt = false;
+  @Column({ type: 'json', nullable: true, description: 'Account form: one entry per attribute (name, dataType, isRequired, matchingAttribute, syncDirection, isReconKey, isAccountName, isMultiValue).' }) form?: unknown;
+  @Column({ type: 'json', nullable: true, description: 'Reconciliation schedule, e.g. `{"repeat":"Do not repeat"}`.' }) schedule?: unknown;
+  @Column({ type: 'string', nullable: true }) logoURL?: string | null;
+  @Column({ type: 'string', nullable: true }) applicationURL?: string | null;
+  @Column({ type: 'string', nullable: true }) authenticationType?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Login of the business owner.' }) businessOwnerLogin?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Login of the IT owner (seed: `ITOwner`).' }) itOwnerLogin?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Who fulfils requests on a Disconnected system (e.g. `Manual Fulfiller`).' }) performer?: string | null;
+  @Column({ type: 'string', nullable: true }) approver1?: string | null;
+  @Column({ type: 'string', nullable: true }) approver2?: string | null;
+  @Column({ type: 'string', nullable: true }) approver3?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Workflow that approves requests for this application.' }) approvalWorkflow?: string | null;
+  @Column({ type: 'string', nullable: true }) approvalWorkflowDisplayName?: string | null;
+  @Column({ type: 'string', nullable: true, description: '`low`, `medium` or `high`.' }) riskLevel?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Comma-separated catalog tags (e.g. `All Employees, HR`).' }) searchTags?: string | null;
+  @Column({ type: 'boolean' }) isRequestable: boolean & Opt = true;
+  @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
+  @Column({ type: 'boolean' }) disabled: boolean & Opt = false;
+  @Column({ type: 'boolean', description: 'Retired applications cannot be enabled or requested again.' }) retired: boolean & Opt = false;
+  @Column({ type: 'string', nullable: true }) workflowRequestFormId?: string | null;
+  @Column({ type: 'boolean', nullable: true }) staleCheckEnabled?: boolean | null;
+  @Column({ type: 'integer', nullable: true }) staleDays?: number | null;
+  @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
+  @Column({ type: 'datetime', nullable: true }) updatedOn?: Date | null;
+}

@@ -1,0 +1,37 @@
+import { Entity, Index, ManyToOne, Unique, type Opt } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { Column } from '../common/column.js';
+import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
+import { User } from './user.entity.js';
+import { TargetSystem } from './target-system.entity.js';
+import { Entitlement } from './entitlement.entity.js';
+
+/** A user's account on one target system (IDHub `UserAccount`). */
+@ObjectType({ implements: Node, description: "A person's account on one application, with its entitlement assignments." })
+@Entity({ tableName: 'user_account' })
+@Index({ properties: ['user'] })
+@Index({ properties: ['targetSystem', 'login'] })
+export class UserAccount extends WorkspaceEntity {
+  @ManyToOne(() => User, { deleteRule: 'cascade' }) user!: User;
+  @ManyToOne(() => TargetSystem, { deleteRule: 'cascade' }) targetSystem!: TargetSystem;
+  @Column({ type: 'string', description: 'Account name on the application.' }) login!: string;
+  @Column({ type: 'string', description: 'e.g. `Provisioned`, `Deprovisioned`, `Pending`.' }) status: string & Opt = 'Provisioned';
+  @Column({ type: 'string', nullable: true, description: 'How the account came to be: `Role`, `Request`, `Reconciliation`, …' }) provisionMechanism?: string | null;
+  @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
+  @Column({ type: 'json', nullable: true, description: 'Account form values (e.g. `{"Email": …, "First Name": …}`).' }) form?: unknown;
+  @Column({ type: 'string', nullable: true }) logoURL?: string | null;
+}
+
+/** One entitlement held through one account. */
+@ObjectType({ description: 'An entitlement held through an account, with how and when it was provisioned.' })
+@Entity({ tableName: 'entitlement_assignment' })
+@Unique({ properties: ['account', 'entitlement'] })
+@Index({ properties: ['entitlement'] })
+export class EntitlementAssignment extends WorkspaceEntity {
+  @ManyToOne(() => UserAccount, { deleteRule: 'cascade' }) account!: UserAccount;
+  @ManyToOne(() => Entitlement, { deleteRule: 'cascade' }) entitlement!: Entitlement;
+  @Column({ type: 'string', description: 'e.g. `Provisioned`, `Pending`, `Revoked`.' }) status: string & Opt = 'Provisioned';
+  @Column({ type: 'string', nullable: true, description: '`Role`, `Request`, `Reconciliation`, …' }) provisionMechanism?: string | null;
+  @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
+}

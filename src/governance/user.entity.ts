@@ -1,0 +1,44 @@
+import { Entity, Index, Unique, type Opt } from '@mikro-orm/core';
+import { ObjectType } from 'type-graphql';
+import { Column } from '../common/column.js';
+import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
+
+/** An identity of the governance catalog (IDHub `User` collection). */
+@ObjectType({ implements: Node, description: 'A person: the identity that holds roles, accounts and entitlements.' })
+@Entity({ tableName: 'app_user' })
+@Unique({ properties: ['workspace', 'login'] })
+@Index({ properties: ['workspace', 'managerLogin'] })
+@Index({ properties: ['workspace', 'displayName'] })
+export class User extends WorkspaceEntity {
+  @Column({ type: 'string', description: 'Login, unique in the workspace (e.g. `aaron`).' }) login!: string;
+  @Column({ type: 'string', nullable: true }) firstName?: string | null;
+  @Column({ type: 'string', nullable: true }) lastName?: string | null;
+  @Column({ type: 'string', description: 'Full name shown in the catalog (e.g. `Aaron King`).' }) displayName!: string;
+  @Column({ type: 'string', nullable: true }) email?: string | null;
+  @Column({ type: 'string', nullable: true }) phoneNumber?: string | null;
+  @Column({ type: 'string', nullable: true }) jobTitle?: string | null;
+  @Column({ type: 'string', nullable: true }) department?: string | null;
+  @Column({ type: 'string', nullable: true }) organizationName?: string | null;
+  @Column({ type: 'string', nullable: true }) location?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'e.g. `Employee`, `Contractor`.' }) userType?: string | null;
+  @Column({ type: 'string', description: '`Active` or `Inactive`.' }) status: string & Opt = 'Active';
+  @Column({ type: 'string', nullable: true }) employeeNumber?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Login of the manager.' }) managerLogin?: string | null;
+  @Column({ type: 'string', nullable: true }) homeAddressLine1?: string | null;
+  @Column({ type: 'string', nullable: true }) homeAddressLine2?: string | null;
+  @Column({ type: 'string', nullable: true }) homeAddressCity?: string | null;
+  @Column({ type: 'string', nullable: true }) homeAddressState?: string | null;
+  @Column({ type: 'string', nullable: true }) homeAddressZipcode?: string | null;
+  @Column({ type: 'string', nullable: true }) homeAddressCountry?: string | null;
+  @Column({ type: 'string', nullable: true }) officeAddressLine1?: string | null;
+  @Column({ type: 'string', nullable: true }) officeAddressLine2?: string | null;
+  @Column({ type: 'string', nullable: true }) officeAddressCity?: string | null;
+  @Column({ type: 'string', nullable: true }) officeAddressState?: string | null;
+  @Column({ type: 'string', nullable: true }) officeAddressZipcode?: string | null;
+  @Column({ type: 'string', nullable: true }) officeAddressCountry?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Creation date as the source gave it (seed: `createDate`).' }) createDate?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Date the identity was provisioned, as the source gave it.' }) provisionedDate?: string | null;
+  @Column({ type: 'string', nullable: true }) logoURL?: string | null;
+  @Column({ type: 'datetime', description: 'When the identity was added to the catalog.' }) createdOn: Date & Opt = new Date();
+}

@@ -1,0 +1,38 @@
+import { loadConfig } from './config.js';
+import { createApp } from './app.js';
+import { logger } from './logger.js';
+import { ensureDemoWorkspace, rotateDevelopmentKey } from './db/demo/seed-demo.js';
+
+const config = loadConfig();
+let demoKey: string | undefined;
+
+const app = await createApp(config, {
+  prepare: async (orm) => {
+    if (!config.seedDemoData) return;
+    const { workspace, created } = await ensureDemoWorkspace(orm);
+    if (created) logger.info('demo workspace created and filled from the seed documents', { workspace: workspace.id });
+    if (config.env !== 'development') return;
+    demoKey = await rotateDevelopmentKey(orm, workspace);
+    return { sandboxHeaders: { Authorization: `Bearer ${demoKey}` } };
+  },
+});
+
+const where = config.database === 'sqlite' ? config.databaseUrl : 'PostgreSQL (DATABASE_URL)';
+process.stdout.write(`\nIdentity Graph is listening on ${app.url}  (database: ${where})\n`);
+if (demoKey) {
+  process.stdout.write(`Open ${app.url} in a browser for Apollo Sandbox: its Authorization header is pre-filled.\n`);
+  process.stdout.write(`Development demo key (ORG_ADMIN, workspace "demo"; a new one each start):\n  Authorization: Bearer ${demoKey}\n\n`);
+}
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('shutting down', { signal });
+    app.stop().then(() => process.exit(0), (error) => {
+      logger.error('shutdown failed', { error: String(error) });
+      process.exit(1);
+    });
+  });
+}

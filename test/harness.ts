@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { GraphQLClient, ClientError } from 'graphql-request';
+import { createApp, type App } from '../src/app.js';
+import { loadConfig, type Config } from '../src/config.js';
+import { logger, silentLogger } from '../src/logger.js';
+import { openOrm } from '../src/db/orm.js';
+import { Workspace } from '../src/auth/workspace.entity.js';
+import { createApiKey } from '../src/auth/api-key.service.js';
+import { Authority } from '../src/auth/authorities.js';
+import { loadDataSet } from '../src/db/load-data-set.js';
+import { demoData } from '../src/db/demo/demo-data.js';
+import type { DemoDataSet } from '../src/db/demo/demo-data.types.js';
+
+/**
+ * The database tests run on: in-memory SQLite, or, when TEST_DATABASE_URL is a postgres://
+ * URL, a scratch PostgreSQL database created for each app and dropped after it.
+ */
+export const POSTGRES_URL = process.env.TEST_DATABASE_URL;
+
+export async function postgresReachable(url = POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'): Promise<string | null> {
+  try {
+    const orm = await openOrm({ ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql', databaseUrl: url });
+    await orm.em.getConnection().execute('select 1');
+    await orm.close();
+    return null;
+  } catch (error) {
+    return `PostgreSQL at ${url.replace(/\/\/[^@]*@/, '//')} is unreachable (${(error as Error).message})`;
+  }
+}
+
+async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `ig_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const base = { ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql' as const, databaseUrl: url };
+  const admin = await openOrm(base);
+  await admin.em.getConnection().execute(`create database ${name}`);
+  await admin.close();
+  return {
+    url: url.replace(/\/[^/]*$/, `/${name}`),
+    drop: async () => {
+      const again = await openOrm(base);
+      await again.em.getConnection().execute(`drop database if exists ${name} with (force)`);
+      await again.close();
+    },
+  };
+}
+
+export interface TestApp extends App {
+  config: Config;
+  /** A client of a workspace with the given authorities (ORG_ADMIN by default). */
+  client(workspace: string, authorities?: Authority[]): Promise<GraphQLClient>;
+  /** Creates (or finds) a workspace and fills it with a data set (the seed's demo data by default). */
+  workspace(name: string, data?: DemoDataSet | null): Promise<string>;
+  /** Raw fetch against the server. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+}
+
+export async function startTestApp(options: { postgres?: boolean } = {}): Promise<TestApp> {
+  const usePg = options.postgres ?? !!POSTGRES_URL;
+  const scratch = usePg ? await scratchDatabase(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
+  const config: Config = {
+    ...loadConfig({ NODE_ENV: 'test' }),
+    database: usePg ? 'postgresql' : 'sqlite',
+    databaseUrl: scratch?.url ?? ':memory:',
+    seedDemoData: false,
+  };
+  const app = await createApp(config, { port: 0, log: process.env.TEST_LOG ? logger : silentLogger });
+  const workspaces = new Map<string, string>();
+
+  const ensureWorkspace = async (name: string, data: DemoDataSet | null = demoData) => {
+    const known = workspaces.get(name);
+    if (known) return known;
+    const em = app.orm.em.fork();
+    const ws = em.create(Workspace, { name });
+    await em.flush();
+    if (data) await em.transactional((tx) => loadDataSet(tx, ws.id, data));
+    workspaces.set(name, ws.id);
+    return ws.id;
+  };
+
+  return {
+    ...app,
+    config,
+    workspace: ensureWorkspace,
+    async client(workspace, authorities = [Authority.ORG_ADMIN]) {
+      const id = await ensureWorkspace(workspace);
+      const em = app.orm.em.fork();
+      const { token } = await createApiKey(em, em.getReference(Workspace, id), `test key ${authorities.join('+')}`, authorities);
+      return new GraphQLClient(app.url, { headers: { authorization: `Bearer ${token}` } });
+    },
+    fetch: (path, init) => fetch(app.origin + path, init),
+    async stop() {
+      await app.stop();
+      await scratch?.drop();
+    },
+  };
+}
+
+/** The GraphQL errors of a failed request (graphql-request throws ClientError). */
+export async function errorsOf(promise: Promise<unknown>): Promise<Array<{ message: string; extensions?: Record<string, unknown> }>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ClientError) return (error.response.errors ?? []) as never;
+    throw error;
+  }
+  throw new Error('expected the request to fail, it succeeded');
+}
