@@ -46,7 +46,9 @@ export function formatError(
       extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}), ...domain.details },
     };
   }
-  const isRequestError = error instanceof GraphQLError && !error.originalError;
+  // graphql-js and Apollo raise GraphQLErrors about the request (sometimes wrapping another
+  // GraphQLError); anything wrapping a plain Error was thrown by our code and is masked.
+  const isRequestError = error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
   if (isRequestError) {
     const extensions: Record<string, unknown> = { code: formatted.extensions?.code ?? 'BAD_USER_INPUT' };
     const field = fieldOfCoercionError(formatted.message);
