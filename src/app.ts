@@ -1,18 +1,19 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AddressInfo } from 'node:net';
-import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config.js';
 import { openOrm, countStatements } from './db/orm.js';
 import { ApiKeyAuthenticator } from './auth/api-key.service.js';
 import { Context } from './context.js';
-import { DomainError, formatError } from './errors.js';
+import { DomainError, formatError, isExpected } from './errors.js';
 import { gatewaySchema } from './schema.js';
+import { jitGateway } from './http/jit-executor.js';
 import { readBody } from './http/body.js';
 import { logger, type Logger } from './logger.js';
 
@@ -39,8 +40,6 @@ export interface AppOptions {
   prepare?: (orm: MikroORM) => Promise<{ sandboxHeaders?: Record<string, string> } | void>;
 }
 
-/** The id of the request being served, for errors formatted outside its call chain. */
-const currentRequest = new AsyncLocalStorage<string>();
 
 const EXAMPLE_QUERY = `# Welcome to Identity Graph. The Authorization header is pre-filled with a demo key.
 query AccessGraph {
@@ -74,11 +73,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     : ApolloServerPluginLandingPageLocalDefault({ footer: false, headers: prepared.sandboxHeaders, document: EXAMPLE_QUERY });
 
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: jitGateway(schema),
     introspection: config.env !== 'production',
-    plugins: [landing],
+    // Cache control would wrap every field resolver; the gateway sets no cache hints.
+    plugins: [landing, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, log, currentRequest.getStore()),
+    formatError,
   });
   await apollo.start();
 
@@ -107,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
-    await currentRequest.run(requestId, () => graphql(req, res, url, requestId));
+    await graphql(req, res, url, requestId);
   }
 
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) {
@@ -173,6 +173,34 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
       await orm.close(true);
+    },
+  };
+}
+
+/**
+ * Unexpected errors are logged with the request id, and the masked error the client gets
+ * carries the same id, so a report can be matched to the log line.
+ */
+function errorCorrelation(log: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            if (isExpected(error)) continue;
+            const cause = error.originalError ?? error;
+            log.error('unexpected error', { requestId: contextValue?.requestId, path: error.path?.join('.'), error: cause.stack ?? String(cause) });
+          }
+        },
+        async willSendResponse({ contextValue, response }) {
+          if (response.body.kind !== 'single') return;
+          for (const error of response.body.singleResult.errors ?? []) {
+            if (error.extensions?.code !== 'INTERNAL_SERVER_ERROR') continue;
+            (error as { message: string }).message = `Internal server error (request ${contextValue.requestId})`;
+            (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+          }
+        },
+      };
     },
   };
 }

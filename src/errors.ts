@@ -22,21 +22,23 @@ export const notFound = (what: string, id: string, field?: string) =>
 export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field);
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
 
-export interface ErrorLogger {
-  error(message: string, meta: Record<string, unknown>): void;
+/** Whether an error was expected (a domain error or a problem with the request itself). */
+export function isExpected(error: unknown): boolean {
+  return !!findDomainError(error) || isRequestError(error);
+}
+
+// graphql-js and Apollo raise GraphQLErrors about the request (sometimes wrapping another
+// GraphQLError); anything wrapping a plain Error was thrown by our code.
+function isRequestError(error: unknown): boolean {
+  return error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
 }
 
 /**
  * The one place errors become client-visible. Domain errors keep their code and field;
  * errors graphql-js raised about the request itself (parse, validation, variable coercion)
- * pass; everything else is masked and logged with the request id.
+ * pass; everything else is masked (the server logs it with the request id, see app.ts).
  */
-export function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  log: ErrorLogger,
-  requestId?: string,
-): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const domain = findDomainError(error);
   if (domain) {
     return {
@@ -46,23 +48,13 @@ export function formatError(
       extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}), ...domain.details },
     };
   }
-  // graphql-js and Apollo raise GraphQLErrors about the request (sometimes wrapping another
-  // GraphQLError); anything wrapping a plain Error was thrown by our code and is masked.
-  const isRequestError = error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
-  if (isRequestError) {
+  if (isRequestError(error)) {
     const extensions: Record<string, unknown> = { code: formatted.extensions?.code ?? 'BAD_USER_INPUT' };
     const field = fieldOfCoercionError(formatted.message);
     if (field) extensions.field = field;
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  log.error('unexpected error', { requestId, error: original instanceof Error ? original.stack : String(original) });
-  return {
-    message: `Internal server error (request ${requestId ?? 'unknown'})`,
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-  };
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }
 
 function findDomainError(error: unknown): DomainError | undefined {

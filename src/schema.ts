@@ -1,13 +1,26 @@
 import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { graphqlTypeOf } from './common/rows.js';
 import { resolvers } from '../resolvers/index.js';
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The gateway's schema, built once from the resolvers and types in code. */
 export function gatewaySchema(): Promise<GraphQLSchema> {
-  return (built ??= buildSchema({ resolvers, validate: false }));
+  return (built ??= buildSchema({ resolvers, validate: false }).then(withSyncTypeResolution));
+}
+
+/**
+ * type-graphql wraps `resolveType` in an async function; the compiled executor (graphql-jit)
+ * needs the type synchronously. Every object knows its type (see common/rows.ts), so one
+ * synchronous resolver serves every interface and union.
+ */
+function withSyncTypeResolution(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (isAbstractType(type)) type.resolveType = (value: object) => graphqlTypeOf(value);
+  }
+  return schema;
 }
 
 /** The committed `schema/schema.graphql` is exactly this text. */

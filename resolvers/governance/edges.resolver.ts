@@ -1,6 +1,7 @@
 import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
 import { pageRequest, PageArgs } from '../../src/common/pagination.js';
+import type { Row } from '../../src/common/rows.js';
 import { User } from '../../src/governance/user.entity.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
@@ -8,34 +9,34 @@ import { Entitlement } from '../../src/governance/entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from '../../src/governance/user-account.entity.js';
 import { LifecycleStatus, UserAccountConnection, UserConnection } from '../../schema/governance/catalog.types.js';
 
-const lifecycle = (x: { disabled: boolean; retired: boolean }) =>
+const lifecycle = (x: { readonly disabled: boolean; readonly retired: boolean }) =>
   x.retired ? LifecycleStatus.RETIRED : x.disabled ? LifecycleStatus.DISABLED : LifecycleStatus.ACTIVE;
 const byLogin = (ctx: Context, login: string | null | undefined) => (login ? ctx.loaders.userByLogin.load(login) : null);
 
 @Resolver(() => User)
 export class UserEdges {
   @FieldResolver(() => User, { nullable: true, description: 'The manager (by managerLogin).' })
-  manager(@Root() user: User, @Ctx() ctx: Context) {
+  manager(@Root() user: Row<User>, @Ctx() ctx: Context) {
     return byLogin(ctx, user.managerLogin);
   }
 
   @FieldResolver(() => UserConnection, { description: 'People whose manager this is.' })
-  directReports(@Root() user: User, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  directReports(@Root() user: Row<User>, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return ctx.loaders.directReports.load(user.login, pageRequest(page, ctx.config));
   }
 
   @FieldResolver(() => [Role], { description: 'Roles held, by assignment or birthright rule.' })
-  roles(@Root() user: User, @Ctx() ctx: Context) {
+  roles(@Root() user: Row<User>, @Ctx() ctx: Context) {
     return ctx.loaders.rolesOfUser.load(user.id);
   }
 
   @FieldResolver(() => [UserAccount], { description: 'Accounts on applications.' })
-  accounts(@Root() user: User, @Ctx() ctx: Context) {
+  accounts(@Root() user: Row<User>, @Ctx() ctx: Context) {
     return ctx.loaders.accountsOfUser.load(user.id);
   }
 
   @FieldResolver(() => [Entitlement], { description: 'Entitlements held through any account.' })
-  entitlements(@Root() user: User, @Ctx() ctx: Context) {
+  entitlements(@Root() user: Row<User>, @Ctx() ctx: Context) {
     return ctx.loaders.entitlementsOfUser.load(user.id);
   }
 }
@@ -43,27 +44,27 @@ export class UserEdges {
 @Resolver(() => Role)
 export class RoleEdges {
   @FieldResolver(() => LifecycleStatus)
-  status(@Root() role: Role) {
+  status(@Root() role: Row<Role>) {
     return lifecycle(role);
   }
 
   @FieldResolver(() => [Entitlement], { description: 'Entitlements the role grants.' })
-  entitlements(@Root() role: Role, @Ctx() ctx: Context) {
+  entitlements(@Root() role: Row<Role>, @Ctx() ctx: Context) {
     return ctx.loaders.entitlementsOfRole.load(role.id);
   }
 
   @FieldResolver(() => [TargetSystem], { description: 'Applications the role reaches through its entitlements.' })
-  targetSystems(@Root() role: Role, @Ctx() ctx: Context) {
+  targetSystems(@Root() role: Row<Role>, @Ctx() ctx: Context) {
     return ctx.loaders.targetSystemsOfRole.load(role.id);
   }
 
   @FieldResolver(() => UserConnection, { description: 'People holding the role, by assignment or by rule.' })
-  members(@Root() role: Role, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  members(@Root() role: Row<Role>, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return ctx.loaders.membersOfRole.load(role.id, pageRequest(page, ctx.config));
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The role owner (by roleOwnerLogin).' })
-  owner(@Root() role: Role, @Ctx() ctx: Context) {
+  owner(@Root() role: Row<Role>, @Ctx() ctx: Context) {
     return byLogin(ctx, role.roleOwnerLogin);
   }
 }
@@ -71,17 +72,17 @@ export class RoleEdges {
 @Resolver(() => Entitlement)
 export class EntitlementEdges {
   @FieldResolver(() => TargetSystem, { description: 'The application the entitlement belongs to.' })
-  targetSystem(@Root() e: Entitlement, @Ctx() ctx: Context) {
+  targetSystem(@Root() e: Row<Entitlement>, @Ctx() ctx: Context) {
     return ctx.loaders.targetSystem.load(e.targetSystem.id);
   }
 
   @FieldResolver(() => LifecycleStatus)
-  status(@Root() e: Entitlement) {
+  status(@Root() e: Row<Entitlement>) {
     return lifecycle(e);
   }
 
   @FieldResolver(() => UserConnection, { description: 'People holding the entitlement through an account.' })
-  members(@Root() e: Entitlement, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  members(@Root() e: Row<Entitlement>, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return ctx.loaders.membersOfEntitlement.load(e.id, pageRequest(page, ctx.config));
   }
 }
@@ -89,27 +90,27 @@ export class EntitlementEdges {
 @Resolver(() => TargetSystem)
 export class TargetSystemEdges {
   @FieldResolver(() => LifecycleStatus)
-  status(@Root() t: TargetSystem) {
+  status(@Root() t: Row<TargetSystem>) {
     return lifecycle(t);
   }
 
   @FieldResolver(() => [Entitlement])
-  entitlements(@Root() t: TargetSystem, @Ctx() ctx: Context) {
+  entitlements(@Root() t: Row<TargetSystem>, @Ctx() ctx: Context) {
     return ctx.loaders.entitlementsOfTargetSystem.load(t.id);
   }
 
   @FieldResolver(() => UserAccountConnection)
-  accounts(@Root() t: TargetSystem, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  accounts(@Root() t: Row<TargetSystem>, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return ctx.loaders.accountsOfTargetSystem.load(t.id, pageRequest(page, ctx.config));
   }
 
   @FieldResolver(() => User, { nullable: true })
-  businessOwner(@Root() t: TargetSystem, @Ctx() ctx: Context) {
+  businessOwner(@Root() t: Row<TargetSystem>, @Ctx() ctx: Context) {
     return byLogin(ctx, t.businessOwnerLogin);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The IT owner (seed: ITOwner).' })
-  itOwner(@Root() t: TargetSystem, @Ctx() ctx: Context) {
+  itOwner(@Root() t: Row<TargetSystem>, @Ctx() ctx: Context) {
     return byLogin(ctx, t.itOwnerLogin);
   }
 }
@@ -117,17 +118,17 @@ export class TargetSystemEdges {
 @Resolver(() => UserAccount)
 export class UserAccountEdges {
   @FieldResolver(() => User)
-  user(@Root() a: UserAccount, @Ctx() ctx: Context) {
+  user(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
     return ctx.loaders.user.load(a.user.id);
   }
 
   @FieldResolver(() => TargetSystem)
-  targetSystem(@Root() a: UserAccount, @Ctx() ctx: Context) {
+  targetSystem(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
     return ctx.loaders.targetSystem.load(a.targetSystem.id);
   }
 
   @FieldResolver(() => [EntitlementAssignment], { description: 'Entitlement assignments of the account.' })
-  entitlements(@Root() a: UserAccount, @Ctx() ctx: Context) {
+  entitlements(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
     return ctx.loaders.assignmentsOfAccount.load(a.id);
   }
 }
@@ -135,12 +136,12 @@ export class UserAccountEdges {
 @Resolver(() => EntitlementAssignment)
 export class EntitlementAssignmentEdges {
   @FieldResolver(() => Entitlement)
-  entitlement(@Root() a: EntitlementAssignment, @Ctx() ctx: Context) {
+  entitlement(@Root() a: Row<EntitlementAssignment>, @Ctx() ctx: Context) {
     return ctx.loaders.entitlement.load(a.entitlement.id);
   }
 
   @FieldResolver(() => [Role], { description: 'Roles through which the account holder gets this entitlement.' })
-  async associatedRoles(@Root() a: EntitlementAssignment, @Ctx() ctx: Context) {
+  async associatedRoles(@Root() a: Row<EntitlementAssignment>, @Ctx() ctx: Context) {
     const account = await ctx.loaders.account.load(a.account.id);
     return account ? ctx.loaders.rolesGrantingEntitlementToUser.load(`${account.user.id}:${a.entitlement.id}`) : [];
   }

@@ -1,5 +1,6 @@
 import { ArgsType, createUnionType, Field, ID, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../src/common/pagination.js';
+import { graphqlTypeOf } from '../../src/common/rows.js';
 import { User } from '../../src/governance/user.entity.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
@@ -51,6 +52,7 @@ export const CatalogItem = createUnionType({
   name: 'CatalogItem',
   description: 'An item of the catalog: a user, role, application or entitlement.',
   types: () => [User, Role, TargetSystem, Entitlement] as const,
+  resolveType: (value: object) => graphqlTypeOf(value),
 });
 
 export const UserConnection = Connection(User, 'User');

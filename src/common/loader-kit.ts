@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
-import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { EntityClass, EntityManager } from '@mikro-orm/core';
+import type { Knex } from 'knex';
+import { knexOf, rowMapper } from './rows.js';
 
 /**
  * Building blocks for per-request loaders. Every batch function returns values in key order
@@ -27,22 +29,35 @@ export function groupedByKey<K extends string, V>(fetch: (keys: readonly K[]) =>
   }, { maxBatchSize: 1000 });
 }
 
-/** Loads entities of one workspace by id; ids of other workspaces come back null. */
-export function entityById<T extends { id: string }>(em: EntityManager, entity: EntityClass<T>, workspaceId: string): DataLoader<string, T | null> {
-  return byKey<string, T>(
-    (ids) => em.find(entity, { id: { $in: [...ids] }, workspace: workspaceId } as unknown as FilterQuery<T>),
-    (row) => row.id,
-  );
+/**
+ * Children grouped by a parent key, read in one statement: `query` selects the child table's
+ * columns (aliased `c`) plus the parent key as `__k`. Rows map to read-only entity instances.
+ */
+export function childrenBy<T>(em: EntityManager, entity: EntityClass<T>, query: (knex: Knex, keys: readonly string[]) => Knex.QueryBuilder): DataLoader<string, T[]> {
+  const mapper = rowMapper(em, entity);
+  return groupedByKey<string, T>(async (keys) => {
+    const rows: Array<Record<string, unknown>> = await query(knexOf(em), keys);
+    return rows.map((row) => [row.__k as string, mapper.map(row)]);
+  });
+}
+
+/** Loads objects of one workspace by a unique column (id by default); others come back null. */
+export function rowsByKey<T>(em: EntityManager, entity: EntityClass<T>, workspaceId: string, column = 'id', property = column as keyof T & string): DataLoader<string, T | null> {
+  const mapper = rowMapper(em, entity);
+  return byKey<string, T>(async (keys) => {
+    const rows: Array<Record<string, unknown>> = await knexOf(em).select('*').from(mapper.table).whereIn(column, [...keys]).andWhere('workspace_id', workspaceId);
+    return rows.map((row) => mapper.map(row));
+  }, (row) => row[property] as unknown as string);
 }
 
 /** Lazily builds named loaders, so a request pays only for the loaders it uses. */
 export class LoaderRegistry {
-  private readonly loaders = new Map<string, DataLoader<any, any>>();
+  private readonly loaders = new Map<string, { clearAll(): unknown }>();
 
-  protected get<K, V>(name: string, build: () => DataLoader<K, V>): DataLoader<K, V> {
+  protected get<L extends { clearAll(): unknown }>(name: string, build: () => L): L {
     let loader = this.loaders.get(name);
     if (!loader) this.loaders.set(name, (loader = build()));
-    return loader as DataLoader<K, V>;
+    return loader as L;
   }
 
   /** After a write: forget everything this request has read. */

@@ -1,9 +1,9 @@
 import DataLoader from 'dataloader';
 import type { EntityClass, EntityManager } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Knex } from 'knex';
 import { toConnection, type ConnectionShape, type PageRequest } from './pagination.js';
 import { badInput } from '../errors.js';
+import { knexOf, rowMapper } from './rows.js';
 
 export interface NestedSpec<T> {
   entity: EntityClass<T>;
@@ -63,7 +63,7 @@ export class NestedConnectionLoader<T extends { id: string }> {
   }
 
   private async fetch(parents: string[], page: PageRequest): Promise<Map<string, T[]>> {
-    const knex = (this.em as SqlEntityManager).getKnex();
+    const knex = knexOf(this.em);
     const { sortColumn } = this.spec;
     const inner = this.spec.rows(knex, parents);
     if (page.after) {
@@ -74,16 +74,17 @@ export class NestedConnectionLoader<T extends { id: string }> {
     const { parentColumn } = this.spec;
     inner.select(knex.raw(`${parentColumn} as __parent`), 'c.*', knex.raw(`row_number() over (partition by ${parentColumn} order by ${sortColumn}, c.id) as __rn`));
     const rows: Array<Record<string, unknown>> = await knex.select('*').from(inner.as('w')).where('__rn', '<=', page.first + 1).orderBy([{ column: '__parent' }, { column: '__rn' }]);
+    const mapper = rowMapper(this.em, this.spec.entity);
     const out = new Map<string, T[]>();
     for (const { __parent, __rn, ...row } of rows) {
-      const entity = this.em.map(this.spec.entity, row as never);
+      const entity = mapper.map(row);
       (out.get(__parent as string) ?? out.set(__parent as string, []).get(__parent as string)!).push(entity);
     }
     return out;
   }
 
   private async loadCounts(parents: readonly string[]): Promise<number[]> {
-    const knex = (this.em as SqlEntityManager).getKnex();
+    const knex = knexOf(this.em);
     const rows: Array<{ __parent: string; n: number | string }> = await this.spec.counts(knex, parents);
     const index = new Map(rows.map((r) => [r.__parent, Number(r.n)]));
     return parents.map((p) => index.get(p) ?? 0);

@@ -1,7 +1,8 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
+import { graphqlTypeOf } from './rows.js';
 
 /** Relay's Node: every object with an id can be fetched again with `node(id)`. */
-@InterfaceType({ description: 'An object with a globally unique id.' })
+@InterfaceType({ description: 'An object with a globally unique id.', resolveType: (value: object) => graphqlTypeOf(value) })
 export abstract class Node {
   @Field(() => ID)
   id!: string;
