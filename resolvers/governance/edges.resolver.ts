@@ -1,4 +1,6 @@
-import { Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selects } from '../../src/common/lookahead.js';
 import type { Context } from '../../src/context.js';
 import { pageRequest, PageArgs } from '../../src/common/pagination.js';
 import type { Row } from '../../src/common/rows.js';
@@ -11,7 +13,7 @@ import { LifecycleStatus, UserAccountConnection, UserConnection } from '../../sc
 
 const lifecycle = (x: { readonly disabled: boolean; readonly retired: boolean }) =>
   x.retired ? LifecycleStatus.RETIRED : x.disabled ? LifecycleStatus.DISABLED : LifecycleStatus.ACTIVE;
-const byLogin = (ctx: Context, login: string | null | undefined) => (login ? ctx.loaders.userByLogin.load(login) : null);
+const byLogin = (ctx: Context, login: string | null | undefined) => (login ? ctx.loaders.userByLogin.get(login) : null);
 
 @Resolver(() => User)
 export class UserEdges {
@@ -31,8 +33,10 @@ export class UserEdges {
   }
 
   @FieldResolver(() => [UserAccount], { description: 'Accounts on applications.' })
-  accounts(@Root() user: Row<User>, @Ctx() ctx: Context) {
-    return ctx.loaders.accountsOfUser.load(user.id);
+  async accounts(@Root() user: Row<User>, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const accounts = await ctx.loaders.accountsOfUser.load(user.id);
+    if (selects(info, 'targetSystem')) await ctx.loaders.targetSystem.prefetch(accounts.map((a) => a.targetSystem.id));
+    return accounts;
   }
 
   @FieldResolver(() => [Entitlement], { description: 'Entitlements held through any account.' })
@@ -49,8 +53,10 @@ export class RoleEdges {
   }
 
   @FieldResolver(() => [Entitlement], { description: 'Entitlements the role grants.' })
-  entitlements(@Root() role: Row<Role>, @Ctx() ctx: Context) {
-    return ctx.loaders.entitlementsOfRole.load(role.id);
+  async entitlements(@Root() role: Row<Role>, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const entitlements = await ctx.loaders.entitlementsOfRole.load(role.id);
+    if (selects(info, 'targetSystem')) await ctx.loaders.targetSystem.prefetch(entitlements.map((e) => e.targetSystem.id));
+    return entitlements;
   }
 
   @FieldResolver(() => [TargetSystem], { description: 'Applications the role reaches through its entitlements.' })
@@ -73,7 +79,7 @@ export class RoleEdges {
 export class EntitlementEdges {
   @FieldResolver(() => TargetSystem, { description: 'The application the entitlement belongs to.' })
   targetSystem(@Root() e: Row<Entitlement>, @Ctx() ctx: Context) {
-    return ctx.loaders.targetSystem.load(e.targetSystem.id);
+    return ctx.loaders.targetSystem.get(e.targetSystem.id);
   }
 
   @FieldResolver(() => LifecycleStatus)
@@ -119,12 +125,12 @@ export class TargetSystemEdges {
 export class UserAccountEdges {
   @FieldResolver(() => User)
   user(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
-    return ctx.loaders.user.load(a.user.id);
+    return ctx.loaders.user.get(a.user.id);
   }
 
   @FieldResolver(() => TargetSystem)
   targetSystem(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
-    return ctx.loaders.targetSystem.load(a.targetSystem.id);
+    return ctx.loaders.targetSystem.get(a.targetSystem.id);
   }
 
   @FieldResolver(() => [EntitlementAssignment], { description: 'Entitlement assignments of the account.' })
@@ -137,7 +143,7 @@ export class UserAccountEdges {
 export class EntitlementAssignmentEdges {
   @FieldResolver(() => Entitlement)
   entitlement(@Root() a: Row<EntitlementAssignment>, @Ctx() ctx: Context) {
-    return ctx.loaders.entitlement.load(a.entitlement.id);
+    return ctx.loaders.entitlement.get(a.entitlement.id);
   }
 
   @FieldResolver(() => [Role], { description: 'Roles through which the account holder gets this entitlement.' })
