@@ -17,6 +17,11 @@ export interface Config {
   seedDemoData: boolean;
   /** Largest task-comment attachment in bytes. */
   maxUploadBytes: number;
+  /**
+   * Prefetch nested selections of the catalog graph with one SQL statement (SQL_PLANNER=false
+   * leaves every edge to its DataLoader).
+   */
+  sqlPlanner: boolean;
   /** Public base URL used in SCIM `meta.location`; defaults to the listening address. */
   publicUrl?: string;
 }
@@ -35,6 +40,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultPageSize: 20,
     seedDemoData: env.SEED_DEMO_DATA !== 'false',
     maxUploadBytes: Number(env.MAX_UPLOAD_BYTES ?? 5 * 1024 * 1024),
+    sqlPlanner: env.SQL_PLANNER !== 'false',
     publicUrl: env.PUBLIC_URL,
   };
 }

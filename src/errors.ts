@@ -28,9 +28,10 @@ export function isExpected(error: unknown): boolean {
 }
 
 // graphql-js and Apollo raise GraphQLErrors about the request (sometimes wrapping another
-// GraphQLError); anything wrapping a plain Error was thrown by our code.
+// GraphQLError), before execution: they have no path. An error with a path happened while
+// executing (a resolver threw, a non-null field came back null): ours to log and mask.
 function isRequestError(error: unknown): boolean {
-  return error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
+  return error instanceof GraphQLError && !error.path && (!error.originalError || error.originalError instanceof GraphQLError);
 }
 
 /**

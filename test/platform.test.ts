@@ -162,11 +162,16 @@ describe('batched reads', () => {
     return { statements: app.statements.value(), users: data.users.nodes };
   }
 
-  it('the nested access query costs the same SQL statements for 10 and for 100 users, at most depth + 2', async () => {
+  it.each([
+    ['the SQL planner', true],
+    ['DataLoaders alone', false],
+  ])('with %s, the nested access query costs the same SQL statements for 10 and for 100 users, at most depth + 2', async (_, planner) => {
     await app.workspace('small', generateDataSet(shape(10, 11)));
     await app.workspace('large', generateDataSet(shape(100, 12)));
+    app.config.sqlPlanner = planner;
     const small = await statementsFor(await app.client('small', [Authority.READ_ONLY]), 10);
     const large = await statementsFor(await app.client('large', [Authority.READ_ONLY]), 100);
+    app.config.sqlPlanner = true;
     expect(small.users).toHaveLength(10);
     expect(large.users).toHaveLength(100);
     // The large answer really is larger: rows grew tenfold, statements did not.
@@ -175,6 +180,38 @@ describe('batched reads', () => {
     expect(large.statements).toBe(small.statements);
     const depth = 4; // users → roles → entitlements → targetSystem
     expect(large.statements).toBeLessThanOrEqual(depth + 2);
+    // The page and one planned statement; or the page, roles, accounts, entitlements, and the
+    // applications of both branches in one batch.
+    expect(large.statements).toBe(planner ? 2 : 5);
+  });
+
+  it('the planner answers exactly what the DataLoaders answer, on every edge it covers', async () => {
+    const client = await app.client('alpha', [Authority.READ_ONLY]);
+    const everything = gql`
+      fragment U on User { id login displayName status createdOn managerLogin manager { login displayName } }
+      {
+        users(first: 100) {
+          nodes {
+            ...U
+            roles { id displayName rule disabled retired status createdOn owner { login } entitlements { id displayName status targetSystem { id name form schedule trustedReconciliation createdOn } } targetSystems { id displayName } }
+            accounts { id login status provisionMechanism provisionedDate form user { login } targetSystem { name businessOwner { login } itOwner { login } entitlements { displayName } }
+              entitlements { status provisionMechanism provisionedDate entitlement { displayName } associatedRoles { displayName } } }
+            entitlements { id displayName targetSystem { name } }
+          }
+        }
+        roles(first: 100) { edges { cursor node { id displayName members(first: 3) { totalCount nodes { login } } entitlements { displayName } } } }
+        targetSystems(first: 100) { nodes { id displayName status entitlements { displayName } accounts(first: 2) { totalCount } } }
+        userAccounts(first: 100) { nodes { login targetSystem { name } user { login roles { displayName } } } }
+        aaron: user(login: "aaron") { ...U roles { displayName } a: accounts { id } b: accounts { login } }
+      }
+    `;
+    app.config.sqlPlanner = false;
+    const viaLoaders = await client.request(everything);
+    app.config.sqlPlanner = true;
+    app.statements.reset();
+    const viaPlanner = await client.request(everything);
+    expect(viaPlanner).toEqual(viaLoaders);
+    expect(JSON.stringify(viaPlanner).length).toBeGreaterThan(50_000);
   });
 
   it('totalCount costs a COUNT only when selected', async () => {

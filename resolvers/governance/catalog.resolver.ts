@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { connectionNodeSelection, selectionOf } from '../../src/common/selection.js';
 import type { Context } from '../../src/context.js';
 import { Node } from '../../src/common/node.js';
 import { Role } from '../../src/governance/role.entity.js';
@@ -18,33 +20,33 @@ export class CatalogResolver {
   }
 
   @Query(() => UserConnection, { description: 'People of the catalog.' })
-  users(@Args() args: UsersArgs, @Ctx() ctx: Context) {
-    return ctx.catalog.users(args);
+  users(@Args() args: UsersArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.catalog.users(args, connectionNodeSelection(info));
   }
 
   @Query(() => User, { nullable: true, description: 'One person by id or login.' })
-  user(@Args() args: UserArgs, @Ctx() ctx: Context) {
-    return ctx.catalog.user(args);
+  user(@Args() args: UserArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.catalog.user(args, selectionOf(info));
   }
 
   @Query(() => RoleConnection, { description: 'Fetch the list of roles and their details (seed: Roles Fetch All).' })
-  roles(@Args() args: DisplayNameArgs, @Ctx() ctx: Context) {
-    return ctx.catalog.roles(args);
+  roles(@Args() args: DisplayNameArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.catalog.roles(args, connectionNodeSelection(info));
   }
 
   @Query(() => TargetSystemConnection, { description: 'Fetch the list of applications and their details (seed: Applications Fetch All).' })
-  targetSystems(@Args() args: DisplayNameArgs, @Ctx() ctx: Context) {
-    return ctx.catalog.targetSystems(args);
+  targetSystems(@Args() args: DisplayNameArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.catalog.targetSystems(args, connectionNodeSelection(info));
   }
 
   @Query(() => EntitlementConnection)
-  entitlements(@Args() args: EntitlementsArgs, @Ctx() ctx: Context) {
-    return ctx.catalog.entitlements(args);
+  entitlements(@Args() args: EntitlementsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.catalog.entitlements(args, connectionNodeSelection(info));
   }
 
   @Query(() => UserAccountConnection, { description: 'Get user accounts by userId, login and status (seed: User Account Fetch).' })
-  userAccounts(@Args() args: UserAccountsArgs, @Ctx() ctx: Context) {
-    return ctx.catalog.userAccounts(args);
+  userAccounts(@Args() args: UserAccountsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return ctx.catalog.userAccounts(args, connectionNodeSelection(info));
   }
 
   @Query(() => Node, { nullable: true, description: 'Any object by its id.' })

@@ -1,6 +1,6 @@
 import { raw, type EntityClass, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import { badInput } from '../errors.js';
-import { toConnection, type ConnectionShape, type PageRequest } from './pagination.js';
+import { toConnection, type ConnectionResult, type PageRequest } from './pagination.js';
 
 /**
  * The one paginated read: rows of `entity` matching `where`, ordered by `sort` then id,
@@ -14,7 +14,9 @@ export async function paginate<T extends { id: string }>(
   page: PageRequest,
   sort: keyof T & string = 'id' as keyof T & string,
   direction: 'asc' | 'desc' = 'asc',
-): Promise<ConnectionShape<T>> {
+  /** Read only the keys (id and sort value): the caller replaces the nodes (the SQL planner). */
+  keysOnly = false,
+): Promise<ConnectionResult<T>> {
   const conditions: unknown[] = [where()];
   if (page.after) {
     const [value, id] = page.after as [unknown, string];
@@ -26,6 +28,7 @@ export async function paginate<T extends { id: string }>(
   const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, {
     orderBy: (sort === 'id' ? { id: direction } : { [sort]: direction, id: direction }) as never,
     limit: page.first + 1,
+    ...(keysOnly ? { fields: [...new Set(['id', sort])] as never, disableIdentityMap: true } : {}),
   });
   return toConnection(rows, page, (row) => [sortValue(row[sort]), row.id], () => em.count(entity, where()));
 }

@@ -33,9 +33,15 @@ function converter(prop: EntityProperty): Convert {
   return identity;
 }
 
+export type ColumnMapping = readonly [property: string, column: string, convert: Convert];
+
 export interface RowMapper<T> {
   table: string;
+  typeName: string;
+  columns: readonly ColumnMapping[];
   map(row: Record<string, unknown>): T;
+  /** Maps only the given columns (a planned selection), leaving the others unset. */
+  mapSome(row: Record<string, unknown>, columns: readonly ColumnMapping[]): T;
 }
 
 const mappers = new WeakMap<EntityMetadata, RowMapper<unknown>>();
@@ -46,16 +52,14 @@ export function rowMapper<T>(em: EntityManager, entity: EntityClass<T>): RowMapp
   if (!mapper) {
     const columns = Object.values(meta.properties)
       .filter((p) => (p.kind === 'scalar' || p.kind === 'm:1') && p.fieldNames?.length === 1 && p.persist !== false)
-      .map((p) => [p.name, p.fieldNames[0], converter(p)] as const);
+      .map((p): ColumnMapping => [p.name, p.fieldNames[0], converter(p)]);
     const typeName = meta.className;
-    mapper = {
-      table: meta.tableName,
-      map(row) {
-        const out: Record<string | symbol, unknown> = { [TYPE]: typeName };
-        for (const [name, column, convert] of columns) out[name] = convert(row[column]);
-        return out;
-      },
+    const mapSome = (row: Record<string, unknown>, some: readonly ColumnMapping[]) => {
+      const out: Record<string | symbol, unknown> = { [TYPE]: typeName };
+      for (const [name, column, convert] of some) out[name] = convert(row[column]);
+      return out;
     };
+    mapper = { table: meta.tableName, typeName, columns, map: (row) => mapSome(row, columns), mapSome };
     mappers.set(meta, mapper);
   }
   return mapper as RowMapper<T>;

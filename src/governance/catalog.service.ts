@@ -14,6 +14,13 @@ import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { UserAccount } from './user-account.entity.js';
 import { compileRule, recomputeRuleMembers } from './rules.js';
+import { SqlPlanner, type Dialect } from '../common/sql-plan.js';
+import type { Selection } from '../common/selection.js';
+import { catalogPlan } from './catalog.plan.js';
+import type { ConnectionResult } from '../common/pagination.js';
+
+const planners = new Map<Dialect, SqlPlanner>();
+const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(catalogPlan, dialect)).get(dialect)!;
 
 export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
 export type CatalogItem = User | Role | TargetSystem | Entitlement;
@@ -108,7 +115,7 @@ export class CatalogService {
     return { User: l.user, Role: l.role, TargetSystem: l.targetSystem, Entitlement: l.entitlement }[collection];
   }
 
-  async users(args: { displayName?: string | null; department?: string | null; status?: string | null; orderBy?: UserOrder | null } & Page) {
+  async users(args: { displayName?: string | null; department?: string | null; status?: string | null; orderBy?: UserOrder | null } & Page, selection?: Selection | null) {
     authorize(this.ctx.viewer, 'catalog:read');
     const where = (): FilterQuery<User> => {
       const w: FilterQuery<User> = { workspace: this.ws };
@@ -118,37 +125,56 @@ export class CatalogService {
       return w;
     };
     const sort = ({ LOGIN: 'login', DISPLAY_NAME: 'displayName', CREATED_ON: 'createdOn' } as const)[args.orderBy ?? 'LOGIN'];
-    return paginate(this.em, User, where, this.page(args), sort);
+    return this.planned('User', selection, await paginate(this.em, User, where, this.page(args), sort, 'asc', this.planning(selection)));
   }
 
   /** One user by id or login (exactly one of them). A user of another workspace is null. */
-  async user(args: { id?: string | null; login?: string | null }): Promise<User | null> {
+  async user(args: { id?: string | null; login?: string | null }, selection?: Selection | null): Promise<User | null> {
     authorize(this.ctx.viewer, 'catalog:read');
     if (!!args.id === !!args.login) throw badInput(args.id ? 'login' : 'id', 'Give exactly one of `id` and `login`');
-    return args.id ? this.ctx.loaders.user.load(args.id) : this.ctx.loaders.userByLogin.load(args.login!);
+    const user = await (args.id ? this.ctx.loaders.user.load(args.id) : this.ctx.loaders.userByLogin.load(args.login!));
+    if (!user || !selection || !this.ctx.config.sqlPlanner) return user;
+    const [prefetched] = await plannerFor(this.ctx.config.database).load<User>(this.em, 'User', selection, [user.id]);
+    return prefetched ?? user;
   }
 
-  async roles(args: { displayName?: string | null } & Page) {
+  /**
+   * Replaces a page's objects by read models with the selection's nested edges prefetched in
+   * one statement (see common/sql-plan.ts); the page itself (order, cursors, count) is kept.
+   */
+  /** Whether a selection will be answered by the SQL planner. */
+  private planning(selection: Selection | null | undefined): boolean {
+    return !!selection && this.ctx.config.sqlPlanner;
+  }
+
+  private async planned<T extends { id: string }>(type: string, selection: Selection | null | undefined, page: ConnectionResult<T>): Promise<ConnectionResult<T>> {
+    if (!selection || !this.ctx.config.sqlPlanner || page.edges.length === 0) return page;
+    const models = await plannerFor(this.ctx.config.database).load<T>(this.em, type, selection, page.edges.map((e) => e.node.id));
+    const byId = new Map(models.map((m) => [m.id, m]));
+    return page.map((node) => byId.get(node.id) ?? node);
+  }
+
+  async roles(args: { displayName?: string | null } & Page, selection?: Selection | null) {
     authorize(this.ctx.viewer, 'catalog:read');
     const where = (): FilterQuery<Role> => {
       const w: FilterQuery<Role> = { workspace: this.ws };
       if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
       return w;
     };
-    return paginate(this.em, Role, where, this.page(args), 'displayName');
+    return this.planned('Role', selection, await paginate(this.em, Role, where, this.page(args), 'displayName', 'asc', this.planning(selection)));
   }
 
-  async targetSystems(args: { displayName?: string | null } & Page) {
+  async targetSystems(args: { displayName?: string | null } & Page, selection?: Selection | null) {
     authorize(this.ctx.viewer, 'catalog:read');
     const where = (): FilterQuery<TargetSystem> => {
       const w: FilterQuery<TargetSystem> = { workspace: this.ws };
       if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
       return w;
     };
-    return paginate(this.em, TargetSystem, where, this.page(args), 'displayName');
+    return this.planned('TargetSystem', selection, await paginate(this.em, TargetSystem, where, this.page(args), 'displayName', 'asc', this.planning(selection)));
   }
 
-  async entitlements(args: { displayName?: string | null; targetSystemId?: string | null } & Page) {
+  async entitlements(args: { displayName?: string | null; targetSystemId?: string | null } & Page, selection?: Selection | null) {
     authorize(this.ctx.viewer, 'catalog:read');
     const where = (): FilterQuery<Entitlement> => {
       const w: FilterQuery<Entitlement> = { workspace: this.ws };
@@ -156,11 +182,11 @@ export class CatalogService {
       if (args.targetSystemId) Object.assign(w, { targetSystem: args.targetSystemId });
       return w;
     };
-    return paginate(this.em, Entitlement, where, this.page(args), 'displayName');
+    return this.planned('Entitlement', selection, await paginate(this.em, Entitlement, where, this.page(args), 'displayName', 'asc', this.planning(selection)));
   }
 
   /** Accounts (seed: User Account Fetch) by user id, user login and/or status. */
-  async userAccounts(args: { userId?: string | null; login?: string | null; status?: string | null } & Page) {
+  async userAccounts(args: { userId?: string | null; login?: string | null; status?: string | null } & Page, selection?: Selection | null) {
     authorize(this.ctx.viewer, 'catalog:read');
     const where = (): FilterQuery<UserAccount> => {
       const w: FilterQuery<UserAccount> = { workspace: this.ws };
@@ -169,7 +195,7 @@ export class CatalogService {
       if (args.status) Object.assign(w, { status: args.status });
       return w;
     };
-    return paginate(this.em, UserAccount, where, this.page(args));
+    return this.planned('UserAccount', selection, await paginate(this.em, UserAccount, where, this.page(args), 'id', 'asc', this.planning(selection)));
   }
 
   /** Any object of the caller's workspace by id; null when there is none. */
