@@ -46,7 +46,10 @@ export function formatError(
       extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}), ...domain.details },
     };
   }
-  const isRequestError = error instanceof GraphQLError && !error.originalError;
+  // graphql-js wraps the cause of a variable coercion failure (a nested GraphQLError, or a
+  // scalar's TypeError) as originalError; Apollo marks those BAD_USER_INPUT, and they have no path.
+  const isRequestError =
+    error instanceof GraphQLError && (!error.originalError || (!error.path && formatted.extensions?.code === 'BAD_USER_INPUT'));
   if (isRequestError) {
     const extensions: Record<string, unknown> = { code: formatted.extensions?.code ?? 'BAD_USER_INPUT' };
     const field = fieldOfCoercionError(formatted.message);
@@ -72,9 +75,17 @@ function findDomainError(error: unknown): DomainError | undefined {
   return undefined;
 }
 
-/** graphql-js names the variable or argument in coercion messages; surface it as `field`. */
-function fieldOfCoercionError(message: string): string | undefined {
-  const m = /^Variable "\$([\w]+)"[^"]*?(?:at "([\w.[\]]+)")?/.exec(message) ?? /argument "([\w]+)"/.exec(message);
-  if (!m) return undefined;
-  return m[2] ? m[2].replace(/^\w+\./, `${m[1]}.`) : m[1];
+/**
+ * graphql-js names the variable, the path inside it and the missing or unknown input field in
+ * coercion messages; surface them as one dotted `field` (`input.owner.id`, `input.items.0.name`),
+ * the shape domain errors use.
+ */
+export function fieldOfCoercionError(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)"/.exec(message);
+  if (!variable) return /argument "(\w+)"/i.exec(message)?.[1];
+  const at = / at "(\w+(?:\.\w+|\[\d+\])*)"; /.exec(message);
+  let field = at ? at[1] : variable[1];
+  const inner = /; Field "(\w+)" (?:of required type "[^"]+" was not provided|is not defined by type)/.exec(message);
+  if (inner) field += `.${inner[1]}`;
+  return field.replace(/\[(\d+)\]/g, '.$1');
 }
