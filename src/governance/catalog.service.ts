@@ -14,6 +14,8 @@ import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { UserAccount } from './user-account.entity.js';
 import { compileRule, recomputeRuleMembers } from './rules.js';
+import type { IdentityProfile } from '../profiles/identity-profile.entity.js';
+import type { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
 
 export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
 export type CatalogItem = User | Role | TargetSystem | Entitlement;
@@ -173,12 +175,15 @@ export class CatalogService {
   }
 
   /** Any object of the caller's workspace by id; null when there is none. */
-  async node(id: string): Promise<CatalogItem | UserAccount | null> {
+  async node(id: string): Promise<CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | null> {
     authorize(this.ctx.viewer, 'catalog:read');
     if (!isId(id)) return null;
     const l = this.ctx.loaders;
-    const found = await Promise.all([l.user, l.role, l.targetSystem, l.entitlement, l.account].map((loader) => loader.load(id)));
-    return (found.find((x) => x) as CatalogItem | UserAccount | undefined) ?? null;
+    const loaders: Array<{ load(id: string): Promise<object | null> }> = [
+      l.user, l.role, l.targetSystem, l.entitlement, l.account, this.ctx.profileLoaders.profile, this.ctx.enrollmentLoaders.automation,
+    ];
+    const found = await Promise.all(loaders.map((loader) => loader.load(id)));
+    return (found.find((x) => x) as CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | undefined) ?? null;
   }
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */
