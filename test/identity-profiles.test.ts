@@ -222,10 +222,13 @@ describe('identityProfile and identityProfiles', () => {
     expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
-  it('is readable with a READ_ONLY key; an unknown or malformed id is null', async () => {
+  it('is readable with a READ_ONLY key, also through node(id); an unknown or malformed id is null', async () => {
     const reader = await app.client('acme', [Authority.READ_ONLY]);
-    const data = await reader.request<any>(gql`{ identityProfiles { totalCount } none: identityProfile(id: "ffffffffffffffffffffffff") { id } junk: identityProfile(id: "x") { id } }`);
-    expect(data).toEqual({ identityProfiles: { totalCount: 2 }, none: null, junk: null });
+    const data = await reader.request<any>(gql`{ identityProfiles { totalCount nodes { id } } none: identityProfile(id: "ffffffffffffffffffffffff") { id } junk: identityProfile(id: "x") { id } }`);
+    expect(data).toMatchObject({ identityProfiles: { totalCount: 2 }, none: null, junk: null });
+    const id = data.identityProfiles.nodes[0].id;
+    const node = await reader.request<any>(gql`query ($id: ID!) { node(id: $id) { __typename id } }`, { id });
+    expect(node).toEqual({ node: { __typename: 'IdentityProfile', id } });
   });
 });
 
@@ -256,8 +259,12 @@ describe('updateIdentityProfile', () => {
   });
 
   it('an update that changes nothing writes no audit event', async () => {
+    const config = { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'mail' } } }] };
+    await admin.request(UPDATE, { id: profileId, input: { identityAttributeConfig: config } });
     const before = await em().count(AuditEvent, { entityId: profileId });
-    await admin.request(UPDATE, { id: profileId, input: { name: 'To update', priority: 40 } });
+    // The same values again, the JSON keys in another order.
+    const reordered = { attributeTransforms: [{ transformDefinition: { attributes: { attributeName: 'mail', sourceName: 'HR' }, type: 'accountAttribute' }, identityAttributeName: 'email' }], enabled: true };
+    await admin.request(UPDATE, { id: profileId, input: { name: 'To update', priority: 40, identityAttributeConfig: reordered } });
     expect(await em().count(AuditEvent, { entityId: profileId })).toBe(before);
   });
 

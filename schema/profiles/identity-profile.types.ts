@@ -125,7 +125,7 @@ export class CreateIdentityProfileInput extends IdentityProfileFields {
   identityCount?: number | null;
 }
 
-@InputType({ description: 'Changes to an Identity Profile: only the fields given change; `null` clears an optional field.' })
+@InputType({ description: 'Changes to an Identity Profile: only the fields given change; `null` clears an optional field (identityAttributeConfig returns to its default).' })
 export class UpdateIdentityProfileInput extends IdentityProfileFields {
   @Field(() => String, { nullable: true, description: 'Name of the Object' })
   name?: string | null;

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type { Context } from '../context.js';
 import { authorize } from '../auth/viewer.js';
@@ -130,7 +131,8 @@ export class IdentityProfileService {
       if (fields.identityExceptionReportReference !== undefined) profile.identityExceptionReportReference = fields.identityExceptionReportReference;
       if (fields.hasTimeBasedAttr !== undefined) profile.hasTimeBasedAttr = fields.hasTimeBasedAttr!;
       const after = snapshot(profile);
-      if (JSON.stringify(before) !== JSON.stringify(after)) {
+      // Key order is not kept by every store (PostgreSQL jsonb), so compare values, not text.
+      if (!isDeepStrictEqual(before, after)) {
         profile.modified = new Date();
         audit(em, this.ctx.viewer, { action: 'identityProfile.update', entityType: 'IdentityProfile', entityId: profile.id, before, after }, this.ctx.requestId);
       }
@@ -216,10 +218,11 @@ type CheckedFields = Omit<ProfileInput, 'identityAttributeConfig' | 'identityExc
  */
 export function checkFields(input: ProfileInput, options: { partial?: boolean } = {}): CheckedFields {
   const out: CheckedFields = {};
-  const required = (key: 'name' | 'authoritativeSource' | 'priority' | 'identityRefreshRequired' | 'hasTimeBasedAttr') => {
-    if (input[key] === null && options.partial) throw badInput(`input.${key}`, `${key} cannot be cleared`);
-  };
-  for (const key of ['name', 'authoritativeSource', 'priority', 'identityRefreshRequired', 'hasTimeBasedAttr'] as const) required(key);
+  if (options.partial) {
+    for (const key of ['name', 'authoritativeSource', 'priority', 'identityRefreshRequired', 'hasTimeBasedAttr'] as const) {
+      if (input[key] === null) throw badInput(`input.${key}`, `${key} cannot be cleared`);
+    }
+  }
 
   if (input.name !== undefined && input.name !== null) {
     const name = input.name.trim();
