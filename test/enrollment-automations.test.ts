@@ -203,6 +203,12 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
     expect(junk).toEqual({ a: null, b: null });
   });
 
+  it('a key without any authority may not read automations (FORBIDDEN)', async () => {
+    const nobody = await app.client('acme', []);
+    const errors = await errorsOf(nobody.request(GET, { id: launched[0] }));
+    expect(errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', action: 'enrollment:read' });
+  });
+
   it('delete stops the automation, audited once; repeating it changes nothing', async () => {
     const reader = await app.client('acme', [Authority.READ_ONLY]);
     const denied = await failsWithoutWriting(() => reader.request(DELETE, { id: launched[1] }));

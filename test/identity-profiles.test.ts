@@ -217,6 +217,12 @@ describe('identityProfile and identityProfiles', () => {
     expect(page2.identityProfiles).toMatchObject({ pageInfo: { hasNextPage: false }, nodes: [{ name: 'Contractors' }] });
   });
 
+  it('a key without any authority may not read profiles (FORBIDDEN)', async () => {
+    const nobody = await app.client('acme', []);
+    const errors = await errorsOf(nobody.request(gql`{ identityProfiles { totalCount } }`));
+    expect(errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', action: 'identityProfiles:read' });
+  });
+
   it('refuses a page larger than 100', async () => {
     const errors = await errorsOf(admin.request(gql`{ identityProfiles(first: 101) { totalCount } }`));
     expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
