@@ -1,6 +1,10 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { CatalogResolver } from './governance/catalog.resolver.js';
 import { EntitlementAssignmentEdges, EntitlementEdges, RoleEdges, TargetSystemEdges, UserAccountEdges, UserEdges } from './governance/edges.resolver.js';
+import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
+import { IdentityProfileEdges, OwnerReferenceEdges, SourceReferenceEdges, TargetSystemProfileEdges, UserProfileEdges } from './profiles/edges.resolver.js';
+import { EnrollmentAutomationResolver } from './enrollment/enrollment-automation.resolver.js';
+import { EnrollmentAutomationEdges, UserEnrollmentEdges } from './enrollment/edges.resolver.js';
 
 /** Every resolver of the gateway. */
 export const resolvers: NonEmptyArray<Function> = [
@@ -11,4 +15,13 @@ export const resolvers: NonEmptyArray<Function> = [
   TargetSystemEdges,
   UserAccountEdges,
   EntitlementAssignmentEdges,
+  IdentityProfileResolver,
+  IdentityProfileEdges,
+  OwnerReferenceEdges,
+  SourceReferenceEdges,
+  UserProfileEdges,
+  TargetSystemProfileEdges,
+  EnrollmentAutomationResolver,
+  EnrollmentAutomationEdges,
+  UserEnrollmentEdges,
 ];

@@ -1,13 +1,24 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from './config.js';
 import type { Viewer } from './auth/viewer.js';
+import type { LoaderRegistry } from './common/loader-kit.js';
 import { GovernanceLoaders } from './governance/governance.loaders.js';
 import { CatalogService } from './governance/catalog.service.js';
+import { ProfileLoaders } from './profiles/profiles.loaders.js';
+import { IdentityProfileService } from './profiles/identity-profile.service.js';
+import { EnrollmentLoaders } from './enrollment/enrollment.loaders.js';
+import { EnrollmentAutomationService } from './enrollment/enrollment-automation.service.js';
 
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
   readonly loaders: GovernanceLoaders;
+  /** Every loader registry built for this request, so a write can make them all forget. */
+  private readonly registries: LoaderRegistry[] = [];
   private catalogService?: CatalogService;
+  private profileService?: IdentityProfileService;
+  private enrollmentService?: EnrollmentAutomationService;
+  private profileLoaderSet?: ProfileLoaders;
+  private enrollmentLoaderSet?: EnrollmentLoaders;
 
   constructor(
     readonly requestId: string,
@@ -16,11 +27,32 @@ export class Context {
     readonly em: EntityManager,
     readonly config: Config,
   ) {
-    this.loaders = new GovernanceLoaders(em, viewer.workspaceId);
+    this.loaders = this.registered(new GovernanceLoaders(em, viewer.workspaceId));
   }
 
   get catalog(): CatalogService {
     return (this.catalogService ??= new CatalogService(this));
+  }
+
+  get profiles(): IdentityProfileService {
+    return (this.profileService ??= new IdentityProfileService(this));
+  }
+
+  get enrollment(): EnrollmentAutomationService {
+    return (this.enrollmentService ??= new EnrollmentAutomationService(this));
+  }
+
+  get profileLoaders(): ProfileLoaders {
+    return (this.profileLoaderSet ??= this.registered(new ProfileLoaders(this.em, this.viewer.workspaceId)));
+  }
+
+  get enrollmentLoaders(): EnrollmentLoaders {
+    return (this.enrollmentLoaderSet ??= this.registered(new EnrollmentLoaders(this.em, this.viewer.workspaceId)));
+  }
+
+  private registered<T extends LoaderRegistry>(registry: T): T {
+    this.registries.push(registry);
+    return registry;
   }
 
   /**
@@ -29,7 +61,7 @@ export class Context {
    */
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.em.transactional(work);
-    this.loaders.clearAll();
+    for (const registry of this.registries) registry.clearAll();
     return result;
   }
 }

@@ -30,8 +30,10 @@ export function isExpected(error: unknown): boolean {
 // graphql-js and Apollo raise GraphQLErrors about the request (sometimes wrapping another
 // GraphQLError), before execution: they have no path. An error with a path happened while
 // executing (a resolver threw, a non-null field came back null): ours to log and mask.
+// A variable coercion failure may wrap a scalar's TypeError; Apollo marks it BAD_USER_INPUT.
 function isRequestError(error: unknown): boolean {
-  return error instanceof GraphQLError && !error.path && (!error.originalError || error.originalError instanceof GraphQLError);
+  if (!(error instanceof GraphQLError) || error.path) return false;
+  return !error.originalError || error.originalError instanceof GraphQLError || error.extensions?.code === 'BAD_USER_INPUT';
 }
 
 /**
@@ -67,9 +69,17 @@ function findDomainError(error: unknown): DomainError | undefined {
   return undefined;
 }
 
-/** graphql-js names the variable or argument in coercion messages; surface it as `field`. */
-function fieldOfCoercionError(message: string): string | undefined {
-  const m = /^Variable "\$([\w]+)"[^"]*?(?:at "([\w.[\]]+)")?/.exec(message) ?? /argument "([\w]+)"/.exec(message);
-  if (!m) return undefined;
-  return m[2] ? m[2].replace(/^\w+\./, `${m[1]}.`) : m[1];
+/**
+ * graphql-js names the variable, the path inside it and the missing or unknown input field in
+ * coercion messages; surface them as one dotted `field` (`input.owner.id`, `input.items.0.name`),
+ * the shape domain errors use.
+ */
+export function fieldOfCoercionError(message: string): string | undefined {
+  const variable = /^Variable "\$(\w+)"/.exec(message);
+  if (!variable) return /argument "(\w+)"/i.exec(message)?.[1];
+  const at = / at "(\w+(?:\.\w+|\[\d+\])*)"; /.exec(message);
+  let field = at ? at[1] : variable[1];
+  const inner = /; Field "(\w+)" (?:of required type "[^"]+" was not provided|is not defined by type)/.exec(message);
+  if (inner) field += `.${inner[1]}`;
+  return field.replace(/\[(\d+)\]/g, '.$1');
 }

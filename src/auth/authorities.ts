@@ -22,9 +22,11 @@ export type Action =
   | 'certifications:manage'
   | 'certifications:decide'
   | 'reconciliation:run'
+  | 'identityProfiles:read'
   | 'identityProfiles:write'
   | 'scim:read'
   | 'scim:write'
+  | 'enrollment:read'
   | 'enrollment:write'
   | 'apiKeys:manage';
 
@@ -40,9 +42,12 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'certifications:manage': [Authority.CATALOG_ADMIN],
   'certifications:decide': [Authority.CERTIFIER, Authority.APPROVER],
   'reconciliation:run': [Authority.CATALOG_ADMIN],
+  'identityProfiles:read': READERS,
+  // Seed 003: creating an identity profile needs ORG_ADMIN, and nothing else allows it.
   'identityProfiles:write': [],
   'scim:read': [Authority.SCIM_PROVISIONER, Authority.READ_ONLY, Authority.CATALOG_ADMIN],
   'scim:write': [Authority.SCIM_PROVISIONER],
+  'enrollment:read': READERS,
   'enrollment:write': [Authority.CATALOG_ADMIN],
   'apiKeys:manage': [],
 };

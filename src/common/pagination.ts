@@ -1,4 +1,4 @@
-import { ClassType, Field, ObjectType, Int, ArgsType } from 'type-graphql';
+import { ClassType, Field, ObjectType, Int, ArgsType, registerEnumType } from 'type-graphql';
 import { badInput } from '../errors.js';
 
 @ObjectType({ description: 'Where a page of a connection starts and ends.' })
@@ -114,3 +114,9 @@ export function toConnection<T>(rows: T[], page: PageRequest, keyOf: (row: T) =>
     totalCount,
   );
 }
+
+export enum SortDirection {
+  ASC = 'asc',
+  DESC = 'desc',
+}
+registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending (`ASC`) or descending (`DESC`) order.' });

@@ -6,6 +6,8 @@ import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
 import { UserAccount, EntitlementAssignment } from '../governance/user-account.entity.js';
+import { IdentityProfile } from '../profiles/identity-profile.entity.js';
+import { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -20,4 +22,6 @@ export const entities = [
   RoleMember,
   UserAccount,
   EntitlementAssignment,
+  IdentityProfile,
+  EnrollmentAutomation,
 ];

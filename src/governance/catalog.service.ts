@@ -21,6 +21,8 @@ import type { ConnectionResult } from '../common/pagination.js';
 
 const planners = new Map<Dialect, SqlPlanner>();
 const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(catalogPlan, dialect)).get(dialect)!;
+import type { IdentityProfile } from '../profiles/identity-profile.entity.js';
+import type { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
 
 export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
 export type CatalogItem = User | Role | TargetSystem | Entitlement;
@@ -199,12 +201,15 @@ export class CatalogService {
   }
 
   /** Any object of the caller's workspace by id; null when there is none. */
-  async node(id: string): Promise<CatalogItem | UserAccount | null> {
+  async node(id: string): Promise<CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | null> {
     authorize(this.ctx.viewer, 'catalog:read');
     if (!isId(id)) return null;
     const l = this.ctx.loaders;
-    const found = await Promise.all([l.user, l.role, l.targetSystem, l.entitlement, l.account].map((loader) => loader.load(id)));
-    return (found.find((x) => x) as CatalogItem | UserAccount | undefined) ?? null;
+    const loaders: Array<{ load(id: string): Promise<object | null> }> = [
+      l.user, l.role, l.targetSystem, l.entitlement, l.account, this.ctx.profileLoaders.profile, this.ctx.enrollmentLoaders.automation,
+    ];
+    const found = await Promise.all(loaders.map((loader) => loader.load(id)));
+    return (found.find((x) => x) as CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | undefined) ?? null;
   }
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */

@@ -31,6 +31,7 @@ export class TargetSystem extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, description: '`low`, `medium` or `high`.' }) riskLevel?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Comma-separated catalog tags (e.g. `All Employees, HR`).' }) searchTags?: string | null;
   @Column({ type: 'boolean' }) isRequestable: boolean & Opt = true;
+  @Column({ type: 'boolean', description: 'Whether this application is an access system that serves as a credential manager (Seam: the credential manager ACS system of an enrollment automation); its accounts are the credential manager ACS users.' }) isCredentialManager: boolean & Opt = false;
   @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
   @Column({ type: 'boolean' }) disabled: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Retired applications cannot be enabled or requested again.' }) retired: boolean & Opt = false;

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { getOperationAST, getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 
@@ -12,6 +12,11 @@ export function jitGateway(schema: GraphQLSchema, cacheSize = 500): GatewayInter
   const compiled = new Map<string, CompiledQuery>();
 
   const executor: GatewayExecutor = async (request) => {
+    // Variables are coerced by graphql-js first, so a bad variable gets graphql-js's exact
+    // error (with the path inside the variable, which the error formatter reports as `field`).
+    const operation = getOperationAST(request.document, request.operationName);
+    const variables = getVariableValues(schema, operation?.variableDefinitions ?? [], request.request.variables ?? {}, { maxErrors: 20 });
+    if (variables.errors) return { errors: variables.errors };
     const key = `${request.queryHash}:${request.operationName ?? ''}`;
     let query = compiled.get(key);
     if (!query) {

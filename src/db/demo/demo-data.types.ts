@@ -76,6 +76,8 @@ export interface DemoTargetSystem {
   searchTags?: string;
   isRequestable?: boolean;
   isCertifiable?: boolean | null;
+  /** Serves as a credential manager for Seam enrollment automations (default false). */
+  isCredentialManager?: boolean;
   disabled?: boolean;
   retired?: boolean;
   workflowRequestFormId?: string | null;

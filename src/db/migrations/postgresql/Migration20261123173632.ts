@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123171614 extends Migration {
+export class Migration20261123173632 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "workspace" ("id" varchar(24) not null, "name" varchar(255) not null, "created_at" timestamptz not null, constraint "workspace_pkey" primary key ("id"));`);
@@ -12,7 +12,7 @@ export class Migration20261123171614 extends Migration {
     this.addSql(`create index "app_user_workspace_id_manager_login_index" on "app_user" ("workspace_id", "manager_login");`);
     this.addSql(`alter table "app_user" add constraint "app_user_workspace_id_login_unique" unique ("workspace_id", "login");`);
 
-    this.addSql(`create table "target_system" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "integration_level" varchar(255) not null default 'Disconnected', "trusted_reconciliation" boolean not null default false, "form" jsonb null, "schedule" jsonb null, "logo_url" varchar(255) null, "application_url" varchar(255) null, "authentication_type" varchar(255) null, "business_owner_login" varchar(255) null, "it_owner_login" varchar(255) null, "performer" varchar(255) null, "approver1" varchar(255) null, "approver2" varchar(255) null, "approver3" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "risk_level" varchar(255) null, "search_tags" varchar(255) null, "is_requestable" boolean not null default true, "is_certifiable" boolean null, "disabled" boolean not null default false, "retired" boolean not null default false, "workflow_request_form_id" varchar(255) null, "stale_check_enabled" boolean null, "stale_days" int null, "created_on" timestamptz not null, "updated_on" timestamptz null, constraint "target_system_pkey" primary key ("id"));`);
+    this.addSql(`create table "target_system" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "integration_level" varchar(255) not null default 'Disconnected', "trusted_reconciliation" boolean not null default false, "form" jsonb null, "schedule" jsonb null, "logo_url" varchar(255) null, "application_url" varchar(255) null, "authentication_type" varchar(255) null, "business_owner_login" varchar(255) null, "it_owner_login" varchar(255) null, "performer" varchar(255) null, "approver1" varchar(255) null, "approver2" varchar(255) null, "approver3" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "risk_level" varchar(255) null, "search_tags" varchar(255) null, "is_requestable" boolean not null default true, "is_credential_manager" boolean not null default false, "is_certifiable" boolean null, "disabled" boolean not null default false, "retired" boolean not null default false, "workflow_request_form_id" varchar(255) null, "stale_check_enabled" boolean null, "stale_days" int null, "created_on" timestamptz not null, "updated_on" timestamptz null, constraint "target_system_pkey" primary key ("id"));`);
     this.addSql(`create index "target_system_workspace_id_index" on "target_system" ("workspace_id");`);
     this.addSql(`create index "target_system_workspace_id_display_name_index" on "target_system" ("workspace_id", "display_name");`);
     this.addSql(`alter table "target_system" add constraint "target_system_workspace_id_name_unique" unique ("workspace_id", "name");`);
@@ -31,6 +31,12 @@ export class Migration20261123171614 extends Migration {
     this.addSql(`create index "role_member_user_id_index" on "role_member" ("user_id");`);
     this.addSql(`alter table "role_member" add constraint "role_member_role_id_user_id_source_unique" unique ("role_id", "user_id", "source");`);
 
+    this.addSql(`create table "identity_profile" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "description" text null, "owner_id" varchar(24) null, "priority" int not null, "authoritative_source_id" varchar(24) not null, "identity_refresh_required" boolean not null default false, "identity_attribute_config" jsonb not null, "identity_exception_report_reference" jsonb null, "has_time_based_attr" boolean not null default true, "created" timestamptz not null, "modified" timestamptz not null, constraint "identity_profile_pkey" primary key ("id"));`);
+    this.addSql(`create index "identity_profile_workspace_id_index" on "identity_profile" ("workspace_id");`);
+    this.addSql(`create index "identity_profile_owner_id_index" on "identity_profile" ("owner_id");`);
+    this.addSql(`create index "identity_profile_authoritative_source_id_index" on "identity_profile" ("authoritative_source_id");`);
+    this.addSql(`alter table "identity_profile" add constraint "identity_profile_workspace_id_name_unique" unique ("workspace_id", "name");`);
+
     this.addSql(`create table "entitlement" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "target_system_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "performer" varchar(255) null, "risk_level" varchar(255) null, "it_owner_login" varchar(255) null, "business_owner_login" varchar(255) null, "search_tags" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "is_requestable" boolean not null default true, "disabled" boolean not null default false, "retired" boolean not null default false, "created_on" timestamptz not null, constraint "entitlement_pkey" primary key ("id"));`);
     this.addSql(`create index "entitlement_workspace_id_index" on "entitlement" ("workspace_id");`);
     this.addSql(`create index "entitlement_target_system_id_index" on "entitlement" ("target_system_id");`);
@@ -43,6 +49,12 @@ export class Migration20261123171614 extends Migration {
     this.addSql(`create index "entitlement_assignment_workspace_id_index" on "entitlement_assignment" ("workspace_id");`);
     this.addSql(`create index "entitlement_assignment_entitlement_id_index" on "entitlement_assignment" ("entitlement_id");`);
     this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_account_id_entitlement_id_unique" unique ("account_id", "entitlement_id");`);
+
+    this.addSql(`create table "enrollment_automation" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "user_identity_id" varchar(24) not null, "credential_manager_id" varchar(24) not null, "credential_manager_acs_user_id" varchar(24) null, "acs_credential_pool_id" varchar(36) null, "acs_credential_provisioning_automation_id" varchar(36) not null, "is_running" boolean not null default true, "created_at" timestamptz not null, "stopped_at" timestamptz null, constraint "enrollment_automation_pkey" primary key ("id"));`);
+    this.addSql(`create index "enrollment_automation_workspace_id_index" on "enrollment_automation" ("workspace_id");`);
+    this.addSql(`create index "enrollment_automation_credential_manager_id_index" on "enrollment_automation" ("credential_manager_id");`);
+    this.addSql(`create index "enrollment_automation_credential_manager_acs_user_id_index" on "enrollment_automation" ("credential_manager_acs_user_id");`);
+    this.addSql(`create index "enrollment_automation_user_identity_id_created_at_index" on "enrollment_automation" ("user_identity_id", "created_at");`);
 
     this.addSql(`create table "audit_event" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "action" varchar(255) not null, "entity_type" varchar(255) not null, "entity_id" varchar(24) not null, "actor" varchar(255) not null, "before" jsonb null, "after" jsonb null, "at" timestamptz not null, "request_id" varchar(255) null, constraint "audit_event_pkey" primary key ("id"));`);
     this.addSql(`create index "audit_event_workspace_id_entity_id_index" on "audit_event" ("workspace_id", "entity_id");`);
@@ -62,6 +74,10 @@ export class Migration20261123171614 extends Migration {
     this.addSql(`alter table "role_member" add constraint "role_member_role_id_foreign" foreign key ("role_id") references "role" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "role_member" add constraint "role_member_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`alter table "identity_profile" add constraint "identity_profile_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "identity_profile" add constraint "identity_profile_owner_id_foreign" foreign key ("owner_id") references "app_user" ("id") on update cascade on delete set null;`);
+    this.addSql(`alter table "identity_profile" add constraint "identity_profile_authoritative_source_id_foreign" foreign key ("authoritative_source_id") references "target_system" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "entitlement" add constraint "entitlement_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "entitlement" add constraint "entitlement_target_system_id_foreign" foreign key ("target_system_id") references "target_system" ("id") on update cascade on delete cascade;`);
 
@@ -71,6 +87,11 @@ export class Migration20261123171614 extends Migration {
     this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_account_id_foreign" foreign key ("account_id") references "user_account" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "entitlement_assignment" add constraint "entitlement_assignment_entitlement_id_foreign" foreign key ("entitlement_id") references "entitlement" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_user_identity_id_foreign" foreign key ("user_identity_id") references "app_user" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_credential_manager_id_foreign" foreign key ("credential_manager_id") references "target_system" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_credential_manager_acs_user_id_foreign" foreign key ("credential_manager_acs_user_id") references "user_account" ("id") on update cascade on delete set null;`);
 
     this.addSql(`alter table "audit_event" add constraint "audit_event_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
 
@@ -86,9 +107,13 @@ export class Migration20261123171614 extends Migration {
 
     this.addSql(`alter table "role" drop constraint "role_workspace_id_foreign";`);
 
+    this.addSql(`alter table "identity_profile" drop constraint "identity_profile_workspace_id_foreign";`);
+
     this.addSql(`alter table "entitlement" drop constraint "entitlement_workspace_id_foreign";`);
 
     this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_workspace_id_foreign";`);
+
+    this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_workspace_id_foreign";`);
 
     this.addSql(`alter table "audit_event" drop constraint "audit_event_workspace_id_foreign";`);
 
@@ -98,11 +123,21 @@ export class Migration20261123171614 extends Migration {
 
     this.addSql(`alter table "role_member" drop constraint "role_member_user_id_foreign";`);
 
+    this.addSql(`alter table "identity_profile" drop constraint "identity_profile_owner_id_foreign";`);
+
+    this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_user_identity_id_foreign";`);
+
     this.addSql(`alter table "user_account" drop constraint "user_account_target_system_id_foreign";`);
+
+    this.addSql(`alter table "identity_profile" drop constraint "identity_profile_authoritative_source_id_foreign";`);
 
     this.addSql(`alter table "entitlement" drop constraint "entitlement_target_system_id_foreign";`);
 
+    this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_credential_manager_id_foreign";`);
+
     this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_account_id_foreign";`);
+
+    this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_credential_manager_acs_user_id_foreign";`);
 
     this.addSql(`alter table "role_member" drop constraint "role_member_role_id_foreign";`);
 
@@ -124,11 +159,15 @@ export class Migration20261123171614 extends Migration {
 
     this.addSql(`drop table if exists "role_member" cascade;`);
 
+    this.addSql(`drop table if exists "identity_profile" cascade;`);
+
     this.addSql(`drop table if exists "entitlement" cascade;`);
 
     this.addSql(`drop table if exists "role_entitlement" cascade;`);
 
     this.addSql(`drop table if exists "entitlement_assignment" cascade;`);
+
+    this.addSql(`drop table if exists "enrollment_automation" cascade;`);
 
     this.addSql(`drop table if exists "audit_event" cascade;`);
 
