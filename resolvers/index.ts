@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { CatalogResolver } from './governance/catalog.resolver.js';
+import { ScimGroupRefEdges, ScimResolver, ScimUserEdges } from './scim/scim.resolver.js';
 import { EntitlementAssignmentEdges, EntitlementEdges, RoleEdges, TargetSystemEdges, UserAccountEdges, UserEdges } from './governance/edges.resolver.js';
 
 /** Every resolver of the gateway. */
@@ -11,4 +12,7 @@ export const resolvers: NonEmptyArray<Function> = [
   TargetSystemEdges,
   UserAccountEdges,
   EntitlementAssignmentEdges,
+  ScimResolver,
+  ScimUserEdges,
+  ScimGroupRefEdges,
 ];

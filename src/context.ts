@@ -3,11 +3,17 @@ import type { Config } from './config.js';
 import type { Viewer } from './auth/viewer.js';
 import { GovernanceLoaders } from './governance/governance.loaders.js';
 import { CatalogService } from './governance/catalog.service.js';
+import { ScimLoaders } from './scim/scim.loaders.js';
+import { ScimService } from './scim/scim.service.js';
+import { ScimGroupService } from './scim/scim-group.service.js';
 
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
   readonly loaders: GovernanceLoaders;
+  readonly scimLoaders: ScimLoaders;
   private catalogService?: CatalogService;
+  private scimService?: ScimService;
+  private scimGroupService?: ScimGroupService;
 
   constructor(
     readonly requestId: string,
@@ -17,10 +23,19 @@ export class Context {
     readonly config: Config,
   ) {
     this.loaders = new GovernanceLoaders(em, viewer.workspaceId);
+    this.scimLoaders = new ScimLoaders(em, viewer.workspaceId);
   }
 
   get catalog(): CatalogService {
     return (this.catalogService ??= new CatalogService(this));
+  }
+
+  get scim(): ScimService {
+    return (this.scimService ??= new ScimService(this));
+  }
+
+  get scimGroups(): ScimGroupService {
+    return (this.scimGroupService ??= new ScimGroupService(this));
   }
 
   /**
@@ -30,6 +45,7 @@ export class Context {
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     const result = await this.em.transactional(work);
     this.loaders.clearAll();
+    this.scimLoaders.clearAll();
     return result;
   }
 }

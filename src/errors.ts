@@ -76,5 +76,8 @@ function findDomainError(error: unknown): DomainError | undefined {
 function fieldOfCoercionError(message: string): string | undefined {
   const m = /^Variable "\$([\w]+)"[^"]*?(?:at "([\w.[\]]+)")?/.exec(message) ?? /argument "([\w]+)"/.exec(message);
   if (!m) return undefined;
-  return m[2] ? m[2].replace(/^\w+\./, `${m[1]}.`) : m[1];
+  const at = m[2] ? m[2].replace(/^\w+\./, `${m[1]}.`) : m[1];
+  // A missing required input field is named by the message, not by its path: append it.
+  const missing = /Field "(\w+)" of required type "[^"]+" was not provided/.exec(message)?.[1];
+  return missing ? `${at}.${missing}` : at;
 }

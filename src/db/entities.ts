@@ -6,6 +6,7 @@ import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
 import { UserAccount, EntitlementAssignment } from '../governance/user-account.entity.js';
+import { ScimUser, ScimUserEmail, ScimUserRole } from '../scim/scim-user.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -20,4 +21,7 @@ export const entities = [
   RoleMember,
   UserAccount,
   EntitlementAssignment,
+  ScimUser,
+  ScimUserEmail,
+  ScimUserRole,
 ];
