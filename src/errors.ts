@@ -46,7 +46,8 @@ export function formatError(
       extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}), ...domain.details },
     };
   }
-  const isRequestError = error instanceof GraphQLError && !error.originalError;
+  // Variable coercion wraps graphql-js's own GraphQLError ("Field … was not provided") as originalError.
+  const isRequestError = error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError);
   if (isRequestError) {
     const extensions: Record<string, unknown> = { code: formatted.extensions?.code ?? 'BAD_USER_INPUT' };
     const field = fieldOfCoercionError(formatted.message);
@@ -74,10 +75,12 @@ function findDomainError(error: unknown): DomainError | undefined {
 
 /** graphql-js names the variable or argument in coercion messages; surface it as `field`. */
 function fieldOfCoercionError(message: string): string | undefined {
-  const m = /^Variable "\$([\w]+)"[^"]*?(?:at "([\w.[\]]+)")?/.exec(message) ?? /argument "([\w]+)"/.exec(message);
-  if (!m) return undefined;
-  const at = m[2] ? m[2].replace(/^\w+\./, `${m[1]}.`) : m[1];
+  const variable = /^Variable "\$(\w+)"/.exec(message);
+  if (!variable) return /argument "(\w+)"/.exec(message)?.[1];
+  // The offending value sits between the variable and its path and may itself contain quotes.
+  const at = / at "([\w.[\]]+)"; /.exec(message)?.[1];
+  const path = at ? at.replace(/^\w+/, variable[1]) : variable[1];
   // A missing required input field is named by the message, not by its path: append it.
   const missing = /Field "(\w+)" of required type "[^"]+" was not provided/.exec(message)?.[1];
-  return missing ? `${at}.${missing}` : at;
+  return missing ? `${path}.${missing}` : path;
 }

@@ -127,8 +127,13 @@ export const SCHEMAS = [
   { id: ENTERPRISE_SCHEMA, name: 'EnterpriseUser', description: 'Enterprise User', attributes: ENTERPRISE_ATTRIBUTES },
 ];
 
+/** RFC 7643 §3.1: common to every resource, so not listed by the schemas themselves. */
+const COMMON_ATTRIBUTES: AttrDef[] = [
+  str('externalId', 'A String that is an identifier for the resource as defined by the provisioning client.', { caseExact: true }),
+];
+
 const index = (defs: AttrDef[]) => new Map(defs.map((d) => [d.name.toLowerCase(), d]));
-const BY_SCHEMA = new Map(SCHEMAS.map((s) => [s.id.toLowerCase(), index(s.attributes)]));
+const BY_SCHEMA = new Map(SCHEMAS.map((s) => [s.id.toLowerCase(), index(s.id === ENTERPRISE_SCHEMA ? s.attributes : [...COMMON_ATTRIBUTES, ...s.attributes])]));
 const SUBS = new Map<AttrDef, Map<string, AttrDef>>();
 
 /** The definition of `name` in `schema` (case-insensitive), or undefined. */

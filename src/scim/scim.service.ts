@@ -162,9 +162,12 @@ export class ScimService {
     return this.unique(conflictField, () =>
       this.ctx.transaction(async (em) => {
         await this.assertUnique(em, data.userName, null, conflictField);
+        const now = new Date();
         const user = em.create(ScimUser, {
           workspace: em.getReference(Workspace, this.ws),
           ...columns(data),
+          createdAt: now,
+          lastModified: now,
           user: await matchIdentity(em, this.ws, data),
         });
         await replaceEmails(em, user);
