@@ -268,6 +268,16 @@ describe('workspaces and authorities', () => {
   });
 });
 
+describe('node(id)', () => {
+  it('finds a SCIM user for keys that may read SCIM, and nothing for keys that may not', async () => {
+    const { createScimUser: u } = await admin.request<any>(CREATE, { input: { userName: 'noded', roles: [] } });
+    const query = gql`query ($id: ID!) { node(id: $id) { __typename id ... on ScimUser { userName } } }`;
+    expect(await admin.request<any>(query, { id: u.id })).toEqual({ node: { __typename: 'ScimUser', id: u.id, userName: 'noded' } });
+    const requester = await app.client('acme', [Authority.REQUESTER]);
+    expect(await requester.request<any>(query, { id: u.id })).toEqual({ node: null });
+  });
+});
+
 describe('batched edges', () => {
   it('users { scimUser { roles } } costs the same SQL statements for 10 and for 50 users', async () => {
     await app.workspace('bulk', generateDataSet({ users: 60, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 1, accountsPerUser: 1, seed: 4004 }));

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Context } from '../context.js';
-import { authorize } from '../auth/viewer.js';
+import { authorize, can } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { badInput, conflict, notFound } from '../errors.js';
@@ -14,6 +14,7 @@ import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { UserAccount } from './user-account.entity.js';
 import { compileRule, recomputeRuleMembers } from './rules.js';
+import type { ScimUser } from '../scim/scim-user.entity.js';
 
 export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
 export type CatalogItem = User | Role | TargetSystem | Entitlement;
@@ -172,13 +173,15 @@ export class CatalogService {
     return paginate(this.em, UserAccount, where, this.page(args));
   }
 
-  /** Any object of the caller's workspace by id; null when there is none. */
-  async node(id: string): Promise<CatalogItem | UserAccount | null> {
+  /** Any object of the caller's workspace by id (SCIM users too, for keys that may read them); null when there is none. */
+  async node(id: string): Promise<CatalogItem | UserAccount | ScimUser | null> {
     authorize(this.ctx.viewer, 'catalog:read');
     if (!isId(id)) return null;
     const l = this.ctx.loaders;
-    const found = await Promise.all([l.user, l.role, l.targetSystem, l.entitlement, l.account].map((loader) => loader.load(id)));
-    return (found.find((x) => x) as CatalogItem | UserAccount | undefined) ?? null;
+    const loaders: Array<{ load(id: string): Promise<object | null> }> = [l.user, l.role, l.targetSystem, l.entitlement, l.account];
+    if (can(this.ctx.viewer, 'scim:read')) loaders.push(this.ctx.scimLoaders.scimUser);
+    const found = await Promise.all(loaders.map((loader) => loader.load(id)));
+    return (found.find((x) => x) as CatalogItem | UserAccount | ScimUser | undefined) ?? null;
   }
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */
