@@ -46,6 +46,11 @@ describe('PATCH operations', () => {
     expect(out.nickName).toBe('Babs');
   });
 
+  it('reads a bare id given for the enterprise manager as its value', () => {
+    const out = patch(user(), { op: 'add', path: `${ENTERPRISE_SCHEMA}:manager`, value: '26118915-6090-4610-87e4-49d8ca9f808d' });
+    expect(readUser(out).attributes[ENTERPRISE_SCHEMA]).toEqual({ manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d' } });
+  });
+
   it('keeps "False" as given; reading the result makes it a boolean (active as identity providers send it)', () => {
     const out = patch(user(), { op: 'replace', path: 'active', value: 'False' });
     expect(out.active).toBe('False');

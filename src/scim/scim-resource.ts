@@ -159,7 +159,9 @@ function readComplex(value: Json, schema: string, field: string, parent?: AttrDe
   for (const [k, v] of Object.entries(value)) {
     const def = parent ? subAttributeDef(parent, k) : attributeDef(schema, k);
     if (!def || v == null) continue;
-    if (def.type === 'complex') out[def.name] = readComplex(v as Json, schema, `${field}.${def.name}`, def);
+    // A bare id for a complex attribute with a value (Entra sends the manager so) is its value.
+    if (def.type === 'complex' && typeof v === 'string' && subAttributeDef(def, 'value')) out[def.name] = { value: v };
+    else if (def.type === 'complex') out[def.name] = readComplex(v as Json, schema, `${field}.${def.name}`, def);
     else if (def.type === 'boolean') out[def.name] = readBoolean(v, `${field}.${def.name}`);
     else out[def.name] = readString(v, `${field}.${def.name}`);
   }

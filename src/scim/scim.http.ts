@@ -64,13 +64,21 @@ export function scimHandler(deps: Deps) {
       });
       const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readJson(req) : undefined;
       const baseUrl = (deps.config.publicUrl ?? `http://${req.headers.host ?? `${deps.config.host}:${deps.config.port}`}`).replace(/\/+$/, '');
-      const segments = url.pathname.slice(SCIM_PREFIX.length).split('/').filter(Boolean).map(decodeURIComponent);
+      const segments = url.pathname.slice(SCIM_PREFIX.length).split('/').filter(Boolean).map(decodeSegment);
       const ctx = new Context(requestId, viewer, deps.orm.em.fork(), deps.config);
       await route({ req, res, url, ctx, baseUrl, segments, body });
     } catch (error) {
       sendError(res, error, deps.log, requestId);
     }
   };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(404, `No SCIM resource at ${segment}`);
+  }
 }
 
 async function readJson(req: http.IncomingMessage): Promise<unknown> {
