@@ -12,7 +12,7 @@ import { etagMatches, groupEtag, groupResource, readGroup, type GroupData, type 
 import { GROUP_SCHEMA } from './scim-schemas.js';
 import { linkedRoles, lowerEquals, syncAssignments } from './scim-links.js';
 import { ScimUser, ScimUserRole } from './scim-user.entity.js';
-import { scimPage, scimWhere, scimWindow, versionMismatch, type ScimList, type ScimListArgs } from './scim.service.js';
+import { scimPage, scimWhere, scimWindow, versionMismatch, type ScimList, type ScimListArgs } from './scim-list.js';
 
 /**
  * /scim/v2/Groups: a SCIM Group is a Role of the workspace. Its members are SCIM users (their

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.js';
-import { matchesValue, parsePatchPath, type Filter } from './scim-filter.js';
+import { invalidPath, matchesValue, parsePatchPath, type Filter } from './scim-filter.js';
 import { attributeDef, canonicalSchema, subAttributeDef, ENTERPRISE_SCHEMA, type AttrDef } from './scim-schemas.js';
-import type { Json } from './scim-resource.js';
+import { isObject, keyOf, type Json } from './scim-resource.js';
 
 /**
  * PATCH (RFC 7644 §3.5.2) as a pure function on a resource's JSON: the service renders the
@@ -19,10 +19,7 @@ type Op = 'add' | 'replace' | 'remove';
 const syntax = (message: string, field = 'Operations') => new DomainError('BAD_USER_INPUT', message, field, { scimType: 'invalidSyntax' });
 const noTarget = (message: string) => new DomainError('BAD_USER_INPUT', message, 'path', { scimType: 'noTarget' });
 const mutability = (message: string) => new DomainError('BAD_USER_INPUT', message, 'path', { scimType: 'mutability' });
-const invalidPath = (message: string) => new DomainError('BAD_USER_INPUT', message, 'path', { scimType: 'invalidPath' });
 
-const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
-const keyOf = (obj: Json, name: string) => Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
 const READ_ONLY = new Set(['id', 'meta', 'schemas']);
 
 /** Checks a PatchOp body and returns its operations. */

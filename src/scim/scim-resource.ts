@@ -39,7 +39,9 @@ export type NamePart = (typeof NAME_PARTS)[number];
 
 export const invalidValue = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field, { scimType: 'invalidValue' });
 
-const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
+export const isObject = (v: unknown): v is Json => !!v && typeof v === 'object' && !Array.isArray(v);
+/** The key of `obj` that is `name` case-insensitively (SCIM attribute names are). */
+export const keyOf = (obj: Json, name: string) => Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase());
 
 /** Attributes stored in the `attributes` bag, returned as given. */
 const BAG = ['profileUrl', 'title', 'preferredLanguage', 'locale', 'timezone', 'phoneNumbers', 'ims', 'photos', 'addresses', 'entitlements', 'x509Certificates'];
@@ -307,7 +309,6 @@ export function project(resource: Json, schema: string, attributes?: string | nu
       return { urn: extension ? ENTERPRISE_SCHEMA : null, attr: attr?.toLowerCase() ?? '', sub: sub?.toLowerCase() };
     });
   const ALWAYS = new Set(['id', 'schemas']);
-  const keyOf = (obj: Json, lower: string) => Object.keys(obj).find((k) => k.toLowerCase() === lower);
 
   if (attributes) {
     const wanted = parse(attributes);

@@ -9,7 +9,7 @@ import { DomainError } from '../errors.js';
 import { readBody } from '../http/body.js';
 import { etagMatches, invalidValue, project, type Json } from './scim-resource.js';
 import { ENTERPRISE_SCHEMA, ERROR_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, SCHEMAS, SEARCH_SCHEMA, USER_SCHEMA } from './scim-schemas.js';
-import type { ScimListArgs } from './scim.service.js';
+import type { ScimListArgs } from './scim-list.js';
 
 /**
  * SCIM 2.0 over HTTP (RFC 7644) at /scim/v2, on the gateway's own server: the same workspace API
