@@ -149,6 +149,8 @@ describe('reading a User', () => {
     [{ userName: 'a', userType: 'Employee' }, 'userType', /USER, SERVICE, DEBUG/],
     [{ userName: 'a', name: 'Ann' }, 'name', /object/],
     [{ userName: 'a', roles: [42] }, 'roles.0', /string or an object/],
+    [{ userName: 'x'.repeat(256) }, 'userName', /at most 255 characters/],
+    [{ userName: 'a', emails: [{ value: `${'x'.repeat(250)}@example.com` }] }, 'emails.0.value', /at most 255/],
   ])('rejects %j naming %s', (body, field, message) => {
     const error = failure(() => readUser(body));
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field, details: { scimType: 'invalidValue' } });

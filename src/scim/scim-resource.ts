@@ -130,7 +130,22 @@ export function readUser(body: unknown, at = ''): ScimUserData {
   }
   if (!userNameGiven) throw invalidValue(f('userName'), 'userName is required');
   if (data.attributes[ENTERPRISE_SCHEMA]) data.schemas.push(ENTERPRISE_SCHEMA);
+  checkLengths([
+    ['userName', data.userName], ['externalId', data.externalId], ['displayName', data.displayName], ['nickName', data.nickName],
+    ...Object.entries(data.name).map(([k, v]) => [`name.${k}`, v] as [string, string | null]),
+    ...data.emails.flatMap((e, i) => [[`emails.${i}.value`, e.value], [`emails.${i}.type`, e.type ?? null]] as Array<[string, string | null]>),
+    ...(['roles', 'groups'] as const).flatMap((k) => data[k].flatMap((l, i) => [[`${k}.${i}.value`, l.value], [`${k}.${i}.display`, l.display ?? null]] as Array<[string, string | null]>)),
+  ], f);
   return data;
+}
+
+/** Values stored in (and indexed by) columns of 255 characters. */
+export const MAX_LENGTH = 255;
+
+function checkLengths(values: Array<[string, string | null | undefined]>, f: (name: string) => string = (n) => n) {
+  for (const [name, value] of values) {
+    if (value && value.length > MAX_LENGTH) throw invalidValue(f(name), `${name} may be at most ${MAX_LENGTH} characters long`);
+  }
 }
 
 /** The display name a user gets when none is given: the formatted name, given + family, or the userName. */
@@ -257,6 +272,7 @@ export function readGroup(body: unknown): GroupData {
     }
   }
   if (!displayName) throw invalidValue('displayName', 'displayName is required');
+  checkLengths([['displayName', displayName], ...members.map((m, i) => [`members.${i}.display`, m.display ?? null] as [string, string | null])]);
   return { displayName, members };
 }
 
