@@ -1,5 +1,6 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { CatalogResolver } from './governance/catalog.resolver.js';
+import { ScimGroupRefEdges, ScimResolver, ScimUserEdges } from './scim/scim.resolver.js';
 import { EntitlementAssignmentEdges, EntitlementEdges, RoleEdges, TargetSystemEdges, UserAccountEdges, UserEdges } from './governance/edges.resolver.js';
 import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
 import { IdentityProfileEdges, OwnerReferenceEdges, SourceReferenceEdges, TargetSystemProfileEdges, UserProfileEdges } from './profiles/edges.resolver.js';
@@ -24,4 +25,7 @@ export const resolvers: NonEmptyArray<Function> = [
   EnrollmentAutomationResolver,
   EnrollmentAutomationEdges,
   UserEnrollmentEdges,
+  ScimResolver,
+  ScimUserEdges,
+  ScimGroupRefEdges,
 ];

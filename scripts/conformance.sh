@@ -22,3 +22,6 @@ mkdir -p "$runner"
 cp "$shared"/*.mjs "$shared"/*.json "$runner"/
 
 node "$runner/graphql-http-audit.mjs" "http://127.0.0.1:$port/graphql" -H "authorization: Bearer $key"
+# Microsoft's SCIM collection expects empty user and group stores: the conformance workspace has
+# no users and no roles (its groups) until the collection creates them.
+node "$runner/newman-scim.mjs" "$runner/scim-postman-collection.json" "http://127.0.0.1:$port/scim/v2" --token "$key" --standard-paths

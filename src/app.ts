@@ -16,6 +16,7 @@ import { gatewaySchema } from './schema.js';
 import { jitGateway } from './http/jit-executor.js';
 import { readBody } from './http/body.js';
 import { logger, type Logger } from './logger.js';
+import { isScimPath, scimHandler } from './scim/scim.http.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -81,6 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     formatError,
   });
   await apollo.start();
+  const scim = scimHandler({ orm, config, authenticator, log });
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
@@ -99,6 +101,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     if (url.pathname === '/' && req.method === 'GET') {
       res.writeHead(302, { location: '/graphql' }).end();
+      return;
+    }
+    if (isScimPath(url.pathname)) {
+      await scim(req, res, url);
       return;
     }
     if (url.pathname !== '/graphql') {

@@ -8,6 +8,9 @@ import { ProfileLoaders } from './profiles/profiles.loaders.js';
 import { IdentityProfileService } from './profiles/identity-profile.service.js';
 import { EnrollmentLoaders } from './enrollment/enrollment.loaders.js';
 import { EnrollmentAutomationService } from './enrollment/enrollment-automation.service.js';
+import { ScimLoaders } from './scim/scim.loaders.js';
+import { ScimService } from './scim/scim.service.js';
+import { ScimGroupService } from './scim/scim-group.service.js';
 
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
@@ -19,6 +22,9 @@ export class Context {
   private enrollmentService?: EnrollmentAutomationService;
   private profileLoaderSet?: ProfileLoaders;
   private enrollmentLoaderSet?: EnrollmentLoaders;
+  private scimLoaderSet?: ScimLoaders;
+  private scimService?: ScimService;
+  private scimGroupService?: ScimGroupService;
 
   constructor(
     readonly requestId: string,
@@ -48,6 +54,18 @@ export class Context {
 
   get enrollmentLoaders(): EnrollmentLoaders {
     return (this.enrollmentLoaderSet ??= this.registered(new EnrollmentLoaders(this.em, this.viewer.workspaceId)));
+  }
+
+  get scimLoaders(): ScimLoaders {
+    return (this.scimLoaderSet ??= this.registered(new ScimLoaders(this.em, this.viewer.workspaceId)));
+  }
+
+  get scim(): ScimService {
+    return (this.scimService ??= new ScimService(this));
+  }
+
+  get scimGroups(): ScimGroupService {
+    return (this.scimGroupService ??= new ScimGroupService(this));
   }
 
   private registered<T extends LoaderRegistry>(registry: T): T {

@@ -11,6 +11,7 @@ import { TargetSystem } from '../../src/governance/target-system.entity.js';
 import { Entitlement } from '../../src/governance/entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from '../../src/governance/user-account.entity.js';
 import { LifecycleStatus, UserAccountConnection, UserConnection } from '../../schema/governance/catalog.types.js';
+import { ScimUser } from '../../src/scim/scim-user.entity.js';
 
 const lifecycle = (x: { readonly disabled: boolean; readonly retired: boolean }) =>
   x.retired ? LifecycleStatus.RETIRED : x.disabled ? LifecycleStatus.DISABLED : LifecycleStatus.ACTIVE;
@@ -45,6 +46,11 @@ export class UserEdges {
   @FieldResolver(() => [Entitlement], { description: 'Entitlements held through any account.' })
   entitlements(@Root() user: Row<User>, @Ctx() ctx: Context) {
     return plannedOr(user, 'entitlements', () => ctx.loaders.entitlementsOfUser.load(user.id));
+  }
+
+  @FieldResolver(() => ScimUser, { nullable: true, description: 'The SCIM directory user of this person (the first provisioned, when several).' })
+  scimUser(@Root() user: User, @Ctx() ctx: Context) {
+    return ctx.scimLoaders.scimUserOfUser.load(user.id);
   }
 }
 

@@ -8,6 +8,7 @@ import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js'
 import { UserAccount, EntitlementAssignment } from '../governance/user-account.entity.js';
 import { IdentityProfile } from '../profiles/identity-profile.entity.js';
 import { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
+import { ScimUser, ScimUserEmail, ScimUserRole } from '../scim/scim-user.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -24,4 +25,7 @@ export const entities = [
   EntitlementAssignment,
   IdentityProfile,
   EnrollmentAutomation,
+  ScimUser,
+  ScimUserEmail,
+  ScimUserRole,
 ];

@@ -1,7 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Context } from '../context.js';
-import { authorize } from '../auth/viewer.js';
+import { authorize, can } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { badInput, conflict, notFound } from '../errors.js';
@@ -23,6 +23,7 @@ const planners = new Map<Dialect, SqlPlanner>();
 const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(catalogPlan, dialect)).get(dialect)!;
 import type { IdentityProfile } from '../profiles/identity-profile.entity.js';
 import type { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
+import type { ScimUser } from '../scim/scim-user.entity.js';
 
 export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
 export type CatalogItem = User | Role | TargetSystem | Entitlement;
@@ -200,16 +201,17 @@ export class CatalogService {
     return this.planned('UserAccount', selection, await paginate(this.em, UserAccount, where, this.page(args), 'id', 'asc', this.planning(selection)));
   }
 
-  /** Any object of the caller's workspace by id; null when there is none. */
-  async node(id: string): Promise<CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | null> {
+  /** Any object of the caller's workspace by id (SCIM users too, for keys that may read them); null when there is none. */
+  async node(id: string): Promise<CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | ScimUser | null> {
     authorize(this.ctx.viewer, 'catalog:read');
     if (!isId(id)) return null;
     const l = this.ctx.loaders;
     const loaders: Array<{ load(id: string): Promise<object | null> }> = [
       l.user, l.role, l.targetSystem, l.entitlement, l.account, this.ctx.profileLoaders.profile, this.ctx.enrollmentLoaders.automation,
     ];
+    if (can(this.ctx.viewer, 'scim:read')) loaders.push(this.ctx.scimLoaders.scimUser);
     const found = await Promise.all(loaders.map((loader) => loader.load(id)));
-    return (found.find((x) => x) as CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | undefined) ?? null;
+    return (found.find((x) => x) as CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | ScimUser | undefined) ?? null;
   }
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123173632 extends Migration {
+export class Migration20261123173914 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "workspace" ("id" varchar(24) not null, "name" varchar(255) not null, "created_at" timestamptz not null, constraint "workspace_pkey" primary key ("id"));`);
@@ -22,10 +22,24 @@ export class Migration20261123173632 extends Migration {
     this.addSql(`create index "user_account_target_system_id_login_index" on "user_account" ("target_system_id", "login");`);
     this.addSql(`create index "user_account_user_id_index" on "user_account" ("user_id");`);
 
+    this.addSql(`create table "scim_user" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "user_name" varchar(255) not null, "user_name_key" varchar(255) not null, "external_id" varchar(255) null, "active" boolean not null default true, "display_name" varchar(255) not null, "nick_name" varchar(255) null, "family_name" varchar(255) null, "formatted" varchar(255) null, "given_name" varchar(255) null, "honorific_prefix" varchar(255) null, "honorific_suffix" varchar(255) null, "middle_name" varchar(255) null, "emails" jsonb not null, "user_type" varchar(16) not null default 'USER', "schemas" jsonb not null, "attributes" jsonb not null, "version" int not null default 1, "created_at" timestamptz not null, "last_modified" timestamptz not null, "user_id" varchar(24) null, constraint "scim_user_pkey" primary key ("id"));`);
+    this.addSql(`create index "scim_user_workspace_id_index" on "scim_user" ("workspace_id");`);
+    this.addSql(`create index "scim_user_user_id_index" on "scim_user" ("user_id");`);
+    this.addSql(`create index "scim_user_workspace_id_external_id_index" on "scim_user" ("workspace_id", "external_id");`);
+    this.addSql(`alter table "scim_user" add constraint "scim_user_workspace_id_user_name_key_unique" unique ("workspace_id", "user_name_key");`);
+
+    this.addSql(`create table "scim_user_email" ("id" varchar(24) not null, "scim_user_id" varchar(24) not null, "value_key" varchar(255) not null, "type_key" varchar(255) null, "is_primary" boolean not null default false, constraint "scim_user_email_pkey" primary key ("id"));`);
+    this.addSql(`create index "scim_user_email_scim_user_id_index" on "scim_user_email" ("scim_user_id");`);
+    this.addSql(`create index "scim_user_email_value_key_index" on "scim_user_email" ("value_key");`);
+
     this.addSql(`create table "role" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "rule" text null, "rule_form" text null, "is_certifiable" boolean null, "is_requestable" boolean not null default true, "disabled" boolean not null default false, "retired" boolean not null default false, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "approver1" varchar(255) null, "approver2" varchar(255) null, "approver3" varchar(255) null, "performer" varchar(255) null, "risk_level" varchar(255) null, "search_tags" varchar(255) null, "workflow_request_form_id" varchar(255) null, "role_owner_login" varchar(255) null, "created_on" timestamptz not null, constraint "role_pkey" primary key ("id"));`);
     this.addSql(`create index "role_workspace_id_index" on "role" ("workspace_id");`);
     this.addSql(`create index "role_workspace_id_display_name_index" on "role" ("workspace_id", "display_name");`);
     this.addSql(`alter table "role" add constraint "role_workspace_id_name_unique" unique ("workspace_id", "name");`);
+
+    this.addSql(`create table "scim_user_role" ("id" varchar(24) not null, "scim_user_id" varchar(24) not null, "kind" varchar(8) not null, "value" varchar(255) not null, "display" varchar(255) null, "role_id" varchar(24) null, "position" int not null default 0, constraint "scim_user_role_pkey" primary key ("id"));`);
+    this.addSql(`create index "scim_user_role_scim_user_id_index" on "scim_user_role" ("scim_user_id");`);
+    this.addSql(`create index "scim_user_role_role_id_kind_index" on "scim_user_role" ("role_id", "kind");`);
 
     this.addSql(`create table "role_member" ("id" varchar(24) not null, "role_id" varchar(24) not null, "user_id" varchar(24) not null, "source" varchar(16) not null, "created_at" timestamptz not null, constraint "role_member_pkey" primary key ("id"));`);
     this.addSql(`create index "role_member_user_id_index" on "role_member" ("user_id");`);
@@ -69,7 +83,15 @@ export class Migration20261123173632 extends Migration {
     this.addSql(`alter table "user_account" add constraint "user_account_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "user_account" add constraint "user_account_target_system_id_foreign" foreign key ("target_system_id") references "target_system" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`alter table "scim_user" add constraint "scim_user_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "scim_user" add constraint "scim_user_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete set null;`);
+
+    this.addSql(`alter table "scim_user_email" add constraint "scim_user_email_scim_user_id_foreign" foreign key ("scim_user_id") references "scim_user" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "role" add constraint "role_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "scim_user_role" add constraint "scim_user_role_scim_user_id_foreign" foreign key ("scim_user_id") references "scim_user" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "scim_user_role" add constraint "scim_user_role_role_id_foreign" foreign key ("role_id") references "role" ("id") on update cascade on delete set null;`);
 
     this.addSql(`alter table "role_member" add constraint "role_member_role_id_foreign" foreign key ("role_id") references "role" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "role_member" add constraint "role_member_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
@@ -105,6 +127,8 @@ export class Migration20261123173632 extends Migration {
 
     this.addSql(`alter table "user_account" drop constraint "user_account_workspace_id_foreign";`);
 
+    this.addSql(`alter table "scim_user" drop constraint "scim_user_workspace_id_foreign";`);
+
     this.addSql(`alter table "role" drop constraint "role_workspace_id_foreign";`);
 
     this.addSql(`alter table "identity_profile" drop constraint "identity_profile_workspace_id_foreign";`);
@@ -120,6 +144,8 @@ export class Migration20261123173632 extends Migration {
     this.addSql(`alter table "api_key" drop constraint "api_key_workspace_id_foreign";`);
 
     this.addSql(`alter table "user_account" drop constraint "user_account_user_id_foreign";`);
+
+    this.addSql(`alter table "scim_user" drop constraint "scim_user_user_id_foreign";`);
 
     this.addSql(`alter table "role_member" drop constraint "role_member_user_id_foreign";`);
 
@@ -139,6 +165,12 @@ export class Migration20261123173632 extends Migration {
 
     this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_credential_manager_acs_user_id_foreign";`);
 
+    this.addSql(`alter table "scim_user_email" drop constraint "scim_user_email_scim_user_id_foreign";`);
+
+    this.addSql(`alter table "scim_user_role" drop constraint "scim_user_role_scim_user_id_foreign";`);
+
+    this.addSql(`alter table "scim_user_role" drop constraint "scim_user_role_role_id_foreign";`);
+
     this.addSql(`alter table "role_member" drop constraint "role_member_role_id_foreign";`);
 
     this.addSql(`alter table "role_entitlement" drop constraint "role_entitlement_role_id_foreign";`);
@@ -155,7 +187,13 @@ export class Migration20261123173632 extends Migration {
 
     this.addSql(`drop table if exists "user_account" cascade;`);
 
+    this.addSql(`drop table if exists "scim_user" cascade;`);
+
+    this.addSql(`drop table if exists "scim_user_email" cascade;`);
+
     this.addSql(`drop table if exists "role" cascade;`);
+
+    this.addSql(`drop table if exists "scim_user_role" cascade;`);
 
     this.addSql(`drop table if exists "role_member" cascade;`);
 

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123173631 extends Migration {
+export class Migration20261123173914 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`workspace\` (\`id\` text not null, \`name\` text not null, \`created_at\` datetime not null, primary key (\`id\`));`);
@@ -23,10 +23,25 @@ export class Migration20261123173631 extends Migration {
     this.addSql(`create index \`user_account_target_system_id_login_index\` on \`user_account\` (\`target_system_id\`, \`login\`);`);
     this.addSql(`create index \`user_account_user_id_index\` on \`user_account\` (\`user_id\`);`);
 
+    this.addSql(`create table \`scim_user\` (\`id\` text not null, \`workspace_id\` text not null, \`user_name\` text not null, \`user_name_key\` text not null, \`external_id\` text null, \`active\` integer not null default true, \`display_name\` text not null, \`nick_name\` text null, \`family_name\` text null, \`formatted\` text null, \`given_name\` text null, \`honorific_prefix\` text null, \`honorific_suffix\` text null, \`middle_name\` text null, \`emails\` json not null, \`user_type\` text not null default 'USER', \`schemas\` json not null, \`attributes\` json not null, \`version\` integer not null default 1, \`created_at\` datetime not null, \`last_modified\` datetime not null, \`user_id\` text null, constraint \`scim_user_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, constraint \`scim_user_user_id_foreign\` foreign key(\`user_id\`) references \`app_user\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`scim_user_workspace_id_index\` on \`scim_user\` (\`workspace_id\`);`);
+    this.addSql(`create index \`scim_user_user_id_index\` on \`scim_user\` (\`user_id\`);`);
+    this.addSql(`create index \`scim_user_workspace_id_external_id_index\` on \`scim_user\` (\`workspace_id\`, \`external_id\`);`);
+    this.addSql(`create unique index \`scim_user_workspace_id_user_name_key_unique\` on \`scim_user\` (\`workspace_id\`, \`user_name_key\`);`);
+
+    this.addSql(`create table \`scim_user_email\` (\`id\` text not null, \`scim_user_id\` text not null, \`value_key\` text not null, \`type_key\` text null, \`is_primary\` integer not null default false, constraint \`scim_user_email_scim_user_id_foreign\` foreign key(\`scim_user_id\`) references \`scim_user\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`scim_user_email_scim_user_id_index\` on \`scim_user_email\` (\`scim_user_id\`);`);
+    this.addSql(`create index \`scim_user_email_value_key_index\` on \`scim_user_email\` (\`value_key\`);`);
+
     this.addSql(`create table \`role\` (\`id\` text not null, \`workspace_id\` text not null, \`name\` text not null, \`display_name\` text not null, \`description\` text null, \`rule\` text null, \`rule_form\` text null, \`is_certifiable\` integer null, \`is_requestable\` integer not null default true, \`disabled\` integer not null default false, \`retired\` integer not null default false, \`approval_workflow\` text null, \`approval_workflow_display_name\` text null, \`approver1\` text null, \`approver2\` text null, \`approver3\` text null, \`performer\` text null, \`risk_level\` text null, \`search_tags\` text null, \`workflow_request_form_id\` text null, \`role_owner_login\` text null, \`created_on\` datetime not null, constraint \`role_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
     this.addSql(`create index \`role_workspace_id_index\` on \`role\` (\`workspace_id\`);`);
     this.addSql(`create index \`role_workspace_id_display_name_index\` on \`role\` (\`workspace_id\`, \`display_name\`);`);
     this.addSql(`create unique index \`role_workspace_id_name_unique\` on \`role\` (\`workspace_id\`, \`name\`);`);
+
+    this.addSql(`create table \`scim_user_role\` (\`id\` text not null, \`scim_user_id\` text not null, \`kind\` text not null, \`value\` text not null, \`display\` text null, \`role_id\` text null, \`position\` integer not null default 0, constraint \`scim_user_role_scim_user_id_foreign\` foreign key(\`scim_user_id\`) references \`scim_user\`(\`id\`) on delete cascade on update cascade, constraint \`scim_user_role_role_id_foreign\` foreign key(\`role_id\`) references \`role\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`scim_user_role_scim_user_id_index\` on \`scim_user_role\` (\`scim_user_id\`);`);
+    this.addSql(`create index \`scim_user_role_role_id_index\` on \`scim_user_role\` (\`role_id\`);`);
+    this.addSql(`create index \`scim_user_role_role_id_kind_index\` on \`scim_user_role\` (\`role_id\`, \`kind\`);`);
 
     this.addSql(`create table \`role_member\` (\`id\` text not null, \`role_id\` text not null, \`user_id\` text not null, \`source\` text not null, \`created_at\` datetime not null, constraint \`role_member_role_id_foreign\` foreign key(\`role_id\`) references \`role\`(\`id\`) on delete cascade on update cascade, constraint \`role_member_user_id_foreign\` foreign key(\`user_id\`) references \`app_user\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
     this.addSql(`create index \`role_member_role_id_index\` on \`role_member\` (\`role_id\`);`);

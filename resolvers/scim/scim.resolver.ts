@@ -1,0 +1,96 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../src/context.js';
+import { Role } from '../../src/governance/role.entity.js';
+import { User } from '../../src/governance/user.entity.js';
+import { ScimUser } from '../../src/scim/scim-user.entity.js';
+import { NAME_PARTS, scimLocation, userEtag } from '../../src/scim/scim-resource.js';
+import {
+  CreateScimUserInput, DeleteScimUserPayload, ScimEmail, ScimGroupRef, ScimMeta, ScimName, ScimUserConnection, ScimUsersArgs, ScimUserType,
+  UpdateScimUserInput,
+} from '../../schema/scim/scim.types.js';
+
+@Resolver()
+export class ScimResolver {
+  @Query(() => ScimUser, { nullable: true, description: 'One SCIM user by id; null when there is none in the workspace.' })
+  scimUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return ctx.scim.user(id);
+  }
+
+  @Query(() => ScimUserConnection, { description: 'SCIM users, narrowed by a SCIM filter expression, in creation order.' })
+  scimUsers(@Args() args: ScimUsersArgs, @Ctx() ctx: Context) {
+    return ctx.scim.users(args);
+  }
+
+  @Mutation(() => ScimUser, { description: 'Create creates a user and namespace roles binding for this user (seed: Create User with Role Assignment).' })
+  createScimUser(@Arg('input', () => CreateScimUserInput) input: CreateScimUserInput, @Ctx() ctx: Context) {
+    return ctx.scim.createUser(input as never);
+  }
+
+  @Mutation(() => ScimUser, { description: 'Change a SCIM user: given fields replace stored ones; roles and groups relink to Roles.' })
+  updateScimUser(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateScimUserInput) input: UpdateScimUserInput,
+    @Arg('version', () => String, { nullable: true, description: 'The meta.version read last (e.g. W/"3"): the update fails with CONFLICT when the user changed since.' }) version: string | null,
+    @Ctx() ctx: Context,
+  ) {
+    return ctx.scim.updateUser(id, input as never, version);
+  }
+
+  @Mutation(() => DeleteScimUserPayload, { description: 'Delete a SCIM user; the roles it assigned to its IGA identity are unassigned.' })
+  async deleteScimUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return { deletedId: await ctx.scim.delete(id) };
+  }
+}
+
+@Resolver(() => ScimUser)
+export class ScimUserEdges {
+  @FieldResolver(() => ScimName, { nullable: true, description: 'Name of the user.' })
+  name(@Root() u: ScimUser): ScimName | null {
+    return NAME_PARTS.some((p) => u[p] != null) ? Object.fromEntries(NAME_PARTS.map((p) => [p, u[p] ?? null])) : null;
+  }
+
+  @FieldResolver(() => [ScimEmail], { description: 'Emails for the user whether primary or secondary.' })
+  emails(@Root() u: ScimUser): ScimEmail[] {
+    return u.emails.map((e) => ({ value: e.value, type: e.type ?? null, primary: e.primary ?? null }));
+  }
+
+  @FieldResolver(() => ScimUserType, { description: 'Type of the user.' })
+  userType(@Root() u: ScimUser) {
+    return u.userType;
+  }
+
+  @FieldResolver(() => [String], { description: 'Roles defined for the user (seed: `roles`), as given. Required: YES.' })
+  async roleNames(@Root() u: ScimUser, @Ctx() ctx: Context) {
+    return (await ctx.scimLoaders.linksOfScimUser.load(u.id)).filter((l) => l.kind === 'ROLE').map((l) => l.value);
+  }
+
+  @FieldResolver(() => [Role], { description: 'The Roles of the workspace that the user\'s roles and groups name.' })
+  roles(@Root() u: ScimUser, @Ctx() ctx: Context) {
+    return ctx.scimLoaders.rolesOfScimUser.load(u.id);
+  }
+
+  @FieldResolver(() => [ScimGroupRef], { description: 'Groups to which user is part of. Required: YES.' })
+  async groups(@Root() u: ScimUser, @Ctx() ctx: Context): Promise<ScimGroupRef[]> {
+    return (await ctx.scimLoaders.linksOfScimUser.load(u.id))
+      .filter((l) => l.kind === 'GROUP')
+      .map((l) => ({ id: l.role?.id ?? l.value, display: l.display ?? null, roleId: l.role?.id ?? null }));
+  }
+
+  @FieldResolver(() => ScimMeta, { description: 'Resource metadata: created, lastModified, location, resourceType, version.' })
+  meta(@Root() u: ScimUser, @Ctx() ctx: Context): ScimMeta {
+    return { created: u.createdAt, lastModified: u.lastModified, location: scimLocation(ctx.config.publicUrl ?? '', 'Users', u.id), resourceType: 'User', version: userEtag(u) };
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: 'The IGA identity this SCIM user is (matched at creation by userName = login or email, or externalId = employeeNumber).' })
+  user(@Root() u: ScimUser, @Ctx() ctx: Context) {
+    return u.user ? ctx.loaders.user.load(u.user.id) : null;
+  }
+}
+
+@Resolver(() => ScimGroupRef)
+export class ScimGroupRefEdges {
+  @FieldResolver(() => Role, { nullable: true, description: 'The Role this group is.' })
+  role(@Root() g: ScimGroupRef, @Ctx() ctx: Context) {
+    return g.roleId ? ctx.loaders.role.load(g.roleId) : null;
+  }
+}

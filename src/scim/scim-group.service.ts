@@ -1,0 +1,197 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { Context } from '../context.js';
+import { authorize } from '../auth/viewer.js';
+import { audit } from '../audit/audit.service.js';
+import { Workspace } from '../auth/workspace.entity.js';
+import { conflict, notFound } from '../errors.js';
+import { isId } from '../common/ids.js';
+import { Role } from '../governance/role.entity.js';
+import { GROUP_FILTER } from './scim-query.js';
+import { applyPatch, patchOperations } from './scim-patch.js';
+import { etagMatches, groupEtag, groupResource, readGroup, type GroupData, type GroupMember, type Json } from './scim-resource.js';
+import { GROUP_SCHEMA } from './scim-schemas.js';
+import { linkedRoles, lowerEquals, syncAssignments } from './scim-links.js';
+import { ScimUser, ScimUserRole } from './scim-user.entity.js';
+import { scimPage, scimWhere, scimWindow, versionMismatch, type ScimList, type ScimListArgs } from './scim-list.js';
+
+/**
+ * /scim/v2/Groups: a SCIM Group is a Role of the workspace. Its members are SCIM users (their
+ * GROUP links); a member whose SCIM user is linked to an IGA identity holds the Role by
+ * assignment. Creating a group creates a Role; deleting one deletes the Role.
+ */
+export class ScimGroupService {
+  constructor(private readonly ctx: Context) {}
+
+  private get ws(): string {
+    return this.ctx.viewer.workspaceId;
+  }
+
+  /** GET /Groups: checks scim:read; filter (id, displayName, members.value), paged in SQL. */
+  async list(args: ScimListArgs): Promise<ScimList<Role>> {
+    authorize(this.ctx.viewer, 'scim:read');
+    const where = scimWhere(this.ctx, args.filter, GROUP_FILTER);
+    return scimPage(this.ctx.em, Role, where as () => FilterQuery<Role>, scimWindow(args, this.ctx.config.maxPageSize));
+  }
+
+  /** GET /Groups/{id}: checks scim:read; null for another workspace's role or none. */
+  async group(id: string): Promise<Role | null> {
+    authorize(this.ctx.viewer, 'scim:read');
+    return isId(id) ? this.ctx.loaders.role.load(id) : null;
+  }
+
+  /**
+   * POST /Groups: checks scim:write; creates a Role named by displayName (CONFLICT when a Role
+   * of that name or display name exists), links the SCIM users' dangling roles and groups that
+   * name it, and sets its members. One transaction, audited.
+   */
+  async create(body: unknown): Promise<Role> {
+    authorize(this.ctx.viewer, 'scim:write');
+    const data = readGroup(body);
+    return this.ctx.transaction(async (em) => {
+      await this.assertUnique(em, data.displayName, null);
+      const role = em.create(Role, { workspace: em.getReference(Workspace, this.ws), name: data.displayName, displayName: data.displayName });
+      await em.flush();
+      await this.linkDangling(em, role);
+      const members = await this.setMembers(em, role, data.members);
+      audit(em, this.ctx.viewer, { action: 'scimGroup.create', entityType: 'Role', entityId: role.id, after: { displayName: role.displayName, members } }, this.ctx.requestId);
+      return role;
+    });
+  }
+
+  /** PUT /Groups/{id}: checks scim:write and If-Match; renames the Role and replaces its members. */
+  async replace(id: string, body: unknown, ifMatch?: string | null): Promise<Role> {
+    authorize(this.ctx.viewer, 'scim:write');
+    const data = readGroup(body);
+    return this.rewrite(id, ifMatch, () => data);
+  }
+
+  /** PATCH /Groups/{id}: checks scim:write and If-Match; applies the PatchOp (members add/remove, displayName). */
+  async patch(id: string, body: unknown, ifMatch?: string | null): Promise<Role> {
+    authorize(this.ctx.viewer, 'scim:write');
+    const operations = patchOperations(body);
+    return this.rewrite(id, ifMatch, (current) => readGroup(applyPatch(current, operations, GROUP_SCHEMA)));
+  }
+
+  /**
+   * DELETE /Groups/{id}: checks scim:write and If-Match; removes the memberships (and the
+   * assignments they made) and deletes the Role. Audited.
+   */
+  async delete(id: string, ifMatch?: string | null): Promise<string> {
+    authorize(this.ctx.viewer, 'scim:write');
+    return this.ctx.transaction(async (em) => {
+      const { role, members } = await this.load(em, id, ifMatch);
+      await this.setMembers(em, role, []);
+      em.remove(role);
+      audit(em, this.ctx.viewer, { action: 'scimGroup.delete', entityType: 'Role', entityId: role.id, before: { displayName: role.displayName, members: members.map((m) => m.scimUserId) } }, this.ctx.requestId);
+      return role.id;
+    });
+  }
+
+  /** SCIM resources of the given roles: members and last change read in one statement each. */
+  async resources(roles: Role[], baseUrl: string): Promise<Json[]> {
+    const ids = roles.map((r) => r.id);
+    const [members, changed] = await Promise.all([this.ctx.scimLoaders.membersOfGroup.loadMany(ids), this.ctx.scimLoaders.groupLastChanged.loadMany(ids)]);
+    return roles.map((role, i) => {
+      const own = members[i];
+      const last = changed[i];
+      if (own instanceof Error) throw own;
+      if (last instanceof Error) throw last;
+      const lastModified = last && last.at > role.createdOn ? last.at : role.createdOn;
+      return groupResource(role, own.map(memberOf), lastModified, baseUrl);
+    });
+  }
+
+  /** The one write path of PUT and PATCH: precondition, rename (unique), members; audited. */
+  private async rewrite(id: string, ifMatch: string | null | undefined, next: (current: Json) => GroupData): Promise<Role> {
+    return this.ctx.transaction(async (em) => {
+      const { role, members } = await this.load(em, id, ifMatch);
+      const data = next(groupResource(role, members, role.createdOn, ''));
+      const before = { displayName: role.displayName, members: members.map((m) => m.scimUserId) };
+      if (data.displayName !== role.displayName) {
+        await this.assertUnique(em, data.displayName, role.id);
+        role.displayName = data.displayName;
+      }
+      const after = await this.setMembers(em, role, data.members);
+      audit(em, this.ctx.viewer, { action: 'scimGroup.update', entityType: 'Role', entityId: role.id, before, after: { displayName: role.displayName, members: after } }, this.ctx.requestId);
+      return role;
+    });
+  }
+
+  private async load(em: EntityManager, id: string, ifMatch: string | null | undefined) {
+    const role = isId(id) ? await em.findOne(Role, { id, workspace: this.ws }) : null;
+    if (!role) throw notFound('Group', id, 'id');
+    const rows = await em.find(ScimUserRole, { role: role.id, kind: 'GROUP' }, { orderBy: { scimUser: 'asc' } });
+    const members = rows.map(memberOf);
+    if (ifMatch && !etagMatches(ifMatch, groupEtag(role, members))) throw versionMismatch('If-Match', groupEtag(role, members));
+    return { role, members };
+  }
+
+  private async assertUnique(em: EntityManager, displayName: string, except: string | null) {
+    const clash = await em.findOne(Role, { workspace: this.ws, $or: [lowerEquals('name', displayName), lowerEquals('display_name', displayName)], ...(except ? { id: { $ne: except } } : {}) }, { fields: ['id'] });
+    if (clash) throw conflict(`A group (role) named "${displayName}" already exists`, 'displayName');
+  }
+
+  /**
+   * Makes the role's members exactly `wanted` (values that are no SCIM user of the workspace are
+   * ignored); the SCIM users whose membership changed get a new version, and their IGA
+   * identities' ASSIGNED memberships follow. Returns the member ids.
+   */
+  private async setMembers(em: EntityManager, role: Role, wanted: Array<{ value: string; display?: string | null }>): Promise<string[]> {
+    const ids = [...new Set(wanted.map((w) => w.value).filter(isId))];
+    const users = ids.length ? await em.find(ScimUser, { workspace: this.ws, id: { $in: ids } }) : [];
+    const known = new Map(users.map((u) => [u.id, u]));
+    const desired = new Map<string, string | null>();
+    for (const w of wanted) if (known.has(w.value) && !desired.has(w.value)) desired.set(w.value, w.display ?? null);
+
+    const rows = await em.find(ScimUserRole, { role: role.id, kind: 'GROUP' });
+    const current = new Map(rows.map((r) => [r.scimUser.id, r]));
+    const before = await linkedRoles(em, [...new Set([...current.keys(), ...desired.keys()])]);
+    const changed = new Set<string>();
+    for (const [userId, row] of current) {
+      if (!desired.has(userId)) {
+        em.remove(row);
+        changed.add(userId);
+      } else {
+        const display = desired.get(userId);
+        if (display && display !== row.display) {
+          row.display = display;
+          changed.add(userId);
+        }
+      }
+    }
+    const added = [...desired.keys()].filter((id) => !current.has(id));
+    if (added.length) {
+      const positions = await em.find(ScimUserRole, { scimUser: { $in: added } }, { fields: ['scimUser', 'position'] });
+      for (const userId of added) {
+        const last = Math.max(-1, ...positions.filter((p) => p.scimUser.id === userId).map((p) => p.position));
+        em.create(ScimUserRole, { scimUser: known.get(userId)!, kind: 'GROUP', value: role.id, display: desired.get(userId) ?? known.get(userId)!.displayName, role, position: last + 1 });
+        changed.add(userId);
+      }
+    }
+    const touched = users.filter((u) => changed.has(u.id));
+    const missing = [...changed].filter((id) => !known.has(id));
+    if (missing.length) touched.push(...(await em.find(ScimUser, { id: { $in: missing } })));
+    for (const u of touched) {
+      u.version += 1;
+      u.lastModified = new Date();
+    }
+    await syncAssignments(em, before, await linkedRoles(em, [...changed]));
+    return [...desired.keys()];
+  }
+
+  /** SCIM users' roles and groups that name a new Role (and matched none before) now link to it. */
+  private async linkDangling(em: EntityManager, role: Role) {
+    const rows = await em.find(ScimUserRole, {
+      role: null,
+      scimUser: { workspace: this.ws },
+      $or: [lowerEquals('value', role.name), lowerEquals('display', role.name)],
+    });
+    if (rows.length === 0) return;
+    const affected = [...new Set(rows.map((r) => r.scimUser.id))];
+    const before = await linkedRoles(em, affected);
+    for (const row of rows) row.role = role;
+    await syncAssignments(em, before, await linkedRoles(em, affected));
+  }
+}
+
+const memberOf = (row: ScimUserRole): GroupMember => ({ scimUserId: row.scimUser.id, display: row.display });

@@ -1,0 +1,217 @@
+import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import type { Context } from '../context.js';
+import { authorize } from '../auth/viewer.js';
+import { audit } from '../audit/audit.service.js';
+import { Workspace } from '../auth/workspace.entity.js';
+import { conflict, notFound } from '../errors.js';
+import { isId } from '../common/ids.js';
+import { pageRequest, type ConnectionShape } from '../common/pagination.js';
+import { paginate } from '../common/keyset.js';
+import { USER_FILTER } from './scim-query.js';
+import { scimPage, scimWhere, scimWindow, versionMismatch, type ScimList, type ScimListArgs } from './scim-list.js';
+import { applyPatch, patchOperations } from './scim-patch.js';
+import {
+  defaultDisplayName, etagMatches, readUser, userEtag, userResource, NAME_PARTS, type Json, type ScimUserData,
+} from './scim-resource.js';
+import { USER_SCHEMA } from './scim-schemas.js';
+import { linkedRoles, matchIdentity, replaceEmails, replaceLinks, syncAssignments } from './scim-links.js';
+import { ScimUser, ScimUserRole } from './scim-user.entity.js';
+
+/** The SCIM directory's users (seed 004), for GraphQL and for the /scim/v2/Users endpoints. */
+export class ScimService {
+  constructor(private readonly ctx: Context) {}
+
+  private get ws(): string {
+    return this.ctx.viewer.workspaceId;
+  }
+
+  /** Checks scim:write; reads the seed's CreateUserRequest; stores it as {@link create} does. */
+  async createUser(input: Json): Promise<ScimUser> {
+    authorize(this.ctx.viewer, 'scim:write');
+    return this.create(readUser(input, 'input'), 'input.userName');
+  }
+
+  /** POST /Users: checks scim:write, reads the SCIM body, stores it. */
+  async createFromScim(body: unknown): Promise<ScimUser> {
+    authorize(this.ctx.viewer, 'scim:write');
+    return this.create(readUser(body), 'userName');
+  }
+
+  /** A SCIM user of the caller's workspace by id; null for another workspace's or none. */
+  async user(id: string): Promise<ScimUser | null> {
+    authorize(this.ctx.viewer, 'scim:read');
+    return isId(id) ? this.ctx.scimLoaders.scimUser.load(id) : null;
+  }
+
+  /** GraphQL list: a SCIM filter expression, cursor-paged in creation order, all in SQL. */
+  async users(args: { filter?: string | null; first?: number | null; after?: string | null }): Promise<ConnectionShape<ScimUser>> {
+    authorize(this.ctx.viewer, 'scim:read');
+    const page = pageRequest(args, this.ctx.config);
+    const where = scimWhere(this.ctx, args.filter, USER_FILTER);
+    return paginate(this.ctx.em, ScimUser, where as () => FilterQuery<ScimUser>, page);
+  }
+
+  /** GET /Users: filter, startIndex, count; filtered and paged in SQL. */
+  async list(args: ScimListArgs): Promise<ScimList<ScimUser>> {
+    authorize(this.ctx.viewer, 'scim:read');
+    const where = scimWhere(this.ctx, args.filter, USER_FILTER);
+    return scimPage(this.ctx.em, ScimUser, where as () => FilterQuery<ScimUser>, scimWindow(args, this.ctx.config.maxPageSize));
+  }
+
+  /**
+   * GraphQL update: the given fields replace the stored ones (a given `name` replaces the whole
+   * name; `roles`/`groups` replace the lists); `version` (an ETag) guards against lost updates.
+   */
+  async updateUser(id: string, input: Json, version?: string | null): Promise<ScimUser> {
+    authorize(this.ctx.viewer, 'scim:write');
+    const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+    return this.rewrite(id, version, 'version', 'input', (current) => ({ ...current, ...given }));
+  }
+
+  /** PUT /Users/{id}: checks scim:write and If-Match; the body replaces the user. */
+  async replace(id: string, body: unknown, ifMatch?: string | null): Promise<ScimUser> {
+    authorize(this.ctx.viewer, 'scim:write');
+    return this.rewrite(id, ifMatch, 'If-Match', '', () => body);
+  }
+
+  /** PATCH /Users/{id}: checks scim:write and If-Match; applies the PatchOp to the stored user. */
+  async patch(id: string, body: unknown, ifMatch?: string | null): Promise<ScimUser> {
+    authorize(this.ctx.viewer, 'scim:write');
+    const operations = patchOperations(body);
+    return this.rewrite(id, ifMatch, 'If-Match', '', (current) => applyPatch(current, operations, USER_SCHEMA));
+  }
+
+  /**
+   * Deletes a SCIM user (and its emails and links); the Roles it linked stop being ASSIGNED to
+   * its IGA identity. Checks scim:write and, when given, If-Match. Audited.
+   */
+  async delete(id: string, ifMatch?: string | null): Promise<string> {
+    authorize(this.ctx.viewer, 'scim:write');
+    return this.ctx.transaction(async (em) => {
+      const user = await this.load(em, id, ifMatch, 'If-Match');
+      const before = await linkedRoles(em, [user.id]);
+      const [resource] = await this.resources([user], '', em);
+      const snapshot = snapshotFromResource(resource);
+      await syncAssignments(em, before, new Map());
+      em.remove(user);
+      audit(em, this.ctx.viewer, { action: 'scimUser.delete', entityType: 'ScimUser', entityId: user.id, before: snapshot }, this.ctx.requestId);
+      return user.id;
+    });
+  }
+
+  /**
+   * SCIM resources of the given users, their roles and groups read in one statement (through
+   * `em`: inside a write, the transaction's).
+   */
+  async resources(users: ScimUser[], baseUrl: string, em: EntityManager = this.ctx.em): Promise<Json[]> {
+    if (users.length === 0) return [];
+    const rows = await em.find(ScimUserRole, { scimUser: { $in: users.map((u) => u.id) } }, { orderBy: { scimUser: 'asc', position: 'asc' } });
+    return users.map((u) =>
+      userResource(u, rows.filter((l) => l.scimUser.id === u.id).map((l) => ({ kind: l.kind, value: l.value, display: l.display, roleId: l.role?.id ?? null })), baseUrl));
+  }
+
+  /**
+   * Creates a SCIM user: userName unique in the workspace, case-insensitively (CONFLICT on
+   * `conflictField` otherwise); displayName defaults to the name; links its roles and groups to
+   * Roles, its identity to an IGA User, and assigns the linked Roles to that User. One
+   * transaction, audited.
+   */
+  private async create(data: ScimUserData, conflictField: string): Promise<ScimUser> {
+    return this.unique(conflictField, () =>
+      this.ctx.transaction(async (em) => {
+        await this.assertUnique(em, data.userName, null, conflictField);
+        const now = new Date();
+        const user = em.create(ScimUser, {
+          workspace: em.getReference(Workspace, this.ws),
+          ...columns(data),
+          createdAt: now,
+          lastModified: now,
+          user: await matchIdentity(em, this.ws, data),
+        });
+        await replaceEmails(em, user);
+        await replaceLinks(em, this.ws, user, data);
+        await syncAssignments(em, new Map(), await linkedRoles(em, [user.id]));
+        audit(em, this.ctx.viewer, { action: 'scimUser.create', entityType: 'ScimUser', entityId: user.id, after: snapshotOf(data) }, this.ctx.requestId);
+        return user;
+      }));
+  }
+
+  /**
+   * The one write path of PUT, PATCH and GraphQL updates: renders the stored user, lets `next`
+   * produce the new resource, reads it like a POST body and stores it: new version, emails,
+   * links and assignments. Checks the version precondition first. Audited with before/after.
+   */
+  private async rewrite(id: string, expected: string | null | undefined, versionField: string, at: string, next: (current: Json) => unknown): Promise<ScimUser> {
+    return this.unique(at ? `${at}.userName` : 'userName', () =>
+      this.ctx.transaction(async (em) => {
+        const user = await this.load(em, id, expected, versionField);
+        const [current] = await this.resources([user], '', em);
+        const data = readUser(next(current), at);
+        await this.assertUnique(em, data.userName, user.id, at ? `${at}.userName` : 'userName');
+        const before = await linkedRoles(em, [user.id]);
+        const snapshot = snapshotFromResource(current);
+        Object.assign(user, { ...columns(data), version: user.version + 1, lastModified: new Date() });
+        await replaceEmails(em, user);
+        await replaceLinks(em, this.ws, user, data);
+        await syncAssignments(em, before, await linkedRoles(em, [user.id]));
+        audit(em, this.ctx.viewer, { action: 'scimUser.update', entityType: 'ScimUser', entityId: user.id, before: snapshot, after: snapshotOf(data) }, this.ctx.requestId);
+        return user;
+      }));
+  }
+
+  private async load(em: EntityManager, id: string, expected: string | null | undefined, versionField: string): Promise<ScimUser> {
+    const user = isId(id) ? await em.findOne(ScimUser, { id, workspace: this.ws }) : null;
+    if (!user) throw notFound('ScimUser', id, 'id');
+    if (expected && !etagMatches(expected, userEtag(user))) throw versionMismatch(versionField, userEtag(user));
+    return user;
+  }
+
+  private async assertUnique(em: EntityManager, userName: string, except: string | null, field: string) {
+    const clash = await em.findOne(ScimUser, { workspace: this.ws, userNameKey: userName.toLowerCase(), ...(except ? { id: { $ne: except } } : {}) }, { fields: ['id'] });
+    if (clash) throw conflict(`userName "${userName}" is already taken in this workspace (userName is case-insensitive)`, field);
+  }
+
+  /** Two writers racing past the check meet the unique index: the loser gets the same CONFLICT. */
+  private async unique<T>(field: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) throw conflict('userName is already taken in this workspace (userName is case-insensitive)', field);
+      throw error;
+    }
+  }
+}
+
+/** The stored columns of a user read from input. */
+function columns(data: ScimUserData) {
+  return {
+    userName: data.userName,
+    userNameKey: data.userName.toLowerCase(),
+    externalId: data.externalId,
+    active: data.active,
+    displayName: defaultDisplayName(data),
+    nickName: data.nickName,
+    ...Object.fromEntries(NAME_PARTS.map((p) => [p, data.name[p] ?? null])),
+    emails: data.emails,
+    userType: data.userType,
+    schemas: data.schemas,
+    attributes: data.attributes,
+  };
+}
+
+/** What the audit log keeps of a user: identity and access, not every attribute. */
+function snapshotOf(data: ScimUserData) {
+  return {
+    userName: data.userName,
+    externalId: data.externalId,
+    active: data.active,
+    displayName: defaultDisplayName(data),
+    roles: data.roles.map((r) => r.value),
+    groups: data.groups.map((g) => g.value),
+  };
+}
+
+function snapshotFromResource(r: Json) {
+  const list = (k: string) => ((r[k] as Array<{ value: string }> | undefined) ?? []).map((x) => x.value);
+  return { userName: r.userName, externalId: r.externalId ?? null, active: r.active, displayName: r.displayName, roles: list('roles'), groups: list('groups') };
+}
