@@ -1,14 +1,14 @@
 import { defineConfig } from 'vitest/config';
-import swc from 'unplugin-swc';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
 export default defineConfig({
-  // esbuild emits no decorator metadata; SWC does, and type-graphql and MikroORM read it.
-  plugins: [swc.vite({ jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, target: 'es2022' } })],
+  // Vite 8 transforms TypeScript with Oxc; legacy decorators with emitted metadata are what
+  // type-graphql and MikroORM read (the same output tsc gives for the build).
+  oxc: { decorator: { legacy: true, emitDecoratorMetadata: true } } as never,
   resolve: {
-    // One copy of graphql for type-graphql, Apollo and the tests (the CommonJS entry).
+    // One copy of graphql for type-graphql, Apollo, graphql-jit and the tests (the CommonJS entry).
     alias: { graphql: require.resolve('graphql') },
   },
   test: {
