@@ -22,6 +22,8 @@ export type Action =
   | 'certifications:manage'
   | 'certifications:decide'
   | 'reconciliation:run'
+  | 'reconciliation:read'
+  | 'connectors:configure'
   | 'identityProfiles:write'
   | 'scim:read'
   | 'scim:write'
@@ -40,6 +42,8 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'certifications:manage': [Authority.CATALOG_ADMIN],
   'certifications:decide': [Authority.CERTIFIER, Authority.APPROVER],
   'reconciliation:run': [Authority.CATALOG_ADMIN],
+  'reconciliation:read': [Authority.CATALOG_ADMIN, Authority.READ_ONLY],
+  'connectors:configure': [Authority.CATALOG_ADMIN],
   'identityProfiles:write': [],
   'scim:read': [Authority.SCIM_PROVISIONER, Authority.READ_ONLY, Authority.CATALOG_ADMIN],
   'scim:write': [Authority.SCIM_PROVISIONER],

@@ -6,6 +6,9 @@ import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
 import { UserAccount, EntitlementAssignment } from '../governance/user-account.entity.js';
+import { ReconciliationBatch } from '../reconciliation/reconciliation-batch.entity.js';
+import { ReconciliationEvent } from '../reconciliation/reconciliation-event.entity.js';
+import { ReconciliationMark } from '../reconciliation/reconciliation-mark.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -20,4 +23,7 @@ export const entities = [
   RoleMember,
   UserAccount,
   EntitlementAssignment,
+  ReconciliationBatch,
+  ReconciliationEvent,
+  ReconciliationMark,
 ];
