@@ -393,3 +393,269 @@ async function snapshot(systemId: string) {
     users: await db.count(User, { workspace: wsId }),
   };
 }
+
+describe('connector configuration', () => {
+  const CONFIGURE = gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`;
+
+  it('stores a SCIM connector, makes the application Connected, and audits without the token', async () => {
+    const systemId = await makeSystem({ integrationLevel: 'Disconnected' });
+    const data = await admin.request<any>(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim.example.com/scim/v2/', token: 'first-token' } });
+    expect(data.configureConnector).toEqual({ id: systemId, connectorType: 'SCIM', connectorBaseUrl: 'https://scim.example.com/scim/v2', integrationLevel: 'Connected' });
+    expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorType: ConnectorType.SCIM, connectorToken: 'first-token' });
+
+    // Omitting the token keeps the stored one.
+    await admin.request(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim2.example.com/v2' } });
+    expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorBaseUrl: 'https://scim2.example.com/v2', connectorToken: 'first-token' });
+
+    const off = await admin.request<any>(CONFIGURE, { id: systemId, input: { type: 'DISCONNECTED' } });
+    expect(off.configureConnector).toMatchObject({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected' });
+    expect((await em().findOneOrFail(TargetSystem, systemId)).connectorToken).toBeNull();
+
+    const log = await em().find(AuditEvent, { entityId: systemId, action: 'targetSystem.connector.configure' }, { orderBy: { id: 'asc' } });
+    expect(log).toHaveLength(3);
+    expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false });
+    expect(log[0].after).toEqual({ connectorType: 'SCIM', connectorBaseUrl: 'https://scim.example.com/scim/v2', integrationLevel: 'Connected', tokenSet: true, tokenReplaced: true });
+    expect(log[1].after).toMatchObject({ tokenSet: true, tokenReplaced: false });
+    expect(JSON.stringify(log)).not.toContain('first-token');
+  });
+
+  it('rejects bad connector input naming the field, and writes nothing', async () => {
+    const systemId = await makeSystem({ integrationLevel: 'Disconnected' });
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ type: 'SCIM', token: 't' }, 'input.baseUrl', /needs the base URL/],
+      [{ type: 'SCIM', baseUrl: 'not a url', token: 't' }, 'input.baseUrl', /Not an absolute URL/],
+      [{ type: 'SCIM', baseUrl: 'ftp://scim.example.com', token: 't' }, 'input.baseUrl', /must use https/],
+      [{ type: 'SCIM', baseUrl: 'http://scim.example.com/v2', token: 't' }, 'input.baseUrl', /plain http is accepted only for localhost/],
+      [{ type: 'SCIM', baseUrl: 'https://user:pw@scim.example.com', token: 't' }, 'input.baseUrl', /credentials/],
+      [{ type: 'SCIM', baseUrl: 'https://scim.example.com?x=1', token: 't' }, 'input.baseUrl', /no query/],
+      [{ type: 'SCIM', baseUrl: 'https://scim.example.com' }, 'input.token', /needs a bearer token/],
+      [{ type: 'SCIM', baseUrl: 'https://scim.example.com', token: 'two words' }, 'input.token', /without spaces/],
+      [{ type: 'DISCONNECTED', baseUrl: 'https://scim.example.com' }, 'input.baseUrl', /no connector URL/],
+      [{ type: 'DISCONNECTED', token: 'x' }, 'input.token', /no connector token/],
+    ];
+    for (const [input, field, message] of cases) {
+      const errors = await errorsOf(admin.request(CONFIGURE, { id: systemId, input }));
+      expect(errors[0].extensions, JSON.stringify(input)).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(errors[0].message).toMatch(message);
+    }
+    const missing = await errorsOf(admin.request(CONFIGURE, { id: '0123456789abcdef01234567', input: { type: 'DISCONNECTED' } }));
+    expect(missing[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'targetSystemId' });
+    expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, connectorToken: null });
+    expect(await em().count(AuditEvent, { entityId: systemId })).toBe(0);
+  });
+
+  it('the token is never returned: no field exposes it, and no response carries it', async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    await connect(systemId, f);
+    const intro = await admin.request<any>(gql`{ __schema { types { name fields { name } inputFields { name } } } }`);
+    const ts = intro.__schema.types.find((t: any) => t.name === 'TargetSystem');
+    const fields = ts.fields.map((x: any) => x.name);
+    expect(fields).toEqual(expect.arrayContaining(['connectorType', 'connectorBaseUrl']));
+    const outputFields = intro.__schema.types.flatMap((t: any) => (t.fields ?? []).map((x: any) => `${t.name}.${x.name}`));
+    expect(outputFields.filter((n: string) => /token|secret|password/i.test(n))).toEqual([]);
+
+    // Every scalar field of the application, its batches and events, and the audit log.
+    const scalars = ts.fields.map((x: any) => x.name).filter((n: string) => !['businessOwner', 'itOwner', 'entitlements', 'accounts'].includes(n));
+    const batch = await reconcile(systemId);
+    const everything = await admin.request<any>(gql`
+      query ($id: ID!, $batch: ID!) {
+        node(id: $id) { ... on TargetSystem { ${scalars.join(' ')} } }
+        reconciliationBatch(id: $batch) { id error targetSystem { ${scalars.join(' ')} } events { nodes { resourceFromTargetSystem diff message } } }
+        auditEvents(first: 100) { nodes { before after } }
+      }
+    `, { id: systemId, batch: batch.id });
+    expect(everything.node.connectorBaseUrl).toBe(f.baseUrl);
+    expect(JSON.stringify(everything)).not.toContain(TOKEN);
+  });
+});
+
+describe('refusals and failures', () => {
+  it('a Disconnected application cannot be reconciled: CONFLICT naming id, nothing written', async () => {
+    const manual = await makeSystem({ integrationLevel: 'Disconnected' });
+    const noConnector = await makeSystem({ integrationLevel: 'Connected' });
+    const starts = () => em().count(AuditEvent, { action: 'reconciliation.start' });
+    const startsBefore = await starts();
+    for (const id of [manual, noConnector]) {
+      const errors = await errorsOf(reconcile(id));
+      expect(errors[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
+      expect(errors[0].message).toMatch(/is Disconnected: it has no connector to reconcile through/);
+    }
+    // A connector configured and then switched off is Disconnected again.
+    const f = await fixture();
+    await connect(manual, f);
+    await admin.request(gql`mutation ($id: ID!) { configureConnector(targetSystemId: $id, input: { type: DISCONNECTED }) { id } }`, { id: manual });
+    expect((await errorsOf(reconcile(manual)))[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
+    expect(await em().count(ReconciliationBatch, { targetSystem: { $in: [manual, noConnector] } })).toBe(0);
+    expect(await starts()).toBe(startsBefore);
+    expect(f.requests).toHaveLength(0);
+  });
+
+  it('an unknown or malformed id is NOT_FOUND naming id', async () => {
+    for (const id of ['0123456789abcdef01234567', 'nope']) {
+      expect((await errorsOf(reconcile(id)))[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    }
+  });
+
+  it('a recon key that cannot be matched refuses the run before it starts', async () => {
+    const systemId = await makeSystem({ form: [{ name: 'Manager', matchingAttribute: 'managerLogin', isReconKey: true }] });
+    await connect(systemId, await fixture());
+    const errors = await errorsOf(reconcile(systemId));
+    expect(errors[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
+    expect(errors[0].message).toMatch(/recon key "Manager" .* names "managerLogin", which cannot be matched/);
+    expect(await em().count(ReconciliationBatch, { targetSystem: systemId })).toBe(0);
+  });
+
+  it('a retired application or one with a run under way cannot be reconciled', async () => {
+    const retired = await makeSystem({ retired: true, disabled: true });
+    const busy = await makeSystem();
+    const f = await fixture();
+    await connect(retired, f);
+    await connect(busy, f);
+    const db = em();
+    db.create(ReconciliationBatch, { workspace: wsId, targetSystem: busy, targetSystemName: 'x', tenantName: 'recon', operation: 'reconcile' as never, entityType: 'Account' as never, resourceType: 'account', status: ReconciliationBatchStatus.RUNNING });
+    await db.flush();
+    const a = await errorsOf(reconcile(retired));
+    expect(a[0]).toMatchObject({ extensions: { code: 'CONFLICT', field: 'id' }, message: expect.stringMatching(/is retired/) });
+    const b = await errorsOf(reconcile(busy));
+    expect(b[0]).toMatchObject({ extensions: { code: 'CONFLICT', field: 'id' }, message: expect.stringMatching(/already under way/) });
+    expect(await em().count(ReconciliationBatch, { targetSystem: { $in: [retired, busy] } })).toBe(1);
+    expect(f.requests).toHaveLength(0);
+  });
+
+  it('a token the target refuses ends the batch Failed with the SCIM error recorded', async () => {
+    const systemId = await makeSystem();
+    await makeAccount(systemId, 'alice');
+    const f = await fixture();
+    f.addUser(scimPerson('alice'));
+    await connect(systemId, f, 'wrong-token');
+    const before = await snapshot(systemId);
+    const batch = await reconcile(systemId, { condition: 'updateOnMismatch' });
+    expect(batch).toMatchObject({
+      status: 'FAILED',
+      eventCount: 0,
+      counts: [],
+      error: 'SCIM GET /Users failed with HTTP 401: Authorization failure: the bearer token is not valid',
+    });
+    expect(batch.endDate).not.toBeNull();
+    expect(f.requests[0].authorization).toBe('Bearer wrong-token');
+    expect(await snapshot(systemId)).toEqual(before); // in particular alice's account is not "missing"
+    const audit = await em().find(AuditEvent, { entityId: batch.id }, { orderBy: { id: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['reconciliation.start', 'reconciliation.fail']);
+    expect(audit[1].after).toMatchObject({ status: 'Failed', error: batch.error });
+    // The failed run does not block the next one.
+    await connect(systemId, f);
+    expect((await reconcile(systemId)).status).toBe('COMPLETED');
+  });
+
+  it('a target that fails halfway keeps the pages already done and fails the batch', async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    for (const login of ['alice', 'bob', 'carol']) f.addUser(scimPerson(login));
+    await connect(systemId, f);
+    let calls = 0;
+    const original = f.requests.push.bind(f.requests);
+    f.requests.push = (...items) => {
+      if (++calls === 2) f.failure = { status: 503, detail: 'Service Unavailable' };
+      return original(...items);
+    };
+    const batch = await reconcile(systemId);
+    expect(batch).toMatchObject({ status: 'FAILED', eventCount: 2, error: 'SCIM GET /Users failed with HTTP 503: Service Unavailable' });
+    expect((await events(batch.id)).nodes.map((n: any) => n.resourceName)).toEqual(['alice', 'bob']);
+    // Missing-account detection never ran on a partial listing.
+    expect(await em().count(ReconciliationEvent, { batch: batch.id, status: ReconciliationEventStatus.USER_ACCOUNT_MISSING_IN_TARGET })).toBe(0);
+  });
+
+  it('needs reconciliation:run to reconcile and connectors:configure to configure (FORBIDDEN, nothing written)', async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    for (const authorities of [[Authority.READ_ONLY], [Authority.REQUESTER], [Authority.SCIM_PROVISIONER]]) {
+      const client = await app.client('recon', authorities);
+      const a = await errorsOf(connect(systemId, f, TOKEN, client));
+      expect(a[0].extensions).toMatchObject({ code: 'FORBIDDEN', action: 'connectors:configure' });
+      const b = await errorsOf(reconcile(systemId, {}, client));
+      expect(b[0].extensions).toMatchObject({ code: 'FORBIDDEN', action: 'reconciliation:run' });
+    }
+    expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorType: 'DISCONNECTED' });
+    const catalogAdmin = await app.client('recon', [Authority.CATALOG_ADMIN]);
+    await connect(systemId, f, TOKEN, catalogAdmin);
+    expect((await reconcile(systemId, {}, catalogAdmin)).status).toBe('COMPLETED');
+    expect(await em().count(ReconciliationBatch, { targetSystem: systemId })).toBe(1);
+  });
+
+  it('reading runs needs reconciliation:read (READ_ONLY may, REQUESTER may not)', async () => {
+    const systemId = await makeSystem();
+    await connect(systemId, await fixture());
+    const batch = await reconcile(systemId);
+    const reader = await app.client('recon', [Authority.READ_ONLY]);
+    const ok = await reader.request<any>(gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status } }`, { id: batch.id });
+    expect(ok.reconciliationBatch).toEqual({ id: batch.id, status: 'COMPLETED' });
+    const requester = await app.client('recon', [Authority.REQUESTER]);
+    for (const query of [
+      gql`query ($id: ID!) { reconciliationBatch(id: $id) { id } }`,
+      gql`query ($id: ID!) { reconciliationEvents(batchId: $id) { totalCount } }`,
+      gql`{ reconciliationBatches { totalCount } }`,
+    ]) {
+      const errors = await errorsOf(requester.request(query, { id: batch.id }));
+      expect(errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', action: 'reconciliation:read' });
+    }
+  });
+});
+
+describe('workspaces', () => {
+  it("another workspace can neither configure, reconcile nor read this workspace's application and runs", async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    f.addUser(scimPerson('alice'));
+    await connect(systemId, f);
+    const batch = await reconcile(systemId);
+    const requestsBefore = f.requests.length;
+
+    const other = await app.client('other-recon', [Authority.ORG_ADMIN]);
+    const a = await errorsOf(reconcile(systemId, {}, other));
+    expect(a[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    const b = await errorsOf(connect(systemId, f, 'hijack', other));
+    expect(b[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'targetSystemId' });
+    const read = await other.request<any>(gql`
+      query ($id: ID!, $ts: ID!) {
+        reconciliationBatch(id: $id) { id }
+        reconciliationEvents(batchId: $id) { totalCount nodes { id } }
+        reconciliationBatches(targetSystemId: $ts) { totalCount }
+        all: reconciliationBatches { totalCount }
+        node(id: $id) { id }
+      }
+    `, { id: batch.id, ts: systemId });
+    expect(read).toEqual({ reconciliationBatch: null, reconciliationEvents: { totalCount: 0, nodes: [] }, reconciliationBatches: { totalCount: 0 }, all: { totalCount: 0 }, node: null });
+    expect(f.requests).toHaveLength(requestsBefore);
+    expect(await em().count(ReconciliationBatch, { targetSystem: systemId })).toBe(1);
+    expect((await em().findOneOrFail(TargetSystem, systemId)).connectorToken).toBe(TOKEN);
+  });
+});
+
+describe('reading runs', () => {
+  it('lists runs newest first per application, and pages events in row order through the batch', async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    for (const login of ['alice', 'bob', 'carol', 'dave', 'erin']) f.addUser(scimPerson(login));
+    await connect(systemId, f);
+    const first = await reconcile(systemId);
+    const second = await reconcile(systemId, { dryRun: true });
+    const data = await admin.request<any>(gql`
+      query ($ts: ID!) {
+        reconciliationBatches(targetSystemId: $ts, first: 10) { totalCount nodes { id dryRun } }
+        page1: reconciliationBatch(id: "${second.id}") { events(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { rowNumber resourceName } } }
+      }
+    `, { ts: systemId });
+    expect(data.reconciliationBatches).toEqual({ totalCount: 2, nodes: [{ id: second.id, dryRun: true }, { id: first.id, dryRun: false }] });
+    expect(data.page1.events).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: true }, nodes: [{ rowNumber: 1, resourceName: 'alice' }, { rowNumber: 2, resourceName: 'bob' }] });
+    const next = await admin.request<any>(gql`query ($id: ID!, $after: String) { reconciliationEvents(batchId: $id, first: 2, after: $after) { nodes { rowNumber } } }`, {
+      id: second.id,
+      after: (await admin.request<any>(gql`query ($id: ID!) { reconciliationEvents(batchId: $id, first: 2) { pageInfo { endCursor } } }`, { id: second.id })).reconciliationEvents.pageInfo.endCursor,
+    });
+    expect(next.reconciliationEvents.nodes).toEqual([{ rowNumber: 3 }, { rowNumber: 4 }]);
+    const filtered = await events(first.id, { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE' });
+    expect(filtered.totalCount).toBe(0);
+    expect((await events(second.id, { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE' })).totalCount).toBe(5);
+    expect((await errorsOf(events(first.id, { first: 101 })))[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});
