@@ -355,6 +355,7 @@ export class BatchRunner {
     let after = '';
     for (;;) {
       let last: string | undefined;
+      let full = false;
       await this.page(0, async (em) => {
         const rows = (await em.createQueryBuilder(entity as never, 'o')
           .select('*')
@@ -364,10 +365,11 @@ export class BatchRunner {
           .limit(pageSize)
           .getResultList()) as T[];
         last = rows.at(-1)?.id;
+        full = rows.length === pageSize;
         const result = await work(em, rows);
         return { ...result, resources: rows.length };
       });
-      if (!last) return;
+      if (!last || !full) return;
       after = last;
     }
   }

@@ -162,9 +162,10 @@ export class ReconciliationService {
       requestId: this.ctx.requestId,
     }).run();
 
+    // The run wrote through its own EntityManagers: what this request read before is stale.
     this.ctx.loaders.clearAll();
     this.ctx.reconciliationLoaders.clearAll();
-    return this.em.fork().findOneOrFail(ReconciliationBatch, started.batch.id);
+    return (await this.ctx.reconciliationLoaders.batch.load(started.batch.id))!;
   }
 
   /** One batch of the workspace; another workspace's batch is null. */
