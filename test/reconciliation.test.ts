@@ -147,8 +147,17 @@ describe('reconcile accounts', () => {
     f.addUser(scimPerson('carol'));
     f.addUser(scimPerson('zed'));
     await connect(systemId, f);
+    // While the target is being read, the batch is Running and its start is audited.
+    const during: unknown[] = [];
+    f.beforeAnswer = async (request) => {
+      if (request.query.startIndex !== '1') return;
+      const b = await em().findOneOrFail(ReconciliationBatch, { targetSystem: systemId });
+      const start = await em().findOneOrFail(AuditEvent, { entityId: b.id, action: 'reconciliation.start' });
+      during.push(b.status, b.endDate, start.after);
+    };
 
     const batch = await reconcile(systemId, { condition: 'updateOnMismatch' });
+    expect(during).toEqual(['Running', null, { status: 'Initiated', targetSystemId: systemId, operation: 'reconcile', entityType: 'Account', condition: 'updateOnMismatch', dryRun: false }]);
     expect(batch).toMatchObject({
       targetSystemId: systemId,
       targetSystemName: expect.stringMatching(/^App \d+$/),
@@ -553,11 +562,8 @@ describe('refusals and failures', () => {
     const f = await fixture();
     for (const login of ['alice', 'bob', 'carol']) f.addUser(scimPerson(login));
     await connect(systemId, f);
-    let calls = 0;
-    const original = f.requests.push.bind(f.requests);
-    f.requests.push = (...items) => {
-      if (++calls === 2) f.failure = { status: 503, detail: 'Service Unavailable' };
-      return original(...items);
+    f.beforeAnswer = () => {
+      if (f.requests.length === 2) f.failure = { status: 503, detail: 'Service Unavailable' };
     };
     const batch = await reconcile(systemId);
     expect(batch).toMatchObject({ status: 'FAILED', eventCount: 2, error: 'SCIM GET /Users failed with HTTP 503: Service Unavailable' });
@@ -622,10 +628,9 @@ describe('workspaces', () => {
         reconciliationEvents(batchId: $id) { totalCount nodes { id } }
         reconciliationBatches(targetSystemId: $ts) { totalCount }
         all: reconciliationBatches { totalCount }
-        node(id: $id) { id }
       }
     `, { id: batch.id, ts: systemId });
-    expect(read).toEqual({ reconciliationBatch: null, reconciliationEvents: { totalCount: 0, nodes: [] }, reconciliationBatches: { totalCount: 0 }, all: { totalCount: 0 }, node: null });
+    expect(read).toEqual({ reconciliationBatch: null, reconciliationEvents: { totalCount: 0, nodes: [] }, reconciliationBatches: { totalCount: 0 }, all: { totalCount: 0 } });
     expect(f.requests).toHaveLength(requestsBefore);
     expect(await em().count(ReconciliationBatch, { targetSystem: systemId })).toBe(1);
     expect((await em().findOneOrFail(TargetSystem, systemId)).connectorToken).toBe(TOKEN);

@@ -149,8 +149,10 @@ export class AccountMapping {
 /** The SCIM user the gateway creates for one of its accounts (provision). */
 export function scimUserFor(login: string, person: User): Partial<ScimUser> & { userName: string } {
   const name = { givenName: person.firstName ?? undefined, familyName: person.lastName ?? undefined };
-  const ext = { employeeNumber: person.employeeNumber ?? undefined, department: person.department ?? undefined, organization: person.organizationName ?? undefined };
-  const hasExt = Object.values(ext).some((v) => v !== undefined);
+  const ext = Object.fromEntries(
+    Object.entries({ employeeNumber: person.employeeNumber, department: person.department, organization: person.organizationName }).filter(([, v]) => v != null),
+  );
+  const hasExt = Object.keys(ext).length > 0;
   return {
     schemas: [SCIM_SCHEMAS.user, ...(hasExt ? [SCIM_SCHEMAS.enterpriseUser] : [])],
     userName: login,

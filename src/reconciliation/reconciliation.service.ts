@@ -142,7 +142,7 @@ export class ReconciliationService {
         action: 'reconciliation.start',
         entityType: 'ReconciliationBatch',
         entityId: batch.id,
-        after: { targetSystemId: system.id, operation: args.operation, entityType: args.entityType, condition: batch.condition, dryRun },
+        after: { status: batch.status, targetSystemId: system.id, operation: args.operation, entityType: args.entityType, condition: batch.condition, dryRun },
       }, this.ctx.requestId);
       return { batch, system, mapping, client: new ScimClient({ baseUrl: system.connectorBaseUrl, token: system.connectorToken }) };
     });
