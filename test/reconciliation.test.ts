@@ -370,6 +370,22 @@ describe('provision accounts', () => {
     expect((posts[0].body as any).schemas).toContain(SCIM_SCHEMAS.user);
   });
 
+  it('a target that stops accepting the token ends the batch Failed, keeping the accounts already pushed', async () => {
+    const systemId = await makeSystem();
+    await makeAccount(systemId, 'alice');
+    await makeAccount(systemId, 'bob');
+    await makeAccount(systemId, 'carol');
+    const f = await fixture();
+    await connect(systemId, f);
+    f.beforeAnswer = (request) => {
+      if (request.method === 'POST' && f.requests.filter((r) => r.method === 'POST').length === 2) f.failure = { status: 403, detail: 'Token revoked' };
+    };
+    const batch = await reconcile(systemId, { operation: 'PROVISION' });
+    expect(batch).toMatchObject({ status: 'FAILED', eventCount: 1, counts: [{ status: 'ACCOUNT_PROVISIONED', count: 1 }], error: 'SCIM POST /Users failed with HTTP 403: Token revoked' });
+    expect((await events(batch.id)).nodes).toMatchObject([{ resourceName: 'alice', status: 'ACCOUNT_PROVISIONED', applied: true }]);
+    expect(f.requests.filter((r) => r.method === 'POST')).toHaveLength(2); // carol was not tried
+  });
+
   it('a dry run pushes nothing', async () => {
     const systemId = await makeSystem();
     await makeAccount(systemId, 'erin');

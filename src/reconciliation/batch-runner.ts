@@ -302,7 +302,7 @@ export class BatchRunner {
   private async provisionAccounts(): Promise<void> {
     const { spec } = this;
     for await (const page of spec.client.list<ScimUser>('Users', { count: spec.pageSize })) {
-      await this.page(0, async (em) => {
+      await this.page(page.resources.length, async (em) => {
         const logins = [...new Set(page.resources.map((t) => t.userName).filter(Boolean))];
         const present = logins.length ? await em.find(UserAccount, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, login: { $in: logins } }, { fields: ['id'] }) : [];
         return { events: [], seen: present.map((a) => a.id) };
@@ -354,23 +354,19 @@ export class BatchRunner {
   ): Promise<void> {
     let after = '';
     for (;;) {
-      let last: string | undefined;
-      let full = false;
-      await this.page(0, async (em) => {
-        const rows = (await em.createQueryBuilder(entity as never, 'o')
+      let rows: T[] = [];
+      await this.page(() => rows.length, async (em) => {
+        rows = (await em.createQueryBuilder(entity as never, 'o')
           .select('*')
           .where({ workspace: this.spec.workspaceId, targetSystem: this.spec.targetSystem.id, id: { $gt: after }, ...where })
           .andWhere('not exists (select 1 from reconciliation_mark m where m.batch_id = ? and m.object_id = o.id)', [this.spec.batchId])
           .orderBy({ id: 'asc' })
           .limit(pageSize)
           .getResultList()) as T[];
-        last = rows.at(-1)?.id;
-        full = rows.length === pageSize;
-        const result = await work(em, rows);
-        return { ...result, resources: rows.length };
+        return work(em, rows);
       });
-      if (!last || !full) return;
-      after = last;
+      if (rows.length < pageSize) return;
+      after = rows.at(-1)!.id;
     }
   }
 
@@ -378,7 +374,7 @@ export class BatchRunner {
    * Runs one page: `work` reads and computes with a fresh EntityManager; then one transaction
    * writes its entity changes, events, marks and the batch's counters.
    */
-  private async page(resources: number, work: (em: EntityManager) => Promise<PageResult & { resources?: number }>): Promise<void> {
+  private async page(resources: number | (() => number), work: (em: EntityManager) => Promise<PageResult>): Promise<void> {
     const em = this.root.fork({ clear: true });
     const result = await work(em);
     const counts = { ...this.counts };
@@ -420,7 +416,7 @@ export class BatchRunner {
     reconciliationObserver.onPage?.({
       batchId: this.spec.batchId,
       page: ++this.pages,
-      resources: result.resources ?? resources,
+      resources: typeof resources === 'number' ? resources : resources(),
       managedEntities: em.getUnitOfWork().getIdentityMap().values().length,
     });
     if (result.abort) throw result.abort;
