@@ -6,6 +6,8 @@ import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js
 import { IdentityProfileEdges, OwnerReferenceEdges, SourceReferenceEdges, TargetSystemProfileEdges, UserProfileEdges } from './profiles/edges.resolver.js';
 import { EnrollmentAutomationResolver } from './enrollment/enrollment-automation.resolver.js';
 import { EnrollmentAutomationEdges, UserEnrollmentEdges } from './enrollment/edges.resolver.js';
+import { ReconciliationResolver } from './reconciliation/reconciliation.resolver.js';
+import { ReconciliationBatchEdges, ReconciliationEventEdges } from './reconciliation/edges.resolver.js';
 
 /** Every resolver of the gateway. */
 export const resolvers: NonEmptyArray<Function> = [
@@ -28,4 +30,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ScimResolver,
   ScimUserEdges,
   ScimGroupRefEdges,
+  ReconciliationResolver,
+  ReconciliationBatchEdges,
+  ReconciliationEventEdges,
 ];

@@ -11,6 +11,8 @@ import { EnrollmentAutomationService } from './enrollment/enrollment-automation.
 import { ScimLoaders } from './scim/scim.loaders.js';
 import { ScimService } from './scim/scim.service.js';
 import { ScimGroupService } from './scim/scim-group.service.js';
+import { ReconciliationLoaders } from './reconciliation/reconciliation.loaders.js';
+import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
@@ -25,6 +27,8 @@ export class Context {
   private scimLoaderSet?: ScimLoaders;
   private scimService?: ScimService;
   private scimGroupService?: ScimGroupService;
+  private reconciliationService?: ReconciliationService;
+  private reconciliationLoaderSet?: ReconciliationLoaders;
 
   constructor(
     readonly requestId: string,
@@ -66,6 +70,14 @@ export class Context {
 
   get scimGroups(): ScimGroupService {
     return (this.scimGroupService ??= new ScimGroupService(this));
+  }
+
+  get reconciliation(): ReconciliationService {
+    return (this.reconciliationService ??= new ReconciliationService(this));
+  }
+
+  get reconciliationLoaders(): ReconciliationLoaders {
+    return (this.reconciliationLoaderSet ??= this.registered(new ReconciliationLoaders(this.em, this.viewer.workspaceId)));
   }
 
   private registered<T extends LoaderRegistry>(registry: T): T {

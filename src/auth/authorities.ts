@@ -23,6 +23,8 @@ export type Action =
   | 'certifications:decide'
   | 'reconciliation:run'
   | 'identityProfiles:read'
+  | 'reconciliation:read'
+  | 'connectors:configure'
   | 'identityProfiles:write'
   | 'scim:read'
   | 'scim:write'
@@ -42,6 +44,8 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'certifications:manage': [Authority.CATALOG_ADMIN],
   'certifications:decide': [Authority.CERTIFIER, Authority.APPROVER],
   'reconciliation:run': [Authority.CATALOG_ADMIN],
+  'reconciliation:read': [Authority.CATALOG_ADMIN, Authority.READ_ONLY],
+  'connectors:configure': [Authority.CATALOG_ADMIN],
   'identityProfiles:read': READERS,
   // Seed 003: creating an identity profile needs ORG_ADMIN, and nothing else allows it.
   'identityProfiles:write': [],

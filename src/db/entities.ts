@@ -9,6 +9,9 @@ import { UserAccount, EntitlementAssignment } from '../governance/user-account.e
 import { IdentityProfile } from '../profiles/identity-profile.entity.js';
 import { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
 import { ScimUser, ScimUserEmail, ScimUserRole } from '../scim/scim-user.entity.js';
+import { ReconciliationBatch } from '../reconciliation/reconciliation-batch.entity.js';
+import { ReconciliationEvent } from '../reconciliation/reconciliation-event.entity.js';
+import { ReconciliationMark } from '../reconciliation/reconciliation-mark.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -28,4 +31,7 @@ export const entities = [
   ScimUser,
   ScimUserEmail,
   ScimUserRole,
+  ReconciliationBatch,
+  ReconciliationEvent,
+  ReconciliationMark,
 ];

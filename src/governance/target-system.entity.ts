@@ -1,8 +1,9 @@
-import { Entity, Index, Unique, type Opt } from '@mikro-orm/core';
-import { ObjectType } from 'type-graphql';
+import { Entity, Index, Property, Unique, type Opt } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
 import { Node } from '../common/node.js';
+import { ConnectorType } from '../reconciliation/reconciliation.enums.js';
 
 /** An application (IDHub `TargetSystem`): where accounts and entitlements live. */
 @ObjectType({ implements: Node, description: 'An application (target system) that holds accounts and entitlements.' })
@@ -40,4 +41,15 @@ export class TargetSystem extends WorkspaceEntity {
   @Column({ type: 'integer', nullable: true }) staleDays?: number | null;
   @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
   @Column({ type: 'datetime', nullable: true }) updatedOn?: Date | null;
+
+  @Field(() => ConnectorType, { description: 'The connector reconciliation reads the application through: DISCONNECTED (none) or SCIM (a SCIM 2.0 service).' })
+  @Property({ type: 'string', length: 16 })
+  connectorType: ConnectorType & Opt = ConnectorType.DISCONNECTED;
+
+  @Column({ type: 'string', nullable: true, description: 'Base URL of the SCIM 2.0 service (e.g. `https://scim.example.com/scim/v2`); `/Users` and `/Groups` are under it.' })
+  connectorBaseUrl?: string | null;
+
+  /** The connector's bearer token: stored for outgoing calls, never shown through GraphQL. */
+  @Column({ type: 'text', nullable: true, graphql: false })
+  connectorToken?: string | null;
 }

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123173914 extends Migration {
+export class Migration20261123174340 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "workspace" ("id" varchar(24) not null, "name" varchar(255) not null, "created_at" timestamptz not null, constraint "workspace_pkey" primary key ("id"));`);
@@ -12,7 +12,7 @@ export class Migration20261123173914 extends Migration {
     this.addSql(`create index "app_user_workspace_id_manager_login_index" on "app_user" ("workspace_id", "manager_login");`);
     this.addSql(`alter table "app_user" add constraint "app_user_workspace_id_login_unique" unique ("workspace_id", "login");`);
 
-    this.addSql(`create table "target_system" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "integration_level" varchar(255) not null default 'Disconnected', "trusted_reconciliation" boolean not null default false, "form" jsonb null, "schedule" jsonb null, "logo_url" varchar(255) null, "application_url" varchar(255) null, "authentication_type" varchar(255) null, "business_owner_login" varchar(255) null, "it_owner_login" varchar(255) null, "performer" varchar(255) null, "approver1" varchar(255) null, "approver2" varchar(255) null, "approver3" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "risk_level" varchar(255) null, "search_tags" varchar(255) null, "is_requestable" boolean not null default true, "is_credential_manager" boolean not null default false, "is_certifiable" boolean null, "disabled" boolean not null default false, "retired" boolean not null default false, "workflow_request_form_id" varchar(255) null, "stale_check_enabled" boolean null, "stale_days" int null, "created_on" timestamptz not null, "updated_on" timestamptz null, constraint "target_system_pkey" primary key ("id"));`);
+    this.addSql(`create table "target_system" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "integration_level" varchar(255) not null default 'Disconnected', "trusted_reconciliation" boolean not null default false, "form" jsonb null, "schedule" jsonb null, "logo_url" varchar(255) null, "application_url" varchar(255) null, "authentication_type" varchar(255) null, "business_owner_login" varchar(255) null, "it_owner_login" varchar(255) null, "performer" varchar(255) null, "approver1" varchar(255) null, "approver2" varchar(255) null, "approver3" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "risk_level" varchar(255) null, "search_tags" varchar(255) null, "is_requestable" boolean not null default true, "is_credential_manager" boolean not null default false, "is_certifiable" boolean null, "disabled" boolean not null default false, "retired" boolean not null default false, "workflow_request_form_id" varchar(255) null, "stale_check_enabled" boolean null, "stale_days" int null, "created_on" timestamptz not null, "updated_on" timestamptz null, "connector_type" varchar(16) not null default 'DISCONNECTED', "connector_base_url" varchar(255) null, "connector_token" text null, constraint "target_system_pkey" primary key ("id"));`);
     this.addSql(`create index "target_system_workspace_id_index" on "target_system" ("workspace_id");`);
     this.addSql(`create index "target_system_workspace_id_display_name_index" on "target_system" ("workspace_id", "display_name");`);
     this.addSql(`alter table "target_system" add constraint "target_system_workspace_id_name_unique" unique ("workspace_id", "name");`);
@@ -44,6 +44,17 @@ export class Migration20261123173914 extends Migration {
     this.addSql(`create table "role_member" ("id" varchar(24) not null, "role_id" varchar(24) not null, "user_id" varchar(24) not null, "source" varchar(16) not null, "created_at" timestamptz not null, constraint "role_member_pkey" primary key ("id"));`);
     this.addSql(`create index "role_member_user_id_index" on "role_member" ("user_id");`);
     this.addSql(`alter table "role_member" add constraint "role_member_role_id_user_id_source_unique" unique ("role_id", "user_id", "source");`);
+
+    this.addSql(`create table "reconciliation_batch" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "target_system_id" varchar(24) not null, "target_system_name" varchar(255) not null, "tenant_name" varchar(255) not null, "operation" varchar(16) not null, "entity_type" varchar(16) not null, "resource_type" varchar(255) not null, "condition" varchar(255) null, "dry_run" boolean not null default false, "status" varchar(16) not null default 'Initiated', "start_date" timestamptz not null, "end_date" timestamptz null, "error" text null, "event_count" int not null default 0, "counts" jsonb not null, constraint "reconciliation_batch_pkey" primary key ("id"));`);
+    this.addSql(`create index "reconciliation_batch_workspace_id_index" on "reconciliation_batch" ("workspace_id");`);
+    this.addSql(`create index "reconciliation_batch_workspace_id_target_system_id_deba5_index" on "reconciliation_batch" ("workspace_id", "target_system_id", "start_date");`);
+
+    this.addSql(`create table "reconciliation_mark" ("batch_id" varchar(24) not null, "object_id" varchar(24) not null, constraint "reconciliation_mark_pkey" primary key ("batch_id", "object_id"));`);
+
+    this.addSql(`create table "reconciliation_event" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "batch_id" varchar(24) not null, "row_number" int not null, "resource_type" varchar(16) not null, "event_type" varchar(255) not null, "status" varchar(48) not null, "resource_id" text null, "resource_name" text null, "resource_display_name" text null, "user_id" varchar(24) null, "user_account_id" varchar(24) null, "entitlement_id" varchar(24) null, "applied" boolean not null, "diff" jsonb null, "resource_from_target_system" jsonb null, "message" text null, "create_date" timestamptz not null, constraint "reconciliation_event_pkey" primary key ("id"));`);
+    this.addSql(`create index "reconciliation_event_workspace_id_index" on "reconciliation_event" ("workspace_id");`);
+    this.addSql(`create index "reconciliation_event_batch_id_status_row_number_index" on "reconciliation_event" ("batch_id", "status", "row_number");`);
+    this.addSql(`create index "reconciliation_event_batch_id_row_number_index" on "reconciliation_event" ("batch_id", "row_number");`);
 
     this.addSql(`create table "identity_profile" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "description" text null, "owner_id" varchar(24) null, "priority" int not null, "authoritative_source_id" varchar(24) not null, "identity_refresh_required" boolean not null default false, "identity_attribute_config" jsonb not null, "identity_exception_report_reference" jsonb null, "has_time_based_attr" boolean not null default true, "created" timestamptz not null, "modified" timestamptz not null, constraint "identity_profile_pkey" primary key ("id"));`);
     this.addSql(`create index "identity_profile_workspace_id_index" on "identity_profile" ("workspace_id");`);
@@ -96,6 +107,14 @@ export class Migration20261123173914 extends Migration {
     this.addSql(`alter table "role_member" add constraint "role_member_role_id_foreign" foreign key ("role_id") references "role" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "role_member" add constraint "role_member_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`alter table "reconciliation_batch" add constraint "reconciliation_batch_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "reconciliation_batch" add constraint "reconciliation_batch_target_system_id_foreign" foreign key ("target_system_id") references "target_system" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "reconciliation_mark" add constraint "reconciliation_mark_batch_id_foreign" foreign key ("batch_id") references "reconciliation_batch" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "reconciliation_event" add constraint "reconciliation_event_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "reconciliation_event" add constraint "reconciliation_event_batch_id_foreign" foreign key ("batch_id") references "reconciliation_batch" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "identity_profile" add constraint "identity_profile_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "identity_profile" add constraint "identity_profile_owner_id_foreign" foreign key ("owner_id") references "app_user" ("id") on update cascade on delete set null;`);
     this.addSql(`alter table "identity_profile" add constraint "identity_profile_authoritative_source_id_foreign" foreign key ("authoritative_source_id") references "target_system" ("id") on update cascade on delete cascade;`);
@@ -131,6 +150,10 @@ export class Migration20261123173914 extends Migration {
 
     this.addSql(`alter table "role" drop constraint "role_workspace_id_foreign";`);
 
+    this.addSql(`alter table "reconciliation_batch" drop constraint "reconciliation_batch_workspace_id_foreign";`);
+
+    this.addSql(`alter table "reconciliation_event" drop constraint "reconciliation_event_workspace_id_foreign";`);
+
     this.addSql(`alter table "identity_profile" drop constraint "identity_profile_workspace_id_foreign";`);
 
     this.addSql(`alter table "entitlement" drop constraint "entitlement_workspace_id_foreign";`);
@@ -155,6 +178,8 @@ export class Migration20261123173914 extends Migration {
 
     this.addSql(`alter table "user_account" drop constraint "user_account_target_system_id_foreign";`);
 
+    this.addSql(`alter table "reconciliation_batch" drop constraint "reconciliation_batch_target_system_id_foreign";`);
+
     this.addSql(`alter table "identity_profile" drop constraint "identity_profile_authoritative_source_id_foreign";`);
 
     this.addSql(`alter table "entitlement" drop constraint "entitlement_target_system_id_foreign";`);
@@ -174,6 +199,10 @@ export class Migration20261123173914 extends Migration {
     this.addSql(`alter table "role_member" drop constraint "role_member_role_id_foreign";`);
 
     this.addSql(`alter table "role_entitlement" drop constraint "role_entitlement_role_id_foreign";`);
+
+    this.addSql(`alter table "reconciliation_mark" drop constraint "reconciliation_mark_batch_id_foreign";`);
+
+    this.addSql(`alter table "reconciliation_event" drop constraint "reconciliation_event_batch_id_foreign";`);
 
     this.addSql(`alter table "role_entitlement" drop constraint "role_entitlement_entitlement_id_foreign";`);
 
@@ -196,6 +225,12 @@ export class Migration20261123173914 extends Migration {
     this.addSql(`drop table if exists "scim_user_role" cascade;`);
 
     this.addSql(`drop table if exists "role_member" cascade;`);
+
+    this.addSql(`drop table if exists "reconciliation_batch" cascade;`);
+
+    this.addSql(`drop table if exists "reconciliation_mark" cascade;`);
+
+    this.addSql(`drop table if exists "reconciliation_event" cascade;`);
 
     this.addSql(`drop table if exists "identity_profile" cascade;`);
 

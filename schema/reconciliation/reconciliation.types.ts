@@ -1,0 +1,67 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Connection, PageArgs } from '../../src/common/pagination.js';
+import { ReconciliationBatch } from '../../src/reconciliation/reconciliation-batch.entity.js';
+import { ReconciliationEvent } from '../../src/reconciliation/reconciliation-event.entity.js';
+import {
+  ConnectorType, ReconciliationEntityType, ReconciliationEventStatus, ReconciliationOperation, ReconciliationResourceType,
+} from '../../src/reconciliation/reconciliation.enums.js';
+
+export const ReconciliationBatchConnection = Connection(ReconciliationBatch, 'ReconciliationBatch');
+export const ReconciliationEventConnection = Connection(ReconciliationEvent, 'ReconciliationEvent');
+
+@InputType({ description: "An application's connector: DISCONNECTED, or SCIM with a base URL and a bearer token." })
+export class ConnectorInput {
+  @Field(() => ConnectorType)
+  type!: ConnectorType;
+
+  @Field(() => String, { nullable: true, description: 'SCIM only: base URL of the SCIM 2.0 service (https; http only for localhost), e.g. `https://scim.example.com/scim/v2`.' })
+  baseUrl?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'SCIM only: the bearer token the gateway sends. Stored, never returned. Omit it to keep the stored token.' })
+  token?: string | null;
+}
+
+@ArgsType()
+export class ReconcileTargetSystemArgs {
+  @Field(() => ID, { description: 'entityID of the application for which you want to run the re-conciliation. You can filter the appropriate entity using the entityID and you can search for the same using the search catalog endpoint.' })
+  id!: string;
+
+  @Field(() => ReconciliationOperation, { description: 'If you want to reconcile your data from the target system, then this should be reconcile and if you want to provision accounts then you need to enter provision here.' })
+  operation!: ReconciliationOperation;
+
+  @Field(() => ReconciliationEntityType, { description: 'Entity type can be either accounts or entitlements depending on whether you are reconciling accounts or entitlements for the recon operation.' })
+  entityType!: ReconciliationEntityType;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'This will update IDHub if any mismatch is found. `updateOnMismatch`: differences found on existing accounts and entitlements (changed attributes, accounts missing in the target, groups gone) are written to the gateway. Any other value, or none: they are only reported as events. New accounts and new entitlements are added either way.',
+  })
+  condition?: string | null;
+
+  @Field(() => Boolean, { nullable: true, defaultValue: false, description: 'Compute the events without changing the gateway or the target (seed: `dryRun`).' })
+  dryRun?: boolean | null;
+}
+
+@ArgsType()
+export class ReconciliationBatchesArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Only the runs of this application.' })
+  targetSystemId?: string | null;
+}
+
+@ArgsType()
+export class ReconciliationEventsArgs extends PageArgs {
+  @Field(() => ID, { description: 'This is the Recon Batch ID.' })
+  batchId!: string;
+
+  @Field(() => ReconciliationResourceType, { nullable: true, description: 'This is the resourceType for the recon events (e.g. USER).' })
+  resourceType?: ReconciliationResourceType | null;
+
+  @Field(() => ReconciliationEventStatus, { nullable: true, description: 'Only events with this status.' })
+  status?: ReconciliationEventStatus | null;
+}
+
+@ObjectType({ description: 'How many events of one status a run produced.' })
+export class ReconciliationCount {
+  @Field(() => ReconciliationEventStatus) status!: ReconciliationEventStatus;
+  @Field(() => Int) count!: number;
+}

@@ -1,0 +1,458 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
+import type { Viewer } from '../auth/viewer.js';
+import { Workspace } from '../auth/workspace.entity.js';
+import { audit } from '../audit/audit.service.js';
+import { newId } from '../common/ids.js';
+import { DomainError } from '../errors.js';
+import { TargetSystem } from '../governance/target-system.entity.js';
+import { Entitlement } from '../governance/entitlement.entity.js';
+import { UserAccount } from '../governance/user-account.entity.js';
+import { AccountMapping, scimUserFor, type Diff } from './account-mapping.js';
+import { ReconciliationBatch, type StatusCounts } from './reconciliation-batch.entity.js';
+import { ReconciliationEvent } from './reconciliation-event.entity.js';
+import { ReconciliationMark } from './reconciliation-mark.entity.js';
+import {
+  ReconciliationBatchStatus as BatchStatus, ReconciliationEntityType, ReconciliationEventStatus as S, ReconciliationOperation, ReconciliationResourceType,
+} from './reconciliation.enums.js';
+import { ScimError, type ScimClient, type ScimGroup, type ScimUser } from './scim-client.js';
+
+/** Account status the gateway gives an account the target no longer has (with `updateOnMismatch`). */
+export const DEPROVISIONED = 'Deprovisioned';
+const PROVISIONED = 'Provisioned';
+/** Seed: accounts found by reconciliation carry this provisionMechanism. */
+export const RECONCILIATION_MECHANISM = 'Connected Reconciliation';
+
+export interface RunSpec {
+  batchId: string;
+  workspaceId: string;
+  targetSystem: Pick<TargetSystem, 'id' | 'name' | 'itOwnerLogin' | 'businessOwnerLogin' | 'approvalWorkflow' | 'approvalWorkflowDisplayName' | 'riskLevel' | 'searchTags'>;
+  operation: ReconciliationOperation;
+  entityType: ReconciliationEntityType;
+  dryRun: boolean;
+  /** The batch's condition asks for mismatches to be applied to the gateway. */
+  updateOnMismatch: boolean;
+  mapping: AccountMapping | null;
+  client: ScimClient;
+  /** Resources per page: per SCIM request, and per page of gateway rows. */
+  pageSize: number;
+  viewer: Viewer;
+  requestId: string;
+}
+
+/** What one committed page cost: tests read it to show memory stays bounded by the page. */
+export interface PageReport {
+  batchId: string;
+  page: number;
+  resources: number;
+  /** Entities the page's EntityManager held when it committed. */
+  managedEntities: number;
+}
+
+/** Test hook, called after each committed page. */
+export const reconciliationObserver: { onPage?: (report: PageReport) => void } = {};
+
+interface EventDraft {
+  resourceType: ReconciliationResourceType;
+  status: S;
+  applied: boolean;
+  resourceId?: string | null;
+  resourceName?: string | null;
+  resourceDisplayName?: string | null;
+  userId?: string | null;
+  userAccountId?: string | null;
+  entitlementId?: string | null;
+  diff?: Diff | null;
+  resource?: unknown;
+  message?: string | null;
+}
+
+interface PageResult {
+  events: EventDraft[];
+  /** Gateway objects found in the target (see ReconciliationMark). */
+  seen: string[];
+  /** Ends the batch after this page's events are written (the target refused to go on). */
+  abort?: unknown;
+}
+
+const EVENT_TYPE: Record<ReconciliationResourceType, string> = {
+  [ReconciliationResourceType.USER]: 'TargetSystemAccount',
+  [ReconciliationResourceType.ENTITLEMENT]: 'TargetSystemEntitlement',
+};
+
+/**
+ * Processes one batch page by page. Each page gets a fresh EntityManager (an empty identity
+ * map), is read and computed outside any transaction (SCIM calls included), then commits its
+ * gateway changes, events, marks and the batch's counters in one short transaction. Nothing
+ * outlives a page except a few counters, so memory does not grow with the target's size.
+ */
+export class BatchRunner {
+  private rowNumber = 0;
+  private counts: StatusCounts = {};
+  private pages = 0;
+
+  constructor(
+    private readonly root: EntityManager,
+    private readonly spec: RunSpec,
+  ) {}
+
+  async run(): Promise<void> {
+    await this.write(this.root.fork({ clear: true }), async (em) => {
+      await em.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { status: BatchStatus.RUNNING });
+    });
+    let failure: string | null = null;
+    try {
+      if (this.spec.operation === ReconciliationOperation.PROVISION) await this.provisionAccounts();
+      else if (this.spec.entityType === ReconciliationEntityType.ENTITLEMENT) await this.reconcileEntitlements();
+      else await this.reconcileAccounts();
+    } catch (error) {
+      failure = describe(error);
+    }
+    await this.finish(failure);
+  }
+
+  // ---- RECONCILE ACCOUNT -------------------------------------------------------------------
+
+  private async reconcileAccounts(): Promise<void> {
+    for await (const page of this.spec.client.list<ScimUser>('Users', { count: this.spec.pageSize })) {
+      await this.page(page.resources.length, (em) => this.accountPage(em, page.resources));
+    }
+    await this.unseenAccounts((em, accounts) => ({
+      seen: [],
+      events: accounts.map((account) => {
+        const apply = this.spec.updateOnMismatch;
+        const before = account.status;
+        if (apply && !this.spec.dryRun) account.status = DEPROVISIONED;
+        return {
+          resourceType: ReconciliationResourceType.USER,
+          status: S.USER_ACCOUNT_MISSING_IN_TARGET,
+          applied: apply && !this.spec.dryRun,
+          resourceName: account.login,
+          userId: account.user.id,
+          userAccountId: account.id,
+          diff: apply ? { status: { before, after: DEPROVISIONED } } : null,
+        };
+      }),
+    }));
+  }
+
+  private async accountPage(em: EntityManager, targets: ScimUser[]): Promise<PageResult> {
+    const { spec } = this;
+    const mapping = spec.mapping!;
+    const logins = [...new Set(targets.map((t) => t.userName).filter((l): l is string => typeof l === 'string' && l.length > 0))];
+    const existing = logins.length
+      ? await em.find(UserAccount, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, login: { $in: logins } }, { orderBy: { id: 'asc' } })
+      : [];
+    const byLogin = new Map<string, UserAccount>();
+    for (const account of existing) if (!byLogin.has(account.login)) byLogin.set(account.login, account);
+    const people = await mapping.findPeople(em, spec.workspaceId, targets.filter((t) => t.userName && !byLogin.has(t.userName)));
+
+    const result: PageResult = { events: [], seen: [] };
+    for (const target of targets) {
+      const about = {
+        resourceType: ReconciliationResourceType.USER,
+        resourceId: target.id ?? null,
+        resourceName: target.userName ?? null,
+        resourceDisplayName: target.displayName ?? target.name?.formatted ?? target.userName ?? null,
+        resource: target,
+      };
+      const values = mapping.formValues(target);
+      const account = target.userName ? byLogin.get(target.userName) : undefined;
+      if (account) {
+        result.seen.push(account.id);
+        result.events.push({ ...about, ...this.compare(account, values), userId: account.user.id, userAccountId: account.id });
+        continue;
+      }
+      const matches = people.get(target) ?? [];
+      if (!target.userName || matches.length !== 1) {
+        const message = !target.userName ? 'The account has no userName' : matches.length > 1 ? `${matches.length} people match the recon key` : 'No person matches the recon key';
+        result.events.push({ ...about, status: S.ORPHAN_ACCOUNT_FOUND, applied: false, message });
+        continue;
+      }
+      const person = matches[0];
+      let accountId: string | null = null;
+      if (!spec.dryRun) {
+        const created = em.create(UserAccount, {
+          workspace: em.getReference(Workspace, spec.workspaceId),
+          user: person,
+          targetSystem: em.getReference(TargetSystem, spec.targetSystem.id),
+          login: target.userName,
+          status: PROVISIONED,
+          provisionMechanism: RECONCILIATION_MECHANISM,
+          provisionedDate: new Date(),
+          form: values,
+        });
+        // A target listing the same account twice links it once.
+        byLogin.set(target.userName, created);
+        result.seen.push(created.id);
+        accountId = created.id;
+      }
+      result.events.push({ ...about, status: S.NEW_USER_ACCOUNT_LINKED, applied: !spec.dryRun, userId: person.id, userAccountId: accountId });
+    }
+    return result;
+  }
+
+  /** A linked account: equal, updated (condition on), or a mismatch that is only reported. */
+  private compare(account: UserAccount, values: Record<string, string | null>): Pick<EventDraft, 'status' | 'applied' | 'diff'> {
+    const diff = this.spec.mapping!.diff(account.form, values) ?? {};
+    if (account.status !== PROVISIONED) diff.status = { before: account.status, after: PROVISIONED };
+    if (Object.keys(diff).length === 0) return { status: S.EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE, applied: false, diff: null };
+    if (!this.spec.updateOnMismatch) return { status: S.EXISTING_USER_ACCOUNT_MISMATCH_FOUND, applied: false, diff };
+    if (!this.spec.dryRun) {
+      account.form = { ...((account.form as object | null) ?? {}), ...values };
+      account.status = PROVISIONED;
+    }
+    return { status: S.EXISTING_USER_ACCOUNT_RECONCILED_UPDATED, applied: !this.spec.dryRun, diff };
+  }
+
+  // ---- RECONCILE ENTITLEMENT ---------------------------------------------------------------
+
+  private async reconcileEntitlements(): Promise<void> {
+    for await (const page of this.spec.client.list<ScimGroup>('Groups', { count: this.spec.pageSize })) {
+      await this.page(page.resources.length, (em) => this.groupPage(em, page.resources));
+    }
+    await this.unseen(Entitlement, { retired: false }, (em, entitlements) => ({
+      seen: [],
+      events: entitlements.map((entitlement) => {
+        const apply = this.spec.updateOnMismatch;
+        if (apply && !this.spec.dryRun) {
+          entitlement.retired = true;
+          entitlement.disabled = true;
+        }
+        return {
+          resourceType: ReconciliationResourceType.ENTITLEMENT,
+          status: S.ENTITLEMENT_REMOVED,
+          applied: apply && !this.spec.dryRun,
+          resourceName: entitlement.name,
+          resourceDisplayName: entitlement.displayName,
+          entitlementId: entitlement.id,
+          diff: apply ? { retired: { before: false, after: true } } : null,
+        };
+      }),
+    }));
+  }
+
+  /** A group matches the entitlement named by its id, else the one with its display name. */
+  private async groupPage(em: EntityManager, groups: ScimGroup[]): Promise<PageResult> {
+    const { spec } = this;
+    const ids = [...new Set(groups.map((g) => g.id).filter(Boolean))];
+    const names = [...new Set(groups.map((g) => g.displayName).filter(Boolean))];
+    const existing = groups.length
+      ? await em.find(Entitlement, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, $or: [{ name: { $in: ids } }, { displayName: { $in: names } }] }, { orderBy: { id: 'asc' } })
+      : [];
+    const byName = new Map<string, Entitlement>();
+    const byDisplayName = new Map<string, Entitlement>();
+    for (const e of existing) {
+      if (!byName.has(e.name)) byName.set(e.name, e);
+      if (!byDisplayName.has(e.displayName)) byDisplayName.set(e.displayName, e);
+    }
+
+    const result: PageResult = { events: [], seen: [] };
+    for (const group of groups) {
+      const about = {
+        resourceType: ReconciliationResourceType.ENTITLEMENT,
+        resourceId: group.id ?? null,
+        resourceName: group.displayName ?? null,
+        resourceDisplayName: group.displayName ?? null,
+        resource: { ...group, members: undefined, memberCount: Array.isArray(group.members) ? group.members.length : undefined },
+      };
+      const entitlement = byName.get(group.id) ?? byDisplayName.get(group.displayName);
+      if (entitlement) {
+        result.seen.push(entitlement.id);
+        result.events.push({ ...about, status: S.EXISTING_ENTITLEMENT_RECONCILED_NO_CHANGE, applied: false, entitlementId: entitlement.id });
+        continue;
+      }
+      let entitlementId: string | null = null;
+      if (!spec.dryRun && group.id && group.displayName) {
+        const t = spec.targetSystem;
+        const created = em.create(Entitlement, {
+          workspace: em.getReference(Workspace, spec.workspaceId),
+          targetSystem: em.getReference(TargetSystem, t.id),
+          name: group.id,
+          displayName: group.displayName,
+          description: `${group.displayName} (group of ${t.name})`,
+          itOwnerLogin: t.itOwnerLogin ?? null,
+          businessOwnerLogin: t.businessOwnerLogin ?? null,
+          approvalWorkflow: t.approvalWorkflow ?? null,
+          approvalWorkflowDisplayName: t.approvalWorkflowDisplayName ?? null,
+          riskLevel: t.riskLevel ?? null,
+          searchTags: t.searchTags ?? null,
+        });
+        byName.set(group.id, created);
+        result.seen.push(created.id);
+        entitlementId = created.id;
+      }
+      const invalid = !group.id || !group.displayName;
+      result.events.push({
+        ...about,
+        status: S.NEW_ENTITLEMENT_CREATED,
+        applied: !!entitlementId,
+        entitlementId,
+        message: invalid ? 'The group has no id or displayName; no entitlement was created' : null,
+      });
+    }
+    return result;
+  }
+
+  // ---- PROVISION ACCOUNT -------------------------------------------------------------------
+
+  /**
+   * Two passes: mark the gateway accounts the target already has (by userName = login), then
+   * create the unmarked ones in the target. Deprovisioned accounts are not pushed.
+   */
+  private async provisionAccounts(): Promise<void> {
+    const { spec } = this;
+    for await (const page of spec.client.list<ScimUser>('Users', { count: spec.pageSize })) {
+      await this.page(page.resources.length, async (em) => {
+        const logins = [...new Set(page.resources.map((t) => t.userName).filter(Boolean))];
+        const present = logins.length ? await em.find(UserAccount, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, login: { $in: logins } }, { fields: ['id'] }) : [];
+        return { events: [], seen: present.map((a) => a.id) };
+      });
+    }
+    await this.unseenAccounts(async (em, accounts) => {
+      await em.populate(accounts, ['user']);
+      const events: EventDraft[] = [];
+      let abort: unknown;
+      for (const account of accounts) {
+        const about = { resourceType: ReconciliationResourceType.USER, resourceName: account.login, resourceDisplayName: account.user.displayName, userId: account.user.id, userAccountId: account.id };
+        const body = scimUserFor(account.login, account.user);
+        if (spec.dryRun) {
+          events.push({ ...about, status: S.ACCOUNT_PROVISIONED, applied: false, resource: body });
+          continue;
+        }
+        try {
+          const created = await spec.client.create<ScimUser>('Users', body);
+          events.push({ ...about, status: S.ACCOUNT_PROVISIONED, applied: true, resourceId: created?.id ?? null, resource: created ?? body });
+        } catch (error) {
+          // Unreachable or refusing our token: every further call would fail the same way.
+          if (!(error instanceof ScimError) || error.status === null || error.status === 401 || error.status === 403) {
+            abort = error;
+            break;
+          }
+          events.push({ ...about, status: S.PROVISIONING_FAILED, applied: false, resource: body, message: error.message });
+        }
+      }
+      return { events, seen: [], abort };
+    }, Math.min(spec.pageSize, 100));
+  }
+
+  // ---- pages -------------------------------------------------------------------------------
+
+  /** Gateway accounts of the system, not Deprovisioned, that this batch has not found in the target. */
+  private unseenAccounts(work: (em: EntityManager, accounts: UserAccount[]) => PageResult | Promise<PageResult>, pageSize?: number) {
+    return this.unseen(UserAccount, { status: { $ne: DEPROVISIONED } }, work, pageSize);
+  }
+
+  /**
+   * Pages (by id) through the system's objects of one kind that carry no mark of this batch,
+   * testing each in the database (NOT EXISTS), so no set of seen ids is ever held in memory.
+   */
+  private async unseen<T extends UserAccount | Entitlement>(
+    entity: new () => T,
+    where: Record<string, unknown>,
+    work: (em: EntityManager, rows: T[]) => PageResult | Promise<PageResult>,
+    pageSize = this.spec.pageSize,
+  ): Promise<void> {
+    let after = '';
+    for (;;) {
+      let rows: T[] = [];
+      await this.page(() => rows.length, async (em) => {
+        rows = (await em.createQueryBuilder(entity as never, 'o')
+          .select('*')
+          .where({ workspace: this.spec.workspaceId, targetSystem: this.spec.targetSystem.id, id: { $gt: after }, ...where })
+          .andWhere('not exists (select 1 from reconciliation_mark m where m.batch_id = ? and m.object_id = o.id)', [this.spec.batchId])
+          .orderBy({ id: 'asc' })
+          .limit(pageSize)
+          .getResultList()) as T[];
+        return work(em, rows);
+      });
+      if (rows.length < pageSize) return;
+      after = rows.at(-1)!.id;
+    }
+  }
+
+  /**
+   * Runs one page: `work` reads and computes with a fresh EntityManager; then one transaction
+   * writes its entity changes, events, marks and the batch's counters.
+   */
+  private async page(resources: number | (() => number), work: (em: EntityManager) => Promise<PageResult>): Promise<void> {
+    const em = this.root.fork({ clear: true });
+    const result = await work(em);
+    const counts = { ...this.counts };
+    let rowNumber = this.rowNumber;
+    const createDate = new Date();
+    const rows = result.events.map((e) => {
+      counts[e.status] = (counts[e.status] ?? 0) + 1;
+      return {
+        id: newId(),
+        workspace: this.spec.workspaceId,
+        batch: this.spec.batchId,
+        rowNumber: ++rowNumber,
+        resourceType: e.resourceType,
+        eventType: EVENT_TYPE[e.resourceType],
+        status: e.status,
+        resourceId: e.resourceId ?? null,
+        resourceName: e.resourceName ?? null,
+        resourceDisplayName: e.resourceDisplayName ?? null,
+        userId: e.userId ?? null,
+        userAccountId: e.userAccountId ?? null,
+        entitlementId: e.entitlementId ?? null,
+        applied: e.applied,
+        diff: e.diff ?? null,
+        resourceFromTargetSystem: e.resource ?? null,
+        message: e.message ?? null,
+        createDate,
+      };
+    });
+    await this.write(em, async (tx) => {
+      if (rows.length) await tx.insertMany(ReconciliationEvent, rows as never);
+      const seen = [...new Set(result.seen)];
+      if (seen.length) {
+        await tx.createQueryBuilder(ReconciliationMark).insert(seen.map((objectId) => ({ batch: this.spec.batchId, objectId })) as never).onConflict(['batch', 'objectId'] as never).ignore().execute();
+      }
+      if (rows.length) await tx.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { counts, eventCount: rowNumber });
+    });
+    this.counts = counts;
+    this.rowNumber = rowNumber;
+    reconciliationObserver.onPage?.({
+      batchId: this.spec.batchId,
+      page: ++this.pages,
+      resources: typeof resources === 'number' ? resources : resources(),
+      managedEntities: em.getUnitOfWork().getIdentityMap().values().length,
+    });
+    if (result.abort) throw result.abort;
+  }
+
+  /** Completed or Failed, with the end date, the counters and an audit record. */
+  private async finish(failure: string | null): Promise<void> {
+    const status = failure ? BatchStatus.FAILED : BatchStatus.COMPLETED;
+    await this.write(this.root.fork({ clear: true }), async (em) => {
+      await em.nativeDelete(ReconciliationMark, { batch: this.spec.batchId });
+      await em.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { status, endDate: new Date(), error: failure, counts: this.counts, eventCount: this.rowNumber });
+      audit(em, this.spec.viewer, {
+        action: failure ? 'reconciliation.fail' : 'reconciliation.complete',
+        entityType: 'ReconciliationBatch',
+        entityId: this.spec.batchId,
+        after: { status, eventCount: this.rowNumber, counts: this.counts, error: failure },
+      }, this.spec.requestId);
+    });
+  }
+
+  /** One transaction on `em`: flushes the entities it manages, then commits. */
+  private async write(em: EntityManager, work: (em: EntityManager) => Promise<void>): Promise<void> {
+    await em.begin();
+    try {
+      await work(em);
+      await em.commit();
+    } catch (error) {
+      await em.rollback();
+      throw error;
+    }
+  }
+}
+
+/** What a failed batch records: the connector's own words, or the expected error's message. */
+function describe(error: unknown): string {
+  if (error instanceof ScimError || error instanceof DomainError) return error.message;
+  return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+}
+

@@ -1,0 +1,238 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import type { Context } from '../context.js';
+import { authorize } from '../auth/viewer.js';
+import { Workspace } from '../auth/workspace.entity.js';
+import { audit } from '../audit/audit.service.js';
+import { badInput, conflict, notFound } from '../errors.js';
+import { isId } from '../common/ids.js';
+import { paginate } from '../common/keyset.js';
+import { pageRequest } from '../common/pagination.js';
+import { TargetSystem } from '../governance/target-system.entity.js';
+import { User } from '../governance/user.entity.js';
+import { AccountMapping } from './account-mapping.js';
+import { BatchRunner } from './batch-runner.js';
+import { ReconciliationBatch } from './reconciliation-batch.entity.js';
+import { ReconciliationEvent } from './reconciliation-event.entity.js';
+import {
+  ConnectorType, ReconciliationBatchStatus, ReconciliationEntityType, ReconciliationEventStatus, ReconciliationOperation, ReconciliationResourceType,
+} from './reconciliation.enums.js';
+import { ScimClient } from './scim-client.js';
+
+/** The condition value that lets reconciliation write mismatches into the gateway. */
+export const UPDATE_ON_MISMATCH = 'updateOnMismatch';
+/** Resources per SCIM page and per page of gateway rows. */
+export const RECONCILIATION_PAGE_SIZE = 500;
+
+interface Page {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface ConnectorInput {
+  type: ConnectorType;
+  baseUrl?: string | null;
+  token?: string | null;
+}
+
+export interface ReconcileArgs {
+  id: string;
+  operation: ReconciliationOperation;
+  entityType: ReconciliationEntityType;
+  condition?: string | null;
+  dryRun?: boolean | null;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** Connector configuration and reconciliation runs of target systems, and their history. */
+export class ReconciliationService {
+  constructor(private readonly ctx: Context) {}
+
+  private get em(): EntityManager {
+    return this.ctx.em;
+  }
+  private get ws(): string {
+    return this.ctx.viewer.workspaceId;
+  }
+
+  /**
+   * Sets how the gateway reaches an application. Checks: SCIM needs an https base URL (http
+   * only to this machine) and a bearer token (kept when omitted and one is stored); DISCONNECTED
+   * takes neither and forgets both. Writes the connector columns and integrationLevel
+   * (Connected / Disconnected), and an audit record that tells whether a token is set, never
+   * the token itself.
+   */
+  async configureConnector(targetSystemId: string, input: ConnectorInput): Promise<TargetSystem> {
+    authorize(this.ctx.viewer, 'connectors:configure');
+    const baseUrl = input.type === ConnectorType.SCIM ? validBaseUrl(input.baseUrl) : null;
+    if (input.type === ConnectorType.DISCONNECTED) {
+      if (input.baseUrl) throw badInput('input.baseUrl', 'A DISCONNECTED application has no connector URL');
+      if (input.token) throw badInput('input.token', 'A DISCONNECTED application has no connector token');
+    }
+    const token = input.token ?? null;
+    if (token !== null && (token.length === 0 || token.length > 4096 || /\s/.test(token))) {
+      throw badInput('input.token', 'The token must be 1 to 4096 characters without spaces or line breaks');
+    }
+    return this.ctx.transaction(async (em) => {
+      const system = await em.findOne(TargetSystem, { id: targetSystemId, workspace: this.ws });
+      if (!system) throw notFound('TargetSystem', targetSystemId, 'targetSystemId');
+      const kept = system.connectorType === ConnectorType.SCIM ? (system.connectorToken ?? null) : null;
+      if (input.type === ConnectorType.SCIM && !token && !kept) throw badInput('input.token', 'A SCIM connector needs a bearer token');
+      const before = connectorState(system);
+      system.connectorType = input.type;
+      system.connectorBaseUrl = baseUrl;
+      system.connectorToken = input.type === ConnectorType.SCIM ? (token ?? kept) : null;
+      system.integrationLevel = input.type === ConnectorType.SCIM ? 'Connected' : 'Disconnected';
+      system.updatedOn = new Date();
+      audit(em, this.ctx.viewer, {
+        action: 'targetSystem.connector.configure',
+        entityType: 'TargetSystem',
+        entityId: system.id,
+        before,
+        after: { ...connectorState(system), tokenReplaced: token !== null },
+      }, this.ctx.requestId);
+      return system;
+    });
+  }
+
+  /**
+   * Reconciliation By ID. Checks: the application exists in the workspace, has a SCIM
+   * connector, is not retired, its recon keys can be matched, and no other run of it is under
+   * way; provision pushes accounts only. Writes the batch (Initiated) and its start audit in one
+   * transaction, then runs it right away, page by page (Running → Completed / Failed, see
+   * BatchRunner), and returns the batch as it ended.
+   */
+  async reconcileTargetSystem(args: ReconcileArgs): Promise<ReconciliationBatch> {
+    authorize(this.ctx.viewer, 'reconciliation:run');
+    if (args.operation === ReconciliationOperation.PROVISION && args.entityType !== ReconciliationEntityType.ACCOUNT) {
+      throw badInput('entityType', 'provision pushes accounts: use entityType ACCOUNT');
+    }
+    if (args.condition != null && args.condition.length > 200) throw badInput('condition', 'condition may be at most 200 characters');
+    const dryRun = args.dryRun ?? false;
+
+    const started = await this.ctx.transaction(async (em) => {
+      const system = isId(args.id) ? await em.findOne(TargetSystem, { id: args.id, workspace: this.ws }) : null;
+      if (!system) throw notFound('TargetSystem', args.id, 'id');
+      if (system.connectorType !== ConnectorType.SCIM || system.integrationLevel === 'Disconnected' || !system.connectorBaseUrl || !system.connectorToken) {
+        throw conflict(`${system.displayName} is Disconnected: it has no connector to reconcile through (configure a SCIM connector with configureConnector)`, 'id');
+      }
+      if (system.retired) throw conflict(`${system.displayName} is retired; it cannot be reconciled`, 'id');
+      const mapping = args.entityType === ReconciliationEntityType.ACCOUNT ? AccountMapping.fromForm(system.form, system.displayName, userAttributes(em)) : null;
+      const running = await em.count(ReconciliationBatch, {
+        workspace: this.ws,
+        targetSystem: system.id,
+        status: { $in: [ReconciliationBatchStatus.INITIATED, ReconciliationBatchStatus.RUNNING] },
+      });
+      if (running > 0) throw conflict(`A reconciliation of ${system.displayName} is already under way`, 'id');
+
+      const workspace = await em.findOneOrFail(Workspace, this.ws);
+      const batch = em.create(ReconciliationBatch, {
+        workspace,
+        targetSystem: system,
+        targetSystemName: system.name,
+        tenantName: workspace.name,
+        operation: args.operation,
+        entityType: args.entityType,
+        resourceType: args.entityType === ReconciliationEntityType.ACCOUNT ? 'account' : 'entitlement',
+        condition: args.condition ?? null,
+        dryRun,
+      });
+      audit(em, this.ctx.viewer, {
+        action: 'reconciliation.start',
+        entityType: 'ReconciliationBatch',
+        entityId: batch.id,
+        after: { status: batch.status, targetSystemId: system.id, operation: args.operation, entityType: args.entityType, condition: batch.condition, dryRun },
+      }, this.ctx.requestId);
+      return { batch, system, mapping, client: new ScimClient({ baseUrl: system.connectorBaseUrl, token: system.connectorToken }) };
+    });
+
+    await new BatchRunner(this.em as SqlEntityManager, {
+      batchId: started.batch.id,
+      workspaceId: this.ws,
+      targetSystem: started.system,
+      operation: args.operation,
+      entityType: args.entityType,
+      dryRun,
+      updateOnMismatch: args.condition === UPDATE_ON_MISMATCH,
+      mapping: started.mapping,
+      client: started.client,
+      pageSize: RECONCILIATION_PAGE_SIZE,
+      viewer: this.ctx.viewer,
+      requestId: this.ctx.requestId,
+    }).run();
+
+    // The run wrote through its own EntityManagers: what this request read before is stale.
+    this.ctx.loaders.clearAll();
+    this.ctx.reconciliationLoaders.clearAll();
+    return (await this.ctx.reconciliationLoaders.batch.load(started.batch.id))!;
+  }
+
+  /** One batch of the workspace; another workspace's batch is null. */
+  async batch(id: string): Promise<ReconciliationBatch | null> {
+    authorize(this.ctx.viewer, 'reconciliation:read');
+    return isId(id) ? this.ctx.reconciliationLoaders.batch.load(id) : null;
+  }
+
+  /** Batches, newest first, optionally of one application. */
+  async batches(args: { targetSystemId?: string | null } & Page) {
+    authorize(this.ctx.viewer, 'reconciliation:read');
+    const where = (): FilterQuery<ReconciliationBatch> => {
+      const w: FilterQuery<ReconciliationBatch> = { workspace: this.ws };
+      if (args.targetSystemId) Object.assign(w, { targetSystem: args.targetSystemId });
+      return w;
+    };
+    return paginate(this.em, ReconciliationBatch, where, pageRequest(args, this.ctx.config), 'id', 'desc');
+  }
+
+  /**
+   * Fetch past Recon Events: the events of one batch in row order, narrowed by resourceType
+   * and status. Events of another workspace's batch are absent.
+   */
+  async events(args: { batchId: string; resourceType?: ReconciliationResourceType | null; status?: ReconciliationEventStatus | null } & Page) {
+    authorize(this.ctx.viewer, 'reconciliation:read');
+    if (!isId(args.batchId)) throw badInput('batchId', 'batchId must be a 24-hex id');
+    const page = pageRequest(args, this.ctx.config);
+    const where = (): FilterQuery<ReconciliationEvent> => {
+      const w: FilterQuery<ReconciliationEvent> = { workspace: this.ws, batch: args.batchId };
+      if (args.resourceType) Object.assign(w, { resourceType: args.resourceType });
+      if (args.status) Object.assign(w, { status: args.status });
+      return w;
+    };
+    return paginate(this.em, ReconciliationEvent, where, page, 'rowNumber');
+  }
+}
+
+function connectorState(system: TargetSystem) {
+  return {
+    connectorType: system.connectorType,
+    connectorBaseUrl: system.connectorBaseUrl ?? null,
+    integrationLevel: system.integrationLevel,
+    tokenSet: !!system.connectorToken,
+  };
+}
+
+/** An absolute http(s) URL without credentials, query or fragment; plain http only to this machine. */
+function validBaseUrl(value: string | null | undefined): string {
+  if (!value) throw badInput('input.baseUrl', 'A SCIM connector needs the base URL of the SCIM service');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badInput('input.baseUrl', `Not an absolute URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw badInput('input.baseUrl', 'The SCIM base URL must use https');
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+    throw badInput('input.baseUrl', 'The SCIM base URL must use https (plain http is accepted only for localhost): the bearer token travels with every call');
+  }
+  if (url.username || url.password) throw badInput('input.baseUrl', 'Put credentials in `token`, not in the URL');
+  if (url.search || url.hash) throw badInput('input.baseUrl', 'The SCIM base URL takes no query or fragment');
+  if (value.length > 2048) throw badInput('input.baseUrl', 'The SCIM base URL may be at most 2048 characters');
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** User attributes a recon key may name: the string columns of User. */
+function userAttributes(em: EntityManager): Set<string> {
+  const meta = em.getMetadata().get(User.name);
+  return new Set(Object.values(meta.properties).filter((p) => p.kind === 'scalar' && p.runtimeType === 'string').map((p) => p.name));
+}
