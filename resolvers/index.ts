@@ -1,6 +1,8 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { CatalogResolver } from './governance/catalog.resolver.js';
 import { EntitlementAssignmentEdges, EntitlementEdges, RoleEdges, TargetSystemEdges, UserAccountEdges, UserEdges } from './governance/edges.resolver.js';
+import { RequestsResolver } from './requests/requests.resolver.js';
+import { ApprovalGroupEdges, AttachmentEdges, CartEdges, RequestEdges, TaskCommentEdges, TaskEdges } from './requests/edges.resolver.js';
 
 /** Every resolver of the gateway. */
 export const resolvers: NonEmptyArray<Function> = [
@@ -11,4 +13,11 @@ export const resolvers: NonEmptyArray<Function> = [
   TargetSystemEdges,
   UserAccountEdges,
   EntitlementAssignmentEdges,
+  RequestsResolver,
+  RequestEdges,
+  TaskEdges,
+  TaskCommentEdges,
+  AttachmentEdges,
+  CartEdges,
+  ApprovalGroupEdges,
 ];

@@ -6,6 +6,12 @@ import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
 import { UserAccount, EntitlementAssignment } from '../governance/user-account.entity.js';
+import { ApprovalGroup, ApprovalGroupMember } from '../requests/approval-group.entity.js';
+import { Cart } from '../requests/cart.entity.js';
+import { AccessRequest } from '../requests/access-request.entity.js';
+import { Task } from '../requests/task.entity.js';
+import { HistoryEntry } from '../requests/history-entry.entity.js';
+import { Attachment, TaskComment } from '../requests/task-comment.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -20,4 +26,12 @@ export const entities = [
   RoleMember,
   UserAccount,
   EntitlementAssignment,
+  ApprovalGroup,
+  ApprovalGroupMember,
+  Cart,
+  AccessRequest,
+  Task,
+  HistoryEntry,
+  Attachment,
+  TaskComment,
 ];

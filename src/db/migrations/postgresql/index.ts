@@ -1,7 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
-import { Migration20261123171614 } from './Migration20261123171614.js';
+import { Migration20261123172826 } from './Migration20261123172826.js';
 
 /** The postgresql migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const postgresqlMigrations: MigrationObject[] = [
-  { name: 'Migration20261123171614', class: Migration20261123171614 },
+  { name: 'Migration20261123172826', class: Migration20261123172826 },
 ];
