@@ -182,8 +182,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       req.resume();
       return undefined;
     }
+    // The body may exceed the file limit a little (other fields, part headers), so an oversized
+    // file is still read and refused by the service, with an error naming its argument.
     const raw = await readBody(req, config.maxUploadBytes + MAX_JSON_BODY);
-    return parseMultipartRequest(raw, type, config.maxUploadBytes);
+    return parseMultipartRequest(raw, type);
   }
 
   function sendErrors(res: http.ServerResponse, status: number, message: string, extensions: Record<string, unknown>) {

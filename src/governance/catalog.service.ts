@@ -172,13 +172,14 @@ export class CatalogService {
     return paginate(this.em, UserAccount, where, this.page(args));
   }
 
-  /** Any object of the caller's workspace by id; null when there is none. */
-  async node(id: string): Promise<CatalogItem | UserAccount | null> {
+  /** Any object of the caller's workspace by id (catalog, requests, tasks, …); null when there is none. */
+  async node(id: string): Promise<object | null> {
     authorize(this.ctx.viewer, 'catalog:read');
     if (!isId(id)) return null;
     const l = this.ctx.loaders;
-    const found = await Promise.all([l.user, l.role, l.targetSystem, l.entitlement, l.account].map((loader) => loader.load(id)));
-    return (found.find((x) => x) as CatalogItem | UserAccount | undefined) ?? null;
+    const loaders: Array<{ load(id: string): Promise<object | null> }> = [l.user, l.role, l.targetSystem, l.entitlement, l.account, ...this.ctx.requestLoaders.nodeLoaders];
+    const found = await Promise.all(loaders.map((loader) => loader.load(id)));
+    return found.find((x) => x) ?? null;
   }
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */

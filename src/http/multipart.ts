@@ -1,4 +1,3 @@
-import { DomainError } from '../errors.js';
 import { Upload } from '../common/upload.js';
 
 /** The request is not a well-formed GraphQL multipart request. */
@@ -7,10 +6,10 @@ export class MultipartError extends Error {}
 /**
  * Parses a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec):
  * an `operations` field (the JSON body), a `map` field (file field → object paths), then the
- * files. Returns the operations with an `Upload` at every mapped path. A file larger than
- * `maxFileBytes` is BAD_USER_INPUT naming the variable it was meant for.
+ * files. Returns the operations with an `Upload` at every mapped path. File sizes are checked by
+ * the service that takes the file, so the error names the argument (e.g. `attachment`).
  */
-export async function parseMultipartRequest(body: Buffer, contentType: string, maxFileBytes: number): Promise<Record<string, unknown>> {
+export async function parseMultipartRequest(body: Buffer, contentType: string): Promise<Record<string, unknown>> {
   let form: FormData;
   try {
     form = await new Response(new Blob([new Uint8Array(body)]), { headers: { 'content-type': contentType } }).formData();
@@ -29,10 +28,6 @@ export async function parseMultipartRequest(body: Buffer, contentType: string, m
     if (!(file instanceof File)) throw new MultipartError(`\`map\` names the file field "${key}", which the request does not carry`);
     if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string')) {
       throw new MultipartError(`\`map.${key}\` must be a non-empty list of paths`);
-    }
-    const variable = (paths[0] as string).replace(/^variables\./, '');
-    if (file.size > maxFileBytes) {
-      throw new DomainError('BAD_USER_INPUT', `${variable} is ${file.size} bytes; an uploaded file may be at most ${maxFileBytes} bytes`, variable, { maxBytes: maxFileBytes });
     }
     const upload = new Upload(file.name || 'upload', file.type || 'application/octet-stream', Buffer.from(await file.arrayBuffer()));
     for (const path of paths as string[]) place(operations as Record<string, unknown>, path, upload);

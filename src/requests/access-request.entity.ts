@@ -3,6 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
 import { RequestEntityType, RequestType, Resolution, type PlannedStage } from './workflow.js';
 
 /** `Access` for cart requests, `Catalog` for onboarding of applications and roles (seed: requestType). */
@@ -12,7 +13,7 @@ export type RequestCategory = 'Access' | 'Catalog';
  * One request (seed: `UserRequest`): created per cart item on submit, or by an onboarding
  * submission; moves through its workflow's stages to a final status with a resolution.
  */
-@ObjectType('Request', { description: 'A request for access (one per cart item) or for onboarding an application or role (seed: UserRequest).' })
+@ObjectType('Request', { implements: Node, description: 'A request for access (one per cart item) or for onboarding an application or role (seed: UserRequest).' })
 @Entity({ tableName: 'access_request' })
 @Index({ properties: ['workspace', 'type'] })
 @Index({ properties: ['workspace', 'status'] })

@@ -2,6 +2,7 @@ import { Entity, ManyToOne, PrimaryKey, Unique, type Opt } from '@mikro-orm/core
 import { ObjectType } from 'type-graphql';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
 import { newId } from '../common/ids.js';
 import { User } from '../governance/user.entity.js';
 
@@ -10,7 +11,7 @@ import { User } from '../governance/user.entity.js';
  * (`Approval Group 1`, `CEO`) or as performer (`Manual Fulfiller`). A task offered to a group is
  * claimed by one member, who then decides it.
  */
-@ObjectType({ description: 'A group of approvers or fulfillers (e.g. `Approval Group 1`, `CEO`, `Manual Fulfiller`): a task offered to the group is claimed by one member, who then decides it.' })
+@ObjectType({ implements: Node, description: 'A group of approvers or fulfillers (e.g. `Approval Group 1`, `CEO`, `Manual Fulfiller`): a task offered to the group is claimed by one member, who then decides it.' })
 @Entity({ tableName: 'approval_group' })
 @Unique({ properties: ['workspace', 'name'] })
 export class ApprovalGroup extends WorkspaceEntity {

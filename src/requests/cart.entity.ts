@@ -3,6 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
 import { RequestEntityType, RequestType } from './workflow.js';
 
 /** The person requesting, as the seed's `requester` object carries them. */
@@ -35,7 +36,7 @@ export class CartItem {
 export type CartStatus = 'Open' | 'Submitted';
 
 /** A cart of items to request together (seed: `UserCart`); submitting it creates the requests. */
-@ObjectType({ description: 'A cart: the items to request together (seed: UserCart). Submitting it creates one request per item.' })
+@ObjectType({ implements: Node, description: 'A cart: the items to request together (seed: UserCart). Submitting it creates one request per item.' })
 @Entity({ tableName: 'cart' })
 @Index({ properties: ['workspace', 'correlationId'] })
 export class Cart extends WorkspaceEntity {

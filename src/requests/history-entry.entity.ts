@@ -3,9 +3,10 @@ import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
 
 /** One step in the life of a request or task: who changed what, and the state afterwards. */
-@ObjectType({ description: 'A history entry of a request or task: timestamp, who, the status change, the diff and a snapshot after the change.' })
+@ObjectType({ implements: Node, description: 'A history entry of a request or task: timestamp, who, the status change, the diff and a snapshot after the change.' })
 @Entity({ tableName: 'workflow_history' })
 @Index({ properties: ['subjectId', 'timestamp'] })
 export class HistoryEntry extends WorkspaceEntity {

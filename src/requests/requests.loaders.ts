@@ -21,6 +21,14 @@ export class RequestLoaders extends LoaderRegistry {
   get task() { return this.get('task', () => entityById(this.em, Task, this.workspaceId)); }
   get cart() { return this.get('cart', () => entityById(this.em, Cart, this.workspaceId)); }
   get attachment() { return this.get('attachment', () => entityById(this.em, Attachment, this.workspaceId)); }
+  get comment() { return this.get('comment', () => entityById(this.em, TaskComment, this.workspaceId)); }
+  get historyEntry() { return this.get('historyEntry', () => entityById(this.em, HistoryEntry, this.workspaceId)); }
+  get approvalGroup() { return this.get('approvalGroup', () => entityById(this.em, ApprovalGroup, this.workspaceId)); }
+
+  /** Loaders `node(id)` asks, besides the catalog's. */
+  get nodeLoaders() {
+    return [this.request, this.task, this.cart, this.approvalGroup, this.attachment, this.comment, this.historyEntry];
+  }
 
   /** File contents, read only when a client selects them. */
   get attachmentContent() {

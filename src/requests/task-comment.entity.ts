@@ -2,10 +2,11 @@ import { Entity, ManyToOne, Property, type Opt } from '@mikro-orm/core';
 import { ObjectType } from 'type-graphql';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
 import { Task } from './task.entity.js';
 
 /** A file attached to a task comment; the content lives in the database, read only on demand. */
-@ObjectType({ description: 'A file attached to a task comment.' })
+@ObjectType({ implements: Node, description: 'A file attached to a task comment.' })
 @Entity({ tableName: 'attachment' })
 export class Attachment extends WorkspaceEntity {
   @Column({ type: 'string' }) filename!: string;
@@ -17,7 +18,7 @@ export class Attachment extends WorkspaceEntity {
   @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
 }
 
-@ObjectType({ description: 'A comment on a task, optionally with an attachment (seed: `comments`).' })
+@ObjectType({ implements: Node, description: 'A comment on a task, optionally with an attachment (seed: `comments`).' })
 @Entity({ tableName: 'task_comment' })
 export class TaskComment extends WorkspaceEntity {
   @ManyToOne(() => Task, { index: true, deleteRule: 'cascade' }) task!: Task;

@@ -2,6 +2,7 @@ import { Entity, Index, ManyToOne, Property, type Opt } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
+import { Node } from '../common/node.js';
 import { AccessRequest } from './access-request.entity.js';
 import { TaskStatus, TaskType, type AssigneeType } from './workflow.js';
 
@@ -10,7 +11,7 @@ import { TaskStatus, TaskType, type AssigneeType } from './workflow.js';
  * fulfilment of a Disconnected application by its performer. `version` is bumped by every change,
  * so two people deciding at once cannot both succeed.
  */
-@ObjectType({ description: 'A task of a request: an approval, or the fulfilment of access on a Disconnected application (seed: UserTask).' })
+@ObjectType({ implements: Node, description: 'A task of a request: an approval, or the fulfilment of access on a Disconnected application (seed: UserTask).' })
 @Entity({ tableName: 'task' })
 @Index({ properties: ['workspace', 'status', 'expiryDate'] })
 @Index({ properties: ['workspace', 'assignee'] })

@@ -199,6 +199,8 @@ export class TaskService {
       if (args.attachment) {
         const { filename, mimetype, content } = args.attachment;
         if (content.length === 0) throw badInput('attachment', 'The attachment is empty');
+        const limit = this.ctx.config.maxUploadBytes;
+        if (content.length > limit) throw badInput('attachment', `The attachment is ${content.length} bytes; it may be at most ${limit} bytes`);
         attachment = em.create(Attachment, {
           workspace: this.ws,
           filename,
