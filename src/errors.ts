@@ -26,6 +26,11 @@ export interface ErrorLogger {
   error(message: string, meta: Record<string, unknown>): void;
 }
 
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
 /**
  * The one place errors become client-visible. Domain errors keep their code and field;
  * errors graphql-js raised about the request itself (parse, validation, variable coercion)
@@ -46,7 +51,9 @@ export function formatError(
       extensions: { code: domain.code, ...(domain.field ? { field: domain.field } : {}), ...domain.details },
     };
   }
-  const isRequestError = error instanceof GraphQLError && !error.originalError;
+  // Apollo wraps the request's own errors (parse, validation, variable coercion) in classes that
+  // keep the graphql-js error as originalError; their codes, not the missing cause, mark them.
+  const isRequestError = (error instanceof GraphQLError && !error.originalError) || REQUEST_ERROR_CODES.has(String(formatted.extensions?.code));
   if (isRequestError) {
     const extensions: Record<string, unknown> = { code: formatted.extensions?.code ?? 'BAD_USER_INPUT' };
     const field = fieldOfCoercionError(formatted.message);

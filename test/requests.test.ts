@@ -689,6 +689,13 @@ describe('requests and tasks queries', () => {
     expect(bad[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.requestId' });
   });
 
+  it('request errors keep their own codes (not masked as internal errors)', async () => {
+    const invalid = await errorsOf(admin.request(gql`{ tasks { nodes { nope } } }`));
+    expect(invalid[0].extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    const badEnum = await errorsOf(admin.request(gql`query ($s: TaskStatus) { tasks(filter: { status: $s }) { totalCount } }`, { s: 'Done' }));
+    expect(badEnum[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 's' });
+  });
+
   it('a group member sees the group\'s open tasks under their login', async () => {
     const r = await submitOne(admin, { login: 'michael', entityId: ID.awsDeveloper, entityType: 'ROLE' }, 'michael');
     const data = await admin.request<any>(gql`{ liz: tasks(filter: { userLogin: "liz" }) { nodes { id assignee } } ali: tasks(filter: { userLogin: "ali", type: APPROVAL_TASK }) { nodes { id } } }`);
