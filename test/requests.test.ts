@@ -715,6 +715,45 @@ describe('requests and tasks queries', () => {
   });
 });
 
+describe('approval groups', () => {
+  let admin: GraphQLClient;
+  beforeAll(async () => {
+    await app?.stop();
+    app = await startTestApp();
+    admin = await app.client('acme');
+  });
+
+  it('lists the seeded groups with their members', async () => {
+    const data = await admin.request<any>(gql`{ approvalGroups(name: "group") { totalCount nodes { name escalationAssignee members { login } } } }`);
+    expect(data.approvalGroups).toEqual({
+      totalCount: 3,
+      nodes: [
+        { name: 'Approval Group 1', escalationAssignee: 'samantha', members: [{ login: 'ali' }, { login: 'michael' }] },
+        { name: 'Approval Group 2', escalationAssignee: null, members: [{ login: 'liz' }, { login: 'spencer' }] },
+        { name: 'Approval Group 3', escalationAssignee: null, members: [{ login: 'samantha' }, { login: 'zachary' }] },
+      ],
+    });
+  });
+
+  it('creates a group and replaces members; membership decides who may claim', async () => {
+    const CREATE = gql`mutation ($input: CreateApprovalGroupInput!) { createApprovalGroup(input: $input) { id name members { login } } }`;
+    const created = await admin.request<any>(CREATE, { input: { name: 'Approval Group 4', memberLogins: ['aaron', 'steve'], escalationAssignee: 'spencer' } });
+    expect(created.createApprovalGroup).toMatchObject({ name: 'Approval Group 4', members: [{ login: 'aaron' }, { login: 'steve' }] });
+    expect((await errorsOf(admin.request(CREATE, { input: { name: 'CEO', memberLogins: [] } })))[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
+    expect((await errorsOf(admin.request(CREATE, { input: { name: 'G5', memberLogins: ['aaron', 'ghost'] } })))[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.memberLogins.1' });
+    const reader = await app.client('acme', [Authority.READ_ONLY]);
+    expect((await errorsOf(reader.request(CREATE, { input: { name: 'G6', memberLogins: [] } })))[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+
+    const groups = await admin.request<any>(gql`{ approvalGroups(name: "Approval Group 2") { nodes { id } } }`);
+    await admin.request(gql`mutation ($id: ID!) { setApprovalGroupMembers(groupId: $id, memberLogins: ["aaron"]) { members { login } } }`, { id: groups.approvalGroups.nodes[0].id });
+    const r = await submitOne(admin, { login: 'steve', entityId: ID.awsDeveloper, entityType: 'ROLE' }, 'ali');
+    expect((await errorsOf(act(admin, r.tasks[0].id, 'CLAIM', 'liz')))[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await act(admin, r.tasks[0].id, 'CLAIM', 'aaron')).toMatchObject({ claimedBy: 'aaron' });
+    const log = await admin.request<any>(gql`query ($id: ID!) { auditEvents(entityId: $id) { nodes { action before after } } }`, { id: groups.approvalGroups.nodes[0].id });
+    expect(log.auditEvents.nodes).toEqual([{ action: 'approvalGroup.members.set', before: { members: ['liz', 'spencer'] }, after: { members: ['aaron'] } }]);
+  });
+});
+
 describe('racing approvers (concurrent requests against the running server)', () => {
   let admin: GraphQLClient;
   beforeAll(async () => {

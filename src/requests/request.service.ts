@@ -12,7 +12,7 @@ import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { compileRule } from '../governance/rules.js';
 import { AccessRequest } from './access-request.entity.js';
-import { Cart, type CartItem } from './cart.entity.js';
+import { Cart, type CartItem, type RequesterInfo } from './cart.entity.js';
 import { ApprovalGroup } from './approval-group.entity.js';
 import { RequestFlow } from './request-flow.js';
 import { buildAccountForm, Provisioning } from './provisioning.service.js';
@@ -193,7 +193,7 @@ export class RequestService {
   }
 
   /** Checks one cart item and decides its workflow stages; writes nothing. */
-  private async planItem(em: EntityManager, item: CartItemInput, index: number, prefix: string, requester: CartItemInput['beneficiaries'] | Cart['requester']): Promise<PlannedItem> {
+  private async planItem(em: EntityManager, item: CartItemInput, index: number, prefix: string, requester: RequesterInfo): Promise<PlannedItem> {
     const field = (name: string) => `${prefix}cartItems.${index}.${name}`;
     const type = item.type ?? RequestType.CREATE;
     const grant = type !== RequestType.REVOKE;
@@ -210,7 +210,8 @@ export class RequestService {
       if (reason) throw badInput(field('entityId'), reason);
     }
 
-    const holding = await new Provisioning(em, this.ctx.viewer, this.ctx.requestId).holding(beneficiary, item.entityType, item.entityId, system?.id);
+    const provisioning = new Provisioning(em, this.ctx.viewer, this.ctx.requestId);
+    const holding = await provisioning.holding(beneficiary, item.entityType, item.entityId, system?.id);
     const who = beneficiary.displayName;
     if (type === RequestType.CREATE && holding.held) throw conflict(`${who} already has ${entity.displayName}`, field('entityId'));
     if (type !== RequestType.CREATE && !holding.held) {
@@ -234,10 +235,19 @@ export class RequestService {
     const plan = planStages(workflow, type, { ...config, managerLogin: beneficiary.managerLogin, businessOwnerLogin });
     if (!plan.ok) throw conflict(`${entity.displayName} for ${who} cannot be routed: ${plan.reason}`, field('entityId'));
     await this.assertGroupsExist(em, plan.stages, field('entityId'));
+    if (system && system.integrationLevel !== 'Connected') {
+      const performer = (entity as { performer?: string | null }).performer ?? system.performer;
+      try {
+        if (!performer) throw new Error(`${system.displayName} is Disconnected and has no performer`);
+        await this.checkPerformer(em, performer, field('entityId'));
+      } catch (error) {
+        throw conflict(`Configuration error on ${entity.displayName}: ${(error as Error).message}`, field('entityId'));
+      }
+    }
 
     let form = item.beneficiaries.form ?? null;
     if (type === RequestType.CREATE && system) {
-      const accountHeld = item.entityType !== RequestEntityType.TARGET_SYSTEM && (await new Provisioning(em, this.ctx.viewer, this.ctx.requestId).holding(beneficiary, RequestEntityType.TARGET_SYSTEM, system.id)).held;
+      const accountHeld = item.entityType !== RequestEntityType.TARGET_SYSTEM && (await provisioning.holding(beneficiary, RequestEntityType.TARGET_SYSTEM, system.id)).held;
       if (!accountHeld) {
         const built = buildAccountForm(system.form, beneficiary, form);
         if (built.missing.length) throw badInput(field('beneficiaries.form'), `${system.displayName} needs ${built.missing.map((m) => JSON.stringify(m)).join(', ')} in the account form`);
