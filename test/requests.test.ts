@@ -162,6 +162,23 @@ describe('workflows, from cart to provisioned access', () => {
     expect(held.entitlements['Google Workspace User']).toBe('Provisioned/Request');
   });
 
+  it('the mutation payload shows the new access at once: loaders primed earlier in the operation are cleared by the write', async () => {
+    const data = await admin.request<any>(gql`
+      mutation {
+        before: createApprovalGroup(input: { name: "Watchers", memberLogins: ["michael"] }) { members { accounts { targetSystem { displayName } } } }
+        after: submitCart(input: { cart: { requester: { login: "michael" }, cartItems: [{ beneficiaries: { login: "michael" }, entityId: "${ID.googleWorkspaceUser}", entityType: ENTITLEMENT }] } }) {
+          requests { status beneficiary { accounts { targetSystem { displayName } entitlements { status entitlement { displayName } } } } }
+        }
+      }
+    `);
+    expect(data.before.members[0].accounts.map((a: any) => a.targetSystem.displayName)).not.toContain('Google Workspace');
+    const [r] = data.after.requests;
+    expect(r.status).toBe('Completed');
+    expect(r.beneficiary.accounts.find((a: any) => a.targetSystem.displayName === 'Google Workspace')).toEqual({
+      targetSystem: { displayName: 'Google Workspace' }, entitlements: [{ status: 'Provisioned', entitlement: { displayName: 'Google Workspace User' } }],
+    });
+  });
+
   it('Auto Role Approval: All Employees for zachary grants the role, provisions Salesforce at once, and ADP after the Manual Fulfiller completes', async () => {
     const r = await submitOne(admin, { login: 'zachary', entityId: ID.allEmployees, entityType: 'ROLE' }, 'derrick');
     expect(r).toMatchObject({ workflowName: 'Auto Role Approval', status: 'Waiting for Fulfilment', resolution: 'Initiated' });
