@@ -8,6 +8,8 @@ import { EnrollmentAutomationResolver } from './enrollment/enrollment-automation
 import { EnrollmentAutomationEdges, UserEnrollmentEdges } from './enrollment/edges.resolver.js';
 import { ReconciliationResolver } from './reconciliation/reconciliation.resolver.js';
 import { ReconciliationBatchEdges, ReconciliationEventEdges } from './reconciliation/edges.resolver.js';
+import { RequestsResolver } from './requests/requests.resolver.js';
+import { ApprovalGroupEdges, AttachmentEdges, CartEdges, RequestEdges, TaskCommentEdges, TaskEdges } from './requests/edges.resolver.js';
 
 /** Every resolver of the gateway. */
 export const resolvers: NonEmptyArray<Function> = [
@@ -33,4 +35,11 @@ export const resolvers: NonEmptyArray<Function> = [
   ReconciliationResolver,
   ReconciliationBatchEdges,
   ReconciliationEventEdges,
+  RequestsResolver,
+  RequestEdges,
+  TaskEdges,
+  TaskCommentEdges,
+  AttachmentEdges,
+  CartEdges,
+  ApprovalGroupEdges,
 ];

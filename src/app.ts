@@ -15,6 +15,7 @@ import { DomainError, formatError, isExpected } from './errors.js';
 import { gatewaySchema } from './schema.js';
 import { jitGateway } from './http/jit-executor.js';
 import { readBody } from './http/body.js';
+import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
 import { isScimPath, scimHandler } from './scim/scim.http.js';
 
@@ -41,6 +42,10 @@ export interface AppOptions {
   prepare?: (orm: MikroORM) => Promise<{ sandboxHeaders?: Record<string, string> } | void>;
 }
 
+/** Largest JSON body, and the allowance for the non-file fields of a multipart body. */
+const MAX_JSON_BODY = 1024 * 1024;
+
+class BodyNotJson extends Error {}
 
 const EXAMPLE_QUERY = `# Welcome to Identity Graph. The Authorization header is pre-filled with a demo key.
 query AccessGraph {
@@ -123,18 +128,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     let body: unknown = undefined;
     if (req.method === 'POST') {
-      const raw = await readBody(req, 1024 * 1024);
       const type = headers.get('content-type') ?? '';
-      if (type.includes('json') && raw.length > 0) {
-        try {
-          body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          res.writeHead(400, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] }));
-          return;
-        }
-      } else {
-        body = raw.toString('utf8');
+      try {
+        body = /^multipart\/form-data/i.test(type) ? await multipartBody(req, headers, type) : await jsonBody(req, type);
+      } catch (error) {
+        req.resume(); // drop whatever of the body was not read, so the response reaches the client
+        if (error instanceof MultipartError) return sendErrors(res, 400, error.message, { code: 'BAD_REQUEST' });
+        if (error instanceof BodyNotJson) return sendErrors(res, 400, 'Request body is not valid JSON', { code: 'BAD_REQUEST' });
+        if (error instanceof DomainError) return sendErrors(res, 413, error.message, { code: error.code, ...(error.field ? { field: error.field } : {}), ...error.details });
+        throw error;
       }
     }
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -162,6 +164,38 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();
     }
+  }
+
+  async function jsonBody(req: http.IncomingMessage, type: string): Promise<unknown> {
+    const raw = await readBody(req, MAX_JSON_BODY);
+    if (!type.includes('json') || raw.length === 0) return raw.toString('utf8');
+    try {
+      return JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new BodyNotJson();
+    }
+  }
+
+  /**
+   * A GraphQL multipart request (file uploads). Without a CSRF-preflight header the body is not
+   * read at all: Apollo's CSRF prevention refuses such requests, since browsers send
+   * multipart/form-data cross-site without a preflight.
+   */
+  async function multipartBody(req: http.IncomingMessage, headers: HeaderMap, type: string): Promise<unknown> {
+    const preflighted = ['apollo-require-preflight', 'x-apollo-operation-name'].some((h) => (headers.get(h) ?? '').length > 0);
+    if (!preflighted) {
+      req.resume();
+      return undefined;
+    }
+    // The body may exceed the file limit a little (other fields, part headers), so an oversized
+    // file is still read and refused by the service, with an error naming its argument.
+    const raw = await readBody(req, config.maxUploadBytes + MAX_JSON_BODY);
+    return parseMultipartRequest(raw, type);
+  }
+
+  function sendErrors(res: http.ServerResponse, status: number, message: string, extensions: Record<string, unknown>) {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ errors: [{ message, extensions }] }));
   }
 
   await new Promise<void>((resolve) => server.listen(options.port ?? config.port, config.host, resolve));

@@ -13,6 +13,10 @@ import { ScimService } from './scim/scim.service.js';
 import { ScimGroupService } from './scim/scim-group.service.js';
 import { ReconciliationLoaders } from './reconciliation/reconciliation.loaders.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
+import { RequestLoaders } from './requests/requests.loaders.js';
+import { RequestService } from './requests/request.service.js';
+import { TaskService } from './requests/task.service.js';
+import { ApprovalGroupService } from './requests/approval-group.service.js';
 
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
@@ -29,6 +33,10 @@ export class Context {
   private scimGroupService?: ScimGroupService;
   private reconciliationService?: ReconciliationService;
   private reconciliationLoaderSet?: ReconciliationLoaders;
+  private requestLoaderSet?: RequestLoaders;
+  private requestService?: RequestService;
+  private taskService?: TaskService;
+  private approvalGroupService?: ApprovalGroupService;
 
   constructor(
     readonly requestId: string,
@@ -78,6 +86,22 @@ export class Context {
 
   get reconciliationLoaders(): ReconciliationLoaders {
     return (this.reconciliationLoaderSet ??= this.registered(new ReconciliationLoaders(this.em, this.viewer.workspaceId)));
+  }
+
+  get requestLoaders(): RequestLoaders {
+    return (this.requestLoaderSet ??= this.registered(new RequestLoaders(this.em, this.viewer.workspaceId)));
+  }
+
+  get requests(): RequestService {
+    return (this.requestService ??= new RequestService(this));
+  }
+
+  get tasks(): TaskService {
+    return (this.taskService ??= new TaskService(this));
+  }
+
+  get approvalGroups(): ApprovalGroupService {
+    return (this.approvalGroupService ??= new ApprovalGroupService(this));
   }
 
   private registered<T extends LoaderRegistry>(registry: T): T {

@@ -30,10 +30,16 @@ export function isExpected(error: unknown): boolean {
 // graphql-js and Apollo raise GraphQLErrors about the request (sometimes wrapping another
 // GraphQLError), before execution: they have no path. An error with a path happened while
 // executing (a resolver threw, a non-null field came back null): ours to log and mask.
-// A variable coercion failure may wrap a scalar's TypeError; Apollo marks it BAD_USER_INPUT.
+// Apollo wraps some of them (a scalar's TypeError, a coercion failure) in classes that carry
+// one of its request-error codes.
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
 function isRequestError(error: unknown): boolean {
   if (!(error instanceof GraphQLError) || error.path) return false;
-  return !error.originalError || error.originalError instanceof GraphQLError || error.extensions?.code === 'BAD_USER_INPUT';
+  return !error.originalError || error.originalError instanceof GraphQLError || REQUEST_ERROR_CODES.has(String(error.extensions?.code));
 }
 
 /**

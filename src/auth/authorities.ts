@@ -17,6 +17,7 @@ export type Action =
   | 'catalog:read'
   | 'catalog:operate'
   | 'audit:read'
+  | 'requests:read'
   | 'requests:submit'
   | 'tasks:act'
   | 'certifications:manage'
@@ -39,6 +40,7 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'catalog:read': READERS,
   'catalog:operate': [Authority.CATALOG_ADMIN],
   'audit:read': [Authority.CATALOG_ADMIN, Authority.READ_ONLY],
+  'requests:read': READERS,
   'requests:submit': [Authority.REQUESTER],
   'tasks:act': [Authority.APPROVER, Authority.REQUESTER],
   'certifications:manage': [Authority.CATALOG_ADMIN],

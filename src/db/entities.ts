@@ -12,6 +12,12 @@ import { ScimUser, ScimUserEmail, ScimUserRole } from '../scim/scim-user.entity.
 import { ReconciliationBatch } from '../reconciliation/reconciliation-batch.entity.js';
 import { ReconciliationEvent } from '../reconciliation/reconciliation-event.entity.js';
 import { ReconciliationMark } from '../reconciliation/reconciliation-mark.entity.js';
+import { ApprovalGroup, ApprovalGroupMember } from '../requests/approval-group.entity.js';
+import { Cart } from '../requests/cart.entity.js';
+import { AccessRequest } from '../requests/access-request.entity.js';
+import { Task } from '../requests/task.entity.js';
+import { HistoryEntry } from '../requests/history-entry.entity.js';
+import { Attachment, TaskComment } from '../requests/task-comment.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -34,4 +40,12 @@ export const entities = [
   ReconciliationBatch,
   ReconciliationEvent,
   ReconciliationMark,
+  ApprovalGroup,
+  ApprovalGroupMember,
+  Cart,
+  AccessRequest,
+  Task,
+  HistoryEntry,
+  Attachment,
+  TaskComment,
 ];

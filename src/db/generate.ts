@@ -139,6 +139,7 @@ export function generateDataSet(shape: Shape): DemoDataSet {
       form: [{ name: 'User Login', dataType: 'string', isRequired: true, matchingAttribute: 'login', isReconKey: true, isAccountName: true, isMultiValue: false, syncDirection: 'no-sync' }],
     };
     system.approvalWorkflowDisplayName = system.approvalWorkflow;
+    if (system.approvalWorkflow === 'Group Approval') system.approver1 = 'Approval Group 1';
     targetSystems.push(system);
     for (let e = 0; e < shape.entitlementsPerSystem; e++) {
       const ename = `${name} Entitlement ${String(e + 1).padStart(3, '0')}`;
@@ -152,7 +153,11 @@ export function generateDataSet(shape: Shape): DemoDataSet {
   }
   const users = people(shape.users, rnd, ids.u, [], 0, stamp);
   const accounts = accessFor(users, { systems: targetSystems, entitlements, roles }, shape, rnd, ids.a, stamp);
-  return { users, targetSystems, entitlements, roles, accounts };
+  const approvalGroups = [
+    { name: 'Approval Group 1', memberLogins: users.slice(0, 2).map((u) => u.login) },
+    { name: 'Manual Fulfiller', memberLogins: users.slice(2, 4).map((u) => u.login) },
+  ];
+  return { users, targetSystems, entitlements, roles, accounts, approvalGroups };
 }
 
 /**

@@ -7,6 +7,8 @@ import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js'
 import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
 import { compileRule, recomputeAllRuleMembers } from '../governance/rules.js';
 import { newId } from '../common/ids.js';
+import { ApprovalGroup, ApprovalGroupMember } from '../requests/approval-group.entity.js';
+import { assertWorkflowConfig } from '../requests/workflow.js';
 
 const BATCH = 500;
 const date = (s?: string | null) => (s ? new Date(s.replace(/\+0000$/, 'Z')) : null);
@@ -29,6 +31,7 @@ export async function loadDataSet(
   progress?: (stage: string, done: number, total: number) => void,
 ): Promise<void> {
   for (const role of data.roles) compileRule(role.rule, `roles[${role.name}].rule`);
+  checkWorkflows(data);
   const userIdByLogin = new Map(data.users.map((u) => [u.login, u.id]));
   const workspace = workspaceId;
   const step = (stage: string, total: number) => (n: number) => progress?.(stage, n, total);
@@ -97,7 +100,33 @@ export async function loadDataSet(
   );
   await insertBatched(em, EntitlementAssignment, assignments, step('assignments', assignments.length));
 
+  const groups = (data.approvalGroups ?? []).map((g) => ({ ...g, id: g.id ?? newId() }));
+  await insertBatched(em, ApprovalGroup, groups.map(({ memberLogins: _m, ...g }) => ({ ...g, workspace, escalationAssignee: g.escalationAssignee ?? null, createdOn: new Date() })));
+  const groupMembers = groups.flatMap((g) =>
+    g.memberLogins.map((login) => {
+      const user = userIdByLogin.get(login);
+      if (!user) throw new Error(`approval group ${g.name}: unknown member ${login}`);
+      return { id: newId(), group: g.id, user };
+    }),
+  );
+  await insertBatched(em, ApprovalGroupMember, groupMembers, step('approvalGroupMembers', groupMembers.length));
+
   progress?.('rules', 0, 1);
   await recomputeAllRuleMembers(em, workspaceId);
   progress?.('rules', 1, 1);
+}
+
+/**
+ * Workflow names are configuration: an unknown name, or a group workflow without approver
+ * groups, is refused when the data set is loaded rather than when someone requests the item.
+ * Entitlements run their own workflow with their application's approver groups.
+ */
+function checkWorkflows(data: DemoDataSet): void {
+  const systems = new Map(data.targetSystems.map((t) => [t.id, t]));
+  for (const t of data.targetSystems) assertWorkflowConfig(t, `targetSystems[${t.name}].approvalWorkflow`);
+  for (const r of data.roles) assertWorkflowConfig(r, `roles[${r.name}].approvalWorkflow`);
+  for (const e of data.entitlements) {
+    const t = systems.get(e.targetSystemId);
+    assertWorkflowConfig({ ...t, approvalWorkflow: e.approvalWorkflow ?? t?.approvalWorkflow }, `entitlements[${e.name}].approvalWorkflow`);
+  }
 }

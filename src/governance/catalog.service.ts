@@ -201,17 +201,18 @@ export class CatalogService {
     return this.planned('UserAccount', selection, await paginate(this.em, UserAccount, where, this.page(args), 'id', 'asc', this.planning(selection)));
   }
 
-  /** Any object of the caller's workspace by id (SCIM users too, for keys that may read them); null when there is none. */
-  async node(id: string): Promise<CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | ScimUser | null> {
+  /** Any object of the caller's workspace by id (catalog, profiles, automations, requests, tasks, SCIM users for keys that may read them); null when there is none. */
+  async node(id: string): Promise<object | null> {
     authorize(this.ctx.viewer, 'catalog:read');
     if (!isId(id)) return null;
     const l = this.ctx.loaders;
     const loaders: Array<{ load(id: string): Promise<object | null> }> = [
       l.user, l.role, l.targetSystem, l.entitlement, l.account, this.ctx.profileLoaders.profile, this.ctx.enrollmentLoaders.automation,
+      ...this.ctx.requestLoaders.nodeLoaders,
     ];
     if (can(this.ctx.viewer, 'scim:read')) loaders.push(this.ctx.scimLoaders.scimUser);
     const found = await Promise.all(loaders.map((loader) => loader.load(id)));
-    return (found.find((x) => x) as CatalogItem | UserAccount | IdentityProfile | EnrollmentAutomation | ScimUser | undefined) ?? null;
+    return found.find((x) => x) ?? null;
   }
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */

@@ -6,7 +6,7 @@
  * (63af039793ccdf675cc7aa10 on ADP Standard User / Salesforce Read Only / Zendesk, the request id
  * 6565b512425c8055c059d598 on steve's Salesforce account) stay only with the object whose own
  * `_id` they are; the other objects get fresh, hand-written ids:
- *   6a… users, 6c… entitlements, 6d… roles, 6e… accounts.
+ *   6a… users, 6c… entitlements, 6d… roles, 6e… accounts, 6f… approval groups.
  * Values the seed does not give are invented, consistently, for the company "I Am Sath".
  */
 import type { DemoDataSet } from './demo-data.types.js';
@@ -620,6 +620,7 @@ export const demoData: DemoDataSet = {
       businessOwner: 'spencer',
       ITOwner: 'michael',
       performer: null,
+      approver1: 'Approval Group 1',
       approvalWorkflow: 'Manager Grant and Auto Revoke',
       approvalWorkflowDisplayName: 'Manager Grant and Auto Revoke',
       riskLevel: 'medium',
@@ -926,6 +927,8 @@ export const demoData: DemoDataSet = {
       businessOwner: 'zachary',
       ITOwner: 'michael',
       performer: null,
+      approver1: 'Approval Group 3',
+      approver2: 'CEO',
       approvalWorkflow: 'Manager Grant and Auto Revoke',
       approvalWorkflowDisplayName: 'Manager Grant and Auto Revoke',
       riskLevel: 'medium',
@@ -1007,6 +1010,8 @@ export const demoData: DemoDataSet = {
       businessOwner: 'zachary',
       ITOwner: 'travis',
       performer: null,
+      approver1: 'Approval Group 2',
+      approver2: 'CEO',
       approvalWorkflow: 'Manager and BO Grant and Auto Revoke',
       approvalWorkflowDisplayName: 'Manager and BO Grant and Auto Revoke',
       riskLevel: 'high',
@@ -3586,5 +3591,18 @@ export const demoData: DemoDataSet = {
         },
       ],
     },
+  ],
+
+  // ---------------------------------------------------------------------------------------------
+  // Approval groups: the names the catalog uses as approver1..3 and as performer. Members are
+  // invented; "Access Manager" approves catalog onboarding (the seed's "AIMS Approval").
+  // ---------------------------------------------------------------------------------------------
+  approvalGroups: [
+    { id: '6f0000000000000000000001', name: 'Approval Group 1', description: 'First-line approvers for sales and marketing applications.', escalationAssignee: 'samantha', memberLogins: ['michael', 'ali'] },
+    { id: '6f0000000000000000000002', name: 'Approval Group 2', description: 'Approvers for IT and cloud access.', memberLogins: ['spencer', 'liz'] },
+    { id: '6f0000000000000000000003', name: 'Approval Group 3', description: 'Executive approvers.', memberLogins: ['samantha', 'zachary'] },
+    { id: '6f0000000000000000000004', name: 'CEO', description: 'Final approval for high-risk access.', memberLogins: ['derrick'] },
+    { id: '6f0000000000000000000005', name: 'Manual Fulfiller', description: 'Provisions access on Disconnected applications by hand.', memberLogins: ['travis', 'rachel'] },
+    { id: '6f0000000000000000000006', name: 'Access Manager', description: 'Approves onboarding of applications and roles (AIMS Approval) and fulfils access for onboarded applications.', memberLogins: ['jerome', 'michael'] },
   ],
 };

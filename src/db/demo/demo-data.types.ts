@@ -156,10 +156,21 @@ export interface DemoUserAccount {
   entitlements: DemoEntitlementAssignment[];
 }
 
+/** A group named as approver1..3 or performer (e.g. `Approval Group 1`, `Manual Fulfiller`). */
+export interface DemoApprovalGroup {
+  id?: string;
+  name: string;
+  description?: string;
+  /** Login that ESCALATE hands the group's tasks to. */
+  escalationAssignee?: string;
+  memberLogins: string[];
+}
+
 export interface DemoDataSet {
   users: DemoUser[];
   targetSystems: DemoTargetSystem[];
   entitlements: DemoEntitlement[];
   roles: DemoRole[];
   accounts: DemoUserAccount[];
+  approvalGroups?: DemoApprovalGroup[];
 }

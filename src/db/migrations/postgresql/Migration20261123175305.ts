@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123174340 extends Migration {
+export class Migration20261123175305 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "workspace" ("id" varchar(24) not null, "name" varchar(255) not null, "created_at" timestamptz not null, constraint "workspace_pkey" primary key ("id"));`);
@@ -62,6 +62,10 @@ export class Migration20261123174340 extends Migration {
     this.addSql(`create index "identity_profile_authoritative_source_id_index" on "identity_profile" ("authoritative_source_id");`);
     this.addSql(`alter table "identity_profile" add constraint "identity_profile_workspace_id_name_unique" unique ("workspace_id", "name");`);
 
+    this.addSql(`create table "workflow_history" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "subject_type" varchar(16) not null, "subject_id" varchar(24) not null, "timestamp" timestamptz not null, "perpetrator" varchar(255) not null, "action" varchar(255) not null, "from_status" varchar(255) null, "to_status" varchar(255) null, "comment" text null, "diff" jsonb null, "snapshot" jsonb null, constraint "workflow_history_pkey" primary key ("id"));`);
+    this.addSql(`create index "workflow_history_workspace_id_index" on "workflow_history" ("workspace_id");`);
+    this.addSql(`create index "workflow_history_subject_id_timestamp_index" on "workflow_history" ("subject_id", "timestamp");`);
+
     this.addSql(`create table "entitlement" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "target_system_id" varchar(24) not null, "name" varchar(255) not null, "display_name" varchar(255) not null, "description" text null, "performer" varchar(255) null, "risk_level" varchar(255) null, "it_owner_login" varchar(255) null, "business_owner_login" varchar(255) null, "search_tags" varchar(255) null, "approval_workflow" varchar(255) null, "approval_workflow_display_name" varchar(255) null, "is_requestable" boolean not null default true, "disabled" boolean not null default false, "retired" boolean not null default false, "created_on" timestamptz not null, constraint "entitlement_pkey" primary key ("id"));`);
     this.addSql(`create index "entitlement_workspace_id_index" on "entitlement" ("workspace_id");`);
     this.addSql(`create index "entitlement_target_system_id_index" on "entitlement" ("target_system_id");`);
@@ -81,10 +85,43 @@ export class Migration20261123174340 extends Migration {
     this.addSql(`create index "enrollment_automation_credential_manager_acs_user_id_index" on "enrollment_automation" ("credential_manager_acs_user_id");`);
     this.addSql(`create index "enrollment_automation_user_identity_id_created_at_index" on "enrollment_automation" ("user_identity_id", "created_at");`);
 
+    this.addSql(`create table "cart" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null default 'default', "owner" varchar(255) not null, "correlation_id" varchar(255) not null, "status" varchar(255) not null default 'Open', "archived" boolean not null default false, "justification" text null, "requester_login" varchar(255) not null, "requester" jsonb not null, "cart_items" jsonb not null, "created_on" timestamptz not null, "submitted_on" timestamptz null, constraint "cart_pkey" primary key ("id"));`);
+    this.addSql(`create index "cart_workspace_id_index" on "cart" ("workspace_id");`);
+    this.addSql(`create index "cart_workspace_id_correlation_id_index" on "cart" ("workspace_id", "correlation_id");`);
+
     this.addSql(`create table "audit_event" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "action" varchar(255) not null, "entity_type" varchar(255) not null, "entity_id" varchar(24) not null, "actor" varchar(255) not null, "before" jsonb null, "after" jsonb null, "at" timestamptz not null, "request_id" varchar(255) null, constraint "audit_event_pkey" primary key ("id"));`);
     this.addSql(`create index "audit_event_workspace_id_entity_id_index" on "audit_event" ("workspace_id", "entity_id");`);
 
+    this.addSql(`create table "attachment" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "filename" varchar(255) not null, "content_type" varchar(255) not null, "size" int not null, "sha256" varchar(255) not null, "content" bytea not null, "created_on" timestamptz not null, constraint "attachment_pkey" primary key ("id"));`);
+    this.addSql(`create index "attachment_workspace_id_index" on "attachment" ("workspace_id");`);
+
+    this.addSql(`create table "approval_group" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "description" text null, "escalation_assignee" varchar(255) null, "created_on" timestamptz not null, constraint "approval_group_pkey" primary key ("id"));`);
+    this.addSql(`create index "approval_group_workspace_id_index" on "approval_group" ("workspace_id");`);
+    this.addSql(`alter table "approval_group" add constraint "approval_group_workspace_id_name_unique" unique ("workspace_id", "name");`);
+
+    this.addSql(`create table "approval_group_member" ("id" varchar(24) not null, "group_id" varchar(24) not null, "user_id" varchar(24) not null, constraint "approval_group_member_pkey" primary key ("id"));`);
+    this.addSql(`create index "approval_group_member_user_id_index" on "approval_group_member" ("user_id");`);
+    this.addSql(`alter table "approval_group_member" add constraint "approval_group_member_group_id_user_id_unique" unique ("group_id", "user_id");`);
+
     this.addSql(`create table "api_key" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "secret_hash" varchar(64) not null, "authorities" jsonb not null, "created_at" timestamptz not null, "revoked_at" timestamptz null, constraint "api_key_pkey" primary key ("id"));`);
+
+    this.addSql(`create table "access_request" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "request_id" varchar(255) not null, "correlation_id" varchar(255) not null, "cart_id" varchar(255) null, "request_type" varchar(255) not null, "type" varchar(16) not null, "entity_type" varchar(16) not null, "entity_id" varchar(255) null, "title" varchar(255) not null, "summary" varchar(255) not null, "workflow_name" varchar(255) not null, "status" varchar(255) not null, "resolution" varchar(255) not null default 'Initiated', "justification" text null, "requester_login" varchar(255) not null, "beneficiary_login" varchar(255) null, "payload" jsonb not null, "stages" jsonb not null, "stage" int not null default 0, "create_date" timestamptz not null, "update_date" timestamptz not null, "completed_date" timestamptz null, constraint "access_request_pkey" primary key ("id"));`);
+    this.addSql(`create index "access_request_workspace_id_index" on "access_request" ("workspace_id");`);
+    this.addSql(`create index "access_request_workspace_id_correlation_id_index" on "access_request" ("workspace_id", "correlation_id");`);
+    this.addSql(`create index "access_request_workspace_id_beneficiary_login_entity_id_index" on "access_request" ("workspace_id", "beneficiary_login", "entity_id");`);
+    this.addSql(`create index "access_request_workspace_id_status_index" on "access_request" ("workspace_id", "status");`);
+    this.addSql(`create index "access_request_workspace_id_type_index" on "access_request" ("workspace_id", "type");`);
+
+    this.addSql(`create table "task" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "request_id" varchar(24) not null, "type" varchar(16) not null, "status" varchar(16) not null, "name" varchar(255) not null, "title" varchar(255) not null, "summary" varchar(255) not null, "description" text null, "assignee" varchar(255) not null, "assignee_type" varchar(255) not null, "claimed_by" varchar(255) null, "escalation_assignee" varchar(255) null, "outcome" varchar(255) null, "payload" jsonb null, "form" jsonb null, "expiry" int not null, "expiry_date" timestamptz not null, "create_date" timestamptz not null, "update_date" timestamptz not null, "updated_by" varchar(255) null, "stage" int not null, "version" int not null default 1, constraint "task_pkey" primary key ("id"));`);
+    this.addSql(`create index "task_workspace_id_index" on "task" ("workspace_id");`);
+    this.addSql(`create index "task_request_id_index" on "task" ("request_id");`);
+    this.addSql(`create index "task_workspace_id_claimed_by_index" on "task" ("workspace_id", "claimed_by");`);
+    this.addSql(`create index "task_workspace_id_assignee_index" on "task" ("workspace_id", "assignee");`);
+    this.addSql(`create index "task_workspace_id_status_expiry_date_index" on "task" ("workspace_id", "status", "expiry_date");`);
+
+    this.addSql(`create table "task_comment" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "task_id" varchar(24) not null, "user_login" varchar(255) not null, "comment" text not null, "attachment_id" varchar(24) null, "timestamp" timestamptz not null, constraint "task_comment_pkey" primary key ("id"));`);
+    this.addSql(`create index "task_comment_workspace_id_index" on "task_comment" ("workspace_id");`);
+    this.addSql(`create index "task_comment_task_id_index" on "task_comment" ("task_id");`);
 
     this.addSql(`alter table "app_user" add constraint "app_user_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
 
@@ -119,6 +156,8 @@ export class Migration20261123174340 extends Migration {
     this.addSql(`alter table "identity_profile" add constraint "identity_profile_owner_id_foreign" foreign key ("owner_id") references "app_user" ("id") on update cascade on delete set null;`);
     this.addSql(`alter table "identity_profile" add constraint "identity_profile_authoritative_source_id_foreign" foreign key ("authoritative_source_id") references "target_system" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`alter table "workflow_history" add constraint "workflow_history_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "entitlement" add constraint "entitlement_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "entitlement" add constraint "entitlement_target_system_id_foreign" foreign key ("target_system_id") references "target_system" ("id") on update cascade on delete cascade;`);
 
@@ -134,9 +173,27 @@ export class Migration20261123174340 extends Migration {
     this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_credential_manager_id_foreign" foreign key ("credential_manager_id") references "target_system" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_credential_manager_acs_user_id_foreign" foreign key ("credential_manager_acs_user_id") references "user_account" ("id") on update cascade on delete set null;`);
 
+    this.addSql(`alter table "cart" add constraint "cart_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "audit_event" add constraint "audit_event_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
 
+    this.addSql(`alter table "attachment" add constraint "attachment_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "approval_group" add constraint "approval_group_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "approval_group_member" add constraint "approval_group_member_group_id_foreign" foreign key ("group_id") references "approval_group" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "approval_group_member" add constraint "approval_group_member_user_id_foreign" foreign key ("user_id") references "app_user" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "api_key" add constraint "api_key_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "access_request" add constraint "access_request_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "task" add constraint "task_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "task" add constraint "task_request_id_foreign" foreign key ("request_id") references "access_request" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "task_comment" add constraint "task_comment_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "task_comment" add constraint "task_comment_task_id_foreign" foreign key ("task_id") references "task" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "task_comment" add constraint "task_comment_attachment_id_foreign" foreign key ("attachment_id") references "attachment" ("id") on update cascade on delete set null;`);
   }
 
   override async down(): Promise<void> {
@@ -156,15 +213,29 @@ export class Migration20261123174340 extends Migration {
 
     this.addSql(`alter table "identity_profile" drop constraint "identity_profile_workspace_id_foreign";`);
 
+    this.addSql(`alter table "workflow_history" drop constraint "workflow_history_workspace_id_foreign";`);
+
     this.addSql(`alter table "entitlement" drop constraint "entitlement_workspace_id_foreign";`);
 
     this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_workspace_id_foreign";`);
 
     this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_workspace_id_foreign";`);
 
+    this.addSql(`alter table "cart" drop constraint "cart_workspace_id_foreign";`);
+
     this.addSql(`alter table "audit_event" drop constraint "audit_event_workspace_id_foreign";`);
 
+    this.addSql(`alter table "attachment" drop constraint "attachment_workspace_id_foreign";`);
+
+    this.addSql(`alter table "approval_group" drop constraint "approval_group_workspace_id_foreign";`);
+
     this.addSql(`alter table "api_key" drop constraint "api_key_workspace_id_foreign";`);
+
+    this.addSql(`alter table "access_request" drop constraint "access_request_workspace_id_foreign";`);
+
+    this.addSql(`alter table "task" drop constraint "task_workspace_id_foreign";`);
+
+    this.addSql(`alter table "task_comment" drop constraint "task_comment_workspace_id_foreign";`);
 
     this.addSql(`alter table "user_account" drop constraint "user_account_user_id_foreign";`);
 
@@ -175,6 +246,8 @@ export class Migration20261123174340 extends Migration {
     this.addSql(`alter table "identity_profile" drop constraint "identity_profile_owner_id_foreign";`);
 
     this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_user_identity_id_foreign";`);
+
+    this.addSql(`alter table "approval_group_member" drop constraint "approval_group_member_user_id_foreign";`);
 
     this.addSql(`alter table "user_account" drop constraint "user_account_target_system_id_foreign";`);
 
@@ -208,6 +281,14 @@ export class Migration20261123174340 extends Migration {
 
     this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_entitlement_id_foreign";`);
 
+    this.addSql(`alter table "task_comment" drop constraint "task_comment_attachment_id_foreign";`);
+
+    this.addSql(`alter table "approval_group_member" drop constraint "approval_group_member_group_id_foreign";`);
+
+    this.addSql(`alter table "task" drop constraint "task_request_id_foreign";`);
+
+    this.addSql(`alter table "task_comment" drop constraint "task_comment_task_id_foreign";`);
+
     this.addSql(`drop table if exists "workspace" cascade;`);
 
     this.addSql(`drop table if exists "app_user" cascade;`);
@@ -234,6 +315,8 @@ export class Migration20261123174340 extends Migration {
 
     this.addSql(`drop table if exists "identity_profile" cascade;`);
 
+    this.addSql(`drop table if exists "workflow_history" cascade;`);
+
     this.addSql(`drop table if exists "entitlement" cascade;`);
 
     this.addSql(`drop table if exists "role_entitlement" cascade;`);
@@ -242,9 +325,23 @@ export class Migration20261123174340 extends Migration {
 
     this.addSql(`drop table if exists "enrollment_automation" cascade;`);
 
+    this.addSql(`drop table if exists "cart" cascade;`);
+
     this.addSql(`drop table if exists "audit_event" cascade;`);
 
+    this.addSql(`drop table if exists "attachment" cascade;`);
+
+    this.addSql(`drop table if exists "approval_group" cascade;`);
+
+    this.addSql(`drop table if exists "approval_group_member" cascade;`);
+
     this.addSql(`drop table if exists "api_key" cascade;`);
+
+    this.addSql(`drop table if exists "access_request" cascade;`);
+
+    this.addSql(`drop table if exists "task" cascade;`);
+
+    this.addSql(`drop table if exists "task_comment" cascade;`);
   }
 
 }

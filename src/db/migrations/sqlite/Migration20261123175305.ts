@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123174340 extends Migration {
+export class Migration20261123175305 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table \`workspace\` (\`id\` text not null, \`name\` text not null, \`created_at\` datetime not null, primary key (\`id\`));`);
@@ -68,6 +68,10 @@ export class Migration20261123174340 extends Migration {
     this.addSql(`create index \`identity_profile_authoritative_source_id_index\` on \`identity_profile\` (\`authoritative_source_id\`);`);
     this.addSql(`create unique index \`identity_profile_workspace_id_name_unique\` on \`identity_profile\` (\`workspace_id\`, \`name\`);`);
 
+    this.addSql(`create table \`workflow_history\` (\`id\` text not null, \`workspace_id\` text not null, \`subject_type\` text not null, \`subject_id\` text not null, \`timestamp\` datetime not null, \`perpetrator\` text not null, \`action\` text not null, \`from_status\` text null, \`to_status\` text null, \`comment\` text null, \`diff\` json null, \`snapshot\` json null, constraint \`workflow_history_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`workflow_history_workspace_id_index\` on \`workflow_history\` (\`workspace_id\`);`);
+    this.addSql(`create index \`workflow_history_subject_id_timestamp_index\` on \`workflow_history\` (\`subject_id\`, \`timestamp\`);`);
+
     this.addSql(`create table \`entitlement\` (\`id\` text not null, \`workspace_id\` text not null, \`target_system_id\` text not null, \`name\` text not null, \`display_name\` text not null, \`description\` text null, \`performer\` text null, \`risk_level\` text null, \`it_owner_login\` text null, \`business_owner_login\` text null, \`search_tags\` text null, \`approval_workflow\` text null, \`approval_workflow_display_name\` text null, \`is_requestable\` integer not null default true, \`disabled\` integer not null default false, \`retired\` integer not null default false, \`created_on\` datetime not null, constraint \`entitlement_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, constraint \`entitlement_target_system_id_foreign\` foreign key(\`target_system_id\`) references \`target_system\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
     this.addSql(`create index \`entitlement_workspace_id_index\` on \`entitlement\` (\`workspace_id\`);`);
     this.addSql(`create index \`entitlement_target_system_id_index\` on \`entitlement\` (\`target_system_id\`);`);
@@ -90,12 +94,47 @@ export class Migration20261123174340 extends Migration {
     this.addSql(`create index \`enrollment_automation_credential_manager_acs_user_id_index\` on \`enrollment_automation\` (\`credential_manager_acs_user_id\`);`);
     this.addSql(`create index \`enrollment_automation_user_identity_id_created_at_index\` on \`enrollment_automation\` (\`user_identity_id\`, \`created_at\`);`);
 
+    this.addSql(`create table \`cart\` (\`id\` text not null, \`workspace_id\` text not null, \`name\` text not null default 'default', \`owner\` text not null, \`correlation_id\` text not null, \`status\` text not null default 'Open', \`archived\` integer not null default false, \`justification\` text null, \`requester_login\` text not null, \`requester\` json not null, \`cart_items\` json not null, \`created_on\` datetime not null, \`submitted_on\` datetime null, constraint \`cart_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`cart_workspace_id_index\` on \`cart\` (\`workspace_id\`);`);
+    this.addSql(`create index \`cart_workspace_id_correlation_id_index\` on \`cart\` (\`workspace_id\`, \`correlation_id\`);`);
+
     this.addSql(`create table \`audit_event\` (\`id\` text not null, \`workspace_id\` text not null, \`action\` text not null, \`entity_type\` text not null, \`entity_id\` text not null, \`actor\` text not null, \`before\` json null, \`after\` json null, \`at\` datetime not null, \`request_id\` text null, constraint \`audit_event_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
     this.addSql(`create index \`audit_event_workspace_id_index\` on \`audit_event\` (\`workspace_id\`);`);
     this.addSql(`create index \`audit_event_workspace_id_entity_id_index\` on \`audit_event\` (\`workspace_id\`, \`entity_id\`);`);
 
+    this.addSql(`create table \`attachment\` (\`id\` text not null, \`workspace_id\` text not null, \`filename\` text not null, \`content_type\` text not null, \`size\` integer not null, \`sha256\` text not null, \`content\` blob not null, \`created_on\` datetime not null, constraint \`attachment_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`attachment_workspace_id_index\` on \`attachment\` (\`workspace_id\`);`);
+
+    this.addSql(`create table \`approval_group\` (\`id\` text not null, \`workspace_id\` text not null, \`name\` text not null, \`description\` text null, \`escalation_assignee\` text null, \`created_on\` datetime not null, constraint \`approval_group_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`approval_group_workspace_id_index\` on \`approval_group\` (\`workspace_id\`);`);
+    this.addSql(`create unique index \`approval_group_workspace_id_name_unique\` on \`approval_group\` (\`workspace_id\`, \`name\`);`);
+
+    this.addSql(`create table \`approval_group_member\` (\`id\` text not null, \`group_id\` text not null, \`user_id\` text not null, constraint \`approval_group_member_group_id_foreign\` foreign key(\`group_id\`) references \`approval_group\`(\`id\`) on delete cascade on update cascade, constraint \`approval_group_member_user_id_foreign\` foreign key(\`user_id\`) references \`app_user\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`approval_group_member_group_id_index\` on \`approval_group_member\` (\`group_id\`);`);
+    this.addSql(`create index \`approval_group_member_user_id_index\` on \`approval_group_member\` (\`user_id\`);`);
+    this.addSql(`create unique index \`approval_group_member_group_id_user_id_unique\` on \`approval_group_member\` (\`group_id\`, \`user_id\`);`);
+
     this.addSql(`create table \`api_key\` (\`id\` text not null, \`workspace_id\` text not null, \`name\` text not null, \`secret_hash\` text not null, \`authorities\` json not null, \`created_at\` datetime not null, \`revoked_at\` datetime null, constraint \`api_key_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
     this.addSql(`create index \`api_key_workspace_id_index\` on \`api_key\` (\`workspace_id\`);`);
+
+    this.addSql(`create table \`access_request\` (\`id\` text not null, \`workspace_id\` text not null, \`request_id\` text not null, \`correlation_id\` text not null, \`cart_id\` text null, \`request_type\` text not null, \`type\` text not null, \`entity_type\` text not null, \`entity_id\` text null, \`title\` text not null, \`summary\` text not null, \`workflow_name\` text not null, \`status\` text not null, \`resolution\` text not null default 'Initiated', \`justification\` text null, \`requester_login\` text not null, \`beneficiary_login\` text null, \`payload\` json not null, \`stages\` json not null, \`stage\` integer not null default 0, \`create_date\` datetime not null, \`update_date\` datetime not null, \`completed_date\` datetime null, constraint \`access_request_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`access_request_workspace_id_index\` on \`access_request\` (\`workspace_id\`);`);
+    this.addSql(`create index \`access_request_workspace_id_correlation_id_index\` on \`access_request\` (\`workspace_id\`, \`correlation_id\`);`);
+    this.addSql(`create index \`access_request_workspace_id_beneficiary_login_entity_id_index\` on \`access_request\` (\`workspace_id\`, \`beneficiary_login\`, \`entity_id\`);`);
+    this.addSql(`create index \`access_request_workspace_id_status_index\` on \`access_request\` (\`workspace_id\`, \`status\`);`);
+    this.addSql(`create index \`access_request_workspace_id_type_index\` on \`access_request\` (\`workspace_id\`, \`type\`);`);
+
+    this.addSql(`create table \`task\` (\`id\` text not null, \`workspace_id\` text not null, \`request_id\` text not null, \`type\` text not null, \`status\` text not null, \`name\` text not null, \`title\` text not null, \`summary\` text not null, \`description\` text null, \`assignee\` text not null, \`assignee_type\` text not null, \`claimed_by\` text null, \`escalation_assignee\` text null, \`outcome\` text null, \`payload\` json null, \`form\` json null, \`expiry\` integer not null, \`expiry_date\` datetime not null, \`create_date\` datetime not null, \`update_date\` datetime not null, \`updated_by\` text null, \`stage\` integer not null, \`version\` integer not null default 1, constraint \`task_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, constraint \`task_request_id_foreign\` foreign key(\`request_id\`) references \`access_request\`(\`id\`) on delete cascade on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`task_workspace_id_index\` on \`task\` (\`workspace_id\`);`);
+    this.addSql(`create index \`task_request_id_index\` on \`task\` (\`request_id\`);`);
+    this.addSql(`create index \`task_workspace_id_claimed_by_index\` on \`task\` (\`workspace_id\`, \`claimed_by\`);`);
+    this.addSql(`create index \`task_workspace_id_assignee_index\` on \`task\` (\`workspace_id\`, \`assignee\`);`);
+    this.addSql(`create index \`task_workspace_id_status_expiry_date_index\` on \`task\` (\`workspace_id\`, \`status\`, \`expiry_date\`);`);
+
+    this.addSql(`create table \`task_comment\` (\`id\` text not null, \`workspace_id\` text not null, \`task_id\` text not null, \`user_login\` text not null, \`comment\` text not null, \`attachment_id\` text null, \`timestamp\` datetime not null, constraint \`task_comment_workspace_id_foreign\` foreign key(\`workspace_id\`) references \`workspace\`(\`id\`) on delete cascade on update cascade, constraint \`task_comment_task_id_foreign\` foreign key(\`task_id\`) references \`task\`(\`id\`) on delete cascade on update cascade, constraint \`task_comment_attachment_id_foreign\` foreign key(\`attachment_id\`) references \`attachment\`(\`id\`) on delete set null on update cascade, primary key (\`id\`));`);
+    this.addSql(`create index \`task_comment_workspace_id_index\` on \`task_comment\` (\`workspace_id\`);`);
+    this.addSql(`create index \`task_comment_task_id_index\` on \`task_comment\` (\`task_id\`);`);
+    this.addSql(`create index \`task_comment_attachment_id_index\` on \`task_comment\` (\`attachment_id\`);`);
   }
 
 }

@@ -1,0 +1,299 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Viewer } from '../auth/viewer.js';
+import { audit } from '../audit/audit.service.js';
+import { conflict } from '../errors.js';
+import { User } from '../governance/user.entity.js';
+import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
+import { TargetSystem } from '../governance/target-system.entity.js';
+import { Entitlement } from '../governance/entitlement.entity.js';
+import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
+import { recomputeRuleMembers } from '../governance/rules.js';
+import { AccessRequest } from './access-request.entity.js';
+import { RequestEntityType, RequestType } from './workflow.js';
+
+/** Account and assignment statuses that no longer grant access. */
+const ENDED = ['Revoked', 'Deprovisioned'];
+const isActive = (status: string) => !ENDED.includes(status);
+
+export type Mechanism = 'Request' | 'Role';
+
+/**
+ * What one request changes on one application. A Connected application applies it at once;
+ * a Disconnected one carries it in a fulfilment task until its performer completes it.
+ */
+export interface ProvisioningPart {
+  targetSystemId: string;
+  targetSystemName: string;
+  connected: boolean;
+  /** Who fulfils it when Disconnected: a group name or a login. */
+  performer: string | null;
+  operation: RequestType;
+  /** The account itself is the subject (application requests), not only entitlements on it. */
+  account: boolean;
+  entitlementIds: string[];
+  mechanism: Mechanism;
+  accountLogin: string;
+  form: Record<string, unknown> | null;
+}
+
+/** Whether, and how, a person holds a role, an entitlement or an application. */
+export interface Holding {
+  held: boolean;
+  /** Roles: held by explicit assignment (only such a membership can be revoked by request). */
+  assigned?: boolean;
+  /** Entitlements: the held roles that grant it. */
+  viaRoles?: string[];
+  /** Entitlements: held through an assignment of its own (mechanism other than Role). */
+  direct?: boolean;
+}
+
+/** One attribute of an application's account form (seed: TargetSystem.form). */
+interface FormAttribute {
+  name: string;
+  matchingAttribute?: string | null;
+  isRequired?: boolean;
+}
+
+/** The seed writes forms as a list, an object keyed "0", "1", …, or a single attribute. */
+export function formAttributes(form: unknown): FormAttribute[] {
+  if (!form || typeof form !== 'object') return [];
+  const list = Array.isArray(form) ? form : 'name' in form ? [form] : Object.values(form);
+  return list.filter((a): a is FormAttribute => !!a && typeof a === 'object' && typeof (a as FormAttribute).name === 'string');
+}
+
+/**
+ * The account form for a new account: each attribute from the values given, else from the
+ * person's own attribute the form maps it to (`matchingAttribute`). Returns the names of
+ * required attributes that have no value.
+ */
+export function buildAccountForm(form: unknown, user: User, given: Record<string, unknown> | null | undefined): { values: Record<string, unknown>; missing: string[] } {
+  const values: Record<string, unknown> = { ...(given ?? {}) };
+  const missing: string[] = [];
+  for (const attribute of formAttributes(form)) {
+    let value = values[attribute.name];
+    if ((value === undefined || value === null || value === '') && attribute.matchingAttribute) {
+      value = (user as unknown as Record<string, unknown>)[attribute.matchingAttribute];
+    }
+    values[attribute.name] = value ?? null;
+    if (attribute.isRequired && (value === undefined || value === null || value === '')) missing.push(attribute.name);
+  }
+  return { values, missing };
+}
+
+/** Grants and revokes access in the catalog, and creates onboarded applications and roles. */
+export class Provisioning {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+    private readonly requestId: string,
+  ) {}
+
+  private audit(action: string, entityType: string, entityId: string, after: unknown, actorLogin: string, before?: unknown) {
+    audit(this.em, this.viewer, { action, entityType, entityId, before, after, actorLogin }, this.requestId);
+  }
+
+  /** Whether `user` holds the item now. */
+  async holding(user: User, entityType: RequestEntityType, entityId: string, targetSystemId?: string): Promise<Holding> {
+    if (entityType === RequestEntityType.ROLE) {
+      const rows = await this.em.find(RoleMember, { user, role: entityId });
+      return { held: rows.length > 0, assigned: rows.some((r) => r.source === 'ASSIGNED') };
+    }
+    if (entityType === RequestEntityType.TARGET_SYSTEM) {
+      const accounts = await this.em.find(UserAccount, { user, targetSystem: entityId });
+      return { held: accounts.some((a) => isActive(a.status)) };
+    }
+    const assignments = await this.em.find(EntitlementAssignment, { entitlement: entityId, account: { user, targetSystem: targetSystemId } });
+    const active = assignments.filter((a) => isActive(a.status));
+    if (active.length === 0) return { held: false };
+    const viaRoles = await this.rolesGranting(user, [entityId]);
+    return { held: true, direct: active.some((a) => a.provisionMechanism !== 'Role'), viaRoles: [...new Set(viaRoles.map((r) => r.role))] };
+  }
+
+  /** Display names of the roles `user` holds that grant any of `entitlementIds`. */
+  private async rolesGranting(user: User, entitlementIds: string[]): Promise<Array<{ role: string; entitlementId: string }>> {
+    const memberships = await this.em.find(RoleMember, { user }, { populate: ['role'] });
+    if (memberships.length === 0) return [];
+    const links = await this.em.find(RoleEntitlement, { role: { $in: memberships.map((m) => m.role.id) }, entitlement: { $in: entitlementIds } }, { populate: ['role'] });
+    return links.map((l) => ({ role: l.role.displayName, entitlementId: l.entitlement.id }));
+  }
+
+  /** Role requests: the membership itself changes when approvals end (it lives in the catalog). */
+  async applyRoleMembership(request: AccessRequest, user: User, actor: string): Promise<void> {
+    if (request.entityType !== RequestEntityType.ROLE || request.type === RequestType.MODIFY) return;
+    const role = this.em.getReference(Role, request.entityId!);
+    if (request.type === RequestType.CREATE) {
+      this.em.create(RoleMember, { role, user, source: 'ASSIGNED' });
+      await this.em.flush();
+      this.audit('role.member.add', 'Role', role.id, { user: user.login, source: 'ASSIGNED', request: request.requestId }, actor);
+    } else {
+      await this.em.nativeDelete(RoleMember, { role, user, source: 'ASSIGNED' });
+      this.audit('role.member.remove', 'Role', role.id, { user: user.login, source: 'ASSIGNED', request: request.requestId }, actor);
+    }
+  }
+
+  /**
+   * The parts of an access request, one per application touched. For a role revoke this runs
+   * after the membership is gone, so entitlements another held role still grants are kept.
+   */
+  async partsOf(request: AccessRequest, user: User): Promise<ProvisioningPart[]> {
+    const payload = request.payload as { accountName?: string | null; form?: Record<string, unknown> | null };
+    const accountLogin = payload.accountName || user.login;
+    const part = (ts: TargetSystem, performer: string | null | undefined, rest: Pick<ProvisioningPart, 'account' | 'entitlementIds' | 'mechanism'>): ProvisioningPart => ({
+      targetSystemId: ts.id,
+      targetSystemName: ts.displayName,
+      connected: ts.integrationLevel === 'Connected',
+      performer: performer ?? ts.performer ?? null,
+      operation: request.type,
+      accountLogin,
+      form: payload.form ?? null,
+      ...rest,
+    });
+
+    if (request.entityType === RequestEntityType.TARGET_SYSTEM) {
+      const ts = await this.em.findOneOrFail(TargetSystem, request.entityId!);
+      return [part(ts, null, { account: true, entitlementIds: [], mechanism: 'Request' })];
+    }
+    if (request.entityType === RequestEntityType.ENTITLEMENT) {
+      const e = await this.em.findOneOrFail(Entitlement, request.entityId!, { populate: ['targetSystem'] });
+      return [part(e.targetSystem, e.performer, { account: false, entitlementIds: [e.id], mechanism: 'Request' })];
+    }
+    const links = await this.em.find(RoleEntitlement, { role: request.entityId! }, { populate: ['entitlement.targetSystem'] });
+    let ids = links.map((l) => l.entitlement.id);
+    if (request.type === RequestType.REVOKE) {
+      const kept = new Set((await this.rolesGranting(user, ids)).map((r) => r.entitlementId));
+      ids = ids.filter((id) => !kept.has(id));
+    }
+    const bySystem = new Map<string, ProvisioningPart>();
+    for (const { entitlement } of links) {
+      if (request.type !== RequestType.MODIFY && !ids.includes(entitlement.id)) continue;
+      const ts = entitlement.targetSystem;
+      const existing = bySystem.get(ts.id) ?? part(ts, entitlement.performer, { account: false, entitlementIds: [], mechanism: 'Role' });
+      if (request.type !== RequestType.MODIFY) existing.entitlementIds.push(entitlement.id);
+      bySystem.set(ts.id, existing);
+    }
+    return [...bySystem.values()];
+  }
+
+  /** Applies one part to the person's account on the part's application; audits each change. */
+  async apply(part: ProvisioningPart, user: User, actor: string): Promise<void> {
+    const accounts = await this.em.find(UserAccount, { user, targetSystem: part.targetSystemId }, { orderBy: { id: 'asc' } });
+    let account = accounts.find((a) => isActive(a.status)) ?? accounts[0];
+    const now = new Date();
+
+    if (part.operation === RequestType.REVOKE) {
+      if (!account) return;
+      const where = { account, status: { $nin: ENDED }, ...(part.account ? {} : { entitlement: { $in: part.entitlementIds } }), ...(part.mechanism === 'Role' ? { provisionMechanism: 'Role' } : {}) };
+      const assignments = await this.em.find(EntitlementAssignment, where);
+      for (const a of assignments) {
+        a.status = 'Revoked';
+        this.audit('entitlementAssignment.revoke', 'EntitlementAssignment', a.id, { account: account.id, entitlement: a.entitlement.id, status: 'Revoked' }, actor);
+      }
+      if (part.account && isActive(account.status)) {
+        const before = { status: account.status };
+        account.status = 'Revoked';
+        this.audit('account.revoke', 'UserAccount', account.id, { status: 'Revoked' }, actor, before);
+      }
+      await this.em.flush();
+      return;
+    }
+
+    if (part.operation === RequestType.MODIFY) {
+      if (!account) return;
+      const before = { form: account.form ?? null };
+      account.form = { ...((account.form as object | null) ?? {}), ...(part.form ?? {}) };
+      this.audit('account.modify', 'UserAccount', account.id, { form: account.form }, actor, before);
+      await this.em.flush();
+      return;
+    }
+
+    if (!account) {
+      account = this.em.create(UserAccount, {
+        workspace: user.workspace,
+        user,
+        targetSystem: this.em.getReference(TargetSystem, part.targetSystemId),
+        login: part.accountLogin,
+        status: 'Provisioned',
+        provisionMechanism: part.mechanism,
+        provisionedDate: now,
+        form: part.form,
+      });
+      this.audit('account.provision', 'UserAccount', account.id, { user: user.login, targetSystem: part.targetSystemName, login: account.login, provisionMechanism: part.mechanism }, actor);
+    } else if (!isActive(account.status)) {
+      const before = { status: account.status };
+      Object.assign(account, { status: 'Provisioned', provisionMechanism: part.mechanism, provisionedDate: now, form: { ...((account.form as object | null) ?? {}), ...(part.form ?? {}) } });
+      this.audit('account.provision', 'UserAccount', account.id, { status: 'Provisioned', provisionMechanism: part.mechanism }, actor, before);
+    }
+    const existing = part.entitlementIds.length
+      ? await this.em.find(EntitlementAssignment, { account, entitlement: { $in: part.entitlementIds } })
+      : [];
+    for (const entitlementId of part.entitlementIds) {
+      let assignment = existing.find((a) => a.entitlement.id === entitlementId);
+      if (assignment && isActive(assignment.status)) continue;
+      if (assignment) {
+        Object.assign(assignment, { status: 'Provisioned', provisionMechanism: part.mechanism, provisionedDate: now });
+      } else {
+        assignment = this.em.create(EntitlementAssignment, {
+          workspace: user.workspace,
+          account,
+          entitlement: this.em.getReference(Entitlement, entitlementId),
+          status: 'Provisioned',
+          provisionMechanism: part.mechanism,
+          provisionedDate: now,
+        });
+      }
+      this.audit('entitlementAssignment.provision', 'EntitlementAssignment', assignment.id, { account: account.id, entitlement: entitlementId, status: 'Provisioned', provisionMechanism: part.mechanism }, actor);
+    }
+    await this.em.flush();
+  }
+
+  /**
+   * Creates the application (with its entitlements) or role an approved onboarding request
+   * describes. The name is checked again: another request may have taken it meanwhile.
+   */
+  async onboard(request: AccessRequest, actor: string): Promise<string> {
+    const workspace = request.workspace;
+    if (request.entityType === RequestEntityType.APPLICATION) {
+      const { entitlements = [], businessOwner, ITOwner, ...fields } = request.payload.targetSystem as OnboardedTargetSystem;
+      if (await this.em.count(TargetSystem, { workspace, name: fields.name })) throw conflict(`An application named "${fields.name}" exists already`, 'id');
+      const ts = this.em.create(TargetSystem, { ...fields, businessOwnerLogin: businessOwner ?? null, itOwnerLogin: ITOwner ?? null, workspace });
+      this.audit('targetSystem.create', 'TargetSystem', ts.id, { name: ts.name, request: request.requestId }, actor);
+      for (const { businessOwner: bo, ITOwner: it, ...e } of entitlements) {
+        const entitlement = this.em.create(Entitlement, {
+          ...e,
+          approvalWorkflow: e.approvalWorkflow ?? ts.approvalWorkflow,
+          approvalWorkflowDisplayName: e.approvalWorkflowDisplayName ?? e.approvalWorkflow ?? ts.approvalWorkflowDisplayName,
+          businessOwnerLogin: bo ?? null,
+          itOwnerLogin: it ?? null,
+          targetSystem: ts,
+          workspace,
+        });
+        this.audit('entitlement.create', 'Entitlement', entitlement.id, { name: entitlement.name, targetSystem: ts.id, request: request.requestId }, actor);
+      }
+      await this.em.flush();
+      return ts.id;
+    }
+    const { entitlementIds = [], ...fields } = request.payload.role as OnboardedRole;
+    if (await this.em.count(Role, { workspace, name: fields.name })) throw conflict(`A role named "${fields.name}" exists already`, 'id');
+    const role = this.em.create(Role, { ...fields, workspace });
+    for (const id of entitlementIds) this.em.create(RoleEntitlement, { role, entitlement: this.em.getReference(Entitlement, id) });
+    await this.em.flush();
+    await recomputeRuleMembers(this.em, role);
+    this.audit('role.create', 'Role', role.id, { name: role.name, entitlementIds, request: request.requestId }, actor);
+    return role.id;
+  }
+}
+
+/** The application of an onboarding payload, as validated at submit. */
+export interface OnboardedTargetSystem extends Partial<Omit<TargetSystem, 'entitlements'>> {
+  name: string;
+  displayName: string;
+  businessOwner?: string | null;
+  ITOwner?: string | null;
+  entitlements?: Array<Partial<Entitlement> & { name: string; displayName: string; businessOwner?: string | null; ITOwner?: string | null }>;
+}
+
+export interface OnboardedRole extends Partial<Role> {
+  name: string;
+  displayName: string;
+  entitlementIds?: string[];
+}

@@ -1,0 +1,473 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { Context } from '../context.js';
+import { authorize } from '../auth/viewer.js';
+import { audit } from '../audit/audit.service.js';
+import { badInput, conflict, forbidden, notFound } from '../errors.js';
+import { isId, newId } from '../common/ids.js';
+import { pageRequest } from '../common/pagination.js';
+import { paginate } from '../common/keyset.js';
+import { User } from '../governance/user.entity.js';
+import { Role } from '../governance/role.entity.js';
+import { TargetSystem } from '../governance/target-system.entity.js';
+import { Entitlement } from '../governance/entitlement.entity.js';
+import { compileRule } from '../governance/rules.js';
+import { AccessRequest } from './access-request.entity.js';
+import { Cart, type CartItem, type RequesterInfo } from './cart.entity.js';
+import { ApprovalGroup } from './approval-group.entity.js';
+import { RequestFlow } from './request-flow.js';
+import { buildAccountForm, Provisioning } from './provisioning.service.js';
+import {
+  assertWorkflowConfig, CATALOG_WORKFLOW, planStages, RequestEntityType, RequestStatus, RequestType, Resolution,
+  type PlannedStage, type WorkflowConfig,
+} from './workflow.js';
+
+interface Page {
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface RequesterInput {
+  login: string;
+  employeeNumber?: string | null;
+  displayName?: string | null;
+  email?: string | null;
+}
+
+export interface CartItemInput {
+  beneficiaries: { login: string; employeeNumber?: string | null; displayName?: string | null; accountName?: string | null; form?: Record<string, unknown> | null };
+  entityId: string;
+  entityType: RequestEntityType;
+  type?: RequestType | null;
+}
+
+export interface CreateCartInput {
+  requester: RequesterInput;
+  cartItems: CartItemInput[];
+  owner?: string | null;
+  name?: string | null;
+}
+
+export interface SubmitCartInput {
+  cartId?: string | null;
+  cart?: CreateCartInput | null;
+  justification?: string | null;
+  archive?: boolean | null;
+}
+
+export interface OnboardingInput {
+  entityType: RequestEntityType;
+  justification: string;
+  requester: RequesterInput;
+  summary?: string | null;
+  payload: { targetSystem?: object | null; role?: object | null };
+}
+
+/** A cart item checked against the catalog, ready to become a request. */
+interface PlannedItem {
+  item: CartItem;
+  beneficiary: User;
+  title: string;
+  workflowName: string;
+  stages: PlannedStage[];
+  payload: Record<string, unknown>;
+}
+
+type Requestable = { displayName: string; isRequestable: boolean; disabled: boolean; retired: boolean };
+
+const VERBS: Record<RequestType, [string, string]> = { create: ['Grant', 'to'], modify: ['Modify', 'for'], revoke: ['Revoke', 'from'] };
+const strip = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as T;
+
+/** Carts, their submission into requests, onboarding requests, and reads of requests. */
+export class RequestService {
+  constructor(private readonly ctx: Context) {}
+
+  private get ws(): string {
+    return this.ctx.viewer.workspaceId;
+  }
+
+  /**
+   * Creates a cart (seed: Request Create). Checks the requester and every item (entity exists,
+   * is requestable, enabled and not retired for grants; beneficiary exists; a revoke or modify
+   * names access held, a grant access not held nor already requested; the workflow can route
+   * it). Writes the cart and a `cart.create` audit event.
+   */
+  async createCart(input: CreateCartInput): Promise<{ correlationId: string; result: boolean; cart: Cart }> {
+    authorize(this.ctx.viewer, 'requests:submit');
+    return this.ctx.transaction(async (em) => {
+      const cart = await this.newCart(em, input, 'input.');
+      const seen = new Set<string>();
+      for (const [i, item] of input.cartItems.entries()) {
+        const planned = await this.planItem(em, item, i, 'input.', cart.requester);
+        const key = `${planned.beneficiary.login}:${item.entityId}`;
+        if (seen.has(key)) throw badInput(`input.cartItems.${i}.entityId`, `The cart already has an item for ${planned.title} and ${planned.beneficiary.login}`);
+        seen.add(key);
+        cart.cartItems.push(planned.item);
+      }
+      audit(em, this.ctx.viewer, { action: 'cart.create', entityType: 'Cart', entityId: cart.id, after: { name: cart.name, items: cart.cartItems.length }, actorLogin: cart.requesterLogin }, this.ctx.requestId);
+      return { correlationId: cart.correlationId, result: true, cart };
+    });
+  }
+
+  /** The cart's own fields; its items are added once each is checked. */
+  private async newCart(em: EntityManager, input: CreateCartInput, prefix: string): Promise<Cart> {
+    if (!input.cartItems?.length) throw badInput(`${prefix}cartItems`, 'A cart needs at least one item');
+    const requester = await this.person(em, input.requester, `${prefix}requester`);
+    return em.create(Cart, {
+      workspace: this.ws,
+      name: input.name?.trim() || 'default',
+      owner: input.owner?.trim() || `User/${requester.id}`,
+      correlationId: newId(),
+      requesterLogin: requester.login,
+      requester: strip({ login: requester.login, employeeNumber: requester.employeeNumber, displayName: requester.displayName, email: requester.email }),
+      cartItems: [],
+    });
+  }
+
+  /** A person named in an input (login must exist; employeeNumber, when given, must match). */
+  private async person(em: EntityManager, who: { login: string; employeeNumber?: string | null }, field: string): Promise<User> {
+    const user = await em.findOne(User, { workspace: this.ws, login: who.login });
+    if (!user) throw notFound('User', who.login, `${field}.login`);
+    if (who.employeeNumber && who.employeeNumber !== user.employeeNumber) {
+      throw badInput(`${field}.employeeNumber`, `${who.employeeNumber} is not the employee number of ${user.login}`);
+    }
+    return user;
+  }
+
+  /**
+   * Submits a cart (seed: Request Submit), given by id or in full: one request per item, each
+   * running its entity's workflow. Items are checked one after another against the state the
+   * earlier ones left, in one transaction: when an item fails, nothing of the cart is written.
+   */
+  async submitCart(input: SubmitCartInput): Promise<{ correlationId: string; result: boolean; cart: Cart; requests: AccessRequest[] }> {
+    authorize(this.ctx.viewer, 'requests:submit');
+    if (!!input.cartId === !!input.cart) throw badInput('input.cartId', 'Give exactly one of `cartId` and `cart`');
+    return this.ctx.transaction(async (em) => {
+      let cart: Cart;
+      let items: CartItemInput[];
+      let prefix: string;
+      if (input.cartId) {
+        const found = isId(input.cartId) ? await em.findOne(Cart, { id: input.cartId, workspace: this.ws }) : null;
+        if (!found) throw notFound('Cart', input.cartId, 'input.cartId');
+        if (found.status !== 'Open') throw conflict(`Cart ${found.id} was submitted already`, 'input.cartId');
+        cart = found;
+        items = found.cartItems;
+        prefix = 'cart.';
+      } else {
+        cart = await this.newCart(em, input.cart!, 'input.cart.');
+        items = input.cart!.cartItems;
+        prefix = 'input.cart.';
+      }
+      const flow = new RequestFlow(em, this.ctx);
+      const requests: AccessRequest[] = [];
+      const checked: CartItem[] = [];
+      for (const [i, item] of items.entries()) {
+        const planned = await this.planItem(em, item, i, prefix, cart.requester);
+        checked.push(planned.item);
+        const [verb, preposition] = VERBS[planned.item.type];
+        const request = em.create(AccessRequest, {
+          workspace: this.ws,
+          requestId: newId().slice(-6),
+          correlationId: cart.correlationId,
+          cartId: cart.id,
+          requestType: 'Access',
+          type: planned.item.type,
+          entityType: planned.item.entityType,
+          entityId: planned.item.entityId,
+          title: planned.title,
+          summary: `${verb} ${planned.title} ${preposition} ${planned.beneficiary.displayName}`,
+          workflowName: planned.workflowName,
+          status: RequestStatus.SUBMITTED,
+          justification: input.justification ?? null,
+          requesterLogin: cart.requesterLogin,
+          beneficiaryLogin: planned.beneficiary.login,
+          payload: planned.payload,
+          stages: planned.stages,
+        });
+        await flow.start(request, cart.requesterLogin);
+        requests.push(request);
+      }
+      Object.assign(cart, { cartItems: checked, status: 'Submitted', submittedOn: new Date(), justification: input.justification ?? null, archived: input.archive ?? false });
+      audit(em, this.ctx.viewer, { action: 'cart.submit', entityType: 'Cart', entityId: cart.id, after: { correlationId: cart.correlationId, requests: requests.map((r) => r.requestId) }, actorLogin: cart.requesterLogin }, this.ctx.requestId);
+      return { correlationId: cart.correlationId, result: true, cart, requests };
+    });
+  }
+
+  /** Checks one cart item and decides its workflow stages; writes nothing. */
+  private async planItem(em: EntityManager, item: CartItemInput, index: number, prefix: string, requester: RequesterInfo): Promise<PlannedItem> {
+    const field = (name: string) => `${prefix}cartItems.${index}.${name}`;
+    const type = item.type ?? RequestType.CREATE;
+    const grant = type !== RequestType.REVOKE;
+    const beneficiary = await this.person(em, item.beneficiaries, field('beneficiaries'));
+    if (type === RequestType.CREATE && beneficiary.status !== 'Active') {
+      throw badInput(field('beneficiaries.login'), `${beneficiary.displayName} is ${beneficiary.status}; access can be granted to active people only`);
+    }
+
+    const { entity, system, config, businessOwnerLogin } = await this.requestedEntity(em, item, field('entityId'));
+    const notRequestable = (e: Requestable, what: string) =>
+      e.retired ? `${what} is retired and cannot be requested` : e.disabled ? `${what} is disabled and cannot be requested` : !e.isRequestable ? `${what} is not requestable` : null;
+    if (grant) {
+      const reason = notRequestable(entity, entity.displayName) ?? (system && system !== entity ? notRequestable(system, `Its application ${system.displayName}`) : null);
+      if (reason) throw badInput(field('entityId'), reason);
+    }
+
+    const provisioning = new Provisioning(em, this.ctx.viewer, this.ctx.requestId);
+    const holding = await provisioning.holding(beneficiary, item.entityType, item.entityId, system?.id);
+    const who = beneficiary.displayName;
+    if (type === RequestType.CREATE && holding.held) throw conflict(`${who} already has ${entity.displayName}`, field('entityId'));
+    if (type !== RequestType.CREATE && !holding.held) {
+      throw badInput(field('entityId'), `${who} does not have ${entity.displayName}, so there is nothing to ${type}`);
+    }
+    if (type === RequestType.REVOKE && item.entityType === RequestEntityType.ROLE && !holding.assigned) {
+      throw badInput(field('entityId'), `${who} holds ${entity.displayName} through its birthright rule; change the rule or the person's attributes instead`);
+    }
+    if (type === RequestType.REVOKE && holding.viaRoles?.length) {
+      throw badInput(field('entityId'), `${who} gets ${entity.displayName} through the role ${holding.viaRoles.join(', ')}; revoke the role instead`);
+    }
+    const open = await em.findOne(AccessRequest, { workspace: this.ws, beneficiaryLogin: beneficiary.login, entityId: item.entityId, resolution: Resolution.INITIATED });
+    if (open) throw conflict(`Request ${open.requestId} (${open.type} ${entity.displayName} for ${who}) is still open`, field('entityId'));
+
+    let workflow;
+    try {
+      workflow = assertWorkflowConfig(config, field('entityId'));
+    } catch (error) {
+      throw conflict(`Configuration error on ${entity.displayName}: ${(error as Error).message}`, field('entityId'));
+    }
+    const plan = planStages(workflow, type, { ...config, managerLogin: beneficiary.managerLogin, businessOwnerLogin });
+    if (!plan.ok) throw conflict(`${entity.displayName} for ${who} cannot be routed: ${plan.reason}`, field('entityId'));
+    await this.assertGroupsExist(em, plan.stages, field('entityId'));
+    if (system && system.integrationLevel !== 'Connected') {
+      const performer = (entity as { performer?: string | null }).performer ?? system.performer;
+      try {
+        if (!performer) throw new Error(`${system.displayName} is Disconnected and has no performer`);
+        await this.checkPerformer(em, performer, field('entityId'));
+      } catch (error) {
+        throw conflict(`Configuration error on ${entity.displayName}: ${(error as Error).message}`, field('entityId'));
+      }
+    }
+
+    let form = item.beneficiaries.form ?? null;
+    if (type === RequestType.CREATE && system) {
+      const accountHeld = item.entityType !== RequestEntityType.TARGET_SYSTEM && (await provisioning.holding(beneficiary, RequestEntityType.TARGET_SYSTEM, system.id)).held;
+      if (!accountHeld) {
+        const built = buildAccountForm(system.form, beneficiary, form);
+        if (built.missing.length) throw badInput(field('beneficiaries.form'), `${system.displayName} needs ${built.missing.map((m) => JSON.stringify(m)).join(', ')} in the account form`);
+        form = built.values;
+      }
+    }
+    const beneficiaryInfo = strip({ login: beneficiary.login, employeeNumber: beneficiary.employeeNumber, displayName: beneficiary.displayName });
+    return {
+      item: {
+        beneficiaries: strip({ ...beneficiaryInfo, accountName: item.beneficiaries.accountName, form: item.beneficiaries.form }),
+        entityId: item.entityId,
+        entityType: item.entityType,
+        type,
+        entityName: entity.displayName,
+      },
+      beneficiary,
+      title: entity.displayName,
+      workflowName: workflow.name,
+      stages: plan.stages,
+      payload: {
+        beneficiary: beneficiaryInfo,
+        requester,
+        entityId: item.entityId,
+        entityType: item.entityType,
+        type,
+        accountName: item.beneficiaries.accountName ?? null,
+        form,
+      },
+    };
+  }
+
+  /** The role, entitlement or application of a cart item, with its workflow configuration. */
+  private async requestedEntity(em: EntityManager, item: CartItemInput, field: string): Promise<{ entity: Requestable & { id: string }; system?: TargetSystem; config: WorkflowConfig; businessOwnerLogin?: string | null }> {
+    const id = item.entityId;
+    const where = { id, workspace: this.ws };
+    if (item.entityType === RequestEntityType.ROLE) {
+      const role = isId(id) ? await em.findOne(Role, where) : null;
+      if (!role) throw notFound('Role', id, field);
+      return { entity: role, config: role, businessOwnerLogin: role.roleOwnerLogin };
+    }
+    if (item.entityType === RequestEntityType.TARGET_SYSTEM) {
+      const ts = isId(id) ? await em.findOne(TargetSystem, where) : null;
+      if (!ts) throw notFound('TargetSystem', id, field);
+      return { entity: ts, system: ts, config: ts, businessOwnerLogin: ts.businessOwnerLogin };
+    }
+    if (item.entityType === RequestEntityType.ENTITLEMENT) {
+      const e = isId(id) ? await em.findOne(Entitlement, where, { populate: ['targetSystem'] }) : null;
+      if (!e) throw notFound('Entitlement', id, field);
+      const ts = e.targetSystem;
+      return {
+        entity: e,
+        system: ts,
+        // An entitlement runs its own workflow, with its application's approver groups.
+        config: { approvalWorkflow: e.approvalWorkflow ?? ts.approvalWorkflow, approver1: ts.approver1, approver2: ts.approver2, approver3: ts.approver3 },
+        businessOwnerLogin: e.businessOwnerLogin ?? ts.businessOwnerLogin,
+      };
+    }
+    throw badInput(field.replace(/entityId$/, 'entityType'), `${item.entityType} cannot be requested through a cart`);
+  }
+
+  private async assertGroupsExist(em: EntityManager, stages: PlannedStage[], field: string) {
+    const names = [...new Set(stages.filter((s) => s.assigneeType === 'Group').map((s) => s.assignee))];
+    if (names.length === 0) return;
+    const found = new Set((await em.find(ApprovalGroup, { workspace: this.ws, name: { $in: names } })).map((g) => g.name));
+    const missing = names.filter((n) => !found.has(n));
+    if (missing.length) throw conflict(`Configuration error: there is no approval group named ${missing.map((m) => JSON.stringify(m)).join(', ')}`, field);
+  }
+
+  /**
+   * Submits the onboarding of an application (with its entitlements) or a role (seed: Create
+   * Application / Role). Checks justification, requester, payload, name uniqueness, workflow
+   * names, owners, rule and entitlement ids; writes the request and its first approval task.
+   * The catalog object is created when the request is approved.
+   */
+  async submitOnboardingRequest(input: OnboardingInput): Promise<AccessRequest> {
+    authorize(this.ctx.viewer, 'requests:submit');
+    if (input.entityType !== RequestEntityType.APPLICATION && input.entityType !== RequestEntityType.ROLE) {
+      throw badInput('input.entityType', 'Onboarding is for an APPLICATION or a ROLE');
+    }
+    if (!input.justification?.trim()) throw badInput('input.justification', 'A justification is required');
+    return this.ctx.transaction(async (em) => {
+      const requester = await this.person(em, input.requester, 'input.requester');
+      const application = input.entityType === RequestEntityType.APPLICATION;
+      const key = application ? 'targetSystem' : 'role';
+      const other = application ? 'role' : 'targetSystem';
+      const body = input.payload?.[key] as Record<string, unknown> | null | undefined;
+      if (!body) throw badInput(`input.payload.${key}`, `${application ? 'An application' : 'A role'} onboarding needs payload.${key}`);
+      if (input.payload[other]) throw badInput(`input.payload.${other}`, `payload.${other} does not belong to a${application ? 'n application' : ' role'} onboarding`);
+      const field = (name: string) => `input.payload.${key}.${name}`;
+      const stored = application ? await this.checkApplication(em, body, field) : await this.checkRole(em, body, field);
+      const name = stored.name as string;
+
+      const pending = await em.find(AccessRequest, { workspace: this.ws, requestType: 'Catalog', entityType: input.entityType, resolution: Resolution.INITIATED });
+      const clash = pending.find((r) => (r.payload[key] as { name?: string } | undefined)?.name === name);
+      if (clash) throw conflict(`Request ${clash.requestId} to onboard "${name}" is still open`, field('name'));
+
+      const plan = planStages(CATALOG_WORKFLOW, RequestType.CREATE, {});
+      if (!plan.ok) throw conflict(plan.reason, 'input');
+      await this.assertGroupsExist(em, plan.stages, 'input');
+
+      const request = em.create(AccessRequest, {
+        workspace: this.ws,
+        requestId: newId().slice(-6),
+        correlationId: newId(),
+        requestType: 'Catalog',
+        type: RequestType.CREATE,
+        entityType: input.entityType,
+        entityId: null,
+        title: stored.displayName as string,
+        summary: input.summary?.trim() || `New ${application ? 'Application' : 'Role'} Request - ${name}`,
+        workflowName: CATALOG_WORKFLOW.name,
+        status: RequestStatus.SUBMITTED,
+        justification: input.justification.trim(),
+        requesterLogin: requester.login,
+        beneficiaryLogin: null,
+        payload: { [key]: stored, type: RequestType.CREATE, requester: strip({ login: requester.login, displayName: requester.displayName, email: requester.email }) },
+        stages: plan.stages,
+      });
+      await new RequestFlow(em, this.ctx).start(request, requester.login);
+      return request;
+    });
+  }
+
+  private async checkOwner(em: EntityManager, login: unknown, field: string) {
+    if (login == null) return;
+    if (!(await em.count(User, { workspace: this.ws, login: login as string }))) throw notFound('User', String(login), field);
+  }
+
+  /** A performer must be an approval group or a person of the workspace. */
+  private async checkPerformer(em: EntityManager, performer: unknown, field: string) {
+    if (performer == null) return;
+    const name = performer as string;
+    const known = (await em.count(ApprovalGroup, { workspace: this.ws, name })) + (await em.count(User, { workspace: this.ws, login: name }));
+    if (!known) throw badInput(field, `Performer "${name}" is neither an approval group nor a user`);
+  }
+
+  private async checkApplication(em: EntityManager, ts: Record<string, unknown>, field: (n: string) => string): Promise<Record<string, unknown>> {
+    const name = String(ts.name ?? '').trim();
+    if (!name) throw badInput(field('name'), 'name is required');
+    if (await em.count(TargetSystem, { workspace: this.ws, name })) throw conflict(`An application named "${name}" exists already`, field('name'));
+    const level = ts.integrationLevel ?? 'Disconnected';
+    if (level !== 'Connected' && level !== 'Disconnected') throw badInput(field('integrationLevel'), 'integrationLevel is `Connected` or `Disconnected`');
+    assertWorkflowConfig(ts as WorkflowConfig, field('approvalWorkflow'));
+    await this.checkOwner(em, ts.businessOwner, field('businessOwner'));
+    await this.checkOwner(em, ts.ITOwner, field('ITOwner'));
+    if (level === 'Disconnected' && !ts.performer) throw badInput(field('performer'), 'A Disconnected application needs a performer to fulfil its requests');
+    await this.checkPerformer(em, ts.performer, field('performer'));
+    const entitlements = (ts.entitlements as Array<Record<string, unknown>> | null | undefined) ?? [];
+    const names = new Set<string>();
+    for (const [i, e] of entitlements.entries()) {
+      const f = (n: string) => field(`entitlements.${i}.${n}`);
+      const ename = String(e.name ?? '').trim();
+      if (!ename) throw badInput(f('name'), 'name is required');
+      if (names.has(ename)) throw badInput(f('name'), `Entitlement "${ename}" appears twice`);
+      names.add(ename);
+      assertWorkflowConfig({ ...(ts as WorkflowConfig), approvalWorkflow: (e.approvalWorkflow as string | undefined) ?? (ts.approvalWorkflow as string) }, f('approvalWorkflow'));
+      await this.checkOwner(em, e.businessOwner, f('businessOwner'));
+      await this.checkOwner(em, e.ITOwner, f('ITOwner'));
+      await this.checkPerformer(em, e.performer, f('performer'));
+    }
+    return strip({ ...ts, name, displayName: String(ts.displayName ?? name), integrationLevel: level, entitlements: entitlements.map((e) => strip({ ...e, displayName: e.displayName ?? e.name })) });
+  }
+
+  private async checkRole(em: EntityManager, role: Record<string, unknown>, field: (n: string) => string): Promise<Record<string, unknown>> {
+    const name = String(role.name ?? '').trim();
+    if (!name) throw badInput(field('name'), 'name is required');
+    if (await em.count(Role, { workspace: this.ws, name })) throw conflict(`A role named "${name}" exists already`, field('name'));
+    assertWorkflowConfig(role as WorkflowConfig, field('approvalWorkflow'));
+    compileRule(role.rule as string | null, field('rule'));
+    await this.checkOwner(em, role.roleOwnerLogin, field('roleOwnerLogin'));
+    const ids = (role.entitlementIds as string[] | null | undefined) ?? [];
+    const found = new Set((await em.find(Entitlement, { workspace: this.ws, id: { $in: ids.filter(isId) } })).map((e) => e.id));
+    ids.forEach((id, i) => {
+      if (!found.has(id)) throw notFound('Entitlement', id, field(`entitlementIds.${i}`));
+    });
+    return strip({ ...role, name, displayName: String(role.displayName ?? name), entitlementIds: [...new Set(ids)] });
+  }
+
+  /**
+   * Cancels an open request (requester or beneficiary only); its open tasks are cancelled too.
+   * Writes the status change, history and audit events.
+   */
+  async cancelRequest(id: string, userLogin: string, comment?: string | null): Promise<AccessRequest> {
+    authorize(this.ctx.viewer, 'requests:submit');
+    return this.ctx.transaction(async (em) => {
+      const request = isId(id) ? await em.findOne(AccessRequest, { id, workspace: this.ws }) : null;
+      if (!request) throw notFound('Request', id, 'id');
+      if (userLogin !== request.requesterLogin && userLogin !== request.beneficiaryLogin) {
+        throw forbidden(`${userLogin} is neither the requester nor the beneficiary of request ${request.requestId}`);
+      }
+      if (request.resolution !== Resolution.INITIATED) throw conflict(`Request ${request.requestId} is ${request.status}; it can no longer be cancelled`, 'id');
+      await new RequestFlow(em, this.ctx).cancelled(request, userLogin, comment);
+      return request;
+    });
+  }
+
+  /** One request (seed: Request Fetch by ID); another workspace's is null. */
+  async request(id: string): Promise<AccessRequest | null> {
+    authorize(this.ctx.viewer, 'requests:read');
+    await this.ctx.tasks.expireOverdue();
+    return isId(id) ? this.ctx.requestLoaders.request.load(id) : null;
+  }
+
+  /** Requests newest first (seed: Request Fetch by Type), by type and status. */
+  async requests(args: { type?: RequestType | null; status?: string | null; requestType?: string | null; beneficiaryLogin?: string | null } & Page) {
+    authorize(this.ctx.viewer, 'requests:read');
+    const page = pageRequest(args, this.ctx.config);
+    await this.ctx.tasks.expireOverdue();
+    const where = (): FilterQuery<AccessRequest> => strip({
+      workspace: this.ws,
+      type: args.type,
+      status: args.status,
+      requestType: args.requestType,
+      beneficiaryLogin: args.beneficiaryLogin,
+    }) as FilterQuery<AccessRequest>;
+    return paginate(this.ctx.em, AccessRequest, where, page, 'id', 'desc');
+  }
+
+  async cart(id: string): Promise<Cart | null> {
+    authorize(this.ctx.viewer, 'requests:read');
+    return isId(id) ? this.ctx.requestLoaders.cart.load(id) : null;
+  }
+}

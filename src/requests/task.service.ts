@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { Context } from '../context.js';
+import { authorize } from '../auth/viewer.js';
+import { audit } from '../audit/audit.service.js';
+import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
+import { isId } from '../common/ids.js';
+import { pageRequest } from '../common/pagination.js';
+import { paginate } from '../common/keyset.js';
+import type { Upload } from '../common/upload.js';
+import { User } from '../governance/user.entity.js';
+import { AccessRequest } from './access-request.entity.js';
+import { Task } from './task.entity.js';
+import { Attachment, TaskComment } from './task-comment.entity.js';
+import { ApprovalGroupMember } from './approval-group.entity.js';
+import { RequestFlow } from './request-flow.js';
+import { isOpen, mayAct, possibleActions, TaskAction, TaskStatus, TaskType, transition, type Actor } from './workflow.js';
+
+export interface TaskFilter {
+  status?: TaskStatus | null;
+  userLogin?: string | null;
+  type?: TaskType | null;
+  requestId?: string | null;
+}
+
+const OPEN = [TaskStatus.ASSIGNED, TaskStatus.CLAIMED];
+
+/** Nobody decides a request for their own access, nor approves their own onboarding request. */
+const ownRequest = (request: AccessRequest, login: string) =>
+  login === request.beneficiaryLogin || (request.requestType === 'Catalog' && login === request.requesterLogin);
+
+/** Reads of tasks and the actions people take on them. */
+export class TaskService {
+  constructor(private readonly ctx: Context) {}
+
+  private get ws(): string {
+    return this.ctx.viewer.workspaceId;
+  }
+
+  /**
+   * Marks the workspace's overdue open tasks Expired, each with its request, one transaction per
+   * task (a task decided meanwhile is skipped). Runs before every read or action on tasks and
+   * requests, so nobody sees or decides a task past its expiry date. Usually one cheap query.
+   */
+  async expireOverdue(): Promise<void> {
+    const overdue = await this.ctx.em.find(
+      Task,
+      { workspace: this.ws, status: { $in: OPEN }, expiryDate: { $lt: new Date() } },
+      { fields: ['id'], disableIdentityMap: true },
+    );
+    for (const { id } of overdue) {
+      try {
+        await this.ctx.transaction(async (em) => {
+          const task = await em.findOne(Task, { id }, { populate: ['request'], refresh: true });
+          if (!task || !isOpen(task.status) || task.expiryDate >= new Date()) return;
+          await new RequestFlow(em, this.ctx).expire(task, 'system');
+        });
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
+      }
+    }
+  }
+
+  private async groupsOf(em: EntityManager, login: string): Promise<Set<string>> {
+    const rows = await em.find(ApprovalGroupMember, { user: { login, workspace: this.ws } }, { populate: ['group'] });
+    return new Set(rows.map((m) => m.group.name));
+  }
+
+  /** Tasks newest first (seed: Task Fetch), by status, type, request and the person's login. */
+  async tasks(filter: TaskFilter | null | undefined, args: { first?: number | null; after?: string | null }) {
+    authorize(this.ctx.viewer, 'requests:read');
+    const page = pageRequest(args, this.ctx.config);
+    const f = filter ?? {};
+    if (f.requestId && !isId(f.requestId)) throw badInput('filter.requestId', 'requestId is the 24-hex id of a request');
+    await this.expireOverdue();
+    const groups = f.userLogin ? [...(await this.groupsOf(this.ctx.em, f.userLogin))] : [];
+    const where = (): FilterQuery<Task> => {
+      const w: Record<string, unknown> = { workspace: this.ws };
+      if (f.status) w.status = f.status;
+      if (f.type) w.type = f.type;
+      if (f.requestId) w.request = f.requestId;
+      if (f.userLogin) {
+        // The person's tasks: assigned to them, claimed by them, or offered to a group of theirs.
+        w.$or = [
+          { assigneeType: 'User', assignee: f.userLogin },
+          { claimedBy: f.userLogin },
+          ...(groups.length ? [{ assigneeType: 'Group', assignee: { $in: groups }, status: TaskStatus.ASSIGNED }] : []),
+        ];
+      }
+      return w as FilterQuery<Task>;
+    };
+    return paginate(this.ctx.em, Task, where, page, 'id', 'desc');
+  }
+
+  async task(id: string): Promise<Task | null> {
+    authorize(this.ctx.viewer, 'requests:read');
+    await this.expireOverdue();
+    return isId(id) ? this.ctx.requestLoaders.task.load(id) : null;
+  }
+
+  /** The actions the task offers; with a login, those that person may take (seed: possibleActions). */
+  async possibleActionsFor(task: Task, userLogin?: string | null): Promise<TaskAction[]> {
+    if (!userLogin) return possibleActions(task);
+    const request = await this.ctx.requestLoaders.request.load(task.request.id);
+    if (!request || ownRequest(request, userLogin)) return [];
+    const groups = await this.ctx.requestLoaders.groupNamesOfLogin.load(userLogin);
+    return possibleActions(task, { login: userLogin, groups: new Set(groups) });
+  }
+
+  /**
+   * Performs an action on a task (seed: Task Action) as the person `userLogin`. Checks: the task
+   * is open (not Completed, Expired or Cancelled), the person may act on it (its assignee, its
+   * claimer, or for CLAIM a member of its group; never on their own request), and the action is
+   * one of its possibleActions. Writes the task change under optimistic locking (a concurrent
+   * decision wins, this one gets CONFLICT), then advances, rejects or fulfils the request.
+   */
+  async performTaskAction(args: { id: string; action: TaskAction; userLogin: string; comment?: string | null; assignee?: string | null }): Promise<Task> {
+    authorize(this.ctx.viewer, 'tasks:act');
+    const { id, action, userLogin, comment } = args;
+    if (args.assignee && action !== TaskAction.REASSIGN) throw badInput('assignee', '`assignee` is given only with REASSIGN');
+    await this.expireOverdue();
+    return this.ctx.transaction(async (em) => {
+      const task = isId(id) ? await em.findOne(Task, { id, workspace: this.ws }, { populate: ['request'], refresh: true }) : null;
+      if (!task) throw notFound('Task', id, 'id');
+      const person = await em.findOne(User, { workspace: this.ws, login: userLogin });
+      if (!person) throw notFound('User', userLogin, 'userLogin');
+      if (!isOpen(task.status)) throw conflict(`Task ${task.id} is ${task.status}; it can no longer be acted on`, 'id');
+      const request = task.request;
+      if (ownRequest(request, userLogin)) throw forbidden(`${userLogin} may not act on a task of their own request ${request.requestId}`);
+      const actor: Actor = { login: userLogin, groups: await this.groupsOf(em, userLogin) };
+      if (!mayAct(task, actor)) throw forbidden(this.whoMayAct(task, userLogin));
+      const offered = possibleActions(task, actor);
+      if (!offered.includes(action)) {
+        throw conflict(`${action} is not possible on this ${task.status} task; possible actions: ${offered.join(', ')}`, 'action');
+      }
+
+      let target: string | undefined;
+      if (action === TaskAction.REASSIGN) target = await this.reassignTarget(em, task, request, args.assignee);
+      if (action === TaskAction.ESCALATE) target = await this.escalationTarget(em, task, request, person);
+
+      const flow = new RequestFlow(em, this.ctx);
+      await flow.changeTask(task, transition(task, action, actor, target), action.toLowerCase(), userLogin, comment);
+      if (comment) em.create(TaskComment, { workspace: this.ws, task, userLogin, comment });
+      if (action === TaskAction.APPROVE) await flow.approved(request, userLogin);
+      if (action === TaskAction.REJECT) await flow.rejected(request, userLogin, comment);
+      if (action === TaskAction.COMPLETE) await flow.fulfilled(request, task, userLogin);
+      return task;
+    });
+  }
+
+  private whoMayAct(task: Task, login: string): string {
+    if (task.assigneeType === 'User') return `${login} is not the assignee of this task (assigned to ${task.assignee})`;
+    if (task.status === TaskStatus.CLAIMED) return `This task is claimed by ${task.claimedBy}; only they may act on it`;
+    return `${login} is not a member of ${task.assignee}, the group this task is offered to`;
+  }
+
+  private async activePerson(em: EntityManager, login: string): Promise<User | null> {
+    return em.findOne(User, { workspace: this.ws, login, status: 'Active' });
+  }
+
+  private async reassignTarget(em: EntityManager, task: Task, request: AccessRequest, login?: string | null): Promise<string> {
+    if (!login) throw badInput('assignee', 'REASSIGN needs `assignee`, the login of the new assignee');
+    if (!(await this.activePerson(em, login))) throw notFound('User', login, 'assignee');
+    if (ownRequest(request, login)) throw badInput('assignee', `${login} may not decide their own request`);
+    if (task.assigneeType === 'User' && task.assignee === login) throw badInput('assignee', `The task is assigned to ${login} already`);
+    return login;
+  }
+
+  /** ESCALATE hands the task to its configured escalation assignee, else to the escalating person's manager. */
+  private async escalationTarget(em: EntityManager, task: Task, request: AccessRequest, person: User): Promise<string> {
+    const login = task.escalationAssignee ?? person.managerLogin;
+    if (!login) throw conflict(`Nobody to escalate to: ${person.login} has no manager and the task has no escalation assignee`, 'action');
+    if (!(await this.activePerson(em, login))) throw conflict(`Cannot escalate to ${login}: not an active user`, 'action');
+    if (ownRequest(request, login)) throw conflict(`Cannot escalate to ${login}: it is their own request`, 'action');
+    return login;
+  }
+
+  /**
+   * Adds a comment, optionally with a file (seed: Task Comment, multipart), as `userLogin`: the
+   * task's assignee, claimer or group member, or the request's requester or beneficiary. The file
+   * is stored in the database with its name, type, size and SHA-256 (size limited when uploaded).
+   * Writes the comment (and attachment) and a `task.comment` audit event.
+   */
+  async addTaskComment(args: { taskId: string; userLogin: string; message: string; attachment?: Upload | null }): Promise<Task> {
+    authorize(this.ctx.viewer, 'tasks:act');
+    if (!args.message?.trim()) throw badInput('message', 'A comment needs a message');
+    return this.ctx.transaction(async (em) => {
+      const task = isId(args.taskId) ? await em.findOne(Task, { id: args.taskId, workspace: this.ws }, { populate: ['request'] }) : null;
+      if (!task) throw notFound('Task', args.taskId, 'taskId');
+      if (!(await em.count(User, { workspace: this.ws, login: args.userLogin }))) throw notFound('User', args.userLogin, 'userLogin');
+      const involved =
+        args.userLogin === task.request.requesterLogin ||
+        args.userLogin === task.request.beneficiaryLogin ||
+        args.userLogin === task.claimedBy ||
+        (task.assigneeType === 'User' ? task.assignee === args.userLogin : (await this.groupsOf(em, args.userLogin)).has(task.assignee));
+      if (!involved) throw forbidden(`${args.userLogin} is not involved in this task (assignee, group member, requester or beneficiary)`);
+
+      let attachment: Attachment | null = null;
+      if (args.attachment) {
+        const { filename, mimetype, content } = args.attachment;
+        if (content.length === 0) throw badInput('attachment', 'The attachment is empty');
+        const limit = this.ctx.config.maxUploadBytes;
+        if (content.length > limit) throw badInput('attachment', `The attachment is ${content.length} bytes; it may be at most ${limit} bytes`);
+        attachment = em.create(Attachment, {
+          workspace: this.ws,
+          filename,
+          contentType: mimetype,
+          size: content.length,
+          sha256: createHash('sha256').update(content).digest('hex'),
+          content,
+        });
+      }
+      const comment = em.create(TaskComment, { workspace: this.ws, task, userLogin: args.userLogin, comment: args.message.trim(), attachment });
+      audit(em, this.ctx.viewer, {
+        action: 'task.comment',
+        entityType: 'Task',
+        entityId: task.id,
+        after: { comment: comment.id, attachment: attachment ? { id: attachment.id, filename: attachment.filename, size: attachment.size, sha256: attachment.sha256 } : null },
+        actorLogin: args.userLogin,
+      }, this.ctx.requestId);
+      return task;
+    });
+  }
+}
