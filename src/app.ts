@@ -78,6 +78,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     introspection: config.env !== 'production',
     plugins: [landing],
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM and stops Apollo through app.stop(). Apollo's own handlers
+    // would stop it a second time concurrently, and that second stop() never settles: the
+    // process then hangs on Ctrl-C / SIGTERM instead of exiting.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) => formatError(formatted, error, log, currentRequest.getStore()),
   });
   await apollo.start();
