@@ -64,6 +64,20 @@ describe('seedScaleData (npm run seed)', () => {
     expect(await app.orm.em.fork().count(Workspace, { name: 'scale-twin' })).toBe(0);
   });
 
+  it('a failure half-way through --replace keeps the old workspace and writes nothing', async () => {
+    const old = await app.orm.em.fork().findOneOrFail(Workspace, { name: 'scale' });
+    const before = await countUsers();
+    // The progress callback runs inside the transaction: throwing there interrupts the load late.
+    const attempt = seedScaleData(app.orm, { shape: { ...SHAPE, seed: 101 }, workspace: 'scale', replace: true }, (stage) => {
+      if (stage === 'assignments') throw new Error('interrupted');
+    });
+    await expect(attempt).rejects.toThrow('interrupted');
+    expect(await app.orm.em.fork().count(Workspace, { name: 'scale' })).toBe(1);
+    expect((await app.orm.em.fork().findOneOrFail(Workspace, { name: 'scale' })).id).toBe(old.id);
+    expect(await countUsers()).toBe(before);
+    expect(await countUsers('scale')).toBe(SHAPE.users);
+  });
+
   it('--replace drops the old workspace and loads the new shape in its place', async () => {
     const old = await app.orm.em.fork().findOneOrFail(Workspace, { name: 'scale' });
     const result = await seedScaleData(app.orm, { shape: { ...SHAPE, users: 30 }, workspace: 'scale', replace: true });
