@@ -26,8 +26,9 @@ import { formatSummary, readProfile, summarizeProfile, type ProfileSummary } fro
  * set (DEFAULT_SHAPE) in a cached SQLite file. Prints req/s, latency and SQL statements per
  * request, a markdown table, and writes bench/results.json. Never part of `npm test`.
  */
-const USAGE = `usage: npm run bench -- [--duration 10] [--warmup 1] [--connections 10] [--profile] [--fresh]
-  --duration     measured seconds per server
+const USAGE = `usage: npm run bench -- [--duration 30] [--warmup 1] [--connections 10] [--profile] [--fresh]
+  --duration     measured seconds per server (the gateway answers its 10 connections in waves
+                 of several seconds: a short run counts one wave more or less)
   --warmup       requests per connection before measuring, all answered before the clock starts
   --connections  concurrent HTTP connections
   --profile      record a CPU profile of the gateway process and print where its time goes
@@ -41,7 +42,7 @@ function options() {
     const { values } = parseArgs({
       strict: true,
       options: {
-        duration: { type: 'string', default: '10' },
+        duration: { type: 'string', default: '30' },
         warmup: { type: 'string', default: '1' },
         connections: { type: 'string', default: '10' },
         profile: { type: 'boolean', default: false },
@@ -190,8 +191,11 @@ interface Measured {
   requests: number;
   non2xx: number;
   errors: number;
+  /** Median latency of one request at a time (no queueing), after the warm-up. */
+  unloadedMs: number;
 }
 
+/** Warm-up, then one request at a time, then the measured run under `connections`. */
 async function load(server: Server, token: string | undefined, opts: { connections: number; warmup: number; duration: number }): Promise<Measured> {
   const request = {
     url: server.url,
@@ -206,6 +210,7 @@ async function load(server: Server, token: string | undefined, opts: { connectio
   // answer, so the measured run starts on an idle server (a timed warm-up would leave a queue of
   // abandoned requests that a slow server keeps working on during the measurement).
   if (opts.warmup > 0) await autocannon({ ...request, amount: opts.warmup * opts.connections });
+  const unloadedMs = await unloadedLatency(server, token);
   process.stderr.write(`measuring ${server.name}: ${opts.connections} connections for ${opts.duration} s\n`);
   const r: Result = await autocannon({ ...request, duration: opts.duration });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${server.name}: ${r.non2xx} non-2xx answers, ${r.errors} errors under load\n${server.output()}`);
@@ -215,6 +220,7 @@ async function load(server: Server, token: string | undefined, opts: { connectio
     requests: r.requests.total,
     non2xx: r.non2xx,
     errors: r.errors,
+    unloadedMs,
   };
 }
 
@@ -263,7 +269,7 @@ async function main() {
   const servers: Server[] = [];
   let gateway: Server | undefined;
   let raw: Server | undefined;
-  const measured: Partial<Record<'gateway' | 'raw', Measured & { unloadedMs: number }>> = {};
+  const measured: Partial<Record<'gateway' | 'raw', Measured>> = {};
   try {
     gateway = await startServer('gateway', 'dist/src/main.js', { SQLITE_PATH: file, DATABASE_URL: '', NODE_ENV: 'production', SEED_DEMO_DATA: 'false' }, opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
     servers.push(gateway);
@@ -277,10 +283,9 @@ async function main() {
 
     // Each server is measured alone: the other is idle, and the gateway is stopped before the
     // raw server's turn so that requests still in flight from its run cost the raw server nothing.
-    const unloaded = { gateway: await unloadedLatency(gateway, prepared.token), raw: await unloadedLatency(raw) };
-    measured.gateway = { ...(await load(gateway, prepared.token, opts)), unloadedMs: unloaded.gateway };
+    measured.gateway = await load(gateway, prepared.token, opts);
     await stopServer(gateway);
-    measured.raw = { ...(await load(raw, undefined, opts)), unloadedMs: unloaded.raw };
+    measured.raw = await load(raw, undefined, opts);
   } finally {
     for (const s of servers) await stopServer(s);
   }
@@ -319,7 +324,7 @@ async function main() {
   };
   fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
-  const row = (name: string, m: Measured & { unloadedMs: number }, statements: number) =>
+  const row = (name: string, m: Measured, statements: number) =>
     `| ${name} | ${m.requestsPerSecond.toFixed(1)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.requests} | ${m.unloadedMs} | ${statements} |`;
   process.stdout.write([
     '',
