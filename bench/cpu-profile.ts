@@ -69,7 +69,10 @@ export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary 
 
 export function formatSummary(summary: ProfileSummary): string {
   const lines = [`busy CPU: ${summary.totalMs} ms (idle excluded)`, '', 'self time by category:'];
-  for (const c of summary.categories) lines.push(`  ${c.share.toFixed(1).padStart(5)}%  ${String(c.ms).padStart(8)} ms  ${c.name}`);
+  const shown = summary.categories.filter((c) => c.share >= 0.1);
+  for (const c of shown) lines.push(`  ${c.share.toFixed(1).padStart(5)}%  ${String(c.ms).padStart(8)} ms  ${c.name}`);
+  const rest = summary.categories.slice(shown.length);
+  if (rest.length) lines.push(`  ${rest.length} more under 0.1 % each (${Math.round(rest.reduce((n, c) => n + c.ms, 0))} ms in all)`);
   lines.push('', 'top functions by self time:');
   for (const f of summary.functions) lines.push(`  ${f.share.toFixed(1).padStart(5)}%  ${String(f.ms).padStart(8)} ms  ${f.name}  [${f.category}] ${f.where}`);
   return lines.join('\n');

@@ -16,6 +16,7 @@ import { DEFAULT_SHAPE } from '../src/db/generate.js';
 import { seedScaleData } from '../src/db/scale-seed.js';
 import { Workspace } from '../src/auth/workspace.entity.js';
 import { createApiKey } from '../src/auth/api-key.service.js';
+import { ApiKey } from '../src/auth/api-key.entity.js';
 import { Authority } from '../src/auth/authorities.js';
 import { ProgressBar } from '../src/cli/progress.js';
 import { WORKLOAD_Q } from './workload.js';
@@ -36,6 +37,7 @@ const USAGE = `usage: npm run bench -- [--duration 30] [--warmup 1] [--connectio
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKSPACE = 'bench';
+const BENCH_KEY = 'benchmark';
 
 function options() {
   try {
@@ -111,7 +113,9 @@ async function prepareInProcess(file: string): Promise<{ token: string; workspac
   try {
     const em = app.orm.em.fork();
     const workspace = await em.findOneOrFail(Workspace, { name: WORKSPACE });
-    const { token } = await createApiKey(em, workspace, 'benchmark', [Authority.READ_ONLY]);
+    // One key per run; the previous run's goes, so the cached file does not collect them.
+    await em.nativeDelete(ApiKey, { workspace, name: BENCH_KEY });
+    const { token } = await createApiKey(em, workspace, BENCH_KEY, [Authority.READ_ONLY]);
     const once = async () => {
       app.statements.reset();
       await post(app.url, token);
