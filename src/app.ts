@@ -84,6 +84,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // Cache control would wrap every field resolver; the gateway sets no cache hints.
     plugins: [landing, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM and stops Apollo through app.stop(). Apollo's own handlers
+    // would stop it a second time concurrently, and that second stop() never settles: the
+    // process then hangs on Ctrl-C / SIGTERM instead of exiting.
+    stopOnTerminationSignals: false,
     formatError,
   });
   await apollo.start();

@@ -12,6 +12,18 @@ export interface Shape {
   seed: number;
 }
 
+/** The benchmark's scale: `npm run seed` and `npm run bench` use it unless told otherwise. */
+export const DEFAULT_SHAPE: Readonly<Shape> = Object.freeze({
+  users: 10_000,
+  roles: 200,
+  systems: 50,
+  entitlementsPerSystem: 40,
+  rolesPerUser: 5,
+  entitlementsPerRole: 8,
+  accountsPerUser: 5,
+  seed: 20240601,
+});
+
 /** mulberry32: a small, fast PRNG; the same seed gives the same data set everywhere. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

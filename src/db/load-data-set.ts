@@ -10,33 +10,56 @@ import { newId } from '../common/ids.js';
 import { ApprovalGroup, ApprovalGroupMember } from '../requests/approval-group.entity.js';
 import { assertWorkflowConfig } from '../requests/workflow.js';
 
-const BATCH = 500;
+/**
+ * Values per multi-row INSERT: below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters,
+ * so narrow tables go in a few thousand rows at a time (the ORM's per-statement cost dominates).
+ */
+const VALUES_PER_STATEMENT = 32_000;
 const date = (s?: string | null) => (s ? new Date(s.replace(/\+0000$/, 'Z')) : null);
 
-async function insertBatched(em: EntityManager, entity: Parameters<EntityManager['insertMany']>[0], rows: object[], onProgress?: (n: number) => void) {
-  for (let i = 0; i < rows.length; i += BATCH) {
-    await em.insertMany(entity, rows.slice(i, i + BATCH) as never);
-    onProgress?.(Math.min(rows.length, i + BATCH));
+/** Row counts of what `loadDataSet` wrote, per table. */
+export interface LoadCounts {
+  users: number;
+  targetSystems: number;
+  entitlements: number;
+  roles: number;
+  roleEntitlements: number;
+  roleMembers: number;
+  accounts: number;
+  assignments: number;
+}
+
+async function insertBatched(em: EntityManager, entity: Parameters<EntityManager['insertMany']>[0], rows: object[], onProgress?: (n: number) => void): Promise<number> {
+  onProgress?.(0);
+  if (rows.length === 0) return 0;
+  const columns = em.getMetadata().find(entity as never)?.props.length ?? Object.keys(rows[0]).length;
+  const batch = Math.max(1, Math.floor(VALUES_PER_STATEMENT / columns));
+  for (let i = 0; i < rows.length; i += batch) {
+    await em.insertMany(entity, rows.slice(i, i + batch) as never);
+    onProgress?.(Math.min(rows.length, i + batch));
   }
+  return rows.length;
 }
 
 /**
  * Writes a data set into a workspace with batched multi-row inserts (no per-row flush), then
  * evaluates every birthright rule in the database. Rules are validated before anything is written.
+ * Returns the rows written per table (rule memberships not included).
  */
 export async function loadDataSet(
   em: EntityManager,
   workspaceId: string,
   data: DemoDataSet,
   progress?: (stage: string, done: number, total: number) => void,
-): Promise<void> {
+): Promise<LoadCounts> {
   for (const role of data.roles) compileRule(role.rule, `roles[${role.name}].rule`);
   checkWorkflows(data);
   const userIdByLogin = new Map(data.users.map((u) => [u.login, u.id]));
   const workspace = workspaceId;
   const step = (stage: string, total: number) => (n: number) => progress?.(stage, n, total);
+  const counts = {} as LoadCounts;
 
-  await insertBatched(em, User, data.users.map(({ createdOn, homeAddressZipcode, officeAddressZipcode, ...u }) => ({
+  counts.users = await insertBatched(em, User, data.users.map(({ createdOn, homeAddressZipcode, officeAddressZipcode, ...u }) => ({
     ...u,
     homeAddressZipcode: homeAddressZipcode == null ? null : String(homeAddressZipcode),
     officeAddressZipcode: officeAddressZipcode == null ? null : String(officeAddressZipcode),
@@ -44,7 +67,7 @@ export async function loadDataSet(
     createdOn: date(createdOn) ?? new Date(),
   })), step('users', data.users.length));
 
-  await insertBatched(em, TargetSystem, data.targetSystems.map(({ ITOwner, businessOwner, createdOn, updatedOn, ...t }) => ({
+  counts.targetSystems = await insertBatched(em, TargetSystem, data.targetSystems.map(({ ITOwner, businessOwner, createdOn, updatedOn, ...t }) => ({
     ...t,
     itOwnerLogin: ITOwner ?? null,
     businessOwnerLogin: businessOwner ?? null,
@@ -53,7 +76,7 @@ export async function loadDataSet(
     updatedOn: date(updatedOn),
   })), step('targetSystems', data.targetSystems.length));
 
-  await insertBatched(em, Entitlement, data.entitlements.map(({ ITOwner, businessOwner, targetSystemId, createdOn, ...e }) => ({
+  counts.entitlements = await insertBatched(em, Entitlement, data.entitlements.map(({ ITOwner, businessOwner, targetSystemId, createdOn, ...e }) => ({
     ...e,
     itOwnerLogin: ITOwner ?? null,
     businessOwnerLogin: businessOwner ?? null,
@@ -62,14 +85,14 @@ export async function loadDataSet(
     createdOn: date(createdOn) ?? new Date(),
   })), step('entitlements', data.entitlements.length));
 
-  await insertBatched(em, Role, data.roles.map(({ entitlementIds: _e, memberLogins: _m, createdOn, ...r }) => ({
+  counts.roles = await insertBatched(em, Role, data.roles.map(({ entitlementIds: _e, memberLogins: _m, createdOn, ...r }) => ({
     ...r,
     workspace,
     createdOn: date(createdOn) ?? new Date(),
   })), step('roles', data.roles.length));
 
   const grants = data.roles.flatMap((r) => r.entitlementIds.map((entitlement) => ({ role: r.id, entitlement })));
-  await insertBatched(em, RoleEntitlement, grants, step('roleEntitlements', grants.length));
+  counts.roleEntitlements = await insertBatched(em, RoleEntitlement, grants, step('roleEntitlements', grants.length));
 
   const createdAt = new Date();
   const members = data.roles.flatMap((r) =>
@@ -79,9 +102,9 @@ export async function loadDataSet(
       return { id: newId(), role: r.id, user, source: 'ASSIGNED', createdAt };
     }),
   );
-  await insertBatched(em, RoleMember, members, step('roleMembers', members.length));
+  counts.roleMembers = await insertBatched(em, RoleMember, members, step('roleMembers', members.length));
 
-  await insertBatched(em, UserAccount, data.accounts.map(({ userLogin, targetSystemId, entitlements: _e, provisionedDate, ...a }) => {
+  counts.accounts = await insertBatched(em, UserAccount, data.accounts.map(({ userLogin, targetSystemId, entitlements: _e, provisionedDate, ...a }) => {
     const user = userIdByLogin.get(userLogin);
     if (!user) throw new Error(`account ${a.id}: unknown user ${userLogin}`);
     return { ...a, user, targetSystem: targetSystemId, workspace, provisionedDate: date(provisionedDate) };
@@ -98,7 +121,7 @@ export async function loadDataSet(
       provisionedDate: date(e.provisionedDate),
     })),
   );
-  await insertBatched(em, EntitlementAssignment, assignments, step('assignments', assignments.length));
+  counts.assignments = await insertBatched(em, EntitlementAssignment, assignments, step('assignments', assignments.length));
 
   const groups = (data.approvalGroups ?? []).map((g) => ({ ...g, id: g.id ?? newId() }));
   await insertBatched(em, ApprovalGroup, groups.map(({ memberLogins: _m, ...g }) => ({ ...g, workspace, escalationAssignee: g.escalationAssignee ?? null, createdOn: new Date() })));
@@ -114,6 +137,7 @@ export async function loadDataSet(
   progress?.('rules', 0, 1);
   await recomputeAllRuleMembers(em, workspaceId);
   progress?.('rules', 1, 1);
+  return counts;
 }
 
 /**
