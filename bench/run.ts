@@ -337,7 +337,7 @@ async function main() {
     '',
     '| server | req/s | p50 ms | p99 ms | requests | one request alone, ms | SQL statements / request |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    row('gateway (GraphQL, MikroORM, DataLoader)', gatewayResult, prepared.statements.warm),
+    row('gateway (GraphQL, graphql-jit, SQL planner)', gatewayResult, prepared.statements.warm),
     row('raw SQL lower bound (one statement)', rawResult, 1),
     `| gateway / raw | ${results.ratio.requestsPerSecond} | ${results.ratio.p50}× | ${results.ratio.p99}× | | ${results.ratio.unloaded}× | |`,
     '',
