@@ -48,19 +48,17 @@ const MAX_JSON_BODY = 1024 * 1024;
 class BodyNotJson extends Error {}
 
 const EXAMPLE_QUERY = `# Welcome to Identity Graph. The Authorization header is pre-filled with a demo key.
+# One person's whole access graph, across governance, SCIM, identity profiles and enrollment:
 query AccessGraph {
-  searchCatalog(keyword: "Aaron", first: 5) {
-    totalCount
-    nodes {
-      __typename
-      ... on User {
-        displayName login department
-        manager { displayName }
-        roles { displayName entitlements { displayName targetSystem { displayName } } }
-        accounts { login status targetSystem { displayName } entitlements { entitlement { displayName } provisionMechanism } }
-      }
-    }
+  user(login: "jerome") {
+    displayName department manager { displayName }
+    roles { displayName entitlements { displayName targetSystem { displayName } } }
+    accounts { login status targetSystem { displayName } entitlements { status provisionMechanism entitlement { displayName } } }
+    scimUser { userName active roles { displayName } }
+    identityProfile { name authoritativeSource { name } }
+    enrollmentAutomations { enrollmentAutomationId isRunning credentialManager { displayName } }
   }
+  searchCatalog(keyword: "Aaron") { totalCount nodes { __typename ... on User { login displayName } } }
 }
 `;
 

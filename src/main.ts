@@ -9,7 +9,7 @@ let demoKey: string | undefined;
 const app = await createApp(config, {
   prepare: async (orm) => {
     if (!config.seedDemoData) return;
-    const { workspace, created } = await ensureDemoWorkspace(orm);
+    const { workspace, created } = await ensureDemoWorkspace(orm, config);
     if (created) logger.info('demo workspace created and filled from the seed documents', { workspace: workspace.id });
     if (config.env !== 'development') return;
     demoKey = await rotateDevelopmentKey(orm, workspace);

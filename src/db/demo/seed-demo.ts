@@ -6,6 +6,8 @@ import { Authority } from '../../auth/authorities.js';
 import { loadDataSet } from '../load-data-set.js';
 import { extendDataSet } from '../generate.js';
 import { demoData } from './demo-data.js';
+import { seedDemoDomains } from './seed-demo-domains.js';
+import type { Config } from '../../config.js';
 
 export const DEMO_WORKSPACE = 'demo';
 /** Generated people added to the seed's, so lists of the demo have several pages. */
@@ -13,7 +15,7 @@ export const DEMO_EXTRA_PEOPLE = 150;
 export const DEMO_SEED = 20240601;
 
 /** Creates and fills the demo workspace the first time; returns it either way. */
-export async function ensureDemoWorkspace(orm: MikroORM): Promise<{ workspace: Workspace; created: boolean }> {
+export async function ensureDemoWorkspace(orm: MikroORM, config: Config): Promise<{ workspace: Workspace; created: boolean }> {
   const em = orm.em.fork();
   const existing = await em.findOne(Workspace, { name: DEMO_WORKSPACE });
   if (existing) return { workspace: existing, created: false };
@@ -23,6 +25,7 @@ export async function ensureDemoWorkspace(orm: MikroORM): Promise<{ workspace: W
     await loadDataSet(tx, ws.id, extendDataSet(demoData, DEMO_EXTRA_PEOPLE, DEMO_SEED));
     return ws;
   });
+  await seedDemoDomains(orm, workspace.id, config);
   return { workspace, created: true };
 }
 
