@@ -350,6 +350,34 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(filtered).toEqual({ revoked: { totalCount: 1, nodes: [{ resourceName: 'Wiki Admin', revokeRequest: { status: 'Completed' } }] }, open: { totalCount: 0 } });
   });
 
+  it('a revoke whose workflow needs approval waits for it; a second revoke of the same access is refused while it is open', async () => {
+    const s = await scenario('certs-approval');
+    await s.client.request(gql`mutation { createApprovalGroup(input: { name: "Role Approvers", memberLogins: ["sam"] }) { id } }`);
+    const em = app.orm.em.fork();
+    const guarded = await buildRole(em, s.ws, { members: [s.ann.id], overrides: { displayName: 'Guarded', approvalWorkflow: 'Group Role Approval', approver1: 'Role Approvers' } });
+    const selection = { onlySelected: true, resources: [{ id: guarded.id, collection: 'ROLE' }] };
+    const first = (await s.client.request<any>(RUN, { id: (await create(s.client, eng({ name: 'guarded 1', ...selection }))).id })).runCertification;
+    const second = (await s.client.request<any>(RUN, { id: (await create(s.client, eng({ name: 'guarded 2', ...selection }))).id })).runCertification;
+    expect(first.items.nodes.map((i: any) => `${i.userLogin}:${i.resourceName}`)).toEqual(['ann:Guarded']);
+
+    const { decideReviewItem: d } = await s.client.request<any>(DECIDE, { itemId: first.items.nodes[0].id, decision: 'REVOKE', userLogin: 'cara', comment: 'not needed' });
+    expect(d.revokeRequest).toMatchObject({ type: 'REVOKE', status: 'Waiting for Approval', resolution: 'Initiated' });
+    const held = async () => (await s.client.request<any>(gql`{ user(login: "ann") { roles { displayName } } }`)).user.roles.map((r: any) => r.displayName);
+    expect(await held()).toContain('Guarded');
+
+    const item = second.items.nodes[0];
+    const [open] = await errorsOf(s.client.request(DECIDE, { itemId: item.id, decision: 'REVOKE', userLogin: 'cara', comment: 'again' }));
+    expect(open.extensions).toEqual({ code: 'CONFLICT', field: 'itemId' });
+    expect(open.message).toMatch(/is still open/);
+    expect(await app.orm.em.fork().findOneOrFail(ReviewItem, item.id)).toMatchObject({ decision: null, revokeRequestId: null });
+    expect(await countIn(AccessRequest, { workspace: s.ws })).toBe(1);
+
+    const task = (await s.client.request<any>(gql`query ($id: ID!) { request(id: $id) { tasks { id } } }`, { id: d.revokeRequest.id })).request.tasks[0];
+    await s.client.request(gql`mutation ($id: ID!) { performTaskAction(id: $id, action: CLAIM, userLogin: "sam") { status } }`, { id: task.id });
+    await s.client.request(gql`mutation ($id: ID!) { performTaskAction(id: $id, action: APPROVE, userLogin: "sam") { status } }`, { id: task.id });
+    expect(await held()).not.toContain('Guarded');
+  });
+
   it('only Active certifications run; activateCertification makes a Draft Active', async () => {
     const s = await scenario('certs-draft');
     const c = await create(s.client, eng({ status: 'DRAFT' }));
