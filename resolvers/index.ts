@@ -9,6 +9,8 @@ import { EnrollmentAutomationEdges, UserEnrollmentEdges } from './enrollment/edg
 import { ReconciliationResolver } from './reconciliation/reconciliation.resolver.js';
 import { ReconciliationBatchEdges, ReconciliationEventEdges } from './reconciliation/edges.resolver.js';
 import { RequestsResolver } from './requests/requests.resolver.js';
+import { CertificationsResolver } from './certifications/certifications.resolver.js';
+import { CertificationCampaignEdges, CertificationImpactEdges, CertificationTaskEdges, ReviewItemEdges } from './certifications/edges.resolver.js';
 import { ApprovalGroupEdges, AttachmentEdges, CartEdges, RequestEdges, TaskCommentEdges, TaskEdges } from './requests/edges.resolver.js';
 
 /** Every resolver of the gateway. */
@@ -42,4 +44,9 @@ export const resolvers: NonEmptyArray<Function> = [
   AttachmentEdges,
   CartEdges,
   ApprovalGroupEdges,
+  CertificationsResolver,
+  CertificationImpactEdges,
+  CertificationCampaignEdges,
+  CertificationTaskEdges,
+  ReviewItemEdges,
 ];

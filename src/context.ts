@@ -17,6 +17,9 @@ import { RequestLoaders } from './requests/requests.loaders.js';
 import { RequestService } from './requests/request.service.js';
 import { TaskService } from './requests/task.service.js';
 import { ApprovalGroupService } from './requests/approval-group.service.js';
+import { CertificationLoaders } from './certifications/certifications.loaders.js';
+import { CertificationService } from './certifications/certification.service.js';
+import { CampaignService } from './certifications/campaign.service.js';
 
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
@@ -37,6 +40,9 @@ export class Context {
   private requestService?: RequestService;
   private taskService?: TaskService;
   private approvalGroupService?: ApprovalGroupService;
+  private certificationLoaderSet?: CertificationLoaders;
+  private certificationService?: CertificationService;
+  private campaignService?: CampaignService;
 
   constructor(
     readonly requestId: string,
@@ -102,6 +108,18 @@ export class Context {
 
   get approvalGroups(): ApprovalGroupService {
     return (this.approvalGroupService ??= new ApprovalGroupService(this));
+  }
+
+  get certificationLoaders(): CertificationLoaders {
+    return (this.certificationLoaderSet ??= this.registered(new CertificationLoaders(this.em, this.viewer.workspaceId)));
+  }
+
+  get certifications(): CertificationService {
+    return (this.certificationService ??= new CertificationService(this));
+  }
+
+  get campaigns(): CampaignService {
+    return (this.campaignService ??= new CampaignService(this));
   }
 
   private registered<T extends LoaderRegistry>(registry: T): T {

@@ -20,6 +20,7 @@ export type Action =
   | 'requests:read'
   | 'requests:submit'
   | 'tasks:act'
+  | 'certifications:read'
   | 'certifications:manage'
   | 'certifications:decide'
   | 'reconciliation:run'
@@ -43,6 +44,7 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'requests:read': READERS,
   'requests:submit': [Authority.REQUESTER],
   'tasks:act': [Authority.APPROVER, Authority.REQUESTER],
+  'certifications:read': READERS,
   'certifications:manage': [Authority.CATALOG_ADMIN],
   'certifications:decide': [Authority.CERTIFIER, Authority.APPROVER],
   'reconciliation:run': [Authority.CATALOG_ADMIN],

@@ -18,6 +18,10 @@ import { AccessRequest } from '../requests/access-request.entity.js';
 import { Task } from '../requests/task.entity.js';
 import { HistoryEntry } from '../requests/history-entry.entity.js';
 import { Attachment, TaskComment } from '../requests/task-comment.entity.js';
+import { Certification } from '../certifications/certification.entity.js';
+import { CertificationCampaign } from '../certifications/certification-campaign.entity.js';
+import { CertificationTask } from '../certifications/certification-task.entity.js';
+import { ReviewItem } from '../certifications/review-item.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -48,4 +52,8 @@ export const entities = [
   HistoryEntry,
   Attachment,
   TaskComment,
+  Certification,
+  CertificationCampaign,
+  CertificationTask,
+  ReviewItem,
 ];

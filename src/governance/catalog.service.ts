@@ -208,7 +208,7 @@ export class CatalogService {
     const l = this.ctx.loaders;
     const loaders: Array<{ load(id: string): Promise<object | null> }> = [
       l.user, l.role, l.targetSystem, l.entitlement, l.account, this.ctx.profileLoaders.profile, this.ctx.enrollmentLoaders.automation,
-      ...this.ctx.requestLoaders.nodeLoaders,
+      ...this.ctx.requestLoaders.nodeLoaders, ...this.ctx.certificationLoaders.nodeLoaders,
     ];
     if (can(this.ctx.viewer, 'scim:read')) loaders.push(this.ctx.scimLoaders.scimUser);
     const found = await Promise.all(loaders.map((loader) => loader.load(id)));

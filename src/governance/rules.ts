@@ -15,7 +15,6 @@ export const RULE_ATTRIBUTES = [
   'employeeNumber', 'managerLogin', 'officeAddressCity', 'officeAddressState', 'officeAddressCountry',
   'homeAddressCity', 'homeAddressState', 'homeAddressCountry',
 ] as const;
-const ATTRIBUTES = new Set<string>(RULE_ATTRIBUTES);
 const LOGICAL = new Set(['$and', '$or', '$not']);
 const SCALAR_OPS = new Set(['$eq', '$ne', '$like', '$gt', '$gte', '$lt', '$lte']);
 const LIST_OPS = new Set(['$in', '$nin']);
@@ -28,7 +27,7 @@ const isScalar = (v: unknown): v is Scalar => v === null || ['string', 'number',
  * itself (empty text or an empty `$and`, which the seed uses for roles without a rule).
  * Throws BAD_USER_INPUT naming `field` and the offending part.
  */
-export function compileRule(text: string | null | undefined, field = 'rule'): FilterQuery<User> | null {
+export function compileRule(text: string | null | undefined, field = 'rule', vocabulary: RuleVocabulary = USER_VOCABULARY): FilterQuery<User> | null {
   if (text == null || text.trim() === '') return null;
   let parsed: unknown;
   try {
@@ -41,27 +40,34 @@ export function compileRule(text: string | null | undefined, field = 'rule'): Fi
   if (keys.length === 0 || (keys.length === 1 && keys[0] === '$and' && Array.isArray((parsed as { $and: unknown }).$and) && (parsed as { $and: unknown[] }).$and.length === 0)) {
     return null;
   }
-  return validate(parsed, field, '') as FilterQuery<User>;
+  return validate(parsed, field, '', vocabulary) as FilterQuery<User>;
 }
 
-function validate(node: unknown, field: string, at: string): object {
+/** The attributes a rule may name, and what the error calls them. */
+export interface RuleVocabulary {
+  noun: string;
+  attributes: readonly string[];
+}
+const USER_VOCABULARY: RuleVocabulary = { noun: 'user attribute', attributes: RULE_ATTRIBUTES };
+
+function validate(node: unknown, field: string, at: string, vocabulary: RuleVocabulary): object {
   if (!node || typeof node !== 'object' || Array.isArray(node)) throw badInput(field, `Invalid rule at ${at || 'top'}: expected an object`);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     const here = at ? `${at}.${key}` : key;
     if (LOGICAL.has(key)) {
       if (key === '$not') {
-        out[key] = validate(value, field, here);
+        out[key] = validate(value, field, here, vocabulary);
       } else {
         if (!Array.isArray(value) || value.length === 0) throw badInput(field, `Invalid rule at ${here}: ${key} takes a non-empty list`);
-        out[key] = value.map((v, i) => validate(v, field, `${here}[${i}]`));
+        out[key] = value.map((v, i) => validate(v, field, `${here}[${i}]`, vocabulary));
       }
-    } else if (ATTRIBUTES.has(key)) {
+    } else if (vocabulary.attributes.includes(key)) {
       out[key] = condition(value, field, here);
     } else if (key.startsWith('$')) {
       throw badInput(field, `Invalid rule at ${here}: operator ${key} is not allowed here (allowed: ${[...LOGICAL].join(', ')})`);
     } else {
-      throw badInput(field, `Invalid rule at ${here}: unknown user attribute "${key}" (allowed: ${RULE_ATTRIBUTES.join(', ')})`);
+      throw badInput(field, `Invalid rule at ${here}: unknown ${vocabulary.noun} "${key}" (allowed: ${vocabulary.attributes.join(', ')})`);
     }
   }
   return out;

@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { Context } from '../context.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
-import { badInput, conflict, forbidden, notFound } from '../errors.js';
+import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
 import { isId, newId } from '../common/ids.js';
 import { pageRequest } from '../common/pagination.js';
 import { paginate } from '../common/keyset.js';
@@ -163,33 +163,66 @@ export class RequestService {
       for (const [i, item] of items.entries()) {
         const planned = await this.planItem(em, item, i, prefix, cart.requester);
         checked.push(planned.item);
-        const [verb, preposition] = VERBS[planned.item.type];
-        const request = em.create(AccessRequest, {
-          workspace: this.ws,
-          requestId: newId().slice(-6),
-          correlationId: cart.correlationId,
-          cartId: cart.id,
-          requestType: 'Access',
-          type: planned.item.type,
-          entityType: planned.item.entityType,
-          entityId: planned.item.entityId,
-          title: planned.title,
-          summary: `${verb} ${planned.title} ${preposition} ${planned.beneficiary.displayName}`,
-          workflowName: planned.workflowName,
-          status: RequestStatus.SUBMITTED,
-          justification: input.justification ?? null,
-          requesterLogin: cart.requesterLogin,
-          beneficiaryLogin: planned.beneficiary.login,
-          payload: planned.payload,
-          stages: planned.stages,
-        });
-        await flow.start(request, cart.requesterLogin);
-        requests.push(request);
+        requests.push(await this.openRequest(em, flow, planned, { correlationId: cart.correlationId, cartId: cart.id, justification: input.justification ?? null, requesterLogin: cart.requesterLogin }));
       }
       Object.assign(cart, { cartItems: checked, status: 'Submitted', submittedOn: new Date(), justification: input.justification ?? null, archived: input.archive ?? false });
       audit(em, this.ctx.viewer, { action: 'cart.submit', entityType: 'Cart', entityId: cart.id, after: { correlationId: cart.correlationId, requests: requests.map((r) => r.requestId) }, actorLogin: cart.requesterLogin }, this.ctx.requestId);
       return { correlationId: cart.correlationId, result: true, cart, requests };
     });
+  }
+
+  /** Creates the access request of a checked item and starts its workflow. */
+  private async openRequest(
+    em: EntityManager,
+    flow: RequestFlow,
+    planned: PlannedItem,
+    origin: { correlationId: string; cartId: string | null; justification: string | null; requesterLogin: string },
+  ): Promise<AccessRequest> {
+    const [verb, preposition] = VERBS[planned.item.type];
+    const request = em.create(AccessRequest, {
+      workspace: this.ws,
+      requestId: newId().slice(-6),
+      correlationId: origin.correlationId,
+      cartId: origin.cartId,
+      requestType: 'Access',
+      type: planned.item.type,
+      entityType: planned.item.entityType,
+      entityId: planned.item.entityId,
+      title: planned.title,
+      summary: `${verb} ${planned.title} ${preposition} ${planned.beneficiary.displayName}`,
+      workflowName: planned.workflowName,
+      status: RequestStatus.SUBMITTED,
+      justification: origin.justification,
+      requesterLogin: origin.requesterLogin,
+      beneficiaryLogin: planned.beneficiary.login,
+      payload: planned.payload,
+      stages: planned.stages,
+    });
+    await flow.start(request, origin.requesterLogin);
+    return request;
+  }
+
+  /**
+   * A revoke decided in a certification campaign, inside the caller's transaction: the same
+   * checks, workflow and provisioning as a revoke from a cart, with the certifier as requester
+   * and the campaign named in the justification and payload. A check that fails is reported on
+   * `field` (the review item), since the person acting never wrote a cart.
+   */
+  async submitCertificationRevoke(
+    em: EntityManager,
+    args: { beneficiaryLogin: string; entityType: RequestEntityType; entityId: string; certifierLogin: string; justification: string; certification: Record<string, unknown>; field: string },
+  ): Promise<AccessRequest> {
+    const certifier = await em.findOneOrFail(User, { workspace: this.ws, login: args.certifierLogin });
+    const requester: RequesterInfo = strip({ login: certifier.login, employeeNumber: certifier.employeeNumber, displayName: certifier.displayName, email: certifier.email });
+    let planned: PlannedItem;
+    try {
+      planned = await this.planItem(em, { beneficiaries: { login: args.beneficiaryLogin }, entityId: args.entityId, entityType: args.entityType, type: RequestType.REVOKE }, 0, '', requester);
+    } catch (error) {
+      if (error instanceof DomainError) throw new DomainError(error.code, error.message, args.field);
+      throw error;
+    }
+    planned.payload = { ...planned.payload, certification: args.certification };
+    return this.openRequest(em, new RequestFlow(em, this.ctx), planned, { correlationId: newId(), cartId: null, justification: args.justification, requesterLogin: certifier.login });
   }
 
   /** Checks one cart item and decides its workflow stages; writes nothing. */

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261123175305 extends Migration {
+export class Migration20261123180542 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`create table "workspace" ("id" varchar(24) not null, "name" varchar(255) not null, "created_at" timestamptz not null, constraint "workspace_pkey" primary key ("id"));`);
@@ -84,6 +84,28 @@ export class Migration20261123175305 extends Migration {
     this.addSql(`create index "enrollment_automation_credential_manager_id_index" on "enrollment_automation" ("credential_manager_id");`);
     this.addSql(`create index "enrollment_automation_credential_manager_acs_user_id_index" on "enrollment_automation" ("credential_manager_acs_user_id");`);
     this.addSql(`create index "enrollment_automation_user_identity_id_created_at_index" on "enrollment_automation" ("user_identity_id", "created_at");`);
+
+    this.addSql(`create table "certification" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null, "search_tags" varchar(255) null, "description" text not null, "type" varchar(32) not null, "approver_type" varchar(16) not null, "workflow_name" varchar(255) not null, "workflow_description" varchar(255) null, "approver" varchar(255) null, "approver_role" varchar(255) null, "status" varchar(16) not null, "high_risk_users" boolean not null default false, "user_certification_by" varchar(16) not null, "user_query" text null, "display_user_query" text null, "users" jsonb null, "high_risk_resources" boolean not null default false, "certification_by" varchar(255) null, "only_selected" boolean not null default false, "resource_query" text null, "resources" jsonb null, "certifier_type" varchar(32) not null, "certifier" varchar(255) null, "certifier_display_name" varchar(255) null, "certifier_role" varchar(255) null, "repeat" varchar(255) not null, "comments_on_certify" boolean not null default false, "comments_on_revoke" boolean not null default false, "reassignment" boolean not null default false, "self_certification" boolean not null default false, "automatic_escalation" boolean not null default false, "certification_reminder_email" boolean not null default false, "alternate_certifier" varchar(32) not null, "alternate_certifier_user" varchar(255) null, "alternate_certifier_role" varchar(255) null, "trigger_condition" varchar(255) null, "certification_duration_type" varchar(8) not null, "certification_duration" int not null, "created_by" varchar(255) not null, "created_by_display_name" varchar(255) null, "created_on" timestamptz not null, constraint "certification_pkey" primary key ("id"));`);
+    this.addSql(`create index "certification_workspace_id_index" on "certification" ("workspace_id");`);
+    this.addSql(`create index "certification_workspace_id_status_index" on "certification" ("workspace_id", "status");`);
+
+    this.addSql(`create table "certification_campaign" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "certification_id" varchar(24) not null, "name" varchar(255) not null, "status" varchar(16) not null default 'Active', "started_by" varchar(255) not null, "started_at" timestamptz not null, "due_date" timestamptz not null, "completed_at" timestamptz null, "user_count" int not null, "resource_count" int not null, "certifier_count" int not null, "task_count" int not null, "item_count" int not null, "certified_count" int not null default 0, "revoked_count" int not null default 0, "user_ids" jsonb not null, "resource_refs" jsonb not null, constraint "certification_campaign_pkey" primary key ("id"));`);
+    this.addSql(`create index "certification_campaign_workspace_id_index" on "certification_campaign" ("workspace_id");`);
+    this.addSql(`create index "certification_campaign_certification_id_index" on "certification_campaign" ("certification_id");`);
+    this.addSql(`create index "certification_campaign_workspace_id_status_index" on "certification_campaign" ("workspace_id", "status");`);
+
+    this.addSql(`create table "certification_task" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "campaign_id" varchar(24) not null, "certifier_login" varchar(255) not null, "status" varchar(16) not null default 'Open', "due_date" timestamptz not null, "item_count" int not null, "decided_count" int not null default 0, "escalated_from" varchar(255) null, "escalated_at" timestamptz null, "created_at" timestamptz not null, constraint "certification_task_pkey" primary key ("id"));`);
+    this.addSql(`create index "certification_task_workspace_id_index" on "certification_task" ("workspace_id");`);
+    this.addSql(`create index "certification_task_campaign_id_index" on "certification_task" ("campaign_id");`);
+    this.addSql(`create index "certification_task_workspace_id_status_due_date_index" on "certification_task" ("workspace_id", "status", "due_date");`);
+    this.addSql(`create index "certification_task_workspace_id_certifier_login_index" on "certification_task" ("workspace_id", "certifier_login");`);
+
+    this.addSql(`create table "review_item" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "campaign_id" varchar(24) not null, "task_id" varchar(24) not null, "user_login" varchar(255) not null, "access_kind" varchar(16) not null, "resource_collection" varchar(16) not null, "resource_id" varchar(255) not null, "resource_name" varchar(255) not null, "target_system_id" varchar(255) null, "risk_level" varchar(255) null, "certifier_login" varchar(255) not null, "previous_certifier_login" varchar(255) null, "decision" varchar(16) null, "comment" text null, "decided_by" varchar(255) null, "decided_at" timestamptz null, "revoke_request_id" varchar(255) null, constraint "review_item_pkey" primary key ("id"));`);
+    this.addSql(`create index "review_item_workspace_id_index" on "review_item" ("workspace_id");`);
+    this.addSql(`create index "review_item_campaign_id_index" on "review_item" ("campaign_id");`);
+    this.addSql(`create index "review_item_task_id_index" on "review_item" ("task_id");`);
+    this.addSql(`create index "review_item_workspace_id_certifier_login_index" on "review_item" ("workspace_id", "certifier_login");`);
+    this.addSql(`create index "review_item_campaign_id_decision_index" on "review_item" ("campaign_id", "decision");`);
 
     this.addSql(`create table "cart" ("id" varchar(24) not null, "workspace_id" varchar(24) not null, "name" varchar(255) not null default 'default', "owner" varchar(255) not null, "correlation_id" varchar(255) not null, "status" varchar(255) not null default 'Open', "archived" boolean not null default false, "justification" text null, "requester_login" varchar(255) not null, "requester" jsonb not null, "cart_items" jsonb not null, "created_on" timestamptz not null, "submitted_on" timestamptz null, constraint "cart_pkey" primary key ("id"));`);
     this.addSql(`create index "cart_workspace_id_index" on "cart" ("workspace_id");`);
@@ -173,6 +195,18 @@ export class Migration20261123175305 extends Migration {
     this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_credential_manager_id_foreign" foreign key ("credential_manager_id") references "target_system" ("id") on update cascade on delete cascade;`);
     this.addSql(`alter table "enrollment_automation" add constraint "enrollment_automation_credential_manager_acs_user_id_foreign" foreign key ("credential_manager_acs_user_id") references "user_account" ("id") on update cascade on delete set null;`);
 
+    this.addSql(`alter table "certification" add constraint "certification_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "certification_campaign" add constraint "certification_campaign_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "certification_campaign" add constraint "certification_campaign_certification_id_foreign" foreign key ("certification_id") references "certification" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "certification_task" add constraint "certification_task_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "certification_task" add constraint "certification_task_campaign_id_foreign" foreign key ("campaign_id") references "certification_campaign" ("id") on update cascade on delete cascade;`);
+
+    this.addSql(`alter table "review_item" add constraint "review_item_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "review_item" add constraint "review_item_campaign_id_foreign" foreign key ("campaign_id") references "certification_campaign" ("id") on update cascade on delete cascade;`);
+    this.addSql(`alter table "review_item" add constraint "review_item_task_id_foreign" foreign key ("task_id") references "certification_task" ("id") on update cascade on delete cascade;`);
+
     this.addSql(`alter table "cart" add constraint "cart_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
 
     this.addSql(`alter table "audit_event" add constraint "audit_event_workspace_id_foreign" foreign key ("workspace_id") references "workspace" ("id") on update cascade on delete cascade;`);
@@ -220,6 +254,14 @@ export class Migration20261123175305 extends Migration {
     this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_workspace_id_foreign";`);
 
     this.addSql(`alter table "enrollment_automation" drop constraint "enrollment_automation_workspace_id_foreign";`);
+
+    this.addSql(`alter table "certification" drop constraint "certification_workspace_id_foreign";`);
+
+    this.addSql(`alter table "certification_campaign" drop constraint "certification_campaign_workspace_id_foreign";`);
+
+    this.addSql(`alter table "certification_task" drop constraint "certification_task_workspace_id_foreign";`);
+
+    this.addSql(`alter table "review_item" drop constraint "review_item_workspace_id_foreign";`);
 
     this.addSql(`alter table "cart" drop constraint "cart_workspace_id_foreign";`);
 
@@ -281,6 +323,14 @@ export class Migration20261123175305 extends Migration {
 
     this.addSql(`alter table "entitlement_assignment" drop constraint "entitlement_assignment_entitlement_id_foreign";`);
 
+    this.addSql(`alter table "certification_campaign" drop constraint "certification_campaign_certification_id_foreign";`);
+
+    this.addSql(`alter table "certification_task" drop constraint "certification_task_campaign_id_foreign";`);
+
+    this.addSql(`alter table "review_item" drop constraint "review_item_campaign_id_foreign";`);
+
+    this.addSql(`alter table "review_item" drop constraint "review_item_task_id_foreign";`);
+
     this.addSql(`alter table "task_comment" drop constraint "task_comment_attachment_id_foreign";`);
 
     this.addSql(`alter table "approval_group_member" drop constraint "approval_group_member_group_id_foreign";`);
@@ -324,6 +374,14 @@ export class Migration20261123175305 extends Migration {
     this.addSql(`drop table if exists "entitlement_assignment" cascade;`);
 
     this.addSql(`drop table if exists "enrollment_automation" cascade;`);
+
+    this.addSql(`drop table if exists "certification" cascade;`);
+
+    this.addSql(`drop table if exists "certification_campaign" cascade;`);
+
+    this.addSql(`drop table if exists "certification_task" cascade;`);
+
+    this.addSql(`drop table if exists "review_item" cascade;`);
 
     this.addSql(`drop table if exists "cart" cascade;`);
 

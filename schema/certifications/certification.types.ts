@@ -1,0 +1,131 @@
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Connection, PageArgs } from '../../src/common/pagination.js';
+import { Certification } from '../../src/certifications/certification.entity.js';
+import { CertificationCampaign } from '../../src/certifications/certification-campaign.entity.js';
+import { CertificationTask } from '../../src/certifications/certification-task.entity.js';
+import { ReviewItem } from '../../src/certifications/review-item.entity.js';
+import {
+  AlternateCertifier, ApproverType, CampaignStatus, CertificationDurationType, CertificationStatus, CertificationTaskStatus, CertificationType,
+  CertifierType, ResourceCollection, ReviewDecision, UserCertificationBy,
+} from '../../src/certifications/certification.enums.js';
+import type { SelectedResource } from '../../src/certifications/certification.entity.js';
+
+export const CertificationConnection = Connection(Certification, 'Certification');
+export const CertificationCampaignConnection = Connection(CertificationCampaign, 'CertificationCampaign');
+export const CertificationTaskConnection = Connection(CertificationTask, 'CertificationTask');
+export const ReviewItemConnection = Connection(ReviewItem, 'ReviewItem');
+
+@InputType({ description: 'A resource for the certification: its entityID (from the search catalog) and collection.' })
+export class SelectedResourceInput {
+  @Field(() => ID, { description: 'The entityID of the resource, which you can fetch from the search catalog endpoint.' }) id!: string;
+  @Field(() => ResourceCollection) collection!: ResourceCollection;
+}
+
+@InputType({ description: 'The certificate definition (seed: Certification Create).' })
+export class CreateCertificationInput {
+  @Field(() => String, { description: 'This is the certificate definition name' }) name!: string;
+  @Field(() => String, { nullable: true }) searchTags?: string | null;
+  @Field(() => String, { description: 'This is the description of the certificate that you are creating' }) description!: string;
+  @Field(() => CertificationType, { description: 'This is the type of the certificate that you want to create. Certificate definition can be of either User Access or Resource Assignement.' }) type!: CertificationType;
+  @Field(() => ApproverType, { description: 'This is the Approval workflow for the certificate definition, which can be either User (a specific individual), Role or none.' }) approverType!: ApproverType;
+  @Field(() => String, { description: 'This is the worfklow for the certificate. By Default, IDHub provides a workflow for the certificate definition. If you have your own custom workflow for the certificate then you can use that as well.' }) workflowName!: string;
+  @Field(() => String, { nullable: true }) workflowDescription?: string | null;
+  @Field(() => String, { nullable: true, description: 'If the approverType is User, then here you have to enter the login of the user, who will approve the certification.' }) approver?: string | null;
+  @Field(() => ID, { nullable: true, description: 'If the approverType is Role: the id of the role whose members approve the certification.' }) approverRole?: string | null;
+  @Field(() => CertificationStatus, { nullable: true, description: 'ACTIVE or DRAFT (the default).' }) status?: CertificationStatus | null;
+  @Field(() => Boolean, { nullable: true }) highRiskUsers?: boolean | null;
+  @Field(() => UserCertificationBy, { description: 'Here you select the users for the certificate. You can select the users by either query or the name of the user' }) userCertificationBy!: UserCertificationBy;
+  @Field(() => String, { nullable: true, description: 'The users by query, in the role rule language, e.g. {"$and":[{"status":"Active"}]}.' }) userQuery?: string | null;
+  @Field(() => String, { nullable: true }) displayUserQuery?: string | null;
+  @Field(() => [String], { nullable: true, description: 'The users by name: their logins.' }) users?: string[] | null;
+  @Field(() => Boolean, { nullable: true }) highRiskResources?: boolean | null;
+  @Field(() => String, { nullable: true }) certificationBy?: string | null;
+  @Field(() => Boolean, { nullable: true }) onlySelected?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'The resources by query: a rule over name, displayName, riskLevel, searchTags (with a selection in resources, the text describing it).' }) resourceQuery?: string | null;
+  @Field(() => [SelectedResourceInput], { nullable: true, description: 'This is where you select the resources for the certification. Here you have to enter the entityID of the resource, which you can fetch from the search catalog endpoint.' }) resources?: SelectedResource[] | null;
+  @Field(() => CertifierType, { description: 'Here you have to select the certifier for the certificate. The certifier can be individual user, role, benefeciary\'s manager or resource owner.' }) certifierType!: CertifierType;
+  @Field(() => String, { nullable: true, description: 'The login of the certifier, if the certifierType is user.' }) certifier?: string | null;
+  @Field(() => String, { nullable: true }) certifierDisplayName?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The id of the role whose members certify, if the certifierType is role.' }) certifierRole?: string | null;
+  @Field(() => String, { description: 'This is if you want to repeat the certificate run' }) repeat!: string;
+  @Field(() => Boolean, { nullable: true }) commentsOnCertify?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) commentsOnRevoke?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) reassignment?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) selfCertification?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) automaticEscalation?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) certificationReminderEmail?: boolean | null;
+  @Field(() => AlternateCertifier, { description: 'This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user\'s manager.' }) alternateCertifier!: AlternateCertifier;
+  @Field(() => String, { nullable: true, description: 'The login of the alternate certifier, if alternateCertifier is USER.' }) alternateCertifierUser?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The id of the role whose member is the alternate certifier, if alternateCertifier is ROLE.' }) alternateCertifierRole?: string | null;
+  @Field(() => String, { nullable: true }) triggerCondition?: string | null;
+  @Field(() => CertificationDurationType, { nullable: true, description: 'Here you specify the duration of the certificate (DAYS when omitted).' }) certificationDurationType?: CertificationDurationType | null;
+  @Field(() => Int, { nullable: true, description: 'How many days, months or years a run lasts (15 days when omitted).' }) certificationDuration?: number | null;
+}
+
+@ArgsType()
+export class CertificationsArgs extends PageArgs {
+  @Field(() => CertificationStatus, { nullable: true, description: 'This is the status of the certificate, which can be either Active or Draft' }) status?: CertificationStatus | null;
+}
+
+@ArgsType()
+export class CertificationCampaignsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true }) certificationId?: string | null;
+  @Field(() => CampaignStatus, { nullable: true }) status?: CampaignStatus | null;
+}
+
+@ArgsType()
+export class CertificationTasksArgs extends PageArgs {
+  @Field(() => String, { nullable: true, description: 'The certifier\'s login.' }) certifierLogin?: string | null;
+  @Field(() => CertificationTaskStatus, { nullable: true }) status?: CertificationTaskStatus | null;
+  @Field(() => ID, { nullable: true }) campaignId?: string | null;
+}
+
+@InputType({ description: 'Which review items to list.' })
+export class ReviewItemFilterInput {
+  @Field(() => ReviewDecision, { nullable: true }) decision?: ReviewDecision | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only items not decided yet.' }) undecided?: boolean | null;
+  @Field(() => String, { nullable: true }) certifierLogin?: string | null;
+  @Field(() => String, { nullable: true, description: 'The login of the user whose access is reviewed.' }) userLogin?: string | null;
+}
+
+@ArgsType()
+export class ReviewItemsArgs extends PageArgs {
+  @Field(() => ID) campaignId!: string;
+  @Field(() => ReviewItemFilterInput, { nullable: true }) filter?: ReviewItemFilterInput | null;
+}
+
+@ArgsType()
+export class DecideReviewItemArgs {
+  @Field(() => ID) itemId!: string;
+  @Field(() => ReviewDecision) decision!: ReviewDecision;
+  @Field(() => String, { description: 'Login of the certifier deciding.' }) userLogin!: string;
+  @Field(() => String, { nullable: true, description: 'Required when the certification asks for comments on this decision.' }) comment?: string | null;
+}
+
+@ArgsType()
+export class ReassignReviewItemArgs {
+  @Field(() => ID) itemId!: string;
+  @Field(() => String, { description: 'Login of the new certifier.' }) toLogin!: string;
+  @Field(() => String, { description: 'Login of the current certifier.' }) userLogin!: string;
+}
+
+/** The seed's impactObject: what a run reviews. The id lists are resolved through loaders. */
+@ObjectType({ description: 'The impact of a certification run (seed: impactObject).' })
+export class CertificationImpact {
+  @Field(() => Int) userCount!: number;
+  @Field(() => Int) resourceCount!: number;
+  @Field(() => Int) certifierCount!: number;
+  @Field(() => Int) taskCount!: number;
+  @Field(() => Int, { description: 'Review items: one per (user, access).' }) itemCount!: number;
+  userIds!: string[];
+  resources!: SelectedResource[];
+}
+
+@ObjectType({ description: 'How far a campaign is.' })
+export class CampaignProgress {
+  @Field(() => Int) total!: number;
+  @Field(() => Int) decided!: number;
+  @Field(() => Int) certified!: number;
+  @Field(() => Int) revoked!: number;
+  @Field(() => Int, { description: 'Decided items in percent of all items, rounded down.' }) percent!: number;
+}

@@ -1,0 +1,444 @@
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { Context } from '../context.js';
+import { authorize } from '../auth/viewer.js';
+import { audit } from '../audit/audit.service.js';
+import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
+import { isId } from '../common/ids.js';
+import { pageRequest } from '../common/pagination.js';
+import { paginate } from '../common/keyset.js';
+import { User } from '../governance/user.entity.js';
+import { Role, RoleMember } from '../governance/role.entity.js';
+import { Entitlement } from '../governance/entitlement.entity.js';
+import { TargetSystem } from '../governance/target-system.entity.js';
+import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
+import { compileRule } from '../governance/rules.js';
+import { RequestEntityType } from '../requests/workflow.js';
+import { Certification, type SelectedResource } from './certification.entity.js';
+import { CertificationCampaign } from './certification-campaign.entity.js';
+import { CertificationTask } from './certification-task.entity.js';
+import { ReviewItem } from './review-item.entity.js';
+import {
+  AccessKind, AlternateCertifier, CampaignStatus, CertificationStatus, CertificationTaskStatus, CertifierType, ResourceCollection, ReviewDecision,
+  UserCertificationBy,
+} from './certification.enums.js';
+import { dueDateOf, impactOf, narrowScope, resolveCertifier, type AccessRow, type Impact } from './scope.js';
+import { resourceVocabulary } from './certification.service.js';
+
+/** Account and assignment statuses that no longer grant access (as the provisioning engine writes them). */
+const ENDED = ['Revoked', 'Deprovisioned'];
+/** Access a role grants is reviewed through the role, not item by item. */
+const NOT_BY_ROLE = { $or: [{ provisionMechanism: null }, { provisionMechanism: { $ne: 'Role' } }] };
+const CHUNK = 500;
+
+const REVOKE_ENTITY: Record<AccessKind, RequestEntityType> = {
+  [AccessKind.ROLE]: RequestEntityType.ROLE,
+  [AccessKind.ENTITLEMENT]: RequestEntityType.ENTITLEMENT,
+  [AccessKind.ACCOUNT]: RequestEntityType.TARGET_SYSTEM,
+};
+
+interface PlannedItem {
+  row: AccessRow;
+  certifier: string;
+}
+
+export interface ReviewItemFilter {
+  decision?: ReviewDecision | null;
+  undecided?: boolean | null;
+  certifierLogin?: string | null;
+  userLogin?: string | null;
+}
+
+type ScopeUser = Pick<User, 'id' | 'login' | 'managerLogin'>;
+
+const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.length / CHUNK) }, (_, i) => list.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/** Runs of certifications: impact, campaigns, review decisions, reassignment and escalation. */
+export class CampaignService {
+  constructor(private readonly ctx: Context) {}
+
+  private get ws(): string {
+    return this.ctx.viewer.workspaceId;
+  }
+
+  private async definition(em: EntityManager, id: string): Promise<Certification> {
+    const certification = isId(id) ? await em.findOne(Certification, { id, workspace: this.ws }) : null;
+    if (!certification) throw notFound('Certification', id, 'id');
+    return certification;
+  }
+
+  /** The impact of running the certification now, without writing anything (seed: impactObject). */
+  async previewCertification(id: string): Promise<Impact> {
+    authorize(this.ctx.viewer, 'certifications:manage');
+    const certification = await this.definition(this.ctx.em, id);
+    return impactOf(await this.plan(this.ctx.em, certification));
+  }
+
+  /**
+   * Runs an Active certification (seed: Certification Run): reads the access in scope, resolves
+   * each item's certifier (CONFLICT when neither the certifier nor the alternate resolves), and
+   * writes a campaign with one task per certifier and one review item per (user, access), due
+   * after the certification duration, plus a `certification.run` audit event.
+   */
+  async runCertification(id: string): Promise<CertificationCampaign> {
+    authorize(this.ctx.viewer, 'certifications:manage');
+    return this.ctx.transaction(async (em) => {
+      const certification = await this.definition(em, id);
+      if (certification.status !== CertificationStatus.ACTIVE) {
+        throw conflict(`Certification "${certification.name}" is ${certification.status}; only Active certifications run (activate it first)`, 'id');
+      }
+      const items = await this.plan(em, certification);
+      if (items.length === 0) throw conflict(`Certification "${certification.name}" finds no access to review`, 'id');
+      const impact = impactOf(items);
+      const now = new Date();
+      const dueDate = dueDateOf(now, certification.certificationDuration, certification.certificationDurationType);
+      const campaign = em.create(CertificationCampaign, {
+        workspace: this.ws,
+        certification,
+        name: certification.name,
+        startedBy: this.ctx.viewer.apiKeyName,
+        startedAt: now,
+        dueDate,
+        userCount: impact.userCount,
+        resourceCount: impact.resourceCount,
+        certifierCount: impact.certifierCount,
+        taskCount: impact.taskCount,
+        itemCount: impact.itemCount,
+        userIds: impact.userIds,
+        resourceRefs: impact.resources,
+      });
+      const tasks = new Map<string, CertificationTask>();
+      for (const { certifier } of items) {
+        const task = tasks.get(certifier) ?? em.create(CertificationTask, { workspace: this.ws, campaign, certifierLogin: certifier, dueDate, itemCount: 0, createdAt: now });
+        task.itemCount += 1;
+        tasks.set(certifier, task);
+      }
+      for (const { row, certifier } of items) {
+        em.create(ReviewItem, {
+          workspace: this.ws,
+          campaign,
+          task: tasks.get(certifier)!,
+          userLogin: row.userLogin,
+          accessKind: row.kind,
+          resourceCollection: row.collection,
+          resourceId: row.resourceId,
+          resourceName: row.resourceName,
+          targetSystemId: row.targetSystemId,
+          riskLevel: row.riskLevel,
+          certifierLogin: certifier,
+        });
+      }
+      audit(em, this.ctx.viewer, {
+        action: 'certification.run',
+        entityType: 'CertificationCampaign',
+        entityId: campaign.id,
+        after: { certification: certification.id, ...impact, userIds: undefined, resources: undefined, dueDate: dueDate.toISOString() },
+      }, this.ctx.requestId);
+      return campaign;
+    });
+  }
+
+  /** The review items the certification would create now, each with its certifier. */
+  private async plan(em: EntityManager, c: Certification): Promise<PlannedItem[]> {
+    const users = await this.usersInScope(em, c);
+    const rows = narrowScope(await this.accessOf(em, users), {
+      type: c.type,
+      onlySelected: c.onlySelected,
+      highRiskUsers: c.highRiskUsers,
+      highRiskResources: c.highRiskResources,
+      selected: await this.selectedResources(em, c),
+    });
+    const certifierRoleMembers = c.certifierType === CertifierType.ROLE ? await this.activeMembers(em, c.certifierRole!) : [];
+    const alternateRoleMembers = c.alternateCertifier === AlternateCertifier.ROLE ? await this.activeMembers(em, c.alternateCertifierRole!) : [];
+    const candidates = new Set<string>([...certifierRoleMembers, ...alternateRoleMembers]);
+    for (const login of [c.certifier, c.alternateCertifierUser]) if (login) candidates.add(login);
+    for (const row of rows) for (const login of [row.managerLogin, row.ownerLogin]) if (login) candidates.add(login);
+    const activeLogins = new Set<string>();
+    for (const part of chunks([...candidates])) {
+      for (const u of await em.find(User, { workspace: this.ws, login: { $in: part }, status: 'Active' }, { fields: ['login'], disableIdentityMap: true })) activeLogins.add(u.login);
+    }
+    const facts = { certifierRoleMembers, alternateRoleMembers, activeLogins };
+    const planned: PlannedItem[] = [];
+    for (const row of rows) {
+      const certifier = resolveCertifier(row, c, facts);
+      if (!certifier) {
+        throw conflict(`Nobody can certify ${row.resourceName} of ${row.userLogin}: neither the ${c.certifierType} certifier nor the alternate certifier (${c.alternateCertifier}) resolves to an active user who may decide it`, 'id');
+      }
+      planned.push({ row, certifier });
+    }
+    return planned;
+  }
+
+  private async usersInScope(em: EntityManager, c: Certification): Promise<ScopeUser[]> {
+    const fields = ['id', 'login', 'managerLogin'] as const;
+    if (c.userCertificationBy === UserCertificationBy.NAME) {
+      return em.find(User, { workspace: this.ws, login: { $in: c.users ?? [] } }, { fields: [...fields], orderBy: { login: 'asc' } });
+    }
+    const filter = compileRule(c.userQuery, 'userQuery');
+    if (!filter) return [];
+    return em.find(User, { $and: [{ workspace: this.ws }, filter] } as FilterQuery<User>, { fields: [...fields], orderBy: { login: 'asc' } });
+  }
+
+  /** Active members of a role (assigned or by rule), in login order. */
+  private async activeMembers(em: EntityManager, roleId: string): Promise<string[]> {
+    const rows = await em.find(RoleMember, { role: roleId, user: { status: 'Active' } }, { populate: ['user'] });
+    return [...new Set(rows.map((m) => m.user.login))].sort();
+  }
+
+  /** The selection, or the resources the resourceQuery matches; null when neither is given. */
+  private async selectedResources(em: EntityManager, c: Certification): Promise<SelectedResource[] | null> {
+    if (c.resources?.length) return c.resources;
+    const filter = compileRule(c.resourceQuery, 'resourceQuery', resourceVocabulary);
+    if (!filter) return null;
+    const where = { $and: [{ workspace: this.ws }, filter] } as never;
+    const of = async (entity: typeof Role | typeof Entitlement | typeof TargetSystem, collection: ResourceCollection) =>
+      (await em.find(entity, where, { fields: ['id'] })).map((r) => ({ id: r.id, collection }));
+    return [
+      ...(await of(Role, ResourceCollection.ROLE)),
+      ...(await of(Entitlement, ResourceCollection.ENTITLEMENT)),
+      ...(await of(TargetSystem, ResourceCollection.TARGET_SYSTEM)),
+    ];
+  }
+
+  /**
+   * Access the users hold that a review can revoke: roles held by assignment (a birthright role
+   * follows its rule), entitlements and accounts not provisioned through a role.
+   */
+  private async accessOf(em: EntityManager, users: ScopeUser[]): Promise<AccessRow[]> {
+    const rows: AccessRow[] = [];
+    for (const part of chunks(users)) {
+      const byId = new Map(part.map((u) => [u.id, u]));
+      const base = (userId: string) => ({ userId, userLogin: byId.get(userId)!.login, managerLogin: byId.get(userId)!.managerLogin ?? null });
+      const ids = [...byId.keys()];
+      for (const m of await em.find(RoleMember, { user: { $in: ids }, source: 'ASSIGNED' }, { populate: ['role'], orderBy: { id: 'asc' } })) {
+        const r = m.role;
+        rows.push({ ...base(m.user.id), kind: AccessKind.ROLE, collection: ResourceCollection.ROLE, resourceId: r.id, resourceName: r.displayName, targetSystemId: null, riskLevel: r.riskLevel ?? null, ownerLogin: r.roleOwnerLogin ?? null });
+      }
+      const assignments = await em.find(
+        EntitlementAssignment,
+        { account: { user: { $in: ids }, status: { $nin: ENDED } }, status: { $nin: ENDED }, ...NOT_BY_ROLE },
+        { populate: ['account', 'entitlement.targetSystem'], orderBy: { id: 'asc' } },
+      );
+      for (const a of assignments) {
+        const e = a.entitlement;
+        const ts = e.targetSystem;
+        rows.push({
+          ...base(a.account.user.id), kind: AccessKind.ENTITLEMENT, collection: ResourceCollection.ENTITLEMENT, resourceId: e.id, resourceName: e.displayName,
+          targetSystemId: ts.id, riskLevel: e.riskLevel ?? null, ownerLogin: e.businessOwnerLogin ?? ts.businessOwnerLogin ?? null,
+        });
+      }
+      for (const a of await em.find(UserAccount, { user: { $in: ids }, status: { $nin: ENDED }, ...NOT_BY_ROLE }, { populate: ['targetSystem'], orderBy: { id: 'asc' } })) {
+        const ts = a.targetSystem;
+        rows.push({
+          ...base(a.user.id), kind: AccessKind.ACCOUNT, collection: ResourceCollection.TARGET_SYSTEM, resourceId: ts.id, resourceName: ts.displayName,
+          targetSystemId: ts.id, riskLevel: ts.riskLevel ?? null, ownerLogin: ts.businessOwnerLogin ?? null,
+        });
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Decides one review item as the certifier `userLogin` (FORBIDDEN for anyone else, and for
+   * one's own access unless selfCertification). A comment is required when the certification
+   * says so for the decision. REVOKE submits a revoke request through the request engine, so
+   * the access goes the way any revoke goes. The item is claimed with a guarded update, so two
+   * decisions at once cannot both win. Writes the decision, task and campaign progress (each
+   * completes with its last item) and audit events.
+   */
+  async decideReviewItem(args: { itemId: string; decision: ReviewDecision; userLogin: string; comment?: string | null }): Promise<ReviewItem> {
+    authorize(this.ctx.viewer, 'certifications:decide');
+    await this.escalateOverdue();
+    return this.ctx.transaction(async (em) => {
+      const { item, campaign, certification } = await this.openItem(em, args.itemId, args.userLogin);
+      const comment = args.comment?.trim() || null;
+      const required = args.decision === ReviewDecision.CERTIFY ? certification.commentsOnCertify : certification.commentsOnRevoke;
+      if (required && !comment) throw badInput('comment', `Certification "${certification.name}" requires a comment to ${args.decision.toLowerCase()}`);
+
+      const now = new Date();
+      const claimed = await em.nativeUpdate(ReviewItem, { id: item.id, decision: null }, { decision: args.decision });
+      if (claimed !== 1) throw conflict(`Review item ${item.id} was decided by someone else at the same time`, 'itemId');
+      Object.assign(item, { decision: args.decision, comment, decidedBy: args.userLogin, decidedAt: now });
+      if (args.decision === ReviewDecision.REVOKE) {
+        const request = await this.ctx.requests.submitCertificationRevoke(em, {
+          beneficiaryLogin: item.userLogin,
+          entityType: REVOKE_ENTITY[item.accessKind],
+          entityId: item.resourceId,
+          certifierLogin: args.userLogin,
+          justification: `Revoked in certification "${certification.name}" (campaign ${campaign.id}, review item ${item.id}) by ${args.userLogin}${comment ? `: ${comment}` : ''}`,
+          certification: { certificationId: certification.id, certificationName: certification.name, campaignId: campaign.id, reviewItemId: item.id, comment },
+          field: 'itemId',
+        });
+        item.revokeRequestId = request.id;
+      }
+      audit(em, this.ctx.viewer, {
+        action: 'reviewItem.decide',
+        entityType: 'ReviewItem',
+        entityId: item.id,
+        after: { decision: args.decision, comment, user: item.userLogin, resource: item.resourceId, revokeRequest: item.revokeRequestId ?? null },
+        actorLogin: args.userLogin,
+      }, this.ctx.requestId);
+
+      const task = item.task;
+      task.decidedCount += 1;
+      if (task.decidedCount >= task.itemCount) task.status = CertificationTaskStatus.COMPLETED;
+      if (args.decision === ReviewDecision.CERTIFY) campaign.certifiedCount += 1;
+      else campaign.revokedCount += 1;
+      if (campaign.certifiedCount + campaign.revokedCount >= campaign.itemCount) {
+        Object.assign(campaign, { status: CampaignStatus.COMPLETED, completedAt: now });
+        audit(em, this.ctx.viewer, { action: 'certificationCampaign.complete', entityType: 'CertificationCampaign', entityId: campaign.id, after: { certified: campaign.certifiedCount, revoked: campaign.revokedCount } }, this.ctx.requestId);
+      }
+      return item;
+    });
+  }
+
+  /** An undecided item of an Active campaign that `userLogin`, an existing user, is the certifier of. */
+  private async openItem(em: EntityManager, itemId: string, userLogin: string) {
+    const item = isId(itemId) ? await em.findOne(ReviewItem, { id: itemId, workspace: this.ws }, { populate: ['task', 'campaign.certification'], refresh: true }) : null;
+    if (!item) throw notFound('ReviewItem', itemId, 'itemId');
+    if (!(await em.count(User, { workspace: this.ws, login: userLogin }))) throw notFound('User', userLogin, 'userLogin');
+    const campaign = item.campaign;
+    const certification = campaign.certification;
+    if (campaign.status !== CampaignStatus.ACTIVE) throw conflict(`Campaign ${campaign.id} is ${campaign.status}`, 'itemId');
+    if (item.decision) throw conflict(`Review item ${item.id} was decided already (${item.decision} by ${item.decidedBy})`, 'itemId');
+    if (item.certifierLogin !== userLogin) throw forbidden(`${userLogin} is not the certifier of this review item (${item.certifierLogin} is)`);
+    if (!certification.selfCertification && userLogin === item.userLogin) throw forbidden(`${userLogin} may not certify their own access: certification "${certification.name}" does not allow self-certification`);
+    return { item, campaign, certification };
+  }
+
+  /**
+   * Hands an undecided item to another active user (only when the certification allows
+   * reassignment, only by the item's certifier, never to the item's own user without
+   * selfCertification). The item moves to that person's open task in the campaign, created
+   * when missing. Writes the item, both tasks and a `reviewItem.reassign` audit event.
+   */
+  async reassignReviewItem(args: { itemId: string; toLogin: string; userLogin: string }): Promise<ReviewItem> {
+    authorize(this.ctx.viewer, 'certifications:decide');
+    await this.escalateOverdue();
+    return this.ctx.transaction(async (em) => {
+      const { item, campaign, certification } = await this.openItem(em, args.itemId, args.userLogin);
+      if (!certification.reassignment) throw forbidden(`Certification "${certification.name}" does not allow reassignment`);
+      const target = await em.findOne(User, { workspace: this.ws, login: args.toLogin, status: 'Active' });
+      if (!target) throw notFound('User', args.toLogin, 'toLogin');
+      if (args.toLogin === item.certifierLogin) throw badInput('toLogin', `${args.toLogin} is the certifier of this item already`);
+      if (!certification.selfCertification && args.toLogin === item.userLogin) throw badInput('toLogin', `${args.toLogin} may not certify their own access`);
+      await this.moveItems(em, campaign, item.task, [item], args.toLogin, item.task.dueDate);
+      audit(em, this.ctx.viewer, { action: 'reviewItem.reassign', entityType: 'ReviewItem', entityId: item.id, before: { certifier: args.userLogin }, after: { certifier: args.toLogin }, actorLogin: args.userLogin }, this.ctx.requestId);
+      return item;
+    });
+  }
+
+  /** Moves undecided items from `from` to the open task of `to` in the campaign (created when missing). */
+  private async moveItems(em: EntityManager, campaign: CertificationCampaign, from: CertificationTask, items: ReviewItem[], to: string, dueDate: Date): Promise<CertificationTask> {
+    const target = (await em.findOne(CertificationTask, { campaign, certifierLogin: to, status: CertificationTaskStatus.OPEN }))
+      ?? em.create(CertificationTask, { workspace: this.ws, campaign, certifierLogin: to, dueDate, itemCount: 0 });
+    for (const item of items) Object.assign(item, { task: target, previousCertifierLogin: item.certifierLogin, certifierLogin: to });
+    target.itemCount += items.length;
+    from.itemCount -= items.length;
+    if (from.decidedCount >= from.itemCount) from.status = CertificationTaskStatus.COMPLETED;
+    return target;
+  }
+
+  /**
+   * Escalates every overdue open task of a certification with automaticEscalation to the
+   * certifier's manager (an active user), with a fresh duration; tasks whose certifier has no
+   * manager stay overdue. Runs before reads and decisions, like request task expiry, one
+   * transaction per task. Writes the moved items, the tasks and a `certificationTask.escalate` event.
+   */
+  async escalateOverdue(): Promise<number> {
+    const overdue = await this.ctx.em.find(
+      CertificationTask,
+      { workspace: this.ws, status: CertificationTaskStatus.OPEN, dueDate: { $lt: new Date() }, campaign: { status: CampaignStatus.ACTIVE, certification: { automaticEscalation: true } } },
+      { fields: ['id'], disableIdentityMap: true },
+    );
+    let escalated = 0;
+    for (const { id } of overdue) {
+      try {
+        const done = await this.ctx.transaction(async (em) => {
+          const task = await em.findOne(CertificationTask, { id }, { populate: ['campaign.certification'], refresh: true });
+          if (!task || task.status !== CertificationTaskStatus.OPEN || task.dueDate >= new Date()) return false;
+          const certifier = await em.findOne(User, { workspace: this.ws, login: task.certifierLogin });
+          const manager = certifier?.managerLogin ? await em.findOne(User, { workspace: this.ws, login: certifier.managerLogin, status: 'Active' }) : null;
+          if (!manager) return false;
+          const c = task.campaign.certification;
+          const items = await em.find(ReviewItem, { task, decision: null });
+          const from = task.certifierLogin;
+          const target = await this.moveItems(em, task.campaign, task, items, manager.login, dueDateOf(new Date(), c.certificationDuration, c.certificationDurationType));
+          Object.assign(target, { escalatedFrom: from, escalatedAt: new Date() });
+          audit(em, this.ctx.viewer, { action: 'certificationTask.escalate', entityType: 'CertificationTask', entityId: task.id, before: { certifier: from }, after: { certifier: manager.login, task: target.id, items: items.length } }, this.ctx.requestId);
+          return true;
+        });
+        if (done) escalated++;
+      } catch (error) {
+        if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
+      }
+    }
+    return escalated;
+  }
+
+  /** Escalates overdue tasks now (see escalateOverdue); returns how many were escalated. */
+  async escalateOverdueCertificationTasks(): Promise<number> {
+    authorize(this.ctx.viewer, 'certifications:manage');
+    return this.escalateOverdue();
+  }
+
+  async campaign(id: string): Promise<CertificationCampaign | null> {
+    authorize(this.ctx.viewer, 'certifications:read');
+    await this.escalateOverdue();
+    return isId(id) ? this.ctx.certificationLoaders.campaign.load(id) : null;
+  }
+
+  /** Campaigns newest first, by certification and status. */
+  async campaigns(args: { certificationId?: string | null; status?: CampaignStatus | null; first?: number | null; after?: string | null }) {
+    authorize(this.ctx.viewer, 'certifications:read');
+    const page = pageRequest(args, this.ctx.config);
+    if (args.certificationId && !isId(args.certificationId)) throw badInput('certificationId', 'certificationId is the 24-hex id of a certification');
+    await this.escalateOverdue();
+    const where = (): FilterQuery<CertificationCampaign> => {
+      const w: Record<string, unknown> = { workspace: this.ws };
+      if (args.certificationId) w.certification = args.certificationId;
+      if (args.status) w.status = args.status;
+      return w as FilterQuery<CertificationCampaign>;
+    };
+    return paginate(this.ctx.em, CertificationCampaign, where, page, 'id', 'desc');
+  }
+
+  /** Certification tasks newest first, by certifier and status. */
+  async tasks(args: { certifierLogin?: string | null; status?: CertificationTaskStatus | null; campaignId?: string | null; first?: number | null; after?: string | null }) {
+    authorize(this.ctx.viewer, 'certifications:read');
+    const page = pageRequest(args, this.ctx.config);
+    if (args.campaignId && !isId(args.campaignId)) throw badInput('campaignId', 'campaignId is the 24-hex id of a campaign');
+    await this.escalateOverdue();
+    const where = (): FilterQuery<CertificationTask> => {
+      const w: Record<string, unknown> = { workspace: this.ws };
+      if (args.certifierLogin) w.certifierLogin = args.certifierLogin;
+      if (args.status) w.status = args.status;
+      if (args.campaignId) w.campaign = args.campaignId;
+      return w as FilterQuery<CertificationTask>;
+    };
+    return paginate(this.ctx.em, CertificationTask, where, page, 'id', 'desc');
+  }
+
+  /** Review items of a campaign in creation order, by decision, certifier and user. */
+  async items(campaignId: string, filter: ReviewItemFilter | null | undefined, args: { first?: number | null; after?: string | null }) {
+    authorize(this.ctx.viewer, 'certifications:read');
+    const page = pageRequest(args, this.ctx.config);
+    if (!isId(campaignId)) throw badInput('campaignId', 'campaignId is the 24-hex id of a campaign');
+    const f = filter ?? {};
+    if (f.decision && f.undecided) throw badInput('filter.undecided', 'Filter by decision or by undecided, not both');
+    await this.escalateOverdue();
+    const where = (): FilterQuery<ReviewItem> => {
+      const w: Record<string, unknown> = { workspace: this.ws, campaign: campaignId };
+      if (f.decision) w.decision = f.decision;
+      if (f.undecided) w.decision = null;
+      if (f.certifierLogin) w.certifierLogin = f.certifierLogin;
+      if (f.userLogin) w.userLogin = f.userLogin;
+      return w as FilterQuery<ReviewItem>;
+    };
+    return paginate(this.ctx.em, ReviewItem, where, page);
+  }
+
+  async reviewItem(id: string): Promise<ReviewItem | null> {
+    authorize(this.ctx.viewer, 'certifications:read');
+    return isId(id) ? this.ctx.certificationLoaders.item.load(id) : null;
+  }
+}
