@@ -15,3 +15,17 @@ describe('schema/schema.graphql', () => {
     expect(query.roles.args.find((a) => a.name === 'first')!.description).toMatch(/pagesize/);
   });
 });
+
+describe('migrations', () => {
+  it('the committed migrations build exactly the schema the entities describe (run `npm run migration:create` after changing an entity)', async () => {
+    const { startTestApp } = await import('./harness.js');
+    const app = await startTestApp();
+    try {
+      const migrator = app.orm.getMigrator();
+      expect(await migrator.getPendingMigrations()).toEqual([]);
+      expect(await migrator.checkMigrationNeeded()).toBe(false);
+    } finally {
+      await app.stop();
+    }
+  });
+});
