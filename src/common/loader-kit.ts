@@ -94,9 +94,6 @@ export function rowsByKey<T>(em: EntityManager, entity: EntityClass<T>, workspac
   });
 }
 
-/** @deprecated name kept for callers written before read models: same as rowsByKey by id. */
-export const entityById = <T>(em: EntityManager, entity: EntityClass<T>, workspaceId: string) => rowsByKey(em, entity, workspaceId);
-
 /** Lazily builds named loaders, so a request pays only for the loaders it uses. */
 export class LoaderRegistry {
   private readonly loaders = new Map<string, { clearAll(): unknown }>();

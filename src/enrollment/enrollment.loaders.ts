@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { entityById, groupedByKey, LoaderRegistry } from '../common/loader-kit.js';
+import { groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
 import { EnrollmentAutomation } from './enrollment-automation.entity.js';
 
 /** Enrollment automation reads and edges, one SQL statement per batch. */
@@ -12,7 +12,7 @@ export class EnrollmentLoaders extends LoaderRegistry {
   }
 
   get automation() {
-    return this.get('automation', () => entityById(this.em, EnrollmentAutomation, this.workspaceId));
+    return this.get('automation', () => rowsByKey(this.em, EnrollmentAutomation, this.workspaceId));
   }
 
   /** Each person's enrollment automations, running or stopped, oldest first. */

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Knex } from 'knex';
-import { byKey, entityById, groupedByKey, LoaderRegistry } from '../common/loader-kit.js';
+import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
 import { NestedConnectionLoader } from '../common/nested-connection.js';
 import { User } from '../governance/user.entity.js';
 import { IdentityProfile } from './identity-profile.entity.js';
@@ -65,7 +65,7 @@ export class ProfileLoaders extends LoaderRegistry {
   }
 
   get profile() {
-    return this.get('profile', () => entityById(this.em, IdentityProfile, this.workspaceId));
+    return this.get('profile', () => rowsByKey(this.em, IdentityProfile, this.workspaceId));
   }
 
   /** `identityCount` of each profile: one grouped COUNT for the whole batch. */

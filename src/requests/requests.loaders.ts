@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { byKey, entityById, groupedByKey, LoaderRegistry } from '../common/loader-kit.js';
+import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
 import { AccessRequest } from './access-request.entity.js';
 import { Task } from './task.entity.js';
 import { Cart } from './cart.entity.js';
@@ -17,13 +17,13 @@ export class RequestLoaders extends LoaderRegistry {
     super();
   }
 
-  get request() { return this.get('request', () => entityById(this.em, AccessRequest, this.workspaceId)); }
-  get task() { return this.get('task', () => entityById(this.em, Task, this.workspaceId)); }
-  get cart() { return this.get('cart', () => entityById(this.em, Cart, this.workspaceId)); }
-  get attachment() { return this.get('attachment', () => entityById(this.em, Attachment, this.workspaceId)); }
-  get comment() { return this.get('comment', () => entityById(this.em, TaskComment, this.workspaceId)); }
-  get historyEntry() { return this.get('historyEntry', () => entityById(this.em, HistoryEntry, this.workspaceId)); }
-  get approvalGroup() { return this.get('approvalGroup', () => entityById(this.em, ApprovalGroup, this.workspaceId)); }
+  get request() { return this.get('request', () => rowsByKey(this.em, AccessRequest, this.workspaceId)); }
+  get task() { return this.get('task', () => rowsByKey(this.em, Task, this.workspaceId)); }
+  get cart() { return this.get('cart', () => rowsByKey(this.em, Cart, this.workspaceId)); }
+  get attachment() { return this.get('attachment', () => rowsByKey(this.em, Attachment, this.workspaceId)); }
+  get comment() { return this.get('comment', () => rowsByKey(this.em, TaskComment, this.workspaceId)); }
+  get historyEntry() { return this.get('historyEntry', () => rowsByKey(this.em, HistoryEntry, this.workspaceId)); }
+  get approvalGroup() { return this.get('approvalGroup', () => rowsByKey(this.em, ApprovalGroup, this.workspaceId)); }
 
   /** Loaders `node(id)` asks, besides the catalog's. */
   get nodeLoaders() {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { byKey, entityById, groupedByKey, LoaderRegistry } from '../common/loader-kit.js';
+import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
 import { Role } from '../governance/role.entity.js';
 import { ScimUser, ScimUserRole } from './scim-user.entity.js';
 
@@ -14,7 +14,7 @@ export class ScimLoaders extends LoaderRegistry {
   }
 
   get scimUser() {
-    return this.get('scimUser', () => entityById(this.em, ScimUser, this.workspaceId));
+    return this.get('scimUser', () => rowsByKey(this.em, ScimUser, this.workspaceId));
   }
 
   /** The SCIM user of each IGA identity (the oldest when several link to it). */
