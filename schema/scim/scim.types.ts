@@ -10,7 +10,9 @@ export enum ScimUserType {
 }
 registerEnumType(ScimUserType, { name: 'ScimUserType', description: 'Type of the user (seed: `"userType": "USER"`).' });
 
+// One shape serves as output and input (type-graphql names them apart).
 @ObjectType({ description: 'Name of the user (seed: `name`).' })
+@InputType('ScimNameInput', { description: 'Name of the user.' })
 export class ScimName {
   @Field(() => String, { nullable: true, description: 'Family name.' }) familyName?: string | null;
   @Field(() => String, { nullable: true, description: 'Formatted name is detailed name of person.' }) formatted?: string | null;
@@ -21,6 +23,7 @@ export class ScimName {
 }
 
 @ObjectType({ description: 'Email for user can be primary or secondary.' })
+@InputType('ScimEmailInput', { description: 'Email for user can be primary or secondary.' })
 export class ScimEmail {
   @Field(() => Boolean, { nullable: true, description: 'Primary boolean describing whether it is primary or not.' }) primary?: boolean | null;
   @Field(() => String, { nullable: true, description: 'Type of email describing whether it is work or personal.' }) type?: string | null;
@@ -44,23 +47,6 @@ export class ScimMeta {
   @Field(() => String, { description: 'Version for resource type. Required: YES. The ETag, e.g. W/"3"; it changes on every write.' }) version!: string;
 }
 
-@InputType({ description: 'Name of the user.' })
-export class ScimNameInput {
-  @Field(() => String, { nullable: true, description: 'Family name.' }) familyName?: string | null;
-  @Field(() => String, { nullable: true, description: 'Formatted name is detailed name of person.' }) formatted?: string | null;
-  @Field(() => String, { nullable: true, description: 'Given name of the person.' }) givenName?: string | null;
-  @Field(() => String, { nullable: true, description: 'Prefix for the name. Mr Ms. Etc.' }) honorificPrefix?: string | null;
-  @Field(() => String, { nullable: true, description: 'Suffix for the name like Jr Sr I II III etc.' }) honorificSuffix?: string | null;
-  @Field(() => String, { nullable: true, description: 'Middle name of the person.' }) middleName?: string | null;
-}
-
-@InputType({ description: 'Email for user can be primary or secondary.' })
-export class ScimEmailInput {
-  @Field(() => Boolean, { nullable: true, description: 'Primary boolean describing whether it is primary or not.' }) primary?: boolean | null;
-  @Field(() => String, { nullable: true, description: 'Type of email describing whether it is work or personal.' }) type?: string | null;
-  @Field(() => String, { description: 'Value.' }) value!: string;
-}
-
 @InputType({ description: 'UserGroup.' })
 export class ScimGroupInput {
   @Field(() => String, { nullable: true, description: 'Display for the user group name.' }) display?: string | null;
@@ -80,11 +66,11 @@ export class ScimMetaInput {
 export class CreateScimUserInput {
   @Field(() => Boolean, { nullable: true, description: 'Active is boolean representing if user is active or not.' }) active?: boolean | null;
   @Field(() => String, { nullable: true, description: 'DisplayName refers to the name to be displayed for the user. Default is name.' }) displayName?: string | null;
-  @Field(() => [ScimEmailInput], { nullable: true, description: 'Emails can be list of emails to be used by user work, personal etc.' }) emails?: ScimEmailInput[] | null;
+  @Field(() => [ScimEmail], { nullable: true, description: 'Emails can be list of emails to be used by user work, personal etc.' }) emails?: ScimEmail[] | null;
   @Field(() => String, { nullable: true, description: 'ExternalId refers to the ID for user represented in the external system like Azure etc.' }) externalId?: string | null;
   @Field(() => [ScimGroupInput], { nullable: true, description: 'Groups to which user belongs to.' }) groups?: ScimGroupInput[] | null;
   @Field(() => ScimMetaInput, { nullable: true, description: 'Resource metadata; ignored (the server sets it).' }) meta?: ScimMetaInput | null;
-  @Field(() => ScimNameInput, { nullable: true, description: 'Name of the user.' }) name?: ScimNameInput | null;
+  @Field(() => ScimName, { nullable: true, description: 'Name of the user.' }) name?: ScimName | null;
   @Field(() => [String], { description: 'Roles defined for the user. Required: YES. Each names a role of the workspace (by name or display name).' }) roles!: string[];
   @Field(() => [String], { nullable: true, description: 'Schemas represent the schema from scim spec to be used for creating the user.' }) schemas?: string[] | null;
   @Field(() => String, { description: 'UserName refers to the unique userName for this user. Can be emailId or username used in yahoo gmail etc.' }) userName!: string;
@@ -95,10 +81,10 @@ export class CreateScimUserInput {
 export class UpdateScimUserInput {
   @Field(() => Boolean, { nullable: true, description: 'Active is boolean representing if user is active or not.' }) active?: boolean | null;
   @Field(() => String, { nullable: true, description: 'DisplayName refers to the name to be displayed for the user. Default is name.' }) displayName?: string | null;
-  @Field(() => [ScimEmailInput], { nullable: true, description: 'Emails can be list of emails to be used by user work, personal etc.' }) emails?: ScimEmailInput[] | null;
+  @Field(() => [ScimEmail], { nullable: true, description: 'Emails can be list of emails to be used by user work, personal etc.' }) emails?: ScimEmail[] | null;
   @Field(() => String, { nullable: true, description: 'ExternalId refers to the ID for user represented in the external system like Azure etc.' }) externalId?: string | null;
   @Field(() => [ScimGroupInput], { nullable: true, description: 'Groups to which user belongs to.' }) groups?: ScimGroupInput[] | null;
-  @Field(() => ScimNameInput, { nullable: true, description: 'Name of the user.' }) name?: ScimNameInput | null;
+  @Field(() => ScimName, { nullable: true, description: 'Name of the user.' }) name?: ScimName | null;
   @Field(() => [String], { nullable: true, description: 'Roles defined for the user.' }) roles?: string[] | null;
   @Field(() => String, { nullable: true, description: 'UserName: unique in the workspace, case-insensitively.' }) userName?: string | null;
   @Field(() => ScimUserType, { nullable: true, description: 'Type of the user.' }) userType?: ScimUserType | null;
