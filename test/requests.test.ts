@@ -366,6 +366,14 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
     expect((await holdings(admin, 'aaron')).entitlements['Docusign Sender']).toBeUndefined();
     const comments = await admin.request<any>(gql`query ($id: ID!) { task(id: $id) { comments { comment userLogin attachment { id } } } }`, { id: r.tasks[0].id });
     expect(comments.task.comments).toEqual([{ comment: 'not needed for sales', userLogin: 'spencer', attachment: null }]);
+
+    // The seed's task views: a person's completed rejects, and (here none) completed approvals.
+    const views = await admin.request<any>(gql`{
+      rejects: tasks(filter: { status: COMPLETED, userLogin: "spencer", outcome: REJECT }) { nodes { id outcome } }
+      approvals: tasks(filter: { status: COMPLETED, userLogin: "spencer", outcome: APPROVE }) { nodes { id } }
+    }`);
+    expect(views.rejects.nodes).toEqual([{ id: r.tasks[0].id, outcome: 'REJECT' }]);
+    expect(views.approvals.nodes).toEqual([]);
   });
 
   it('a task past its expiry date is Expired (and its request), and can no longer be decided', async () => {

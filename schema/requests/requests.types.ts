@@ -6,8 +6,9 @@ import { AccessRequest } from '../../src/requests/access-request.entity.js';
 import { Task } from '../../src/requests/task.entity.js';
 import { Cart } from '../../src/requests/cart.entity.js';
 import { ApprovalGroup } from '../../src/requests/approval-group.entity.js';
-import { RequestEntityType, RequestType, TaskAction, TaskStatus, TaskType } from '../../src/requests/workflow.js';
+import { RequestEntityType, RequestType, TaskAction, TaskOutcome, TaskStatus, TaskType } from '../../src/requests/workflow.js';
 
+registerEnumType(TaskOutcome, { name: 'TaskOutcome', description: 'How a task ended: approved, rejected, completed (fulfilment), expired or cancelled.' });
 registerEnumType(RequestType, { name: 'RequestType', description: 'The type of the request. Requests can be create, modify, revoke.' });
 registerEnumType(RequestEntityType, { name: 'RequestEntityType', description: 'What a request is about: a role, entitlement or application (TargetSystem); APPLICATION for onboarding.' });
 registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Task state (seed: Assigned, Completed, Expired, …).' });
@@ -172,6 +173,7 @@ export class TaskFilter {
   @Field(() => String, { nullable: true, description: 'The person: tasks assigned to them, claimed by them, or offered to a group of theirs.' }) userLogin?: string | null;
   @Field(() => TaskType, { nullable: true }) type?: TaskType | null;
   @Field(() => ID, { nullable: true, description: 'Only the tasks of this request.' }) requestId?: string | null;
+  @Field(() => TaskOutcome, { nullable: true, description: 'How the task ended: with status COMPLETED, APPROVE gives the completed approvals and REJECT the completed rejects (seed: Task Fetch).' }) outcome?: TaskOutcome | null;
 }
 
 @ArgsType()

@@ -21,6 +21,7 @@ export interface TaskFilter {
   userLogin?: string | null;
   type?: TaskType | null;
   requestId?: string | null;
+  outcome?: string | null;
 }
 
 const OPEN = [TaskStatus.ASSIGNED, TaskStatus.CLAIMED];
@@ -79,6 +80,7 @@ export class TaskService {
       if (f.status) w.status = f.status;
       if (f.type) w.type = f.type;
       if (f.requestId) w.request = f.requestId;
+      if (f.outcome) w.outcome = f.outcome;
       if (f.userLogin) {
         // The person's tasks: assigned to them, claimed by them, or offered to a group of theirs.
         w.$or = [

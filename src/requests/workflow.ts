@@ -45,6 +45,15 @@ export enum TaskAction {
   REASSIGN = 'REASSIGN',
 }
 
+/** How a task ended (Task.outcome): the seed's "completed approval / completed rejects" views filter on it. */
+export enum TaskOutcome {
+  APPROVE = 'APPROVE',
+  REJECT = 'REJECT',
+  COMPLETE = 'COMPLETE',
+  EXPIRED = 'EXPIRED',
+  CANCELLED = 'CANCELLED',
+}
+
 export const ACTION_DISPLAY_NAMES: Record<TaskAction, string> = {
   CLAIM: 'Claim',
   RELEASE: 'Release',
