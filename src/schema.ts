@@ -2,13 +2,18 @@ import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { graphqlTypeOf } from './common/rows.js';
+import { installPlannedEdges } from './common/sql-plan.js';
+import { catalogPlan } from './governance/catalog.plan.js';
 import { resolvers } from '../resolvers/index.js';
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The gateway's schema, built once from the resolvers and types in code. */
 export function gatewaySchema(): Promise<GraphQLSchema> {
-  return (built ??= buildSchema({ resolvers, validate: false }).then(withSyncTypeResolution));
+  return (built ??= buildSchema({ resolvers, validate: false }).then(withSyncTypeResolution).then((schema) => {
+    installPlannedEdges(schema, catalogPlan);
+    return schema;
+  }));
 }
 
 /**

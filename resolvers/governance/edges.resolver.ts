@@ -1,7 +1,6 @@
 import { Args, Ctx, FieldResolver, Info, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { selects } from '../../src/common/lookahead.js';
-import { planned, plannedOr } from '../../src/common/sql-plan.js';
 import type { Context } from '../../src/context.js';
 import { pageRequest, PageArgs } from '../../src/common/pagination.js';
 import type { Row } from '../../src/common/rows.js';
@@ -21,7 +20,7 @@ const byLogin = (ctx: Context, login: string | null | undefined) => (login ? ctx
 export class UserEdges {
   @FieldResolver(() => User, { nullable: true, description: 'The manager (by managerLogin).' })
   manager(@Root() user: Row<User>, @Ctx() ctx: Context) {
-    return plannedOr(user, 'manager', () => byLogin(ctx, user.managerLogin));
+    return byLogin(ctx, user.managerLogin);
   }
 
   @FieldResolver(() => UserConnection, { description: 'People whose manager this is.' })
@@ -31,13 +30,11 @@ export class UserEdges {
 
   @FieldResolver(() => [Role], { description: 'Roles held, by assignment or birthright rule.' })
   roles(@Root() user: Row<User>, @Ctx() ctx: Context) {
-    return plannedOr(user, 'roles', () => ctx.loaders.rolesOfUser.load(user.id));
+    return ctx.loaders.rolesOfUser.load(user.id);
   }
 
   @FieldResolver(() => [UserAccount], { description: 'Accounts on applications.' })
   async accounts(@Root() user: Row<User>, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const prefetched = planned<UserAccount[]>(user, 'accounts');
-    if (prefetched) return prefetched;
     const accounts = await ctx.loaders.accountsOfUser.load(user.id);
     if (selects(info, 'targetSystem')) await ctx.loaders.targetSystem.prefetch(accounts.map((a) => a.targetSystem.id));
     return accounts;
@@ -45,7 +42,7 @@ export class UserEdges {
 
   @FieldResolver(() => [Entitlement], { description: 'Entitlements held through any account.' })
   entitlements(@Root() user: Row<User>, @Ctx() ctx: Context) {
-    return plannedOr(user, 'entitlements', () => ctx.loaders.entitlementsOfUser.load(user.id));
+    return ctx.loaders.entitlementsOfUser.load(user.id);
   }
 
   @FieldResolver(() => ScimUser, { nullable: true, description: 'The SCIM directory user of this person (the first provisioned, when several).' })
@@ -63,8 +60,6 @@ export class RoleEdges {
 
   @FieldResolver(() => [Entitlement], { description: 'Entitlements the role grants.' })
   async entitlements(@Root() role: Row<Role>, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const prefetched = planned<Entitlement[]>(role, 'entitlements');
-    if (prefetched) return prefetched;
     const entitlements = await ctx.loaders.entitlementsOfRole.load(role.id);
     if (selects(info, 'targetSystem')) await ctx.loaders.targetSystem.prefetch(entitlements.map((e) => e.targetSystem.id));
     return entitlements;
@@ -72,7 +67,7 @@ export class RoleEdges {
 
   @FieldResolver(() => [TargetSystem], { description: 'Applications the role reaches through its entitlements.' })
   targetSystems(@Root() role: Row<Role>, @Ctx() ctx: Context) {
-    return plannedOr(role, 'targetSystems', () => ctx.loaders.targetSystemsOfRole.load(role.id));
+    return ctx.loaders.targetSystemsOfRole.load(role.id);
   }
 
   @FieldResolver(() => UserConnection, { description: 'People holding the role, by assignment or by rule.' })
@@ -82,7 +77,7 @@ export class RoleEdges {
 
   @FieldResolver(() => User, { nullable: true, description: 'The role owner (by roleOwnerLogin).' })
   owner(@Root() role: Row<Role>, @Ctx() ctx: Context) {
-    return plannedOr(role, 'owner', () => byLogin(ctx, role.roleOwnerLogin));
+    return byLogin(ctx, role.roleOwnerLogin);
   }
 }
 
@@ -90,7 +85,7 @@ export class RoleEdges {
 export class EntitlementEdges {
   @FieldResolver(() => TargetSystem, { description: 'The application the entitlement belongs to.' })
   targetSystem(@Root() e: Row<Entitlement>, @Ctx() ctx: Context) {
-    return plannedOr(e, 'targetSystem', () => ctx.loaders.targetSystem.get(e.targetSystem.id));
+    return ctx.loaders.targetSystem.get(e.targetSystem.id);
   }
 
   @FieldResolver(() => LifecycleStatus)
@@ -113,7 +108,7 @@ export class TargetSystemEdges {
 
   @FieldResolver(() => [Entitlement])
   entitlements(@Root() t: Row<TargetSystem>, @Ctx() ctx: Context) {
-    return plannedOr(t, 'entitlements', () => ctx.loaders.entitlementsOfTargetSystem.load(t.id));
+    return ctx.loaders.entitlementsOfTargetSystem.load(t.id);
   }
 
   @FieldResolver(() => UserAccountConnection)
@@ -123,12 +118,12 @@ export class TargetSystemEdges {
 
   @FieldResolver(() => User, { nullable: true })
   businessOwner(@Root() t: Row<TargetSystem>, @Ctx() ctx: Context) {
-    return plannedOr(t, 'businessOwner', () => byLogin(ctx, t.businessOwnerLogin));
+    return byLogin(ctx, t.businessOwnerLogin);
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The IT owner (seed: ITOwner).' })
   itOwner(@Root() t: Row<TargetSystem>, @Ctx() ctx: Context) {
-    return plannedOr(t, 'itOwner', () => byLogin(ctx, t.itOwnerLogin));
+    return byLogin(ctx, t.itOwnerLogin);
   }
 }
 
@@ -136,17 +131,17 @@ export class TargetSystemEdges {
 export class UserAccountEdges {
   @FieldResolver(() => User)
   user(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
-    return plannedOr(a, 'user', () => ctx.loaders.user.get(a.user.id));
+    return ctx.loaders.user.get(a.user.id);
   }
 
   @FieldResolver(() => TargetSystem)
   targetSystem(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
-    return plannedOr(a, 'targetSystem', () => ctx.loaders.targetSystem.get(a.targetSystem.id));
+    return ctx.loaders.targetSystem.get(a.targetSystem.id);
   }
 
   @FieldResolver(() => [EntitlementAssignment], { description: 'Entitlement assignments of the account.' })
   entitlements(@Root() a: Row<UserAccount>, @Ctx() ctx: Context) {
-    return plannedOr(a, 'entitlements', () => ctx.loaders.assignmentsOfAccount.load(a.id));
+    return ctx.loaders.assignmentsOfAccount.load(a.id);
   }
 }
 
@@ -154,13 +149,11 @@ export class UserAccountEdges {
 export class EntitlementAssignmentEdges {
   @FieldResolver(() => Entitlement)
   entitlement(@Root() a: Row<EntitlementAssignment>, @Ctx() ctx: Context) {
-    return plannedOr(a, 'entitlement', () => ctx.loaders.entitlement.get(a.entitlement.id));
+    return ctx.loaders.entitlement.get(a.entitlement.id);
   }
 
   @FieldResolver(() => [Role], { description: 'Roles through which the account holder gets this entitlement.' })
   async associatedRoles(@Root() a: Row<EntitlementAssignment>, @Ctx() ctx: Context) {
-    const prefetched = planned<Role[]>(a, 'associatedRoles');
-    if (prefetched) return prefetched;
     const account = await ctx.loaders.account.load(a.account.id);
     return account ? ctx.loaders.rolesGrantingEntitlementToUser.load(`${account.user.id}:${a.entitlement.id}`) : [];
   }

@@ -22,7 +22,8 @@ const toDate: Convert = (v) => (v == null ? null : v instanceof Date ? v : new D
 const toJson: Convert = (v) => (typeof v === 'string' ? JSON.parse(v) : (v ?? null));
 const toNumber: Convert = (v) => (v == null ? null : Number(v));
 const toReference: Convert = (v) => (v == null ? null : { id: v });
-const identity: Convert = (v) => v;
+/** The converter of columns whose values need no change (strings, numbers from the driver). */
+export const identity: Convert = (v) => v;
 
 function converter(prop: EntityProperty): Convert {
   if (prop.kind === 'm:1' || prop.kind === '1:1') return toReference;

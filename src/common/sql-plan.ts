@@ -1,14 +1,17 @@
+import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import type { EntityClass, EntityManager, EntityMetadata } from '@mikro-orm/core';
 import type { Selection } from './selection.js';
-import { knexOf, rowMapper } from './rows.js';
+import { identity, knexOf, rowMapper, TYPE, type ColumnMapping } from './rows.js';
 
 /**
  * The SQL planner: a nested selection over known edges becomes ONE statement that builds the
- * whole answer as JSON inside the database (correlated subqueries with json_object /
- * json_group_array on SQLite, json_build_object / json_agg on PostgreSQL). The objects it
- * returns carry their prefetched edges, which the edge resolvers hand back synchronously;
- * whatever the planner does not cover (edges with arguments, aliases, directives, fields it
- * does not know) is left to the resolvers and their DataLoaders, with the columns they need.
+ * whole answer as JSON inside the database (correlated subqueries; on SQLite JSON text joined
+ * with json_quote and ordered group_concat, never re-parsed on the way up; on PostgreSQL
+ * json_build_object / json_agg). The parsed objects are the read models themselves, carrying
+ * their prefetched edges, which a wrapper installed on each edge field hands back without a
+ * resolver call. Whatever the planner does not cover (edges with arguments, aliases,
+ * directives, fields it does not know) is left to the resolvers and their DataLoaders, with
+ * the columns they need.
  */
 export type Dialect = 'sqlite' | 'postgresql';
 
@@ -30,21 +33,44 @@ export interface PlanType {
 }
 
 const PLANNED = Symbol('planned edges');
+const NOT_PLANNED = Symbol('not planned');
 
-/** The prefetched value of an edge (null included), or `undefined` when the planner left it to the resolver. */
-export function planned<T>(parent: object, edge: string): T | undefined {
-  const edges = (parent as { [PLANNED]?: Record<string, unknown> })[PLANNED];
-  return edges && edge in edges ? (edges[edge] as T) : undefined;
+function prefetched(parent: unknown, edge: string): unknown {
+  const edges = (parent as { [PLANNED]?: Record<string, unknown> } | null)?.[PLANNED];
+  return edges && edge in edges ? edges[edge] : NOT_PLANNED;
 }
 
-/** The prefetched value of an edge when there is one, otherwise what `resolve` gives. */
-export function plannedOr<T>(parent: object, edge: string, resolve: () => T): T {
-  const edges = (parent as { [PLANNED]?: Record<string, unknown> })[PLANNED];
-  return edges && edge in edges ? (edges[edge] as T) : resolve();
+/**
+ * Wraps the resolver of every edge the registry knows: a prefetched value is returned as it
+ * is (synchronously, without the resolver's own wrapping); otherwise the resolver runs.
+ */
+export function installPlannedEdges(schema: GraphQLSchema, registry: Record<string, PlanType>): void {
+  for (const [typeName, spec] of Object.entries(registry)) {
+    const type = schema.getType(typeName);
+    if (!isObjectType(type)) continue;
+    const fields = type.getFields();
+    for (const edge of Object.keys(spec.edges)) {
+      const field = fields[edge];
+      const resolve = field?.resolve as GraphQLFieldResolver<unknown, unknown> | undefined;
+      if (!resolve) continue;
+      field.resolve = (source, args, context, info) => {
+        const value = prefetched(source, edge);
+        return value === NOT_PLANNED ? resolve(source, args, context, info) : value;
+      };
+    }
+  }
+}
+
+interface Shape {
+  /** [property, column, convert] of the columns read. */
+  columns: ColumnMapping[];
+  /** Only those whose value needs converting after JSON.parse. */
+  conversions: ColumnMapping[];
+  edges: Array<[string, PlanEdge, Selection]>;
 }
 
 export class SqlPlanner {
-  private readonly metas = new Map<string, { meta: EntityMetadata; columns: Map<string, string> }>();
+  private readonly shapes = new WeakMap<Selection, Shape>();
 
   constructor(
     private readonly registry: Record<string, PlanType>,
@@ -58,70 +84,54 @@ export class SqlPlanner {
   async load<T>(em: EntityManager, typeName: string, selection: Selection, ids: readonly string[]): Promise<T[]> {
     if (ids.length === 0) return [];
     const aliases = { n: 0 };
-    const table = this.columnsOf(em, typeName).meta.tableName;
-    const expr = this.objectSql(em, typeName, selection, 'c0', aliases);
+    const table = (em.getMetadata().get(this.registry[typeName].entity.name) as EntityMetadata).tableName;
+    const expr = this.objectSql(em, typeName, selection, 'c0', aliases, true);
     const sql = `select ${expr} as x from ${table} c0 where c0.id in (${ids.map(() => '?').join(', ')})`;
-    const rows: Array<{ x: unknown }> = await knexOf(em).raw(sql, [...ids]).then((r: unknown) => (this.dialect === 'postgresql' ? (r as { rows: Array<{ x: unknown }> }).rows : (r as Array<{ x: unknown }>)));
+    const result: unknown = await knexOf(em).raw(sql, [...ids]);
+    const rows = (this.dialect === 'postgresql' ? (result as { rows: Array<{ x: unknown }> }).rows : (result as Array<{ x: unknown }>));
     const byId = new Map<string, T>();
     for (const row of rows) {
-      const json = (typeof row.x === 'string' ? JSON.parse(row.x) : row.x) as Record<string, unknown>;
-      const value = this.materialize(em, typeName, selection, json) as T & { id: string };
+      const json = (typeof row.x === 'string' ? JSON.parse(row.x) : row.x) as Record<string | symbol, unknown>;
+      const value = this.materialize(typeName, selection, json) as T & { id: string };
       byId.set(value.id, value);
     }
     return ids.map((id) => byId.get(id)).filter((x): x is T => !!x);
   }
 
-  private columnsOf(em: EntityManager, typeName: string) {
-    let entry = this.metas.get(typeName);
-    if (!entry) {
-      const meta = em.getMetadata().get(this.registry[typeName].entity.name) as EntityMetadata;
-      const columns = new Map<string, string>();
-      for (const p of Object.values(meta.properties)) {
-        if ((p.kind === 'scalar' || p.kind === 'm:1') && p.fieldNames?.length === 1 && p.persist !== false) columns.set(p.name, p.fieldNames[0]);
-      }
-      this.metas.set(typeName, (entry = { meta, columns }));
-    }
-    return entry;
-  }
-
-  private readonly shapes = new WeakMap<Selection, ReturnType<SqlPlanner['computeShape']>>();
-
-  /** Which columns and which edges a selection takes from one type (computed once per selection). */
-  private shape(em: EntityManager, typeName: string, selection: Selection) {
+  /** Which columns and edges a selection takes from one type (computed once per selection). */
+  private shape(em: EntityManager, typeName: string, selection: Selection, top = false): Shape {
     let shape = this.shapes.get(selection);
-    if (!shape) this.shapes.set(selection, (shape = this.computeShape(em, typeName, selection)));
-    return shape;
-  }
-
-  private computeShape(em: EntityManager, typeName: string, selection: Selection) {
+    if (shape) return shape;
     const spec = this.registry[typeName];
-    const { columns: all } = this.columnsOf(em, typeName);
-    const columns = new Set<string>(['id']);
-    const edges: Array<[string, PlanEdge, Selection]> = [];
+    const mapper = rowMapper(em, spec.entity);
+    const byProperty = new Map(mapper.columns.map((c) => [c[0], c]));
+    const wanted = new Set<string>(top ? ['id'] : []);
+    const edges: Shape['edges'] = [];
     let everything = false;
     for (const [field, sub] of selection.fields) {
       if (field === '__typename') continue;
       const edge = spec.edges[field];
-      if (edge && sub && !selection.opaque.has(field)) {
-        edges.push([field, edge, sub]);
-        continue;
-      }
-      const column = all.get(field);
-      if (column && !edge) columns.add(column);
-      else if (spec.needs[field]) for (const c of spec.needs[field]) columns.add(c);
-      else if (!column) everything = true; // a field this plan does not know: give its resolver the whole row
+      if (edge && sub && !selection.opaque.has(field)) edges.push([field, edge, sub]);
+      else if (spec.needs[field]) for (const c of spec.needs[field]) wanted.add(c);
+      else if (byProperty.has(field) && !edge) wanted.add(byProperty.get(field)![1]);
+      else everything = true; // a field this plan does not know: give its resolver the whole row
     }
-    const chosen = everything ? new Set(all.values()) : columns;
-    const mapper = rowMapper(em, spec.entity);
-    return { columns: chosen, edges, mapper, mappings: mapper.columns.filter(([, column]) => chosen.has(column)) };
+    const columns = mapper.columns.filter(([, column]) => everything || wanted.has(column));
+    shape = { columns, conversions: columns.filter(([, , convert]) => convert !== identity), edges };
+    this.shapes.set(selection, shape);
+    return shape;
   }
 
-  private objectSql(em: EntityManager, typeName: string, selection: Selection, alias: string, aliases: { n: number }): string {
-    const { columns, edges } = this.shape(em, typeName, selection);
-    const parts: string[] = [];
-    for (const column of columns) parts.push(`'${column}', ${alias}.${column}`);
+  private objectSql(em: EntityManager, typeName: string, selection: Selection, alias: string, aliases: { n: number }, top = false): string {
+    const { columns, edges } = this.shape(em, typeName, selection, top);
+    if (this.dialect === 'sqlite') {
+      const parts = columns.map(([property, column]) => `'"${property}":' || json_quote(${alias}.${column})`);
+      for (const [field, edge, sub] of edges) parts.push(`'"$${field}":' || ${this.edgeSql(em, edge, sub, alias, aliases)}`);
+      return parts.length ? `'{' || ${parts.join(` || ',' || `)} || '}'` : `'{}'`;
+    }
+    const parts = columns.map(([property, column]) => `'${property}', ${alias}.${column}`);
     for (const [field, edge, sub] of edges) parts.push(`'$${field}', ${this.edgeSql(em, edge, sub, alias, aliases)}`);
-    return this.dialect === 'sqlite' ? `json_object(${parts.join(', ')})` : `json_build_object(${parts.join(', ')})`;
+    return `json_build_object(${parts.join(', ')})`;
   }
 
   private edgeSql(em: EntityManager, edge: PlanEdge, selection: Selection, parent: string, aliases: { n: number }): string {
@@ -132,30 +142,31 @@ export class SqlPlanner {
     const from = edge.from(parent, c);
     if (!edge.many) {
       const one = `(select ${object} from ${from})`;
-      return this.dialect === 'sqlite' ? `json(${one})` : one;
+      return this.dialect === 'sqlite' ? `coalesce(${one}, 'null')` : one;
     }
     const order = (edge.orderBy ?? ['id']).map((col, i) => `${c}.${col} as o${i}`);
     const orderRefs = (edge.orderBy ?? ['id']).map((_, i) => `${s}.o${i}`).join(', ');
     const inner = `select ${object} as x, ${order.join(', ')} from ${from}`;
     return this.dialect === 'sqlite'
-      ? // SQLite drops the JSON subtype through an ordered aggregate, so the array is joined as text.
-        `json((select coalesce('[' || group_concat(${s}.x, ',' order by ${orderRefs}) || ']', '[]') from (${inner}) ${s}))`
+      ? `'[' || coalesce((select group_concat(${s}.x, ',' order by ${orderRefs}) from (${inner}) ${s}), '') || ']'`
       : `(select coalesce(json_agg(${s}.x order by ${orderRefs}), '[]'::json) from (${inner}) ${s})`;
   }
 
-  private materialize(em: EntityManager, typeName: string, selection: Selection, json: Record<string, unknown>): object {
-    const { edges, mapper, mappings } = this.shape(em, typeName, selection);
-    const value = mapper.mapSome(json, mappings) as Record<string | symbol, unknown>;
-    if (edges.length) {
-      const prefetched: Record<string, unknown> = {};
-      for (const [field, edge, sub] of edges) {
+  /** The parsed object becomes the read model in place: typed, converted, edges attached. */
+  private materialize(typeName: string, selection: Selection, json: Record<string | symbol, unknown>): object {
+    const shape = this.shapes.get(selection)!;
+    json[TYPE] = (this.registry[typeName].entity as { name: string }).name;
+    for (const [property, , convert] of shape.conversions) json[property] = convert(json[property]);
+    if (shape.edges.length) {
+      const edges: Record<string, unknown> = {};
+      for (const [field, edge, sub] of shape.edges) {
         const raw = json[`$${field}`];
-        prefetched[field] = edge.many
-          ? ((raw as Array<Record<string, unknown>>) ?? []).map((child) => this.materialize(em, edge.type, sub, child))
-          : raw == null ? null : this.materialize(em, edge.type, sub, raw as Record<string, unknown>);
+        edges[field] = edge.many
+          ? ((raw as Array<Record<string, unknown>>) ?? []).map((child) => this.materialize(edge.type, sub, child))
+          : raw == null ? null : this.materialize(edge.type, sub, raw as Record<string, unknown>);
       }
-      value[PLANNED] = prefetched;
+      json[PLANNED] = edges;
     }
-    return value;
+    return json;
   }
 }

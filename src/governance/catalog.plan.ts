@@ -13,7 +13,8 @@ const personBy = (column: string) => (p: string, c: string) => `app_user ${c} wh
 /**
  * The catalog graph for the SQL planner: for each edge, the SQL that reaches the children
  * (the same rows, in the same order, as the edge's DataLoader), and for every other field the
- * columns its resolver needs when the planner leaves it alone.
+ * columns its resolver needs when the planner leaves it alone (`id` included: nested objects
+ * carry only the columns something asks for).
  */
 export const catalogPlan: Record<string, PlanType> = {
   User: {
@@ -29,7 +30,7 @@ export const catalogPlan: Record<string, PlanType> = {
       },
       manager: { type: 'User', many: false, from: personBy('manager_login') },
     },
-    needs: { manager: ['workspace_id', 'manager_login'], directReports: ['login'], roles: [], accounts: [], entitlements: [] },
+    needs: { manager: ['workspace_id', 'manager_login'], directReports: ['login'], roles: ['id'], accounts: ['id'], entitlements: ['id'] },
   },
   Role: {
     entity: Role,
@@ -43,14 +44,14 @@ export const catalogPlan: Record<string, PlanType> = {
       },
       owner: { type: 'User', many: false, from: personBy('role_owner_login') },
     },
-    needs: { status: lifecycle, owner: ['workspace_id', 'role_owner_login'], members: [], entitlements: [], targetSystems: [] },
+    needs: { status: lifecycle, owner: ['workspace_id', 'role_owner_login'], members: ['id'], entitlements: ['id'], targetSystems: ['id'] },
   },
   Entitlement: {
     entity: Entitlement,
     edges: {
       targetSystem: { type: 'TargetSystem', many: false, from: (p, c) => `target_system ${c} where ${c}.id = ${p}.target_system_id` },
     },
-    needs: { status: lifecycle, targetSystem: ['target_system_id'], members: [] },
+    needs: { status: lifecycle, targetSystem: ['target_system_id'], members: ['id'] },
   },
   TargetSystem: {
     entity: TargetSystem,
@@ -59,7 +60,7 @@ export const catalogPlan: Record<string, PlanType> = {
       businessOwner: { type: 'User', many: false, from: personBy('business_owner_login') },
       itOwner: { type: 'User', many: false, from: personBy('it_owner_login') },
     },
-    needs: { status: lifecycle, businessOwner: ['workspace_id', 'business_owner_login'], itOwner: ['workspace_id', 'it_owner_login'], accounts: [], entitlements: [] },
+    needs: { status: lifecycle, businessOwner: ['workspace_id', 'business_owner_login'], itOwner: ['workspace_id', 'it_owner_login'], accounts: ['id'], entitlements: ['id'] },
   },
   UserAccount: {
     entity: UserAccount,
@@ -68,7 +69,7 @@ export const catalogPlan: Record<string, PlanType> = {
       targetSystem: { type: 'TargetSystem', many: false, from: (p, c) => `target_system ${c} where ${c}.id = ${p}.target_system_id` },
       entitlements: { type: 'EntitlementAssignment', many: true, orderBy: ['id'], from: (p, c) => `entitlement_assignment ${c} where ${c}.account_id = ${p}.id` },
     },
-    needs: { user: ['user_id'], targetSystem: ['target_system_id'], entitlements: [] },
+    needs: { user: ['user_id'], targetSystem: ['target_system_id'], entitlements: ['id'] },
   },
   EntitlementAssignment: {
     entity: EntitlementAssignment,
