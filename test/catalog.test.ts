@@ -200,6 +200,25 @@ describe('catalog lists', () => {
     if (first.users.pageInfo.hasNextPage) expect(next.users.nodes[0].login > logins.at(-1)).toBe(true);
   });
 
+  it.each([true, false])('pages users by createdOn with cursors, planner %s: every user once, in order', async (planner) => {
+    app.config.sqlPlanner = planner;
+    try {
+      const all = await admin.request<any>(gql`{ users(first: 100, orderBy: CREATED_ON) { nodes { login createdOn } } }`);
+      const seen: Array<{ login: string; createdOn: string }> = [];
+      let after: string | null = null;
+      for (let i = 0; i < 20; i++) {
+        const page: any = await admin.request(gql`query ($after: String) { users(first: 4, orderBy: CREATED_ON, after: $after) { nodes { login createdOn } pageInfo { hasNextPage endCursor } } }`, { after });
+        seen.push(...page.users.nodes);
+        if (!page.users.pageInfo.hasNextPage) break;
+        after = page.users.pageInfo.endCursor;
+      }
+      expect(seen).toEqual(all.users.nodes);
+      expect(seen.map((u) => u.createdOn)).toEqual([...seen.map((u) => u.createdOn)].sort());
+    } finally {
+      app.config.sqlPlanner = true;
+    }
+  });
+
   it('targetSystems(displayName) and entitlements(targetSystemId) read the catalog', async () => {
     const data = await admin.request<any>(gql`{
       targetSystems(displayName: "buf") { nodes { id displayName integrationLevel performer approvalWorkflow businessOwnerLogin businessOwner { login } itOwner { login } entitlements { displayName } accounts(first: 2) { totalCount nodes { login } } } }

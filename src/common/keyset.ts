@@ -1,4 +1,5 @@
 import { raw, type EntityClass, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { badInput } from '../errors.js';
 import { toConnection, type ConnectionResult, type PageRequest } from './pagination.js';
 
@@ -25,11 +26,12 @@ export async function paginate<T extends { id: string }>(
     const v = value && typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) ? new Date(value) : value;
     conditions.push(sort === 'id' ? { id: { [cmp]: id } } : { $or: [{ [sort]: { [cmp]: v } }, { [sort]: v, id: { [cmp]: id } }] });
   }
-  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, {
-    orderBy: (sort === 'id' ? { id: direction } : { [sort]: direction, id: direction }) as never,
-    limit: page.first + 1,
-    ...(keysOnly ? { fields: [...new Set(['id', sort])] as never, disableIdentityMap: true } : {}),
-  });
+  const filter = { $and: conditions } as FilterQuery<T>;
+  const orderBy = (sort === 'id' ? { id: direction } : { [sort]: direction, id: direction }) as never;
+  const rows = keysOnly
+    ? // Only the keys, as plain rows: no entity is built for a page the planner replaces.
+      ((await (em as SqlEntityManager).createQueryBuilder(entity).select([...new Set(['id', sort])] as never).where(filter).orderBy(orderBy).limit(page.first + 1).execute('all', true)) as T[])
+    : await em.find(entity, filter, { orderBy, limit: page.first + 1 });
   return toConnection(rows, page, (row) => [sortValue(row[sort]), row.id], () => em.count(entity, where()));
 }
 

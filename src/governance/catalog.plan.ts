@@ -35,7 +35,8 @@ export const catalogPlan: Record<string, PlanType> = {
   Role: {
     entity: Role,
     edges: {
-      entitlements: { type: 'Entitlement', many: true, orderBy: byName, from: (p, c) => `entitlement ${c} where ${c}.id in (select entitlement_id from role_entitlement where role_id = ${p}.id)` },
+      // A join, not `id in (…)`: (role, entitlement) is the link's primary key, so no duplicates.
+      entitlements: { type: 'Entitlement', many: true, orderBy: byName, from: (p, c) => `role_entitlement re_${c} join entitlement ${c} on ${c}.id = re_${c}.entitlement_id where re_${c}.role_id = ${p}.id` },
       targetSystems: {
         type: 'TargetSystem',
         many: true,
