@@ -1,52 +1,44 @@
 import type { NonEmptyArray } from 'type-graphql';
+import '../src/graph/domains.js';
+import { edgeFieldDeclarations } from '../src/graph/install.js';
 import { CatalogResolver } from './governance/catalog.resolver.js';
-import { ScimGroupRefEdges, ScimResolver, ScimUserEdges } from './scim/scim.resolver.js';
-import { EntitlementAssignmentEdges, EntitlementEdges, RoleEdges, TargetSystemEdges, UserAccountEdges, UserEdges } from './governance/edges.resolver.js';
+import { ScimResolver, ScimUserFields } from './scim/scim.resolver.js';
+import { EntitlementFields, RoleFields, TargetSystemFields } from './governance/edges.resolver.js';
 import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
-import { IdentityProfileEdges, OwnerReferenceEdges, SourceReferenceEdges, TargetSystemProfileEdges, UserProfileEdges } from './profiles/edges.resolver.js';
+import { IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields } from './profiles/edges.resolver.js';
 import { EnrollmentAutomationResolver } from './enrollment/enrollment-automation.resolver.js';
-import { EnrollmentAutomationEdges, UserEnrollmentEdges } from './enrollment/edges.resolver.js';
 import { ReconciliationResolver } from './reconciliation/reconciliation.resolver.js';
-import { ReconciliationBatchEdges, ReconciliationEventEdges } from './reconciliation/edges.resolver.js';
+import { ReconciliationBatchFields, ReconciliationEventFields } from './reconciliation/edges.resolver.js';
 import { RequestsResolver } from './requests/requests.resolver.js';
+import { AttachmentFields, TaskCommentFields, TaskFields } from './requests/edges.resolver.js';
 import { CertificationsResolver } from './certifications/certifications.resolver.js';
-import { CertificationCampaignEdges, CertificationImpactEdges, CertificationTaskEdges, ReviewItemEdges } from './certifications/edges.resolver.js';
-import { ApprovalGroupEdges, AttachmentEdges, CartEdges, RequestEdges, TaskCommentEdges, TaskEdges } from './requests/edges.resolver.js';
+import { CertificationCampaignFields, CertificationTaskFields } from './certifications/edges.resolver.js';
 
-/** Every resolver of the gateway. */
+/**
+ * Every resolver of the gateway: root fields and computed fields per domain, and the edge
+ * fields the read graph's registry declares (src/graph).
+ */
 export const resolvers: NonEmptyArray<Function> = [
   CatalogResolver,
-  UserEdges,
-  RoleEdges,
-  EntitlementEdges,
-  TargetSystemEdges,
-  UserAccountEdges,
-  EntitlementAssignmentEdges,
+  RoleFields,
+  EntitlementFields,
+  TargetSystemFields,
   IdentityProfileResolver,
-  IdentityProfileEdges,
-  OwnerReferenceEdges,
-  SourceReferenceEdges,
-  UserProfileEdges,
-  TargetSystemProfileEdges,
+  IdentityProfileFields,
+  OwnerReferenceFields,
+  SourceReferenceFields,
   EnrollmentAutomationResolver,
-  EnrollmentAutomationEdges,
-  UserEnrollmentEdges,
   ScimResolver,
-  ScimUserEdges,
-  ScimGroupRefEdges,
+  ScimUserFields,
   ReconciliationResolver,
-  ReconciliationBatchEdges,
-  ReconciliationEventEdges,
+  ReconciliationBatchFields,
+  ReconciliationEventFields,
   RequestsResolver,
-  RequestEdges,
-  TaskEdges,
-  TaskCommentEdges,
-  AttachmentEdges,
-  CartEdges,
-  ApprovalGroupEdges,
+  TaskFields,
+  TaskCommentFields,
+  AttachmentFields,
   CertificationsResolver,
-  CertificationImpactEdges,
-  CertificationCampaignEdges,
-  CertificationTaskEdges,
-  ReviewItemEdges,
+  CertificationCampaignFields,
+  CertificationTaskFields,
+  ...edgeFieldDeclarations(),
 ];

@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from './config.js';
 import type { Viewer } from './auth/viewer.js';
 import type { LoaderRegistry } from './common/loader-kit.js';
+import { can } from './auth/viewer.js';
+import type { Action } from './auth/authorities.js';
+import { EdgeLoaders } from './graph/edge-loaders.js';
 import { GovernanceLoaders } from './governance/governance.loaders.js';
 import { CatalogService } from './governance/catalog.service.js';
 import { ProfileLoaders } from './profiles/profiles.loaders.js';
@@ -24,8 +27,11 @@ import { CampaignService } from './certifications/campaign.service.js';
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
   readonly loaders: GovernanceLoaders;
+  /** The loaders the read graph's edges derive (src/graph). */
+  readonly graph: EdgeLoaders;
+  private readonly allowed = new Map<Action, boolean>();
   /** Every loader registry built for this request, so a write can make them all forget. */
-  private readonly registries: LoaderRegistry[] = [];
+  private readonly registries: Array<Pick<LoaderRegistry, 'clearAll'>> = [];
   private catalogService?: CatalogService;
   private profileService?: IdentityProfileService;
   private enrollmentService?: EnrollmentAutomationService;
@@ -52,6 +58,14 @@ export class Context {
     readonly config: Config,
   ) {
     this.loaders = this.registered(new GovernanceLoaders(em, viewer.workspaceId));
+    this.graph = this.registered(new EdgeLoaders(em, viewer.workspaceId));
+  }
+
+  /** Whether the caller may perform an action (asked once per request and action). */
+  may(action: Action): boolean {
+    let allowed = this.allowed.get(action);
+    if (allowed === undefined) this.allowed.set(action, (allowed = can(this.viewer, action)));
+    return allowed;
   }
 
   get catalog(): CatalogService {
@@ -122,7 +136,7 @@ export class Context {
     return (this.campaignService ??= new CampaignService(this));
   }
 
-  private registered<T extends LoaderRegistry>(registry: T): T {
+  private registered<T extends Pick<LoaderRegistry, 'clearAll'>>(registry: T): T {
     this.registries.push(registry);
     return registry;
   }

@@ -2,16 +2,15 @@ import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { graphqlTypeOf } from './common/rows.js';
-import { installPlannedEdges } from './common/sql-plan.js';
-import { catalogPlan } from './governance/catalog.plan.js';
+import { installEdges } from './graph/install.js';
 import { resolvers } from '../resolvers/index.js';
 
 let built: Promise<GraphQLSchema> | undefined;
 
-/** The gateway's schema, built once from the resolvers and types in code. */
+/** The gateway's schema, built once from the resolvers and types in code and the edge registry. */
 export function gatewaySchema(): Promise<GraphQLSchema> {
   return (built ??= buildSchema({ resolvers, validate: false }).then(withSyncTypeResolution).then((schema) => {
-    installPlannedEdges(schema, catalogPlan);
+    installEdges(schema);
     return schema;
   }));
 }

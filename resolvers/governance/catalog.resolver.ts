@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
-import { connectionNodeSelection, selectionOf } from '../../src/common/selection.js';
+import { connectionNodeSelection, selectionOf } from '../../src/graph/selection.js';
 import type { Context } from '../../src/context.js';
 import { Node } from '../../src/common/node.js';
 import { Role } from '../../src/governance/role.entity.js';

@@ -1,6 +1,7 @@
 import type { EntityClass, EntityManager, EntityMetadata, EntityProperty } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Knex } from 'knex';
+import { graphRegistry } from '../graph/registry.js';
 
 /**
  * Read-side mapping from SQL rows to plain objects shaped like the entity, without the ORM's
@@ -13,7 +14,7 @@ export const TYPE = Symbol('graphql type');
 
 /** The GraphQL type name of a read-model object or of a managed entity. */
 export function graphqlTypeOf(value: object): string {
-  return (value as { [TYPE]?: string })[TYPE] ?? value.constructor.name;
+  return graphRegistry.typeNameOfClass((value as { [TYPE]?: string })[TYPE] ?? value.constructor.name);
 }
 type Convert = (value: unknown) => unknown;
 

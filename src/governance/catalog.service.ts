@@ -14,13 +14,12 @@ import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { UserAccount } from './user-account.entity.js';
 import { compileRule, recomputeRuleMembers } from './rules.js';
-import { SqlPlanner, type Dialect } from '../common/sql-plan.js';
-import type { Selection } from '../common/selection.js';
-import { catalogPlan } from './catalog.plan.js';
+import { SqlPlanner, type Dialect } from '../graph/planner.js';
+import type { Selection } from '../graph/selection.js';
 import type { ConnectionResult } from '../common/pagination.js';
 
 const planners = new Map<Dialect, SqlPlanner>();
-const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(catalogPlan, dialect)).get(dialect)!;
+const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(dialect)).get(dialect)!;
 import type { IdentityProfile } from '../profiles/identity-profile.entity.js';
 import type { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
 import type { ScimUser } from '../scim/scim-user.entity.js';
@@ -137,7 +136,7 @@ export class CatalogService {
     if (!!args.id === !!args.login) throw badInput(args.id ? 'login' : 'id', 'Give exactly one of `id` and `login`');
     const user = await (args.id ? this.ctx.loaders.user.load(args.id) : this.ctx.loaders.userByLogin.load(args.login!));
     if (!user || !selection || !this.ctx.config.sqlPlanner) return user;
-    const [prefetched] = await plannerFor(this.ctx.config.database).load<User>(this.em, 'User', selection, [user.id]);
+    const [prefetched] = await plannerFor(this.ctx.config.database).load<User>(this.em, 'User', selection, [user.id], this.ctx);
     return prefetched ?? user;
   }
 
@@ -152,7 +151,7 @@ export class CatalogService {
 
   private async planned<T extends { id: string }>(type: string, selection: Selection | null | undefined, page: ConnectionResult<T>): Promise<ConnectionResult<T>> {
     if (!selection || !this.ctx.config.sqlPlanner || page.edges.length === 0) return page;
-    const models = await plannerFor(this.ctx.config.database).load<T>(this.em, type, selection, page.edges.map((e) => e.node.id));
+    const models = await plannerFor(this.ctx.config.database).load<T>(this.em, type, selection, page.edges.map((e) => e.node.id), this.ctx);
     const byId = new Map(models.map((m) => [m.id, m]));
     return page.map((node) => byId.get(node.id) ?? node);
   }
