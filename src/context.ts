@@ -5,6 +5,8 @@ import type { LoaderRegistry } from './common/loader-kit.js';
 import { can } from './auth/viewer.js';
 import type { Action } from './auth/authorities.js';
 import { EdgeLoaders } from './graph/edge-loaders.js';
+import { nodeTypeLoader } from './graph/node.js';
+import type DataLoader from 'dataloader';
 import { GovernanceLoaders } from './governance/governance.loaders.js';
 import { CatalogService } from './governance/catalog.service.js';
 import { ProfileLoaders } from './profiles/profiles.loaders.js';
@@ -30,6 +32,7 @@ export class Context {
   /** The loaders the read graph's edges derive (src/graph). */
   readonly graph: EdgeLoaders;
   private readonly allowed = new Map<Action, boolean>();
+  private nodeTypeSet?: DataLoader<string, string | null>;
   /** Every loader registry built for this request, so a write can make them all forget. */
   private readonly registries: Array<Pick<LoaderRegistry, 'clearAll'>> = [];
   private catalogService?: CatalogService;
@@ -59,6 +62,11 @@ export class Context {
   ) {
     this.loaders = this.registered(new GovernanceLoaders(em, viewer.workspaceId));
     this.graph = this.registered(new EdgeLoaders(em, viewer.workspaceId));
+  }
+
+  /** Which node type each id is (see graph/node.ts). */
+  get nodeTypes(): DataLoader<string, string | null> {
+    return (this.nodeTypeSet ??= this.registered(nodeTypeLoader(this)));
   }
 
   /** Whether the caller may perform an action (asked once per request and action). */

@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { connectionNodeSelection, selectionOf } from '../../src/graph/selection.js';
 import type { Context } from '../../src/context.js';
 import { Node } from '../../src/common/node.js';
+import { findNode } from '../../src/graph/node.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
 import { User } from '../../src/governance/user.entity.js';
@@ -49,9 +50,9 @@ export class CatalogResolver {
     return ctx.catalog.userAccounts(args, connectionNodeSelection(info));
   }
 
-  @Query(() => Node, { nullable: true, description: 'Any object by its id.' })
+  @Query(() => Node, { nullable: true, description: 'Any object of the workspace by its id, of a type the API key may read; null otherwise.' })
   node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return ctx.catalog.node(id);
+    return findNode(ctx, id);
   }
 
   @Query(() => AuditEventConnection, { description: 'The audit log, newest first.' })

@@ -20,10 +20,6 @@ export class CertificationLoaders extends LoaderRegistry {
   get task() { return this.get('task', () => rowsByKey(this.em, CertificationTask, this.workspaceId)); }
   get item() { return this.get('item', () => rowsByKey(this.em, ReviewItem, this.workspaceId)); }
 
-  /** Loaders `node(id)` asks, besides the catalog's. */
-  get nodeLoaders() {
-    return [this.certification, this.campaign, this.task, this.item];
-  }
 
   /** Tasks of each campaign, by certifier login. */
   get tasksOfCampaign() {

@@ -1,11 +1,10 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Context } from '../context.js';
-import { authorize, can } from '../auth/viewer.js';
+import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { badInput, conflict, notFound } from '../errors.js';
-import { isId } from '../common/ids.js';
 import { pageRequest, toConnection, type ConnectionShape } from '../common/pagination.js';
 import { containsFilter, containsPattern, paginate } from '../common/keyset.js';
 import { User } from './user.entity.js';
@@ -20,9 +19,6 @@ import type { ConnectionResult } from '../common/pagination.js';
 
 const planners = new Map<Dialect, SqlPlanner>();
 const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(dialect)).get(dialect)!;
-import type { IdentityProfile } from '../profiles/identity-profile.entity.js';
-import type { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
-import type { ScimUser } from '../scim/scim-user.entity.js';
 
 export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
 export type CatalogItem = User | Role | TargetSystem | Entitlement;
@@ -198,20 +194,6 @@ export class CatalogService {
       return w;
     };
     return this.planned('UserAccount', selection, await paginate(this.em, UserAccount, where, this.page(args), 'id', 'asc', this.planning(selection)));
-  }
-
-  /** Any object of the caller's workspace by id (catalog, profiles, automations, requests, tasks, SCIM users for keys that may read them); null when there is none. */
-  async node(id: string): Promise<object | null> {
-    authorize(this.ctx.viewer, 'catalog:read');
-    if (!isId(id)) return null;
-    const l = this.ctx.loaders;
-    const loaders: Array<{ load(id: string): Promise<object | null> }> = [
-      l.user, l.role, l.targetSystem, l.entitlement, l.account, this.ctx.profileLoaders.profile, this.ctx.enrollmentLoaders.automation,
-      ...this.ctx.requestLoaders.nodeLoaders, ...this.ctx.certificationLoaders.nodeLoaders,
-    ];
-    if (can(this.ctx.viewer, 'scim:read')) loaders.push(this.ctx.scimLoaders.scimUser);
-    const found = await Promise.all(loaders.map((loader) => loader.load(id)));
-    return found.find((x) => x) ?? null;
   }
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */

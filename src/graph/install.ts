@@ -1,5 +1,6 @@
 import { Args, FieldResolver, Resolver } from 'type-graphql';
-import { isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { isInterfaceType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { setNodeImplementers } from './node.js';
 import type { EntityManager } from '@mikro-orm/core';
 import type { Action } from '../auth/authorities.js';
 import { DomainError } from '../errors.js';
@@ -51,6 +52,8 @@ function declare(): Function[] {
 
 /** Gives every registered edge its resolver; fails when the schema lacks a declared edge. */
 export function installEdges(schema: GraphQLSchema): void {
+  const node = schema.getType('Node');
+  if (isInterfaceType(node)) setNodeImplementers(schema.getPossibleTypes(node).map((t) => t.name));
   for (const edge of graphRegistry.edges()) {
     const type = schema.getType(edge.parent);
     const field = isObjectType(type) ? type.getFields()[edge.field] : undefined;

@@ -25,10 +25,6 @@ export class RequestLoaders extends LoaderRegistry {
   get historyEntry() { return this.get('historyEntry', () => rowsByKey(this.em, HistoryEntry, this.workspaceId)); }
   get approvalGroup() { return this.get('approvalGroup', () => rowsByKey(this.em, ApprovalGroup, this.workspaceId)); }
 
-  /** Loaders `node(id)` asks, besides the catalog's. */
-  get nodeLoaders() {
-    return [this.request, this.task, this.cart, this.approvalGroup, this.attachment, this.comment, this.historyEntry];
-  }
 
   /** File contents, read only when a client selects them. */
   get attachmentContent() {
