@@ -10,6 +10,8 @@ import { can } from '../src/auth/viewer.js';
 import { gatewaySchema } from '../src/schema.js';
 import { graphRegistry } from '../src/graph/registry.js';
 import { tableOf } from '../src/graph/edge-loaders.js';
+import { knexOf } from '../src/common/rows.js';
+import { generateDataSet } from '../src/db/generate.js';
 import { ensureDemoWorkspace } from '../src/db/demo/seed-demo.js';
 import { createApiKey } from '../src/auth/api-key.service.js';
 import { Workspace } from '../src/auth/workspace.entity.js';
@@ -251,7 +253,7 @@ describe('node(id)', () => {
     const node = schema.getType('Node');
     expect(isInterfaceType(node)).toBe(true);
     const types = schema.getPossibleTypes(node as never).map((t) => t.name).sort();
-    const knex = app.orm.em.fork().getConnection().getKnex();
+    const knex = knexOf(app.orm.em.fork());
     const ids: Record<string, string> = {};
     for (const name of types) {
       const entity = graphRegistry.nodeType(name)!.entity!;
@@ -299,5 +301,20 @@ describe('limits of the planner and of lists', () => {
       expect(viaPlanner.errors, query).toBeUndefined();
       expect(viaPlanner).toEqual(viaLoaders);
     }
+  });
+
+  it('a list longer than its declared maximum is an error at its path, through the planner and through the loaders', async () => {
+    // Role.entitlements answers at most 200: a role of 201 entitlements is refused, not cut.
+    await app.workspace('wide', generateDataSet({ users: 2, roles: 1, systems: 6, entitlementsPerSystem: 40, rolesPerUser: 1, entitlementsPerRole: 201, accountsPerUser: 1, seed: 11 }));
+    const wide = await app.client('wide', [Authority.READ_ONLY]);
+    const query = '{ roles(first: 5) { nodes { displayName entitlements { displayName } } } }';
+    for (const planner of [true, false]) {
+      app.config.sqlPlanner = planner;
+      const res = await wide.rawRequest<{ roles: { nodes: unknown[] } }>(query).catch((e: { response: Answer }) => e.response);
+      app.config.sqlPlanner = true;
+      expect((res as Answer).errors?.[0], `planner ${planner}`).toMatchObject({ extensions: { code: 'LIST_LIMIT_EXCEEDED', max: 200 }, path: ['roles', 'nodes', 0, 'entitlements'] });
+    }
+    const ok = await wide.request<{ roles: { nodes: Array<{ entitlements: unknown[] }> } }>('{ roles(first: 5) { nodes { displayName } } }');
+    expect(ok.roles.nodes).toHaveLength(1);
   });
 });
