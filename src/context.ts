@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from './config.js';
 import type { Viewer } from './auth/viewer.js';
-import type { LoaderRegistry } from './common/loader-kit.js';
+import { RequestScope } from './common/request-scope.js';
 import { GovernanceLoaders } from './governance/governance.loaders.js';
 import { CatalogService } from './governance/catalog.service.js';
 import { ProfileLoaders } from './profiles/profiles.loaders.js';
@@ -23,9 +23,9 @@ import { CampaignService } from './certifications/campaign.service.js';
 
 /** Everything one request works with: built once per request, never shared. */
 export class Context {
+  /** Who calls, the EntityManager fork, the configuration and the transaction every service shares. */
+  readonly scope: RequestScope;
   readonly loaders: GovernanceLoaders;
-  /** Every loader registry built for this request, so a write can make them all forget. */
-  private readonly registries: LoaderRegistry[] = [];
   private catalogService?: CatalogService;
   private profileService?: IdentityProfileService;
   private enrollmentService?: EnrollmentAutomationService;
@@ -51,7 +51,8 @@ export class Context {
     readonly em: EntityManager,
     readonly config: Config,
   ) {
-    this.loaders = this.registered(new GovernanceLoaders(em, viewer.workspaceId));
+    this.scope = new RequestScope(requestId, viewer, em, config);
+    this.loaders = this.scope.clearsAfterWrites(new GovernanceLoaders(em, viewer.workspaceId));
   }
 
   get catalog(): CatalogService {
@@ -67,15 +68,15 @@ export class Context {
   }
 
   get profileLoaders(): ProfileLoaders {
-    return (this.profileLoaderSet ??= this.registered(new ProfileLoaders(this.em, this.viewer.workspaceId)));
+    return (this.profileLoaderSet ??= this.scope.clearsAfterWrites(new ProfileLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get enrollmentLoaders(): EnrollmentLoaders {
-    return (this.enrollmentLoaderSet ??= this.registered(new EnrollmentLoaders(this.em, this.viewer.workspaceId)));
+    return (this.enrollmentLoaderSet ??= this.scope.clearsAfterWrites(new EnrollmentLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get scimLoaders(): ScimLoaders {
-    return (this.scimLoaderSet ??= this.registered(new ScimLoaders(this.em, this.viewer.workspaceId)));
+    return (this.scimLoaderSet ??= this.scope.clearsAfterWrites(new ScimLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get scim(): ScimService {
@@ -91,11 +92,11 @@ export class Context {
   }
 
   get reconciliationLoaders(): ReconciliationLoaders {
-    return (this.reconciliationLoaderSet ??= this.registered(new ReconciliationLoaders(this.em, this.viewer.workspaceId)));
+    return (this.reconciliationLoaderSet ??= this.scope.clearsAfterWrites(new ReconciliationLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get requestLoaders(): RequestLoaders {
-    return (this.requestLoaderSet ??= this.registered(new RequestLoaders(this.em, this.viewer.workspaceId)));
+    return (this.requestLoaderSet ??= this.scope.clearsAfterWrites(new RequestLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get requests(): RequestService {
@@ -111,7 +112,7 @@ export class Context {
   }
 
   get certificationLoaders(): CertificationLoaders {
-    return (this.certificationLoaderSet ??= this.registered(new CertificationLoaders(this.em, this.viewer.workspaceId)));
+    return (this.certificationLoaderSet ??= this.scope.clearsAfterWrites(new CertificationLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get certifications(): CertificationService {
@@ -122,18 +123,8 @@ export class Context {
     return (this.campaignService ??= new CampaignService(this));
   }
 
-  private registered<T extends LoaderRegistry>(registry: T): T {
-    this.registries.push(registry);
-    return registry;
-  }
-
-  /**
-   * Runs a mutation as one transaction; on success the request's loaders forget what they
-   * read, so the mutation's payload and later fields see the new state.
-   */
-  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.em.transactional(work);
-    for (const registry of this.registries) registry.clearAll();
-    return result;
+  /** The scope's transaction: one transaction, after which every loader of the request forgets. */
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.scope.transaction(work);
   }
 }
