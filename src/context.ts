@@ -56,7 +56,13 @@ export class Context {
   }
 
   get catalog(): CatalogService {
-    return (this.catalogService ??= new CatalogService(this));
+    return (this.catalogService ??= new CatalogService(this.scope, this.loaders, {
+      everyReader: () => [
+        this.profileLoaders.profile, this.enrollmentLoaders.automation,
+        ...this.requestLoaders.nodeLoaders, ...this.certificationLoaders.nodeLoaders,
+      ],
+      scimUser: () => this.scimLoaders.scimUser,
+    }));
   }
 
   get profiles(): IdentityProfileService {
