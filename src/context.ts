@@ -66,11 +66,11 @@ export class Context {
   }
 
   get profiles(): IdentityProfileService {
-    return (this.profileService ??= new IdentityProfileService(this));
+    return (this.profileService ??= new IdentityProfileService(this.scope, this.profileLoaders));
   }
 
   get enrollment(): EnrollmentAutomationService {
-    return (this.enrollmentService ??= new EnrollmentAutomationService(this));
+    return (this.enrollmentService ??= new EnrollmentAutomationService(this.scope, this.enrollmentLoaders));
   }
 
   get profileLoaders(): ProfileLoaders {
