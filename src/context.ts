@@ -86,11 +86,11 @@ export class Context {
   }
 
   get scim(): ScimService {
-    return (this.scimService ??= new ScimService(this));
+    return (this.scimService ??= new ScimService(this.scope, this.scimLoaders));
   }
 
   get scimGroups(): ScimGroupService {
-    return (this.scimGroupService ??= new ScimGroupService(this));
+    return (this.scimGroupService ??= new ScimGroupService(this.scope, this.scimLoaders, this.loaders));
   }
 
   get reconciliation(): ReconciliationService {
