@@ -94,7 +94,7 @@ export class Context {
   }
 
   get reconciliation(): ReconciliationService {
-    return (this.reconciliationService ??= new ReconciliationService(this));
+    return (this.reconciliationService ??= new ReconciliationService(this.scope, this.reconciliationLoaders, this.loaders));
   }
 
   get reconciliationLoaders(): ReconciliationLoaders {
