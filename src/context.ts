@@ -106,15 +106,15 @@ export class Context {
   }
 
   get requests(): RequestService {
-    return (this.requestService ??= new RequestService(this));
+    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders, this.tasks));
   }
 
   get tasks(): TaskService {
-    return (this.taskService ??= new TaskService(this));
+    return (this.taskService ??= new TaskService(this.scope, this.requestLoaders));
   }
 
   get approvalGroups(): ApprovalGroupService {
-    return (this.approvalGroupService ??= new ApprovalGroupService(this));
+    return (this.approvalGroupService ??= new ApprovalGroupService(this.scope));
   }
 
   get certificationLoaders(): CertificationLoaders {
