@@ -21,7 +21,11 @@ import { CertificationLoaders } from './certifications/certifications.loaders.js
 import { CertificationService } from './certifications/certification.service.js';
 import { CampaignService } from './certifications/campaign.service.js';
 
-/** Everything one request works with: built once per request, never shared. */
+/**
+ * Everything one request works with, built once per request and never shared: the composition
+ * root of a request. It builds the request's scope, loaders and services and hands each service
+ * what it uses; no service imports it (resolvers and the HTTP entry points do).
+ */
 export class Context {
   /** Who calls, the EntityManager fork, the configuration and the transaction every service shares. */
   readonly scope: RequestScope;
@@ -122,11 +126,11 @@ export class Context {
   }
 
   get certifications(): CertificationService {
-    return (this.certificationService ??= new CertificationService(this));
+    return (this.certificationService ??= new CertificationService(this.scope, this.certificationLoaders));
   }
 
   get campaigns(): CampaignService {
-    return (this.campaignService ??= new CampaignService(this));
+    return (this.campaignService ??= new CampaignService(this.scope, this.certificationLoaders, this.requests));
   }
 
   /** The scope's transaction: one transaction, after which every loader of the request forgets. */
