@@ -10,6 +10,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config.js';
 import { openOrm, countStatements } from './db/orm.js';
 import { ApiKeyAuthenticator } from './auth/api-key.service.js';
+import type { Viewer } from './auth/viewer.js';
 import { Context } from './context.js';
 import { DomainError, formatError, isExpected } from './errors.js';
 import { gatewaySchema } from './schema.js';
@@ -89,7 +90,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     formatError,
   });
   await apollo.start();
-  const scim = scimHandler({ orm, config, authenticator, log });
+  /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
+  const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config);
+  const scim = scimHandler({ config, authenticator, log, servicesFor: contextFor });
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
@@ -155,7 +158,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           }
           throw error;
         }
-        return new Context(requestId, viewer, orm.em.fork(), config);
+        return contextFor(requestId, viewer);
       },
     });
     for (const [key, value] of result.headers) res.setHeader(key, value);

@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from './config.js';
 import type { Viewer } from './auth/viewer.js';
-import type { LoaderRegistry } from './common/loader-kit.js';
 import { can } from './auth/viewer.js';
 import type { Action } from './auth/authorities.js';
+import { RequestScope } from './common/request-scope.js';
 import { EdgeLoaders } from './graph/edge-loaders.js';
 import { nodeTypeLoader } from './graph/node.js';
 import type DataLoader from 'dataloader';
@@ -26,15 +26,19 @@ import { CertificationLoaders } from './certifications/certifications.loaders.js
 import { CertificationService } from './certifications/certification.service.js';
 import { CampaignService } from './certifications/campaign.service.js';
 
-/** Everything one request works with: built once per request, never shared. */
+/**
+ * Everything one request works with, built once per request and never shared: the composition
+ * root of a request. It builds the request's scope, loaders and services and hands each service
+ * what it uses; no service imports it (resolvers and the HTTP entry points do).
+ */
 export class Context {
+  /** Who calls, the EntityManager fork, the configuration and the transaction every service shares. */
+  readonly scope: RequestScope;
   readonly loaders: GovernanceLoaders;
   /** The loaders the read graph's edges derive (src/graph). */
   readonly graph: EdgeLoaders;
   private readonly allowed = new Map<Action, boolean>();
   private nodeTypeSet?: DataLoader<string, string | null>;
-  /** Every loader registry built for this request, so a write can make them all forget. */
-  private readonly registries: Array<Pick<LoaderRegistry, 'clearAll'>> = [];
   private catalogService?: CatalogService;
   private profileService?: IdentityProfileService;
   private enrollmentService?: EnrollmentAutomationService;
@@ -60,13 +64,14 @@ export class Context {
     readonly em: EntityManager,
     readonly config: Config,
   ) {
-    this.loaders = this.registered(new GovernanceLoaders(em, viewer.workspaceId));
-    this.graph = this.registered(new EdgeLoaders(em, viewer.workspaceId));
+    this.scope = new RequestScope(requestId, viewer, em, config);
+    this.loaders = this.scope.clearsAfterWrites(new GovernanceLoaders(em, viewer.workspaceId));
+    this.graph = this.scope.clearsAfterWrites(new EdgeLoaders(em, viewer.workspaceId));
   }
 
   /** Which node type each id is (see graph/node.ts). */
   get nodeTypes(): DataLoader<string, string | null> {
-    return (this.nodeTypeSet ??= this.registered(nodeTypeLoader(this)));
+    return (this.nodeTypeSet ??= this.scope.clearsAfterWrites(nodeTypeLoader(this)));
   }
 
   /** Whether the caller may perform an action (asked once per request and action). */
@@ -77,85 +82,75 @@ export class Context {
   }
 
   get catalog(): CatalogService {
-    return (this.catalogService ??= new CatalogService(this));
+    return (this.catalogService ??= new CatalogService(this.scope, this.loaders));
   }
 
   get profiles(): IdentityProfileService {
-    return (this.profileService ??= new IdentityProfileService(this));
+    return (this.profileService ??= new IdentityProfileService(this.scope, this.profileLoaders));
   }
 
   get enrollment(): EnrollmentAutomationService {
-    return (this.enrollmentService ??= new EnrollmentAutomationService(this));
+    return (this.enrollmentService ??= new EnrollmentAutomationService(this.scope, this.enrollmentLoaders));
   }
 
   get profileLoaders(): ProfileLoaders {
-    return (this.profileLoaderSet ??= this.registered(new ProfileLoaders(this.em, this.viewer.workspaceId)));
+    return (this.profileLoaderSet ??= this.scope.clearsAfterWrites(new ProfileLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get enrollmentLoaders(): EnrollmentLoaders {
-    return (this.enrollmentLoaderSet ??= this.registered(new EnrollmentLoaders(this.em, this.viewer.workspaceId)));
+    return (this.enrollmentLoaderSet ??= this.scope.clearsAfterWrites(new EnrollmentLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get scimLoaders(): ScimLoaders {
-    return (this.scimLoaderSet ??= this.registered(new ScimLoaders(this.em, this.viewer.workspaceId)));
+    return (this.scimLoaderSet ??= this.scope.clearsAfterWrites(new ScimLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get scim(): ScimService {
-    return (this.scimService ??= new ScimService(this));
+    return (this.scimService ??= new ScimService(this.scope, this.scimLoaders));
   }
 
   get scimGroups(): ScimGroupService {
-    return (this.scimGroupService ??= new ScimGroupService(this));
+    return (this.scimGroupService ??= new ScimGroupService(this.scope, this.scimLoaders, this.loaders));
   }
 
   get reconciliation(): ReconciliationService {
-    return (this.reconciliationService ??= new ReconciliationService(this));
+    return (this.reconciliationService ??= new ReconciliationService(this.scope, this.reconciliationLoaders, this.loaders));
   }
 
   get reconciliationLoaders(): ReconciliationLoaders {
-    return (this.reconciliationLoaderSet ??= this.registered(new ReconciliationLoaders(this.em, this.viewer.workspaceId)));
+    return (this.reconciliationLoaderSet ??= this.scope.clearsAfterWrites(new ReconciliationLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get requestLoaders(): RequestLoaders {
-    return (this.requestLoaderSet ??= this.registered(new RequestLoaders(this.em, this.viewer.workspaceId)));
+    return (this.requestLoaderSet ??= this.scope.clearsAfterWrites(new RequestLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get requests(): RequestService {
-    return (this.requestService ??= new RequestService(this));
+    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders, this.tasks));
   }
 
   get tasks(): TaskService {
-    return (this.taskService ??= new TaskService(this));
+    return (this.taskService ??= new TaskService(this.scope, this.requestLoaders));
   }
 
   get approvalGroups(): ApprovalGroupService {
-    return (this.approvalGroupService ??= new ApprovalGroupService(this));
+    return (this.approvalGroupService ??= new ApprovalGroupService(this.scope));
   }
 
   get certificationLoaders(): CertificationLoaders {
-    return (this.certificationLoaderSet ??= this.registered(new CertificationLoaders(this.em, this.viewer.workspaceId)));
+    return (this.certificationLoaderSet ??= this.scope.clearsAfterWrites(new CertificationLoaders(this.em, this.viewer.workspaceId)));
   }
 
   get certifications(): CertificationService {
-    return (this.certificationService ??= new CertificationService(this));
+    return (this.certificationService ??= new CertificationService(this.scope, this.certificationLoaders));
   }
 
   get campaigns(): CampaignService {
-    return (this.campaignService ??= new CampaignService(this));
+    return (this.campaignService ??= new CampaignService(this.scope, this.certificationLoaders, this.requests));
   }
 
-  private registered<T extends Pick<LoaderRegistry, 'clearAll'>>(registry: T): T {
-    this.registries.push(registry);
-    return registry;
-  }
-
-  /**
-   * Runs a mutation as one transaction; on success the request's loaders forget what they
-   * read, so the mutation's payload and later fields see the new state.
-   */
-  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.em.transactional(work);
-    for (const registry of this.registries) registry.clearAll();
-    return result;
+  /** The scope's transaction: one transaction, after which every loader of the request forgets. */
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.scope.transaction(work);
   }
 }

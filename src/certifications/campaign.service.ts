@@ -1,5 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { CertificationLoaders } from './certifications.loaders.js';
+import type { RequestService } from '../requests/request.service.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
@@ -54,10 +56,15 @@ const chunks = <T>(list: readonly T[]) => Array.from({ length: Math.ceil(list.le
 
 /** Runs of certifications: impact, campaigns, review decisions, reassignment and escalation. */
 export class CampaignService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: CertificationLoaders,
+    /** A revoke decision becomes a revoke request through the request engine. */
+    private readonly requests: RequestService,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   private async definition(em: EntityManager, id: string): Promise<Certification> {
@@ -68,9 +75,9 @@ export class CampaignService {
 
   /** The impact of running the certification now, without writing anything (seed: impactObject). */
   async previewCertification(id: string): Promise<Impact> {
-    authorize(this.ctx.viewer, 'certifications:manage');
-    const certification = await this.definition(this.ctx.em, id);
-    return impactOf(await this.plan(this.ctx.em, certification));
+    authorize(this.scope.viewer, 'certifications:manage');
+    const certification = await this.definition(this.scope.em, id);
+    return impactOf(await this.plan(this.scope.em, certification));
   }
 
   /**
@@ -80,8 +87,8 @@ export class CampaignService {
    * after the certification duration, plus a `certification.run` audit event.
    */
   async runCertification(id: string): Promise<CertificationCampaign> {
-    authorize(this.ctx.viewer, 'certifications:manage');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'certifications:manage');
+    return this.scope.transaction(async (em) => {
       const certification = await this.definition(em, id);
       if (certification.status !== CertificationStatus.ACTIVE) {
         throw conflict(`Certification "${certification.name}" is ${certification.status}; only Active certifications run (activate it first)`, 'id');
@@ -95,7 +102,7 @@ export class CampaignService {
         workspace: this.ws,
         certification,
         name: certification.name,
-        startedBy: this.ctx.viewer.apiKeyName,
+        startedBy: this.scope.viewer.apiKeyName,
         startedAt: now,
         dueDate,
         userCount: impact.userCount,
@@ -127,12 +134,12 @@ export class CampaignService {
           certifierLogin: certifier,
         });
       }
-      audit(em, this.ctx.viewer, {
+      audit(em, this.scope.viewer, {
         action: 'certification.run',
         entityType: 'CertificationCampaign',
         entityId: campaign.id,
         after: { certification: certification.id, ...impact, userIds: undefined, resources: undefined, dueDate: dueDate.toISOString() },
-      }, this.ctx.requestId);
+      }, this.scope.requestId);
       return campaign;
     });
   }
@@ -246,9 +253,9 @@ export class CampaignService {
    * completes with its last item) and audit events.
    */
   async decideReviewItem(args: { itemId: string; decision: ReviewDecision; userLogin: string; comment?: string | null }): Promise<ReviewItem> {
-    authorize(this.ctx.viewer, 'certifications:decide');
+    authorize(this.scope.viewer, 'certifications:decide');
     await this.escalateOverdue();
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const { item, campaign, certification } = await this.openItem(em, args.itemId, args.userLogin);
       const comment = args.comment?.trim() || null;
       const required = args.decision === ReviewDecision.CERTIFY ? certification.commentsOnCertify : certification.commentsOnRevoke;
@@ -259,7 +266,7 @@ export class CampaignService {
       if (claimed !== 1) throw conflict(`Review item ${item.id} was decided by someone else at the same time`, 'itemId');
       Object.assign(item, { decision: args.decision, comment, decidedBy: args.userLogin, decidedAt: now });
       if (args.decision === ReviewDecision.REVOKE) {
-        const request = await this.ctx.requests.submitCertificationRevoke(em, {
+        const request = await this.requests.submitCertificationRevoke(em, {
           beneficiaryLogin: item.userLogin,
           entityType: REVOKE_ENTITY[item.accessKind],
           entityId: item.resourceId,
@@ -270,13 +277,13 @@ export class CampaignService {
         });
         item.revokeRequestId = request.id;
       }
-      audit(em, this.ctx.viewer, {
+      audit(em, this.scope.viewer, {
         action: 'reviewItem.decide',
         entityType: 'ReviewItem',
         entityId: item.id,
         after: { decision: args.decision, comment, user: item.userLogin, resource: item.resourceId, revokeRequest: item.revokeRequestId ?? null },
         actorLogin: args.userLogin,
-      }, this.ctx.requestId);
+      }, this.scope.requestId);
 
       const task = item.task;
       task.decidedCount += 1;
@@ -285,7 +292,7 @@ export class CampaignService {
       else campaign.revokedCount += 1;
       if (campaign.certifiedCount + campaign.revokedCount >= campaign.itemCount) {
         Object.assign(campaign, { status: CampaignStatus.COMPLETED, completedAt: now });
-        audit(em, this.ctx.viewer, { action: 'certificationCampaign.complete', entityType: 'CertificationCampaign', entityId: campaign.id, after: { certified: campaign.certifiedCount, revoked: campaign.revokedCount } }, this.ctx.requestId);
+        audit(em, this.scope.viewer, { action: 'certificationCampaign.complete', entityType: 'CertificationCampaign', entityId: campaign.id, after: { certified: campaign.certifiedCount, revoked: campaign.revokedCount } }, this.scope.requestId);
       }
       return item;
     });
@@ -312,9 +319,9 @@ export class CampaignService {
    * when missing. Writes the item, both tasks and a `reviewItem.reassign` audit event.
    */
   async reassignReviewItem(args: { itemId: string; toLogin: string; userLogin: string }): Promise<ReviewItem> {
-    authorize(this.ctx.viewer, 'certifications:decide');
+    authorize(this.scope.viewer, 'certifications:decide');
     await this.escalateOverdue();
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const { item, campaign, certification } = await this.openItem(em, args.itemId, args.userLogin);
       if (!certification.reassignment) throw forbidden(`Certification "${certification.name}" does not allow reassignment`);
       const target = await em.findOne(User, { workspace: this.ws, login: args.toLogin, status: 'Active' });
@@ -322,7 +329,7 @@ export class CampaignService {
       if (args.toLogin === item.certifierLogin) throw badInput('toLogin', `${args.toLogin} is the certifier of this item already`);
       if (!certification.selfCertification && args.toLogin === item.userLogin) throw badInput('toLogin', `${args.toLogin} may not certify their own access`);
       await this.moveItems(em, campaign, item.task, [item], args.toLogin, item.task.dueDate);
-      audit(em, this.ctx.viewer, { action: 'reviewItem.reassign', entityType: 'ReviewItem', entityId: item.id, before: { certifier: args.userLogin }, after: { certifier: args.toLogin }, actorLogin: args.userLogin }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'reviewItem.reassign', entityType: 'ReviewItem', entityId: item.id, before: { certifier: args.userLogin }, after: { certifier: args.toLogin }, actorLogin: args.userLogin }, this.scope.requestId);
       return item;
     });
   }
@@ -345,7 +352,7 @@ export class CampaignService {
    * transaction per task. Writes the moved items, the tasks and a `certificationTask.escalate` event.
    */
   async escalateOverdue(): Promise<number> {
-    const overdue = await this.ctx.em.find(
+    const overdue = await this.scope.em.find(
       CertificationTask,
       { workspace: this.ws, status: CertificationTaskStatus.OPEN, dueDate: { $lt: new Date() }, campaign: { status: CampaignStatus.ACTIVE, certification: { automaticEscalation: true } } },
       { fields: ['id'], disableIdentityMap: true },
@@ -353,7 +360,7 @@ export class CampaignService {
     let escalated = 0;
     for (const { id } of overdue) {
       try {
-        const done = await this.ctx.transaction(async (em) => {
+        const done = await this.scope.transaction(async (em) => {
           const task = await em.findOne(CertificationTask, { id }, { populate: ['campaign.certification'], refresh: true });
           if (!task || task.status !== CertificationTaskStatus.OPEN || task.dueDate >= new Date()) return false;
           const certifier = await em.findOne(User, { workspace: this.ws, login: task.certifierLogin });
@@ -364,7 +371,7 @@ export class CampaignService {
           const from = task.certifierLogin;
           const target = await this.moveItems(em, task.campaign, task, items, manager.login, dueDateOf(new Date(), c.certificationDuration, c.certificationDurationType));
           Object.assign(target, { escalatedFrom: from, escalatedAt: new Date() });
-          audit(em, this.ctx.viewer, { action: 'certificationTask.escalate', entityType: 'CertificationTask', entityId: task.id, before: { certifier: from }, after: { certifier: manager.login, task: target.id, items: items.length } }, this.ctx.requestId);
+          audit(em, this.scope.viewer, { action: 'certificationTask.escalate', entityType: 'CertificationTask', entityId: task.id, before: { certifier: from }, after: { certifier: manager.login, task: target.id, items: items.length } }, this.scope.requestId);
           return true;
         });
         if (done) escalated++;
@@ -377,20 +384,20 @@ export class CampaignService {
 
   /** Escalates overdue tasks now (see escalateOverdue); returns how many were escalated. */
   async escalateOverdueCertificationTasks(): Promise<number> {
-    authorize(this.ctx.viewer, 'certifications:manage');
+    authorize(this.scope.viewer, 'certifications:manage');
     return this.escalateOverdue();
   }
 
   async campaign(id: string): Promise<CertificationCampaign | null> {
-    authorize(this.ctx.viewer, 'certifications:read');
+    authorize(this.scope.viewer, 'certifications:read');
     await this.escalateOverdue();
-    return isId(id) ? this.ctx.certificationLoaders.campaign.load(id) : null;
+    return isId(id) ? this.loaders.campaign.load(id) : null;
   }
 
   /** Campaigns newest first, by certification and status. */
   async campaigns(args: { certificationId?: string | null; status?: CampaignStatus | null; first?: number | null; after?: string | null }) {
-    authorize(this.ctx.viewer, 'certifications:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'certifications:read');
+    const page = pageRequest(args, this.scope.config);
     if (args.certificationId && !isId(args.certificationId)) throw badInput('certificationId', 'certificationId is the 24-hex id of a certification');
     await this.escalateOverdue();
     const where = (): FilterQuery<CertificationCampaign> => {
@@ -399,13 +406,13 @@ export class CampaignService {
       if (args.status) w.status = args.status;
       return w as FilterQuery<CertificationCampaign>;
     };
-    return paginate(this.ctx.em, CertificationCampaign, where, page, 'id', 'desc');
+    return paginate(this.scope.em, CertificationCampaign, where, page, 'id', 'desc');
   }
 
   /** Certification tasks newest first, by certifier and status. */
   async tasks(args: { certifierLogin?: string | null; status?: CertificationTaskStatus | null; campaignId?: string | null; first?: number | null; after?: string | null }) {
-    authorize(this.ctx.viewer, 'certifications:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'certifications:read');
+    const page = pageRequest(args, this.scope.config);
     if (args.campaignId && !isId(args.campaignId)) throw badInput('campaignId', 'campaignId is the 24-hex id of a campaign');
     await this.escalateOverdue();
     const where = (): FilterQuery<CertificationTask> => {
@@ -415,13 +422,13 @@ export class CampaignService {
       if (args.campaignId) w.campaign = args.campaignId;
       return w as FilterQuery<CertificationTask>;
     };
-    return paginate(this.ctx.em, CertificationTask, where, page, 'id', 'desc');
+    return paginate(this.scope.em, CertificationTask, where, page, 'id', 'desc');
   }
 
   /** Review items of a campaign in creation order, by decision, certifier and user. */
   async items(campaignId: string, filter: ReviewItemFilter | null | undefined, args: { first?: number | null; after?: string | null }) {
-    authorize(this.ctx.viewer, 'certifications:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'certifications:read');
+    const page = pageRequest(args, this.scope.config);
     if (!isId(campaignId)) throw badInput('campaignId', 'campaignId is the 24-hex id of a campaign');
     const f = filter ?? {};
     if (f.decision && f.undecided) throw badInput('filter.undecided', 'Filter by decision or by undecided, not both');
@@ -434,11 +441,11 @@ export class CampaignService {
       if (f.userLogin) w.userLogin = f.userLogin;
       return w as FilterQuery<ReviewItem>;
     };
-    return paginate(this.ctx.em, ReviewItem, where, page);
+    return paginate(this.scope.em, ReviewItem, where, page);
   }
 
   async reviewItem(id: string): Promise<ReviewItem | null> {
-    authorize(this.ctx.viewer, 'certifications:read');
-    return isId(id) ? this.ctx.certificationLoaders.item.load(id) : null;
+    authorize(this.scope.viewer, 'certifications:read');
+    return isId(id) ? this.loaders.item.load(id) : null;
   }
 }

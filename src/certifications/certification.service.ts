@@ -1,5 +1,6 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { CertificationLoaders } from './certifications.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, notFound } from '../errors.js';
@@ -72,10 +73,13 @@ const COLLECTIONS: Record<ResourceCollection, EntityClass<{ id: string; displayN
 
 /** Certification definitions: creation with the seed's conditional rules, activation, reads. */
 export class CertificationService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: CertificationLoaders,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /**
@@ -89,8 +93,8 @@ export class CertificationService {
    * unless given, createdBy the calling key) and a `certification.create` audit event.
    */
   async createCertification(input: CertificationInput): Promise<Certification> {
-    authorize(this.ctx.viewer, 'certifications:manage');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'certifications:manage');
+    return this.scope.transaction(async (em) => {
       const text = (field: keyof CertificationInput) => {
         const value = (input[field] as string | null | undefined)?.trim();
         if (!value) throw badInput(`input.${field}`, `${field} is required and may not be empty`);
@@ -141,9 +145,9 @@ export class CertificationService {
         ...alternate,
         triggerCondition: input.triggerCondition ?? null,
         ...duration,
-        createdBy: this.ctx.viewer.apiKeyName,
+        createdBy: this.scope.viewer.apiKeyName,
       });
-      audit(em, this.ctx.viewer, { action: 'certification.create', entityType: 'Certification', entityId: certification.id, after: { name, type: input.type, status: certification.status } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'certification.create', entityType: 'Certification', entityId: certification.id, after: { name, type: input.type, status: certification.status } }, this.scope.requestId);
       return certification;
     });
   }
@@ -258,28 +262,28 @@ export class CertificationService {
 
   /** Makes a Draft definition Active, so it can run. Writes the status and an audit event. */
   async activateCertification(id: string): Promise<Certification> {
-    authorize(this.ctx.viewer, 'certifications:manage');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'certifications:manage');
+    return this.scope.transaction(async (em) => {
       const certification = isId(id) ? await em.findOne(Certification, { id, workspace: this.ws }) : null;
       if (!certification) throw notFound('Certification', id, 'id');
       if (certification.status === CertificationStatus.ACTIVE) throw conflict(`Certification "${certification.name}" is Active already`, 'id');
       certification.status = CertificationStatus.ACTIVE;
-      audit(em, this.ctx.viewer, { action: 'certification.activate', entityType: 'Certification', entityId: id, before: { status: CertificationStatus.DRAFT }, after: { status: CertificationStatus.ACTIVE } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'certification.activate', entityType: 'Certification', entityId: id, before: { status: CertificationStatus.DRAFT }, after: { status: CertificationStatus.ACTIVE } }, this.scope.requestId);
       return certification;
     });
   }
 
   /** Definitions newest first (seed: Certification Fetch), by status. */
   async certifications(args: { status?: CertificationStatus | null; first?: number | null; after?: string | null }) {
-    authorize(this.ctx.viewer, 'certifications:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'certifications:read');
+    const page = pageRequest(args, this.scope.config);
     const where = (): FilterQuery<Certification> => (args.status ? { workspace: this.ws, status: args.status } : { workspace: this.ws });
-    return paginate(this.ctx.em, Certification, where, page, 'id', 'desc');
+    return paginate(this.scope.em, Certification, where, page, 'id', 'desc');
   }
 
   /** One definition; another workspace's is null. */
   async certification(id: string): Promise<Certification | null> {
-    authorize(this.ctx.viewer, 'certifications:read');
-    return isId(id) ? this.ctx.certificationLoaders.certification.load(id) : null;
+    authorize(this.scope.viewer, 'certifications:read');
+    return isId(id) ? this.loaders.certification.load(id) : null;
   }
 }

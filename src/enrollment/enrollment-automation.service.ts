@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { EnrollmentLoaders } from './enrollment.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { Workspace } from '../auth/workspace.entity.js';
@@ -26,28 +27,31 @@ export const ENROLLMENT_MECHANISM = 'Enrollment';
 
 /** Seam enrollment automations (seeds 000, 001) over the catalog's people, applications and accounts. */
 export class EnrollmentAutomationService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: EnrollmentLoaders,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /** One automation by id; null when it is not in the caller's workspace. */
   async enrollmentAutomation(id: string): Promise<EnrollmentAutomation | null> {
-    authorize(this.ctx.viewer, 'enrollment:read');
-    return isId(id) ? this.ctx.enrollmentLoaders.automation.load(id) : null;
+    authorize(this.scope.viewer, 'enrollment:read');
+    return isId(id) ? this.loaders.automation.load(id) : null;
   }
 
   /** A person's automations, oldest first, optionally only running (or stopped) ones. */
   async enrollmentAutomations(args: { userIdentityId: string; isRunning?: boolean | null; first?: number | null; after?: string | null }): Promise<ConnectionShape<EnrollmentAutomation>> {
-    authorize(this.ctx.viewer, 'enrollment:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'enrollment:read');
+    const page = pageRequest(args, this.scope.config);
     const where = (): FilterQuery<EnrollmentAutomation> => {
       const w: FilterQuery<EnrollmentAutomation> = { workspace: this.ws, userIdentity: args.userIdentityId };
       if (args.isRunning != null) Object.assign(w, { isRunning: args.isRunning });
       return w;
     };
-    return paginate(this.ctx.em, EnrollmentAutomation, where, page, 'createdAt');
+    return paginate(this.scope.em, EnrollmentAutomation, where, page, 'createdAt');
   }
 
   /**
@@ -60,7 +64,7 @@ export class EnrollmentAutomationService {
    * audit event for each.
    */
   async launch(input: LaunchInput): Promise<EnrollmentAutomation> {
-    authorize(this.ctx.viewer, 'enrollment:write');
+    authorize(this.scope.viewer, 'enrollment:write');
     if (input.createCredentialManagerUser && input.credentialManagerAcsUserId != null) {
       throw new DomainError(
         'BAD_USER_INPUT',
@@ -76,7 +80,7 @@ export class EnrollmentAutomationService {
       throw badInput('input.acsCredentialPoolId', `acsCredentialPoolId must be a uuid (e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6), got ${JSON.stringify(input.acsCredentialPoolId)}`);
     }
 
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const user = await em.findOne(User, { id: input.userIdentityId, workspace: this.ws });
       if (!user) throw notFound('User', input.userIdentityId, 'input.userIdentityId');
       const system = await em.findOne(TargetSystem, { id: input.credentialManagerAcsSystemId, workspace: this.ws });
@@ -95,7 +99,7 @@ export class EnrollmentAutomationService {
         isRunning: true,
         createdAt: new Date(),
       });
-      audit(em, this.ctx.viewer, { action: 'enrollmentAutomation.launch', entityType: 'EnrollmentAutomation', entityId: automation.id, after: snapshot(automation) }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'enrollmentAutomation.launch', entityType: 'EnrollmentAutomation', entityId: automation.id, after: snapshot(automation) }, this.scope.requestId);
       return automation;
     });
   }
@@ -130,12 +134,12 @@ export class EnrollmentAutomationService {
       provisionMechanism: ENROLLMENT_MECHANISM,
       provisionedDate: new Date(),
     });
-    audit(em, this.ctx.viewer, {
+    audit(em, this.scope.viewer, {
       action: 'userAccount.create',
       entityType: 'UserAccount',
       entityId: account.id,
       after: { userId: user.id, targetSystemId: system.id, login: account.login, status: account.status, provisionMechanism: account.provisionMechanism },
-    }, this.ctx.requestId);
+    }, this.scope.requestId);
     return account;
   }
 
@@ -144,15 +148,15 @@ export class EnrollmentAutomationService {
    * stays. Stopping a stopped automation changes nothing. Another workspace's is NOT_FOUND.
    */
   async stop(id: string): Promise<EnrollmentAutomation> {
-    authorize(this.ctx.viewer, 'enrollment:write');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'enrollment:write');
+    return this.scope.transaction(async (em) => {
       const automation = isId(id) ? await em.findOne(EnrollmentAutomation, { id, workspace: this.ws }) : null;
       if (!automation) throw notFound('EnrollmentAutomation', id, 'enrollmentAutomationId');
       if (!automation.isRunning) return automation;
       const before = snapshot(automation);
       automation.isRunning = false;
       automation.stoppedAt = new Date();
-      audit(em, this.ctx.viewer, { action: 'enrollmentAutomation.stop', entityType: 'EnrollmentAutomation', entityId: automation.id, before, after: snapshot(automation) }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'enrollmentAutomation.stop', entityType: 'EnrollmentAutomation', entityId: automation.id, before, after: snapshot(automation) }, this.scope.requestId);
       return automation;
     });
   }

@@ -1,7 +1,9 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import type { Context } from '../context.js';
-import { authorize } from '../auth/viewer.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { GovernanceLoaders } from './governance.loaders.js';
+import { authorize, can } from '../auth/viewer.js';
+import type { Action } from '../auth/authorities.js';
 import { audit } from '../audit/audit.service.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { badInput, conflict, notFound } from '../errors.js';
@@ -42,16 +44,22 @@ const TABLES: Record<CatalogCollection, { table: string; tags: boolean }> = {
 
 /** Reads of the IGA catalog and the lifecycle operations on roles and applications. */
 export class CatalogService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: GovernanceLoaders,
+  ) {}
+
+  /** The planner reads only the edges this caller may read. */
+  private readonly planOptions = { may: (action: Action) => can(this.scope.viewer, action) };
 
   private get em(): EntityManager {
-    return this.ctx.em;
+    return this.scope.em;
   }
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
   private page(args: Page) {
-    return pageRequest(args, this.ctx.config);
+    return pageRequest(args, this.scope.config);
   }
 
   /**
@@ -60,7 +68,7 @@ export class CatalogService {
    * One UNION statement across the collections, ordered by display name.
    */
   async searchCatalog(args: { keyword?: string | null; collection?: CatalogCollection | null; tag?: string | null; relevanceFilter?: string | null } & Page): Promise<ConnectionShape<CatalogItem>> {
-    authorize(this.ctx.viewer, 'catalog:read');
+    authorize(this.scope.viewer, 'catalog:read');
     const page = this.page(args);
     if (args.relevanceFilter && args.relevanceFilter !== 'recentlyAdded') {
       throw badInput('relevanceFilter', `Unknown relevanceFilter "${args.relevanceFilter}" (supported: recentlyAdded)`);
@@ -109,12 +117,12 @@ export class CatalogService {
   }
 
   private loaderFor(collection: CatalogCollection) {
-    const l = this.ctx.loaders;
+    const l = this.loaders;
     return { User: l.user, Role: l.role, TargetSystem: l.targetSystem, Entitlement: l.entitlement }[collection];
   }
 
   async users(args: { displayName?: string | null; department?: string | null; status?: string | null; orderBy?: UserOrder | null } & Page, selection?: Selection | null) {
-    authorize(this.ctx.viewer, 'catalog:read');
+    authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<User> => {
       const w: FilterQuery<User> = { workspace: this.ws };
       if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
@@ -128,11 +136,11 @@ export class CatalogService {
 
   /** One user by id or login (exactly one of them). A user of another workspace is null. */
   async user(args: { id?: string | null; login?: string | null }, selection?: Selection | null): Promise<User | null> {
-    authorize(this.ctx.viewer, 'catalog:read');
+    authorize(this.scope.viewer, 'catalog:read');
     if (!!args.id === !!args.login) throw badInput(args.id ? 'login' : 'id', 'Give exactly one of `id` and `login`');
-    const user = await (args.id ? this.ctx.loaders.user.load(args.id) : this.ctx.loaders.userByLogin.load(args.login!));
-    if (!user || !selection || !this.ctx.config.sqlPlanner) return user;
-    const [prefetched] = await plannerFor(this.ctx.config.database).load<User>(this.em, 'User', selection, [user.id], this.ctx);
+    const user = await (args.id ? this.loaders.user.load(args.id) : this.loaders.userByLogin.load(args.login!));
+    if (!user || !selection || !this.scope.config.sqlPlanner) return user;
+    const [prefetched] = await plannerFor(this.scope.config.database).load<User>(this.em, 'User', selection, [user.id], this.planOptions);
     return prefetched ?? user;
   }
 
@@ -142,18 +150,18 @@ export class CatalogService {
    */
   /** Whether a selection will be answered by the SQL planner. */
   private planning(selection: Selection | null | undefined): boolean {
-    return !!selection && this.ctx.config.sqlPlanner;
+    return !!selection && this.scope.config.sqlPlanner;
   }
 
   private async planned<T extends { id: string }>(type: string, selection: Selection | null | undefined, page: ConnectionResult<T>): Promise<ConnectionResult<T>> {
-    if (!selection || !this.ctx.config.sqlPlanner || page.edges.length === 0) return page;
-    const models = await plannerFor(this.ctx.config.database).load<T>(this.em, type, selection, page.edges.map((e) => e.node.id), this.ctx);
+    if (!selection || !this.scope.config.sqlPlanner || page.edges.length === 0) return page;
+    const models = await plannerFor(this.scope.config.database).load<T>(this.em, type, selection, page.edges.map((e) => e.node.id), this.planOptions);
     const byId = new Map(models.map((m) => [m.id, m]));
     return page.map((node) => byId.get(node.id) ?? node);
   }
 
   async roles(args: { displayName?: string | null } & Page, selection?: Selection | null) {
-    authorize(this.ctx.viewer, 'catalog:read');
+    authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<Role> => {
       const w: FilterQuery<Role> = { workspace: this.ws };
       if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
@@ -163,7 +171,7 @@ export class CatalogService {
   }
 
   async targetSystems(args: { displayName?: string | null } & Page, selection?: Selection | null) {
-    authorize(this.ctx.viewer, 'catalog:read');
+    authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<TargetSystem> => {
       const w: FilterQuery<TargetSystem> = { workspace: this.ws };
       if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
@@ -173,7 +181,7 @@ export class CatalogService {
   }
 
   async entitlements(args: { displayName?: string | null; targetSystemId?: string | null } & Page, selection?: Selection | null) {
-    authorize(this.ctx.viewer, 'catalog:read');
+    authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<Entitlement> => {
       const w: FilterQuery<Entitlement> = { workspace: this.ws };
       if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
@@ -185,7 +193,7 @@ export class CatalogService {
 
   /** Accounts (seed: User Account Fetch) by user id, user login and/or status. */
   async userAccounts(args: { userId?: string | null; login?: string | null; status?: string | null } & Page, selection?: Selection | null) {
-    authorize(this.ctx.viewer, 'catalog:read');
+    authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<UserAccount> => {
       const w: FilterQuery<UserAccount> = { workspace: this.ws };
       if (args.userId) Object.assign(w, { user: args.userId });
@@ -198,8 +206,8 @@ export class CatalogService {
 
   /** Enable, disable or retire a role (seed: Role Operation); checks the state machine, audits. */
   async operateRole(roleId: string, operation: Lifecycle): Promise<Role> {
-    authorize(this.ctx.viewer, 'catalog:operate');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'catalog:operate');
+    return this.scope.transaction(async (em) => {
       const role = await em.findOne(Role, { id: roleId, workspace: this.ws });
       if (!role) throw notFound('Role', roleId, 'roleId');
       await this.applyLifecycle(em, role, 'role', operation);
@@ -209,8 +217,8 @@ export class CatalogService {
 
   /** Enable, disable or retire an application (seed: Application Operation). */
   async operateTargetSystem(targetSystemId: string, operation: Lifecycle): Promise<TargetSystem> {
-    authorize(this.ctx.viewer, 'catalog:operate');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'catalog:operate');
+    return this.scope.transaction(async (em) => {
       const system = await em.findOne(TargetSystem, { id: targetSystemId, workspace: this.ws });
       if (!system) throw notFound('TargetSystem', targetSystemId, 'targetSystemId');
       await this.applyLifecycle(em, system, 'targetSystem', operation);
@@ -236,14 +244,14 @@ export class CatalogService {
     }
     const after = { disabled: target.disabled, retired: target.retired };
     if (before.disabled === after.disabled && before.retired === after.retired) return;
-    audit(em, this.ctx.viewer, { action: `${kind}.${operation.toLowerCase()}`, entityType: kind === 'role' ? 'Role' : 'TargetSystem', entityId: target.id, before, after }, this.ctx.requestId);
+    audit(em, this.scope.viewer, { action: `${kind}.${operation.toLowerCase()}`, entityType: kind === 'role' ? 'Role' : 'TargetSystem', entityId: target.id, before, after }, this.scope.requestId);
   }
 
   /** Sets a role's birthright rule: validated first (never executed when invalid), members recomputed. */
   async setRoleRule(roleId: string, rule: string | null, ruleForm?: string | null): Promise<Role> {
-    authorize(this.ctx.viewer, 'catalog:operate');
+    authorize(this.scope.viewer, 'catalog:operate');
     compileRule(rule, 'rule');
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const role = await em.findOne(Role, { id: roleId, workspace: this.ws });
       if (!role) throw notFound('Role', roleId, 'roleId');
       if (role.retired) throw conflict(`${role.displayName} is retired; its rule cannot change`, 'roleId');
@@ -252,13 +260,13 @@ export class CatalogService {
       if (ruleForm !== undefined) role.ruleForm = ruleForm;
       await em.flush();
       await recomputeRuleMembers(em, role);
-      audit(em, this.ctx.viewer, { action: 'role.rule.set', entityType: 'Role', entityId: role.id, before, after: { rule: role.rule, ruleForm: role.ruleForm ?? null } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'role.rule.set', entityType: 'Role', entityId: role.id, before, after: { rule: role.rule, ruleForm: role.ruleForm ?? null } }, this.scope.requestId);
       return role;
     });
   }
 
   async auditEvents(args: { entityId?: string | null; action?: string | null } & Page) {
-    authorize(this.ctx.viewer, 'audit:read');
+    authorize(this.scope.viewer, 'audit:read');
     const where = (): FilterQuery<AuditEvent> => {
       const w: FilterQuery<AuditEvent> = { workspace: this.ws };
       if (args.entityId) Object.assign(w, { entityId: args.entityId });

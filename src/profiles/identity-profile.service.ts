@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { ProfileLoaders } from './profiles.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { Workspace } from '../auth/workspace.entity.js';
@@ -48,22 +49,25 @@ const NAME_MAX = 255;
 
 /** SailPoint identity profiles (seed 003): reads for every reader, writes for ORG_ADMIN only. */
 export class IdentityProfileService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: ProfileLoaders,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /** One profile by id; null when it is not in the caller's workspace. */
   async identityProfile(id: string): Promise<IdentityProfile | null> {
-    authorize(this.ctx.viewer, 'identityProfiles:read');
-    return isId(id) ? this.ctx.profileLoaders.profile.load(id) : null;
+    authorize(this.scope.viewer, 'identityProfiles:read');
+    return isId(id) ? this.loaders.profile.load(id) : null;
   }
 
   /** The workspace's profiles, filtered (name contains, source, owner) and sorted, as a connection. */
   async identityProfiles(args: ProfileListArgs): Promise<ConnectionShape<IdentityProfile>> {
-    authorize(this.ctx.viewer, 'identityProfiles:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'identityProfiles:read');
+    const page = pageRequest(args, this.scope.config);
     const f = args.filter ?? {};
     const where = (): FilterQuery<IdentityProfile> => {
       const w: FilterQuery<IdentityProfile> = { workspace: this.ws };
@@ -72,7 +76,7 @@ export class IdentityProfileService {
       if (f.ownerId) Object.assign(w, { owner: f.ownerId });
       return w;
     };
-    return paginate(this.ctx.em, IdentityProfile, where, page, args.sort?.field ?? 'name', args.sort?.direction ?? 'asc');
+    return paginate(this.scope.em, IdentityProfile, where, page, args.sort?.field ?? 'name', args.sort?.direction ?? 'asc');
   }
 
   /**
@@ -82,7 +86,7 @@ export class IdentityProfileService {
    * formed. Writes the profile and its audit event in one transaction.
    */
   async create(input: ProfileInput & { name: string; authoritativeSource: Reference }): Promise<IdentityProfile> {
-    authorize(this.ctx.viewer, 'identityProfiles:write');
+    authorize(this.scope.viewer, 'identityProfiles:write');
     const fields = checkFields(input);
     return this.write(async (em) => {
       const refs = await this.resolveReferences(em, input);
@@ -103,7 +107,7 @@ export class IdentityProfileService {
         created: now,
         modified: now,
       });
-      audit(em, this.ctx.viewer, { action: 'identityProfile.create', entityType: 'IdentityProfile', entityId: profile.id, after: snapshot(profile) }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'identityProfile.create', entityType: 'IdentityProfile', entityId: profile.id, after: snapshot(profile) }, this.scope.requestId);
       return profile;
     });
   }
@@ -114,7 +118,7 @@ export class IdentityProfileService {
    * workspace is NOT_FOUND.
    */
   async update(id: string, input: ProfileInput): Promise<IdentityProfile> {
-    authorize(this.ctx.viewer, 'identityProfiles:write');
+    authorize(this.scope.viewer, 'identityProfiles:write');
     const fields = checkFields(input, { partial: true });
     return this.write(async (em) => {
       const profile = await this.find(em, id);
@@ -134,7 +138,7 @@ export class IdentityProfileService {
       // Key order is not kept by every store (PostgreSQL jsonb), so compare values, not text.
       if (!isDeepStrictEqual(before, after)) {
         profile.modified = new Date();
-        audit(em, this.ctx.viewer, { action: 'identityProfile.update', entityType: 'IdentityProfile', entityId: profile.id, before, after }, this.ctx.requestId);
+        audit(em, this.scope.viewer, { action: 'identityProfile.update', entityType: 'IdentityProfile', entityId: profile.id, before, after }, this.scope.requestId);
       }
       return profile;
     });
@@ -146,7 +150,7 @@ export class IdentityProfileService {
    * Writes the deletion and its audit event in one transaction; returns the deleted id.
    */
   async delete(id: string): Promise<string> {
-    authorize(this.ctx.viewer, 'identityProfiles:write');
+    authorize(this.scope.viewer, 'identityProfiles:write');
     return this.write(async (em) => {
       const profile = await this.find(em, id);
       // Counted inside the transaction, so the answer holds for what is deleted.
@@ -157,7 +161,7 @@ export class IdentityProfileService {
           'id',
         );
       }
-      audit(em, this.ctx.viewer, { action: 'identityProfile.delete', entityType: 'IdentityProfile', entityId: profile.id, before: snapshot(profile) }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'identityProfile.delete', entityType: 'IdentityProfile', entityId: profile.id, before: snapshot(profile) }, this.scope.requestId);
       em.remove(profile);
       return profile.id;
     });
@@ -165,7 +169,7 @@ export class IdentityProfileService {
 
   private async write<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.ctx.transaction(work);
+      return await this.scope.transaction(work);
     } catch (error) {
       // Two writers raced past the name check; the unique index decided.
       if (error instanceof UniqueConstraintViolationException) throw conflict('An identity profile with this name already exists in the workspace', 'input.name');

@@ -1,6 +1,8 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { ReconciliationLoaders } from './reconciliation.loaders.js';
+import type { GovernanceLoaders } from '../governance/governance.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { Workspace } from '../auth/workspace.entity.js';
 import { audit } from '../audit/audit.service.js';
@@ -47,13 +49,18 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Connector configuration and reconciliation runs of target systems, and their history. */
 export class ReconciliationService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: ReconciliationLoaders,
+    /** Cleared after a run, which writes through its own EntityManagers. */
+    private readonly governanceLoaders: GovernanceLoaders,
+  ) {}
 
   private get em(): EntityManager {
-    return this.ctx.em;
+    return this.scope.em;
   }
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /**
@@ -64,7 +71,7 @@ export class ReconciliationService {
    * the token itself.
    */
   async configureConnector(targetSystemId: string, input: ConnectorInput): Promise<TargetSystem> {
-    authorize(this.ctx.viewer, 'connectors:configure');
+    authorize(this.scope.viewer, 'connectors:configure');
     const baseUrl = input.type === ConnectorType.SCIM ? validBaseUrl(input.baseUrl) : null;
     if (input.type === ConnectorType.DISCONNECTED) {
       if (input.baseUrl) throw badInput('input.baseUrl', 'A DISCONNECTED application has no connector URL');
@@ -74,7 +81,7 @@ export class ReconciliationService {
     if (token !== null && (token.length === 0 || token.length > 4096 || /\s/.test(token))) {
       throw badInput('input.token', 'The token must be 1 to 4096 characters without spaces or line breaks');
     }
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const system = await em.findOne(TargetSystem, { id: targetSystemId, workspace: this.ws });
       if (!system) throw notFound('TargetSystem', targetSystemId, 'targetSystemId');
       const kept = system.connectorType === ConnectorType.SCIM ? (system.connectorToken ?? null) : null;
@@ -85,13 +92,13 @@ export class ReconciliationService {
       system.connectorToken = input.type === ConnectorType.SCIM ? (token ?? kept) : null;
       system.integrationLevel = input.type === ConnectorType.SCIM ? 'Connected' : 'Disconnected';
       system.updatedOn = new Date();
-      audit(em, this.ctx.viewer, {
+      audit(em, this.scope.viewer, {
         action: 'targetSystem.connector.configure',
         entityType: 'TargetSystem',
         entityId: system.id,
         before,
         after: { ...connectorState(system), tokenReplaced: token !== null },
-      }, this.ctx.requestId);
+      }, this.scope.requestId);
       return system;
     });
   }
@@ -104,14 +111,14 @@ export class ReconciliationService {
    * BatchRunner), and returns the batch as it ended.
    */
   async reconcileTargetSystem(args: ReconcileArgs): Promise<ReconciliationBatch> {
-    authorize(this.ctx.viewer, 'reconciliation:run');
+    authorize(this.scope.viewer, 'reconciliation:run');
     if (args.operation === ReconciliationOperation.PROVISION && args.entityType !== ReconciliationEntityType.ACCOUNT) {
       throw badInput('entityType', 'provision pushes accounts: use entityType ACCOUNT');
     }
     if (args.condition != null && args.condition.length > 200) throw badInput('condition', 'condition may be at most 200 characters');
     const dryRun = args.dryRun ?? false;
 
-    const started = await this.ctx.transaction(async (em) => {
+    const started = await this.scope.transaction(async (em) => {
       const system = isId(args.id) ? await em.findOne(TargetSystem, { id: args.id, workspace: this.ws }) : null;
       if (!system) throw notFound('TargetSystem', args.id, 'id');
       if (system.connectorType !== ConnectorType.SCIM || system.integrationLevel === 'Disconnected' || !system.connectorBaseUrl || !system.connectorToken) {
@@ -138,12 +145,12 @@ export class ReconciliationService {
         condition: args.condition ?? null,
         dryRun,
       });
-      audit(em, this.ctx.viewer, {
+      audit(em, this.scope.viewer, {
         action: 'reconciliation.start',
         entityType: 'ReconciliationBatch',
         entityId: batch.id,
         after: { status: batch.status, targetSystemId: system.id, operation: args.operation, entityType: args.entityType, condition: batch.condition, dryRun },
-      }, this.ctx.requestId);
+      }, this.scope.requestId);
       return { batch, system, mapping, client: new ScimClient({ baseUrl: system.connectorBaseUrl, token: system.connectorToken }) };
     });
 
@@ -158,31 +165,31 @@ export class ReconciliationService {
       mapping: started.mapping,
       client: started.client,
       pageSize: RECONCILIATION_PAGE_SIZE,
-      viewer: this.ctx.viewer,
-      requestId: this.ctx.requestId,
+      viewer: this.scope.viewer,
+      requestId: this.scope.requestId,
     }).run();
 
     // The run wrote through its own EntityManagers: what this request read before is stale.
-    this.ctx.loaders.clearAll();
-    this.ctx.reconciliationLoaders.clearAll();
-    return (await this.ctx.reconciliationLoaders.batch.load(started.batch.id))!;
+    this.governanceLoaders.clearAll();
+    this.loaders.clearAll();
+    return (await this.loaders.batch.load(started.batch.id))!;
   }
 
   /** One batch of the workspace; another workspace's batch is null. */
   async batch(id: string): Promise<ReconciliationBatch | null> {
-    authorize(this.ctx.viewer, 'reconciliation:read');
-    return isId(id) ? this.ctx.reconciliationLoaders.batch.load(id) : null;
+    authorize(this.scope.viewer, 'reconciliation:read');
+    return isId(id) ? this.loaders.batch.load(id) : null;
   }
 
   /** Batches, newest first, optionally of one application. */
   async batches(args: { targetSystemId?: string | null } & Page) {
-    authorize(this.ctx.viewer, 'reconciliation:read');
+    authorize(this.scope.viewer, 'reconciliation:read');
     const where = (): FilterQuery<ReconciliationBatch> => {
       const w: FilterQuery<ReconciliationBatch> = { workspace: this.ws };
       if (args.targetSystemId) Object.assign(w, { targetSystem: args.targetSystemId });
       return w;
     };
-    return paginate(this.em, ReconciliationBatch, where, pageRequest(args, this.ctx.config), 'id', 'desc');
+    return paginate(this.em, ReconciliationBatch, where, pageRequest(args, this.scope.config), 'id', 'desc');
   }
 
   /**
@@ -190,9 +197,9 @@ export class ReconciliationService {
    * and status. Events of another workspace's batch are absent.
    */
   async events(args: { batchId: string; resourceType?: ReconciliationResourceType | null; status?: ReconciliationEventStatus | null } & Page) {
-    authorize(this.ctx.viewer, 'reconciliation:read');
+    authorize(this.scope.viewer, 'reconciliation:read');
     if (!isId(args.batchId)) throw badInput('batchId', 'batchId must be a 24-hex id');
-    const page = pageRequest(args, this.ctx.config);
+    const page = pageRequest(args, this.scope.config);
     const where = (): FilterQuery<ReconciliationEvent> => {
       const w: FilterQuery<ReconciliationEvent> = { workspace: this.ws, batch: args.batchId };
       if (args.resourceType) Object.assign(w, { resourceType: args.resourceType });

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, notFound } from '../errors.js';
@@ -11,25 +11,25 @@ import { ApprovalGroup, ApprovalGroupMember } from './approval-group.entity.js';
 
 /** Approval groups (approver1..3 and performers) and their members. */
 export class ApprovalGroupService {
-  constructor(private readonly ctx: Context) {}
+  constructor(private readonly scope: RequestScope) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   async approvalGroups(args: { name?: string | null; first?: number | null; after?: string | null }) {
-    authorize(this.ctx.viewer, 'catalog:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'catalog:read');
+    const page = pageRequest(args, this.scope.config);
     const where = (): FilterQuery<ApprovalGroup> => ({ workspace: this.ws, ...(args.name ? containsFilter('name', args.name) : {}) }) as FilterQuery<ApprovalGroup>;
-    return paginate(this.ctx.em, ApprovalGroup, where, page, 'name');
+    return paginate(this.scope.em, ApprovalGroup, where, page, 'name');
   }
 
   /** Creates a group with its members. Checks the name is free and every login exists; audits. */
   async createApprovalGroup(input: { name: string; description?: string | null; escalationAssignee?: string | null; memberLogins: string[] }): Promise<ApprovalGroup> {
-    authorize(this.ctx.viewer, 'catalog:operate');
+    authorize(this.scope.viewer, 'catalog:operate');
     const name = input.name?.trim();
     if (!name) throw badInput('input.name', 'name is required');
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       if (await em.count(ApprovalGroup, { workspace: this.ws, name })) throw conflict(`An approval group named "${name}" exists already`, 'input.name');
       if (input.escalationAssignee && !(await em.count(User, { workspace: this.ws, login: input.escalationAssignee }))) {
         throw notFound('User', input.escalationAssignee, 'input.escalationAssignee');
@@ -37,22 +37,22 @@ export class ApprovalGroupService {
       const group = em.create(ApprovalGroup, { workspace: this.ws, name, description: input.description ?? null, escalationAssignee: input.escalationAssignee ?? null });
       const members = await this.members(em, input.memberLogins, 'input.memberLogins');
       for (const user of members) em.create(ApprovalGroupMember, { group, user });
-      audit(em, this.ctx.viewer, { action: 'approvalGroup.create', entityType: 'ApprovalGroup', entityId: group.id, after: { name, members: members.map((m) => m.login) } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'approvalGroup.create', entityType: 'ApprovalGroup', entityId: group.id, after: { name, members: members.map((m) => m.login) } }, this.scope.requestId);
       return group;
     });
   }
 
   /** Replaces a group's members. Checks every login exists; audits the before and after lists. */
   async setApprovalGroupMembers(groupId: string, memberLogins: string[]): Promise<ApprovalGroup> {
-    authorize(this.ctx.viewer, 'catalog:operate');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'catalog:operate');
+    return this.scope.transaction(async (em) => {
       const group = isId(groupId) ? await em.findOne(ApprovalGroup, { id: groupId, workspace: this.ws }) : null;
       if (!group) throw notFound('ApprovalGroup', groupId, 'groupId');
       const before = (await em.find(ApprovalGroupMember, { group }, { populate: ['user'] })).map((m) => m.user.login).sort();
       const members = await this.members(em, memberLogins, 'memberLogins');
       await em.nativeDelete(ApprovalGroupMember, { group });
       for (const user of members) em.create(ApprovalGroupMember, { group, user });
-      audit(em, this.ctx.viewer, { action: 'approvalGroup.members.set', entityType: 'ApprovalGroup', entityId: group.id, before: { members: before }, after: { members: members.map((m) => m.login).sort() } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'approvalGroup.members.set', entityType: 'ApprovalGroup', entityId: group.id, before: { members: before }, after: { members: members.map((m) => m.login).sort() } }, this.scope.requestId);
       return group;
     });
   }

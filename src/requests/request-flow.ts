@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
 import { audit } from '../audit/audit.service.js';
 import { conflict } from '../errors.js';
 import { Workspace } from '../auth/workspace.entity.js';
@@ -41,14 +41,15 @@ export class RequestFlow {
 
   constructor(
     private readonly em: EntityManager,
-    private readonly ctx: Context,
+    /** Who acts (the history's and audit's actor) and in which request. */
+    private readonly scope: Pick<RequestScope, 'viewer' | 'requestId'>,
   ) {
-    this.provisioning = new Provisioning(em, ctx.viewer, ctx.requestId);
+    this.provisioning = new Provisioning(em, scope.viewer, scope.requestId);
   }
 
   private history(subjectType: 'Request' | 'Task', subjectId: string, action: string, perpetrator: string, before: Record<string, unknown> | null, after: Record<string, unknown>, comment?: string | null) {
     this.em.create(HistoryEntry, {
-      workspace: this.em.getReference(Workspace, this.ctx.viewer.workspaceId),
+      workspace: this.em.getReference(Workspace, this.scope.viewer.workspaceId),
       subjectType,
       subjectId,
       perpetrator,
@@ -59,7 +60,7 @@ export class RequestFlow {
       snapshot: after,
       comment: comment ?? null,
     });
-    audit(this.em, this.ctx.viewer, { action: `${subjectType === 'Request' ? 'request' : 'task'}.${action}`, entityType: subjectType, entityId: subjectId, before: before ?? undefined, after, actorLogin: perpetrator }, this.ctx.requestId);
+    audit(this.em, this.scope.viewer, { action: `${subjectType === 'Request' ? 'request' : 'task'}.${action}`, entityType: subjectType, entityId: subjectId, before: before ?? undefined, after, actorLogin: perpetrator }, this.scope.requestId);
   }
 
   /** Applies `change` to the request and records it. */
@@ -157,7 +158,7 @@ export class RequestFlow {
       updateDate: now,
       stage: t.stage,
     });
-    this.history('Task', task.id, 'create', this.ctx.viewer.apiKeyName, null, taskSnapshot(task));
+    this.history('Task', task.id, 'create', this.scope.viewer.apiKeyName, null, taskSnapshot(task));
     return task;
   }
 

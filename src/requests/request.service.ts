@@ -1,5 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { RequestLoaders } from './requests.loaders.js';
+import type { TaskService } from './task.service.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
@@ -79,10 +81,15 @@ const strip = <T extends Record<string, unknown>>(o: T) => Object.fromEntries(Ob
 
 /** Carts, their submission into requests, onboarding requests, and reads of requests. */
 export class RequestService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: RequestLoaders,
+    /** Reads first expire overdue tasks. */
+    private readonly tasks: TaskService,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /**
@@ -92,8 +99,8 @@ export class RequestService {
    * it). Writes the cart and a `cart.create` audit event.
    */
   async createCart(input: CreateCartInput): Promise<{ correlationId: string; result: boolean; cart: Cart }> {
-    authorize(this.ctx.viewer, 'requests:submit');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'requests:submit');
+    return this.scope.transaction(async (em) => {
       const cart = await this.newCart(em, input, 'input.');
       const seen = new Set<string>();
       for (const [i, item] of input.cartItems.entries()) {
@@ -103,7 +110,7 @@ export class RequestService {
         seen.add(key);
         cart.cartItems.push(planned.item);
       }
-      audit(em, this.ctx.viewer, { action: 'cart.create', entityType: 'Cart', entityId: cart.id, after: { name: cart.name, items: cart.cartItems.length }, actorLogin: cart.requesterLogin }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'cart.create', entityType: 'Cart', entityId: cart.id, after: { name: cart.name, items: cart.cartItems.length }, actorLogin: cart.requesterLogin }, this.scope.requestId);
       return { correlationId: cart.correlationId, result: true, cart };
     });
   }
@@ -139,9 +146,9 @@ export class RequestService {
    * earlier ones left, in one transaction: when an item fails, nothing of the cart is written.
    */
   async submitCart(input: SubmitCartInput): Promise<{ correlationId: string; result: boolean; cart: Cart; requests: AccessRequest[] }> {
-    authorize(this.ctx.viewer, 'requests:submit');
+    authorize(this.scope.viewer, 'requests:submit');
     if (!!input.cartId === !!input.cart) throw badInput('input.cartId', 'Give exactly one of `cartId` and `cart`');
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       let cart: Cart;
       let items: CartItemInput[];
       let prefix: string;
@@ -157,7 +164,7 @@ export class RequestService {
         items = input.cart!.cartItems;
         prefix = 'input.cart.';
       }
-      const flow = new RequestFlow(em, this.ctx);
+      const flow = new RequestFlow(em, this.scope);
       const requests: AccessRequest[] = [];
       const checked: CartItem[] = [];
       for (const [i, item] of items.entries()) {
@@ -166,7 +173,7 @@ export class RequestService {
         requests.push(await this.openRequest(em, flow, planned, { correlationId: cart.correlationId, cartId: cart.id, justification: input.justification ?? null, requesterLogin: cart.requesterLogin }));
       }
       Object.assign(cart, { cartItems: checked, status: 'Submitted', submittedOn: new Date(), justification: input.justification ?? null, archived: input.archive ?? false });
-      audit(em, this.ctx.viewer, { action: 'cart.submit', entityType: 'Cart', entityId: cart.id, after: { correlationId: cart.correlationId, requests: requests.map((r) => r.requestId) }, actorLogin: cart.requesterLogin }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'cart.submit', entityType: 'Cart', entityId: cart.id, after: { correlationId: cart.correlationId, requests: requests.map((r) => r.requestId) }, actorLogin: cart.requesterLogin }, this.scope.requestId);
       return { correlationId: cart.correlationId, result: true, cart, requests };
     });
   }
@@ -222,7 +229,7 @@ export class RequestService {
       throw error;
     }
     planned.payload = { ...planned.payload, certification: args.certification };
-    return this.openRequest(em, new RequestFlow(em, this.ctx), planned, { correlationId: newId(), cartId: null, justification: args.justification, requesterLogin: certifier.login });
+    return this.openRequest(em, new RequestFlow(em, this.scope), planned, { correlationId: newId(), cartId: null, justification: args.justification, requesterLogin: certifier.login });
   }
 
   /** Checks one cart item and decides its workflow stages; writes nothing. */
@@ -243,7 +250,7 @@ export class RequestService {
       if (reason) throw badInput(field('entityId'), reason);
     }
 
-    const provisioning = new Provisioning(em, this.ctx.viewer, this.ctx.requestId);
+    const provisioning = new Provisioning(em, this.scope.viewer, this.scope.requestId);
     const holding = await provisioning.holding(beneficiary, item.entityType, item.entityId, system?.id);
     const who = beneficiary.displayName;
     if (type === RequestType.CREATE && holding.held) throw conflict(`${who} already has ${entity.displayName}`, field('entityId'));
@@ -356,12 +363,12 @@ export class RequestService {
    * The catalog object is created when the request is approved.
    */
   async submitOnboardingRequest(input: OnboardingInput): Promise<AccessRequest> {
-    authorize(this.ctx.viewer, 'requests:submit');
+    authorize(this.scope.viewer, 'requests:submit');
     if (input.entityType !== RequestEntityType.APPLICATION && input.entityType !== RequestEntityType.ROLE) {
       throw badInput('input.entityType', 'Onboarding is for an APPLICATION or a ROLE');
     }
     if (!input.justification?.trim()) throw badInput('input.justification', 'A justification is required');
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const requester = await this.person(em, input.requester, 'input.requester');
       const application = input.entityType === RequestEntityType.APPLICATION;
       const key = application ? 'targetSystem' : 'role';
@@ -399,7 +406,7 @@ export class RequestService {
         payload: { [key]: stored, type: RequestType.CREATE, requester: strip({ login: requester.login, displayName: requester.displayName, email: requester.email }) },
         stages: plan.stages,
       });
-      await new RequestFlow(em, this.ctx).start(request, requester.login);
+      await new RequestFlow(em, this.scope).start(request, requester.login);
       return request;
     });
   }
@@ -464,31 +471,31 @@ export class RequestService {
    * Writes the status change, history and audit events.
    */
   async cancelRequest(id: string, userLogin: string, comment?: string | null): Promise<AccessRequest> {
-    authorize(this.ctx.viewer, 'requests:submit');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'requests:submit');
+    return this.scope.transaction(async (em) => {
       const request = isId(id) ? await em.findOne(AccessRequest, { id, workspace: this.ws }) : null;
       if (!request) throw notFound('Request', id, 'id');
       if (userLogin !== request.requesterLogin && userLogin !== request.beneficiaryLogin) {
         throw forbidden(`${userLogin} is neither the requester nor the beneficiary of request ${request.requestId}`);
       }
       if (request.resolution !== Resolution.INITIATED) throw conflict(`Request ${request.requestId} is ${request.status}; it can no longer be cancelled`, 'id');
-      await new RequestFlow(em, this.ctx).cancelled(request, userLogin, comment);
+      await new RequestFlow(em, this.scope).cancelled(request, userLogin, comment);
       return request;
     });
   }
 
   /** One request (seed: Request Fetch by ID); another workspace's is null. */
   async request(id: string): Promise<AccessRequest | null> {
-    authorize(this.ctx.viewer, 'requests:read');
-    await this.ctx.tasks.expireOverdue();
-    return isId(id) ? this.ctx.requestLoaders.request.load(id) : null;
+    authorize(this.scope.viewer, 'requests:read');
+    await this.tasks.expireOverdue();
+    return isId(id) ? this.loaders.request.load(id) : null;
   }
 
   /** Requests newest first (seed: Request Fetch by Type), by type and status. */
   async requests(args: { type?: RequestType | null; status?: string | null; requestType?: string | null; beneficiaryLogin?: string | null } & Page) {
-    authorize(this.ctx.viewer, 'requests:read');
-    const page = pageRequest(args, this.ctx.config);
-    await this.ctx.tasks.expireOverdue();
+    authorize(this.scope.viewer, 'requests:read');
+    const page = pageRequest(args, this.scope.config);
+    await this.tasks.expireOverdue();
     const where = (): FilterQuery<AccessRequest> => strip({
       workspace: this.ws,
       type: args.type,
@@ -496,11 +503,11 @@ export class RequestService {
       requestType: args.requestType,
       beneficiaryLogin: args.beneficiaryLogin,
     }) as FilterQuery<AccessRequest>;
-    return paginate(this.ctx.em, AccessRequest, where, page, 'id', 'desc');
+    return paginate(this.scope.em, AccessRequest, where, page, 'id', 'desc');
   }
 
   async cart(id: string): Promise<Cart | null> {
-    authorize(this.ctx.viewer, 'requests:read');
-    return isId(id) ? this.ctx.requestLoaders.cart.load(id) : null;
+    authorize(this.scope.viewer, 'requests:read');
+    return isId(id) ? this.loaders.cart.load(id) : null;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { RequestLoaders } from './requests.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
@@ -32,10 +33,13 @@ const ownRequest = (request: AccessRequest, login: string) =>
 
 /** Reads of tasks and the actions people take on them. */
 export class TaskService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: RequestLoaders,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /**
@@ -44,17 +48,17 @@ export class TaskService {
    * requests, so nobody sees or decides a task past its expiry date. Usually one cheap query.
    */
   async expireOverdue(): Promise<void> {
-    const overdue = await this.ctx.em.find(
+    const overdue = await this.scope.em.find(
       Task,
       { workspace: this.ws, status: { $in: OPEN }, expiryDate: { $lt: new Date() } },
       { fields: ['id'], disableIdentityMap: true },
     );
     for (const { id } of overdue) {
       try {
-        await this.ctx.transaction(async (em) => {
+        await this.scope.transaction(async (em) => {
           const task = await em.findOne(Task, { id }, { populate: ['request'], refresh: true });
           if (!task || !isOpen(task.status) || task.expiryDate >= new Date()) return;
-          await new RequestFlow(em, this.ctx).expire(task, 'system');
+          await new RequestFlow(em, this.scope).expire(task, 'system');
         });
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
@@ -69,12 +73,12 @@ export class TaskService {
 
   /** Tasks newest first (seed: Task Fetch), by status, type, request and the person's login. */
   async tasks(filter: TaskFilter | null | undefined, args: { first?: number | null; after?: string | null }) {
-    authorize(this.ctx.viewer, 'requests:read');
-    const page = pageRequest(args, this.ctx.config);
+    authorize(this.scope.viewer, 'requests:read');
+    const page = pageRequest(args, this.scope.config);
     const f = filter ?? {};
     if (f.requestId && !isId(f.requestId)) throw badInput('filter.requestId', 'requestId is the 24-hex id of a request');
     await this.expireOverdue();
-    const groups = f.userLogin ? [...(await this.groupsOf(this.ctx.em, f.userLogin))] : [];
+    const groups = f.userLogin ? [...(await this.groupsOf(this.scope.em, f.userLogin))] : [];
     const where = (): FilterQuery<Task> => {
       const w: Record<string, unknown> = { workspace: this.ws };
       if (f.status) w.status = f.status;
@@ -91,21 +95,21 @@ export class TaskService {
       }
       return w as FilterQuery<Task>;
     };
-    return paginate(this.ctx.em, Task, where, page, 'id', 'desc');
+    return paginate(this.scope.em, Task, where, page, 'id', 'desc');
   }
 
   async task(id: string): Promise<Task | null> {
-    authorize(this.ctx.viewer, 'requests:read');
+    authorize(this.scope.viewer, 'requests:read');
     await this.expireOverdue();
-    return isId(id) ? this.ctx.requestLoaders.task.load(id) : null;
+    return isId(id) ? this.loaders.task.load(id) : null;
   }
 
   /** The actions the task offers; with a login, those that person may take (seed: possibleActions). */
   async possibleActionsFor(task: Task, userLogin?: string | null): Promise<TaskAction[]> {
     if (!userLogin) return possibleActions(task);
-    const request = await this.ctx.requestLoaders.request.load(task.request.id);
+    const request = await this.loaders.request.load(task.request.id);
     if (!request || ownRequest(request, userLogin)) return [];
-    const groups = await this.ctx.requestLoaders.groupNamesOfLogin.load(userLogin);
+    const groups = await this.loaders.groupNamesOfLogin.load(userLogin);
     return possibleActions(task, { login: userLogin, groups: new Set(groups) });
   }
 
@@ -117,11 +121,11 @@ export class TaskService {
    * decision wins, this one gets CONFLICT), then advances, rejects or fulfils the request.
    */
   async performTaskAction(args: { id: string; action: TaskAction; userLogin: string; comment?: string | null; assignee?: string | null }): Promise<Task> {
-    authorize(this.ctx.viewer, 'tasks:act');
+    authorize(this.scope.viewer, 'tasks:act');
     const { id, action, userLogin, comment } = args;
     if (args.assignee && action !== TaskAction.REASSIGN) throw badInput('assignee', '`assignee` is given only with REASSIGN');
     await this.expireOverdue();
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const task = isId(id) ? await em.findOne(Task, { id, workspace: this.ws }, { populate: ['request'], refresh: true }) : null;
       if (!task) throw notFound('Task', id, 'id');
       const person = await em.findOne(User, { workspace: this.ws, login: userLogin });
@@ -140,7 +144,7 @@ export class TaskService {
       if (action === TaskAction.REASSIGN) target = await this.reassignTarget(em, task, request, args.assignee);
       if (action === TaskAction.ESCALATE) target = await this.escalationTarget(em, task, request, person);
 
-      const flow = new RequestFlow(em, this.ctx);
+      const flow = new RequestFlow(em, this.scope);
       await flow.changeTask(task, transition(task, action, actor, target), action.toLowerCase(), userLogin, comment);
       if (comment) em.create(TaskComment, { workspace: this.ws, task, userLogin, comment });
       if (action === TaskAction.APPROVE) await flow.approved(request, userLogin);
@@ -184,9 +188,9 @@ export class TaskService {
    * Writes the comment (and attachment) and a `task.comment` audit event.
    */
   async addTaskComment(args: { taskId: string; userLogin: string; message: string; attachment?: Upload | null }): Promise<Task> {
-    authorize(this.ctx.viewer, 'tasks:act');
+    authorize(this.scope.viewer, 'tasks:act');
     if (!args.message?.trim()) throw badInput('message', 'A comment needs a message');
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const task = isId(args.taskId) ? await em.findOne(Task, { id: args.taskId, workspace: this.ws }, { populate: ['request'] }) : null;
       if (!task) throw notFound('Task', args.taskId, 'taskId');
       if (!(await em.count(User, { workspace: this.ws, login: args.userLogin }))) throw notFound('User', args.userLogin, 'userLogin');
@@ -201,7 +205,7 @@ export class TaskService {
       if (args.attachment) {
         const { filename, mimetype, content } = args.attachment;
         if (content.length === 0) throw badInput('attachment', 'The attachment is empty');
-        const limit = this.ctx.config.maxUploadBytes;
+        const limit = this.scope.config.maxUploadBytes;
         if (content.length > limit) throw badInput('attachment', `The attachment is ${content.length} bytes; it may be at most ${limit} bytes`);
         attachment = em.create(Attachment, {
           workspace: this.ws,
@@ -213,13 +217,13 @@ export class TaskService {
         });
       }
       const comment = em.create(TaskComment, { workspace: this.ws, task, userLogin: args.userLogin, comment: args.message.trim(), attachment });
-      audit(em, this.ctx.viewer, {
+      audit(em, this.scope.viewer, {
         action: 'task.comment',
         entityType: 'Task',
         entityId: task.id,
         after: { comment: comment.id, attachment: attachment ? { id: attachment.id, filename: attachment.filename, size: attachment.size, sha256: attachment.sha256 } : null },
         actorLogin: args.userLogin,
-      }, this.ctx.requestId);
+      }, this.scope.requestId);
       return task;
     });
   }

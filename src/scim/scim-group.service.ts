@@ -1,5 +1,7 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { ScimLoaders } from './scim.loaders.js';
+import type { GovernanceLoaders } from '../governance/governance.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { Workspace } from '../auth/workspace.entity.js';
@@ -20,23 +22,28 @@ import { scimPage, scimWhere, scimWindow, versionMismatch, type ScimList, type S
  * assignment. Creating a group creates a Role; deleting one deletes the Role.
  */
 export class ScimGroupService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: ScimLoaders,
+    /** A group is a Role: read through the catalog's loaders. */
+    private readonly governanceLoaders: GovernanceLoaders,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /** GET /Groups: checks scim:read; filter (id, displayName, members.value), paged in SQL. */
   async list(args: ScimListArgs): Promise<ScimList<Role>> {
-    authorize(this.ctx.viewer, 'scim:read');
-    const where = scimWhere(this.ctx, args.filter, GROUP_FILTER);
-    return scimPage(this.ctx.em, Role, where as () => FilterQuery<Role>, scimWindow(args, this.ctx.config.maxPageSize));
+    authorize(this.scope.viewer, 'scim:read');
+    const where = scimWhere(this.scope, args.filter, GROUP_FILTER);
+    return scimPage(this.scope.em, Role, where as () => FilterQuery<Role>, scimWindow(args, this.scope.config.maxPageSize));
   }
 
   /** GET /Groups/{id}: checks scim:read; null for another workspace's role or none. */
   async group(id: string): Promise<Role | null> {
-    authorize(this.ctx.viewer, 'scim:read');
-    return isId(id) ? this.ctx.loaders.role.load(id) : null;
+    authorize(this.scope.viewer, 'scim:read');
+    return isId(id) ? this.governanceLoaders.role.load(id) : null;
   }
 
   /**
@@ -45,29 +52,29 @@ export class ScimGroupService {
    * name it, and sets its members. One transaction, audited.
    */
   async create(body: unknown): Promise<Role> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     const data = readGroup(body);
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       await this.assertUnique(em, data.displayName, null);
       const role = em.create(Role, { workspace: em.getReference(Workspace, this.ws), name: data.displayName, displayName: data.displayName });
       await em.flush();
       await this.linkDangling(em, role);
       const members = await this.setMembers(em, role, data.members);
-      audit(em, this.ctx.viewer, { action: 'scimGroup.create', entityType: 'Role', entityId: role.id, after: { displayName: role.displayName, members } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'scimGroup.create', entityType: 'Role', entityId: role.id, after: { displayName: role.displayName, members } }, this.scope.requestId);
       return role;
     });
   }
 
   /** PUT /Groups/{id}: checks scim:write and If-Match; renames the Role and replaces its members. */
   async replace(id: string, body: unknown, ifMatch?: string | null): Promise<Role> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     const data = readGroup(body);
     return this.rewrite(id, ifMatch, () => data);
   }
 
   /** PATCH /Groups/{id}: checks scim:write and If-Match; applies the PatchOp (members add/remove, displayName). */
   async patch(id: string, body: unknown, ifMatch?: string | null): Promise<Role> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     const operations = patchOperations(body);
     return this.rewrite(id, ifMatch, (current) => readGroup(applyPatch(current, operations, GROUP_SCHEMA)));
   }
@@ -77,12 +84,12 @@ export class ScimGroupService {
    * assignments they made) and deletes the Role. Audited.
    */
   async delete(id: string, ifMatch?: string | null): Promise<string> {
-    authorize(this.ctx.viewer, 'scim:write');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'scim:write');
+    return this.scope.transaction(async (em) => {
       const { role, members } = await this.load(em, id, ifMatch);
       await this.setMembers(em, role, []);
       em.remove(role);
-      audit(em, this.ctx.viewer, { action: 'scimGroup.delete', entityType: 'Role', entityId: role.id, before: { displayName: role.displayName, members: members.map((m) => m.scimUserId) } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'scimGroup.delete', entityType: 'Role', entityId: role.id, before: { displayName: role.displayName, members: members.map((m) => m.scimUserId) } }, this.scope.requestId);
       return role.id;
     });
   }
@@ -90,7 +97,7 @@ export class ScimGroupService {
   /** SCIM resources of the given roles: members and last change read in one statement each. */
   async resources(roles: Role[], baseUrl: string): Promise<Json[]> {
     const ids = roles.map((r) => r.id);
-    const [members, changed] = await Promise.all([this.ctx.scimLoaders.membersOfGroup.loadMany(ids), this.ctx.scimLoaders.groupLastChanged.loadMany(ids)]);
+    const [members, changed] = await Promise.all([this.loaders.membersOfGroup.loadMany(ids), this.loaders.groupLastChanged.loadMany(ids)]);
     return roles.map((role, i) => {
       const own = members[i];
       const last = changed[i];
@@ -103,7 +110,7 @@ export class ScimGroupService {
 
   /** The one write path of PUT and PATCH: precondition, rename (unique), members; audited. */
   private async rewrite(id: string, ifMatch: string | null | undefined, next: (current: Json) => GroupData): Promise<Role> {
-    return this.ctx.transaction(async (em) => {
+    return this.scope.transaction(async (em) => {
       const { role, members } = await this.load(em, id, ifMatch);
       const data = next(groupResource(role, members, role.createdOn, ''));
       const before = { displayName: role.displayName, members: members.map((m) => m.scimUserId) };
@@ -112,7 +119,7 @@ export class ScimGroupService {
         role.displayName = data.displayName;
       }
       const after = await this.setMembers(em, role, data.members);
-      audit(em, this.ctx.viewer, { action: 'scimGroup.update', entityType: 'Role', entityId: role.id, before, after: { displayName: role.displayName, members: after } }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'scimGroup.update', entityType: 'Role', entityId: role.id, before, after: { displayName: role.displayName, members: after } }, this.scope.requestId);
       return role;
     });
   }

@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
 import { DomainError } from '../errors.js';
 import { parseFilter } from './scim-filter.js';
 import { filterCondition, type ResourceSpec } from './scim-query.js';
@@ -42,8 +42,8 @@ export async function scimPage<T extends { id: string }>(em: EntityManager, enti
 }
 
 /** The filter of a list as a condition entry, parsed once and compiled per statement. */
-export function scimWhere(ctx: Context, filter: string | null | undefined, spec: ResourceSpec): () => Record<string, unknown> {
+export function scimWhere(scope: Pick<RequestScope, 'em' | 'viewer'>, filter: string | null | undefined, spec: ResourceSpec): () => Record<string, unknown> {
   const parsed = filter && filter.trim() ? parseFilter(filter) : null;
-  const platform = ctx.em.getPlatform();
-  return () => ({ workspace: ctx.viewer.workspaceId, ...(parsed ? filterCondition(parsed, spec, platform) : {}) });
+  const platform = scope.em.getPlatform();
+  return () => ({ workspace: scope.viewer.workspaceId, ...(parsed ? filterCondition(parsed, spec, platform) : {}) });
 }

@@ -1,10 +1,11 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from '../config.js';
 import type { ApiKeyAuthenticator } from '../auth/api-key.service.js';
+import type { Viewer } from '../auth/viewer.js';
 import type { Logger } from '../logger.js';
-import { Context } from '../context.js';
+import type { ScimService } from './scim.service.js';
+import type { ScimGroupService } from './scim-group.service.js';
 import { DomainError } from '../errors.js';
 import { readBody } from '../http/body.js';
 import { etagMatches, invalidValue, project, type Json } from './scim-resource.js';
@@ -21,18 +22,25 @@ export const SCIM_PREFIX = '/scim/v2';
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 const BODY_LIMIT = 1024 * 1024;
 
+/** The services one SCIM request works with, built for its caller. */
+export interface ScimServices {
+  scim: ScimService;
+  scimGroups: ScimGroupService;
+}
+
 interface Deps {
-  orm: MikroORM;
   config: Config;
   authenticator: ApiKeyAuthenticator;
   log: Logger;
+  /** Builds a request's services (with their own EntityManager fork) for an authenticated caller. */
+  servicesFor: (requestId: string, viewer: Viewer) => ScimServices;
 }
 
 interface Exchange {
   req: http.IncomingMessage;
   res: http.ServerResponse;
   url: URL;
-  ctx: Context;
+  services: ScimServices;
   baseUrl: string;
   segments: string[];
   body: unknown;
@@ -65,8 +73,7 @@ export function scimHandler(deps: Deps) {
       const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readJson(req) : undefined;
       const baseUrl = (deps.config.publicUrl ?? `http://${req.headers.host ?? `${deps.config.host}:${deps.config.port}`}`).replace(/\/+$/, '');
       const segments = url.pathname.slice(SCIM_PREFIX.length).split('/').filter(Boolean).map(decodeSegment);
-      const ctx = new Context(requestId, viewer, deps.orm.em.fork(), deps.config);
-      await route({ req, res, url, ctx, baseUrl, segments, body });
+      await route({ req, res, url, services: deps.servicesFor(requestId, viewer), baseUrl, segments, body });
     } catch (error) {
       sendError(res, error, deps.log, requestId);
     }
@@ -115,35 +122,35 @@ async function only(method: string, allowed: string[], run: () => unknown): Prom
 /** What differs between /Users and /Groups; everything else is shared. */
 interface Kind {
   schema: string;
-  list(ctx: Context, args: ScimListArgs): Promise<{ totalResults: number; startIndex: number; items: Array<{ id: string }> }>;
-  get(ctx: Context, id: string): Promise<{ id: string } | null>;
-  create(ctx: Context, body: unknown): Promise<{ id: string }>;
-  replace(ctx: Context, id: string, body: unknown, ifMatch: string | null): Promise<{ id: string }>;
-  patch(ctx: Context, id: string, body: unknown, ifMatch: string | null): Promise<{ id: string }>;
-  delete(ctx: Context, id: string, ifMatch: string | null): Promise<string>;
-  render(ctx: Context, items: Array<{ id: string }>, baseUrl: string): Promise<Json[]>;
+  list(services: ScimServices, args: ScimListArgs): Promise<{ totalResults: number; startIndex: number; items: Array<{ id: string }> }>;
+  get(services: ScimServices, id: string): Promise<{ id: string } | null>;
+  create(services: ScimServices, body: unknown): Promise<{ id: string }>;
+  replace(services: ScimServices, id: string, body: unknown, ifMatch: string | null): Promise<{ id: string }>;
+  patch(services: ScimServices, id: string, body: unknown, ifMatch: string | null): Promise<{ id: string }>;
+  delete(services: ScimServices, id: string, ifMatch: string | null): Promise<string>;
+  render(services: ScimServices, items: Array<{ id: string }>, baseUrl: string): Promise<Json[]>;
 }
 
 const users: Kind = {
   schema: USER_SCHEMA,
-  list: (ctx, args) => ctx.scim.list(args),
-  get: (ctx, id) => ctx.scim.user(id),
-  create: (ctx, body) => ctx.scim.createFromScim(body),
-  replace: (ctx, id, body, ifMatch) => ctx.scim.replace(id, body, ifMatch),
-  patch: (ctx, id, body, ifMatch) => ctx.scim.patch(id, body, ifMatch),
-  delete: (ctx, id, ifMatch) => ctx.scim.delete(id, ifMatch),
-  render: (ctx, items, baseUrl) => ctx.scim.resources(items as never, baseUrl),
+  list: (s, args) => s.scim.list(args),
+  get: (s, id) => s.scim.user(id),
+  create: (s, body) => s.scim.createFromScim(body),
+  replace: (s, id, body, ifMatch) => s.scim.replace(id, body, ifMatch),
+  patch: (s, id, body, ifMatch) => s.scim.patch(id, body, ifMatch),
+  delete: (s, id, ifMatch) => s.scim.delete(id, ifMatch),
+  render: (s, items, baseUrl) => s.scim.resources(items as never, baseUrl),
 };
 
 const groups: Kind = {
   schema: GROUP_SCHEMA,
-  list: (ctx, args) => ctx.scimGroups.list(args),
-  get: (ctx, id) => ctx.scimGroups.group(id),
-  create: (ctx, body) => ctx.scimGroups.create(body),
-  replace: (ctx, id, body, ifMatch) => ctx.scimGroups.replace(id, body, ifMatch),
-  patch: (ctx, id, body, ifMatch) => ctx.scimGroups.patch(id, body, ifMatch),
-  delete: (ctx, id, ifMatch) => ctx.scimGroups.delete(id, ifMatch),
-  render: (ctx, items, baseUrl) => ctx.scimGroups.resources(items as never, baseUrl),
+  list: (s, args) => s.scimGroups.list(args),
+  get: (s, id) => s.scimGroups.group(id),
+  create: (s, body) => s.scimGroups.create(body),
+  replace: (s, id, body, ifMatch) => s.scimGroups.replace(id, body, ifMatch),
+  patch: (s, id, body, ifMatch) => s.scimGroups.patch(id, body, ifMatch),
+  delete: (s, id, ifMatch) => s.scimGroups.delete(id, ifMatch),
+  render: (s, items, baseUrl) => s.scimGroups.resources(items as never, baseUrl),
 };
 
 function queryArgs(url: URL): ScimListArgs & { attributes?: string | null; excludedAttributes?: string | null } {
@@ -158,8 +165,8 @@ function queryArgs(url: URL): ScimListArgs & { attributes?: string | null; exclu
 }
 
 async function list(x: Exchange, kind: Kind, args: ReturnType<typeof queryArgs>): Promise<void> {
-  const page = await kind.list(x.ctx, args);
-  const resources = await kind.render(x.ctx, page.items, x.baseUrl);
+  const page = await kind.list(x.services, args);
+  const resources = await kind.render(x.services, page.items, x.baseUrl);
   send(x.res, 200, {
     schemas: [LIST_SCHEMA],
     totalResults: page.totalResults,
@@ -189,8 +196,8 @@ async function search(x: Exchange, kind: Kind): Promise<void> {
 }
 
 async function create(x: Exchange, kind: Kind): Promise<void> {
-  const created = await kind.create(x.ctx, x.body);
-  const [resource] = await kind.render(x.ctx, [created], x.baseUrl);
+  const created = await kind.create(x.services, x.body);
+  const [resource] = await kind.render(x.services, [created], x.baseUrl);
   const meta = resource.meta as Json;
   send(x.res, 201, resource, { location: String(meta.location), etag: String(meta.version) });
 }
@@ -199,14 +206,14 @@ async function one(x: Exchange, kind: Kind, id: string, method: string): Promise
   const ifMatch = header(x.req, 'if-match');
   const { attributes, excludedAttributes } = queryArgs(x.url);
   const respond = async (status: number, item: { id: string }) => {
-    const [resource] = await kind.render(x.ctx, [item], x.baseUrl);
+    const [resource] = await kind.render(x.services, [item], x.baseUrl);
     send(x.res, status, project(resource, kind.schema, attributes, excludedAttributes), { etag: String((resource.meta as Json).version) });
   };
   switch (method) {
     case 'GET': {
-      const item = await kind.get(x.ctx, id);
+      const item = await kind.get(x.services, id);
       if (!item) throw new HttpError(404, `${kind === users ? 'User' : 'Group'} ${id} not found`);
-      const [resource] = await kind.render(x.ctx, [item], x.baseUrl);
+      const [resource] = await kind.render(x.services, [item], x.baseUrl);
       const etag = String((resource.meta as Json).version);
       const ifNoneMatch = header(x.req, 'if-none-match');
       if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
@@ -217,19 +224,19 @@ async function one(x: Exchange, kind: Kind, id: string, method: string): Promise
       return;
     }
     case 'PUT':
-      return respond(200, await kind.replace(x.ctx, id, x.body, ifMatch));
+      return respond(200, await kind.replace(x.services, id, x.body, ifMatch));
     case 'PATCH': {
-      const patched = await kind.patch(x.ctx, id, x.body, ifMatch);
+      const patched = await kind.patch(x.services, id, x.body, ifMatch);
       // RFC 7644 §3.5.2 allows 200 with the resource or 204; Microsoft's collection expects 204.
       // A client that wants the resource asks for it with attributes/excludedAttributes or
       // `Prefer: return=representation`.
       if (attributes || excludedAttributes || /return=representation/i.test(header(x.req, 'prefer') ?? '')) return respond(200, patched);
-      const [resource] = await kind.render(x.ctx, [patched], x.baseUrl);
+      const [resource] = await kind.render(x.services, [patched], x.baseUrl);
       x.res.writeHead(204, { etag: String((resource.meta as Json).version) }).end();
       return;
     }
     case 'DELETE':
-      await kind.delete(x.ctx, id, ifMatch);
+      await kind.delete(x.services, id, ifMatch);
       x.res.writeHead(204).end();
       return;
   }

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
-import type { Context } from '../context.js';
+import type { RequestScope } from '../common/request-scope.js';
+import type { ScimLoaders } from './scim.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { Workspace } from '../auth/workspace.entity.js';
@@ -19,43 +20,46 @@ import { ScimUser, ScimUserRole } from './scim-user.entity.js';
 
 /** The SCIM directory's users (seed 004), for GraphQL and for the /scim/v2/Users endpoints. */
 export class ScimService {
-  constructor(private readonly ctx: Context) {}
+  constructor(
+    private readonly scope: RequestScope,
+    private readonly loaders: ScimLoaders,
+  ) {}
 
   private get ws(): string {
-    return this.ctx.viewer.workspaceId;
+    return this.scope.viewer.workspaceId;
   }
 
   /** Checks scim:write; reads the seed's CreateUserRequest; stores it as {@link create} does. */
   async createUser(input: Json): Promise<ScimUser> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     return this.create(readUser(input, 'input'), 'input.userName');
   }
 
   /** POST /Users: checks scim:write, reads the SCIM body, stores it. */
   async createFromScim(body: unknown): Promise<ScimUser> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     return this.create(readUser(body), 'userName');
   }
 
   /** A SCIM user of the caller's workspace by id; null for another workspace's or none. */
   async user(id: string): Promise<ScimUser | null> {
-    authorize(this.ctx.viewer, 'scim:read');
-    return isId(id) ? this.ctx.scimLoaders.scimUser.load(id) : null;
+    authorize(this.scope.viewer, 'scim:read');
+    return isId(id) ? this.loaders.scimUser.load(id) : null;
   }
 
   /** GraphQL list: a SCIM filter expression, cursor-paged in creation order, all in SQL. */
   async users(args: { filter?: string | null; first?: number | null; after?: string | null }): Promise<ConnectionShape<ScimUser>> {
-    authorize(this.ctx.viewer, 'scim:read');
-    const page = pageRequest(args, this.ctx.config);
-    const where = scimWhere(this.ctx, args.filter, USER_FILTER);
-    return paginate(this.ctx.em, ScimUser, where as () => FilterQuery<ScimUser>, page);
+    authorize(this.scope.viewer, 'scim:read');
+    const page = pageRequest(args, this.scope.config);
+    const where = scimWhere(this.scope, args.filter, USER_FILTER);
+    return paginate(this.scope.em, ScimUser, where as () => FilterQuery<ScimUser>, page);
   }
 
   /** GET /Users: filter, startIndex, count; filtered and paged in SQL. */
   async list(args: ScimListArgs): Promise<ScimList<ScimUser>> {
-    authorize(this.ctx.viewer, 'scim:read');
-    const where = scimWhere(this.ctx, args.filter, USER_FILTER);
-    return scimPage(this.ctx.em, ScimUser, where as () => FilterQuery<ScimUser>, scimWindow(args, this.ctx.config.maxPageSize));
+    authorize(this.scope.viewer, 'scim:read');
+    const where = scimWhere(this.scope, args.filter, USER_FILTER);
+    return scimPage(this.scope.em, ScimUser, where as () => FilterQuery<ScimUser>, scimWindow(args, this.scope.config.maxPageSize));
   }
 
   /**
@@ -63,20 +67,20 @@ export class ScimService {
    * name; `roles`/`groups` replace the lists); `version` (an ETag) guards against lost updates.
    */
   async updateUser(id: string, input: Json, version?: string | null): Promise<ScimUser> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
     return this.rewrite(id, version, 'version', 'input', (current) => ({ ...current, ...given }));
   }
 
   /** PUT /Users/{id}: checks scim:write and If-Match; the body replaces the user. */
   async replace(id: string, body: unknown, ifMatch?: string | null): Promise<ScimUser> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     return this.rewrite(id, ifMatch, 'If-Match', '', () => body);
   }
 
   /** PATCH /Users/{id}: checks scim:write and If-Match; applies the PatchOp to the stored user. */
   async patch(id: string, body: unknown, ifMatch?: string | null): Promise<ScimUser> {
-    authorize(this.ctx.viewer, 'scim:write');
+    authorize(this.scope.viewer, 'scim:write');
     const operations = patchOperations(body);
     return this.rewrite(id, ifMatch, 'If-Match', '', (current) => applyPatch(current, operations, USER_SCHEMA));
   }
@@ -86,15 +90,15 @@ export class ScimService {
    * its IGA identity. Checks scim:write and, when given, If-Match. Audited.
    */
   async delete(id: string, ifMatch?: string | null): Promise<string> {
-    authorize(this.ctx.viewer, 'scim:write');
-    return this.ctx.transaction(async (em) => {
+    authorize(this.scope.viewer, 'scim:write');
+    return this.scope.transaction(async (em) => {
       const user = await this.load(em, id, ifMatch, 'If-Match');
       const before = await linkedRoles(em, [user.id]);
       const [resource] = await this.resources([user], '', em);
       const snapshot = snapshotFromResource(resource);
       await syncAssignments(em, before, new Map());
       em.remove(user);
-      audit(em, this.ctx.viewer, { action: 'scimUser.delete', entityType: 'ScimUser', entityId: user.id, before: snapshot }, this.ctx.requestId);
+      audit(em, this.scope.viewer, { action: 'scimUser.delete', entityType: 'ScimUser', entityId: user.id, before: snapshot }, this.scope.requestId);
       return user.id;
     });
   }
@@ -103,7 +107,7 @@ export class ScimService {
    * SCIM resources of the given users, their roles and groups read in one statement (through
    * `em`: inside a write, the transaction's).
    */
-  async resources(users: ScimUser[], baseUrl: string, em: EntityManager = this.ctx.em): Promise<Json[]> {
+  async resources(users: ScimUser[], baseUrl: string, em: EntityManager = this.scope.em): Promise<Json[]> {
     if (users.length === 0) return [];
     const rows = await em.find(ScimUserRole, { scimUser: { $in: users.map((u) => u.id) } }, { orderBy: { scimUser: 'asc', position: 'asc' } });
     return users.map((u) =>
@@ -118,7 +122,7 @@ export class ScimService {
    */
   private async create(data: ScimUserData, conflictField: string): Promise<ScimUser> {
     return this.unique(conflictField, () =>
-      this.ctx.transaction(async (em) => {
+      this.scope.transaction(async (em) => {
         await this.assertUnique(em, data.userName, null, conflictField);
         const now = new Date();
         const user = em.create(ScimUser, {
@@ -131,7 +135,7 @@ export class ScimService {
         await replaceEmails(em, user);
         await replaceLinks(em, this.ws, user, data);
         await syncAssignments(em, new Map(), await linkedRoles(em, [user.id]));
-        audit(em, this.ctx.viewer, { action: 'scimUser.create', entityType: 'ScimUser', entityId: user.id, after: snapshotOf(data) }, this.ctx.requestId);
+        audit(em, this.scope.viewer, { action: 'scimUser.create', entityType: 'ScimUser', entityId: user.id, after: snapshotOf(data) }, this.scope.requestId);
         return user;
       }));
   }
@@ -143,7 +147,7 @@ export class ScimService {
    */
   private async rewrite(id: string, expected: string | null | undefined, versionField: string, at: string, next: (current: Json) => unknown): Promise<ScimUser> {
     return this.unique(at ? `${at}.userName` : 'userName', () =>
-      this.ctx.transaction(async (em) => {
+      this.scope.transaction(async (em) => {
         const user = await this.load(em, id, expected, versionField);
         const [current] = await this.resources([user], '', em);
         const data = readUser(next(current), at);
@@ -154,7 +158,7 @@ export class ScimService {
         await replaceEmails(em, user);
         await replaceLinks(em, this.ws, user, data);
         await syncAssignments(em, before, await linkedRoles(em, [user.id]));
-        audit(em, this.ctx.viewer, { action: 'scimUser.update', entityType: 'ScimUser', entityId: user.id, before: snapshot, after: snapshotOf(data) }, this.ctx.requestId);
+        audit(em, this.scope.viewer, { action: 'scimUser.update', entityType: 'ScimUser', entityId: user.id, before: snapshot, after: snapshotOf(data) }, this.scope.requestId);
         return user;
       }));
   }

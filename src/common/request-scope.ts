@@ -1,0 +1,43 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { Config } from '../config.js';
+import type { Viewer } from '../auth/viewer.js';
+
+/** Anything that caches reads for one request (a loader set) and can forget them. */
+export interface Forgetful {
+  clearAll(): void;
+}
+
+/**
+ * What every service of one request works with: who calls, the request's EntityManager, the
+ * configuration, and the transaction its mutations run in. It knows no domain, so any service
+ * may take it without importing the others (or the per-request context that builds them).
+ */
+export class RequestScope {
+  /** The loader sets of this request, which forget what they read after each write. */
+  private readonly caches: Forgetful[] = [];
+
+  constructor(
+    /** Names the request in audit events and in the server log. */
+    readonly requestId: string,
+    readonly viewer: Viewer,
+    /** A fork of the ORM's EntityManager: its own identity map and unit of work. */
+    readonly em: EntityManager,
+    readonly config: Config,
+  ) {}
+
+  /** Makes `cache` forget what it read whenever a transaction of this request commits. */
+  clearsAfterWrites<T extends Forgetful>(cache: T): T {
+    this.caches.push(cache);
+    return cache;
+  }
+
+  /**
+   * Runs a mutation as one transaction; on success the request's loaders forget what they
+   * read, so the mutation's payload and later fields see the new state.
+   */
+  async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const result = await this.em.transactional(work);
+    for (const cache of this.caches) cache.clearAll();
+    return result;
+  }
+}
