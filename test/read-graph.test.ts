@@ -279,13 +279,37 @@ describe('node(id)', () => {
     expect(requester.data).toEqual({ s: null, r: null, u: { id: ids.User } });
   });
 
-  it('ids of another workspace answer null, through node(id) and every root', async () => {
+  it('ids of another workspace answer null or NOT_FOUND at every root that takes an id', async () => {
     await app.workspace('elsewhere', null);
     const other = await app.client('elsewhere');
-    const data = await other.request<Record<string, unknown>>(`{
-      u: node(id: "63aec79393ccdf675cc4ccf4") { id } user(id: "63aec79393ccdf675cc4ccf4") { id } users { totalCount }
-    }`);
-    expect(data).toEqual({ u: null, user: null, users: { totalCount: 0 } });
+    const knex = knexOf(app.orm.em.fork());
+    const idOf = async (typeName: string) => {
+      const row = await knex.select('id').from(tableOf(app.orm.em, graphRegistry.nodeType(typeName)!.entity!)).where('workspace_id', workspaceId).first();
+      return row.id as string;
+    };
+    let asked = 0;
+    for (const field of Object.values(schema.getQueryType()!.getFields())) {
+      const required = field.args.filter((a) => isNonNullType(a.type));
+      if (required.length !== 1 || getNamedType(required[0].type).name !== 'ID') continue;
+      const named = getNamedType(field.type) as GraphQLObjectType;
+      // The node type the id names: the answer's type, a connection's node type, or what the argument is named for.
+      const nodeTypeName = graphRegistry.nodeType(named.name) ? named.name
+        : required[0].name === 'batchId' ? 'ReconciliationBatch' : required[0].name === 'campaignId' ? 'CertificationCampaign' : required[0].name === 'userIdentityId' ? 'User'
+          : field.name === 'previewCertification' ? 'Certification' : field.name === 'node' ? 'User' : null;
+      expect(nodeTypeName, `the node type behind Query.${field.name}`).not.toBeNull();
+      const id = await idOf(nodeTypeName!);
+      const selection = isObjectType(named) && named.getFields().totalCount ? '{ totalCount }' : '{ __typename }';
+      const res = await other.rawRequest<Record<string, unknown>>(`query ($id: ID!) { ${field.name}(${required[0].name}: $id) ${selection} }`, { id })
+        .catch((e: { response: Answer }) => e.response as never);
+      const answer = res as unknown as Answer;
+      const value = answer.data?.[field.name];
+      const refused = (answer.errors ?? []).every((e) => e.extensions?.code === 'NOT_FOUND') && (answer.errors ?? []).length > 0;
+      expect(value === null || refused || (value as { totalCount?: number })?.totalCount === 0, `Query.${field.name}: ${JSON.stringify(answer)}`).toBe(true);
+      asked++;
+    }
+    expect(asked).toBeGreaterThanOrEqual(14);
+    const data = await other.request<Record<string, unknown>>('{ users { totalCount } roles { totalCount } requests { totalCount } scimUsers { totalCount } identityProfiles { totalCount } }');
+    expect(data).toEqual({ users: { totalCount: 0 }, roles: { totalCount: 0 }, requests: { totalCount: 0 }, scimUsers: { totalCount: 0 }, identityProfiles: { totalCount: 0 } });
   });
 });
 
