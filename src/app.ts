@@ -15,6 +15,8 @@ import { Context } from './context.js';
 import { DomainError, formatError, isExpected } from './errors.js';
 import { gatewaySchema } from './schema.js';
 import { jitGateway } from './http/jit-executor.js';
+import { schemaFieldCosts } from './graph/cost.js';
+import { oversizedDocument, PROVISIONAL_MAXIMA, queryLimitsPlugin, withLimitErrors } from './graph/limits.js';
 import { readBody } from './http/body.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
@@ -77,17 +79,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
     : ApolloServerPluginLandingPageLocalDefault({ footer: false, headers: prepared.sandboxHeaders, document: EXAMPLE_QUERY });
 
+  // Operations over a limit are refused after validation, before graphql-jit compiles them.
+  const limits = queryLimitsPlugin<Context>({
+    schema,
+    limits: config.queryLimits,
+    fieldCosts: schemaFieldCosts(schema, PROVISIONAL_MAXIMA),
+    pageSizes: config,
+  });
+
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(schema),
     introspection: config.env !== 'production',
     // Cache control would wrap every field resolver; the gateway sets no cache hints.
-    plugins: [landing, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
+    plugins: [landing, limits, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
+    parseOptions: { maxTokens: config.queryLimits.tokens },
+    // A JSON array body is refused (400): each operation of a batch would have its own budget.
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM and stops Apollo through app.stop(). Apollo's own handlers
     // would stop it a second time concurrently, and that second stop() never settles: the
     // process then hangs on Ctrl-C / SIGTERM instead of exiting.
     stopOnTerminationSignals: false,
-    formatError,
+    formatError: withLimitErrors(formatError),
   });
   await apollo.start();
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
@@ -144,6 +157,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         throw error;
       }
     }
+    const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
+    if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => {

@@ -24,6 +24,43 @@ export interface Config {
   sqlPlanner: boolean;
   /** Public base URL used in SCIM `meta.location`; defaults to the listening address. */
   publicUrl?: string;
+  /** What one GraphQL operation may ask for; checked before it runs (src/graph/limits.ts). */
+  queryLimits: QueryLimits;
+}
+
+/** The limits of one GraphQL operation (README: Query cost and limits). */
+export interface QueryLimits {
+  /** Objects the answer may hold at most (MAX_QUERY_COST). */
+  cost: number;
+  /** Nesting of fields (MAX_QUERY_DEPTH). */
+  depth: number;
+  /** Aliases, each fragment counted where it is spread (MAX_QUERY_ALIASES). */
+  aliases: number;
+  /** Fields directly under the operation (MAX_ROOT_FIELDS). */
+  rootFields: number;
+  /** Field selections, each fragment expanded where it is spread (MAX_QUERY_FIELDS). */
+  fields: number;
+  /** Bytes of the query text (MAX_QUERY_BYTES). */
+  bytes: number;
+  /** Tokens of the query text, counted by graphql's parser (MAX_QUERY_TOKENS). */
+  tokens: number;
+}
+
+/** A setting that cannot be used; the message names the environment variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The variable as a positive integer, or its default when unset. */
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -42,5 +79,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: Number(env.MAX_UPLOAD_BYTES ?? 5 * 1024 * 1024),
     sqlPlanner: env.SQL_PLANNER !== 'false',
     publicUrl: env.PUBLIC_URL,
+    queryLimits: {
+      cost: positiveInteger(env, 'MAX_QUERY_COST', 300_000_000),
+      depth: positiveInteger(env, 'MAX_QUERY_DEPTH', 20),
+      aliases: positiveInteger(env, 'MAX_QUERY_ALIASES', 64),
+      rootFields: positiveInteger(env, 'MAX_ROOT_FIELDS', 64),
+      fields: positiveInteger(env, 'MAX_QUERY_FIELDS', 500),
+      bytes: positiveInteger(env, 'MAX_QUERY_BYTES', 32 * 1024),
+      tokens: positiveInteger(env, 'MAX_QUERY_TOKENS', 4000),
+    },
   };
+}
+
+/** loadConfig for an entry point: a setting that cannot be used ends the process with one line. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`Identity Graph cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
 }

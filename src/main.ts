@@ -1,9 +1,9 @@
-import { loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { createApp } from './app.js';
 import { logger } from './logger.js';
 import { ensureDemoWorkspace, rotateDevelopmentKey } from './db/demo/seed-demo.js';
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 let demoKey: string | undefined;
 
 const app = await createApp(config, {

@@ -54,7 +54,7 @@ export interface TestApp extends App {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startTestApp(options: { postgres?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { postgres?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
   const usePg = options.postgres ?? !!POSTGRES_URL;
   const scratch = usePg ? await scratchDatabase(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
   const config: Config = {
@@ -62,6 +62,7 @@ export async function startTestApp(options: { postgres?: boolean } = {}): Promis
     database: usePg ? 'postgresql' : 'sqlite',
     databaseUrl: scratch?.url ?? ':memory:',
     seedDemoData: false,
+    ...options.config,
   };
   const app = await createApp(config, { port: 0, log: process.env.TEST_LOG ? logger : silentLogger });
   const workspaces = new Map<string, string>();
