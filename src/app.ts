@@ -16,7 +16,8 @@ import { DomainError, formatError, isExpected } from './errors.js';
 import { gatewaySchema } from './schema.js';
 import { jitGateway } from './http/jit-executor.js';
 import { schemaFieldCosts } from './graph/cost.js';
-import { oversizedDocument, PROVISIONAL_MAXIMA, queryLimitsPlugin, withLimitErrors } from './graph/limits.js';
+import { oversizedDocument, queryLimitsPlugin, withLimitErrors } from './graph/limits.js';
+import { graphRegistry } from './graph/registry.js';
 import { readBody } from './http/body.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
@@ -83,7 +84,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const limits = queryLimitsPlugin<Context>({
     schema,
     limits: config.queryLimits,
-    fieldCosts: schemaFieldCosts(schema, PROVISIONAL_MAXIMA),
+    fieldCosts: schemaFieldCosts(schema, graphRegistry.costTable()),
     pageSizes: config,
   });
 

@@ -80,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqlPlanner: env.SQL_PLANNER !== 'false',
     publicUrl: env.PUBLIC_URL,
     queryLimits: {
-      cost: positiveInteger(env, 'MAX_QUERY_COST', 300_000_000),
+      cost: positiveInteger(env, 'MAX_QUERY_COST', 20_000_000),
       depth: positiveInteger(env, 'MAX_QUERY_DEPTH', 20),
       aliases: positiveInteger(env, 'MAX_QUERY_ALIASES', 64),
       rootFields: positiveInteger(env, 'MAX_ROOT_FIELDS', 64),

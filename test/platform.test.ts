@@ -205,11 +205,15 @@ describe('batched reads', () => {
         aaron: user(login: "aaron") { ...U roles { displayName } a: accounts { id } b: accounts { login } }
       }
     `;
+    // Every edge of 100 people at once costs far more than the default budget allows.
+    const budget = app.config.queryLimits.cost;
+    app.config.queryLimits.cost = 1e9;
     app.config.sqlPlanner = false;
     const viaLoaders = await client.request(everything);
     app.config.sqlPlanner = true;
     app.statements.reset();
     const viaPlanner = await client.request(everything);
+    app.config.queryLimits.cost = budget;
     expect(viaPlanner).toEqual(viaLoaders);
     expect(JSON.stringify(viaPlanner).length).toBeGreaterThan(50_000);
   });

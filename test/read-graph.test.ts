@@ -6,6 +6,7 @@ import {
 } from 'graphql';
 import { startTestApp, type TestApp } from './harness.js';
 import { Authority, type Action } from '../src/auth/authorities.js';
+import { loadConfig, type QueryLimits } from '../src/config.js';
 import { can } from '../src/auth/viewer.js';
 import { gatewaySchema } from '../src/schema.js';
 import { graphRegistry } from '../src/graph/registry.js';
@@ -40,8 +41,13 @@ async function post(authority: Authority, query: string, variables?: Record<stri
   return (await res.json()) as Answer;
 }
 
+/** The default limits; the walk and the planner's depth test raise them (test/cost.test.ts tests the limits). */
+let defaults: QueryLimits;
+const generous: QueryLimits = { cost: 1e15, depth: 20, aliases: 10_000, rootFields: 100, fields: 1_000_000, bytes: 1 << 20, tokens: 1_000_000 };
+
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ config: { queryLimits: { ...generous } } });
+  defaults = loadConfig({ NODE_ENV: 'test' }).queryLimits;
   schema = await gatewaySchema();
   const { workspace } = await ensureDemoWorkspace(app.orm, app.config);
   workspaceId = workspace.id;
@@ -317,7 +323,10 @@ describe('limits of the planner and of lists', () => {
   it('deep chains answer on SQLite as on PostgreSQL: the planner leaves what the database cannot parse to the loaders', async () => {
     const managers = `{ users(first: 20, orderBy: LOGIN) { nodes { login ${'manager { login '.repeat(12)}${'}'.repeat(12)} } } }`;
     const systems = `{ targetSystems(first: 5) { nodes { displayName ${'entitlements { displayName targetSystem { displayName '.repeat(4)}${'} }'.repeat(4)} } } }`;
-    for (const query of [managers, systems]) {
+    // Twelve managers deep is within the default limits; four levels of applications and their
+    // entitlements (up to 1,000 each) are not, and are asked with the limits raised.
+    for (const [query, limits] of [[managers, defaults], [systems, generous]] as const) {
+      Object.assign(app.config.queryLimits, limits);
       app.config.sqlPlanner = false;
       const viaLoaders = await post(Authority.READ_ONLY, query);
       app.config.sqlPlanner = true;
@@ -325,6 +334,7 @@ describe('limits of the planner and of lists', () => {
       expect(viaPlanner.errors, query).toBeUndefined();
       expect(viaPlanner).toEqual(viaLoaders);
     }
+    Object.assign(app.config.queryLimits, generous);
   });
 
   it('a list longer than its declared maximum is an error at its path, through the planner and through the loaders', async () => {

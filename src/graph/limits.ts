@@ -4,18 +4,6 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { QueryLimits } from '../config.js';
 import { analyzeOperation, type FieldCosts, type QueryCost } from './cost.js';
 
-/**
- * The most items of the lists the edge registry will declare; until it does, these stand in
- * (every other list of objects: DEFAULT_MAX_ITEMS, 100).
- */
-export const PROVISIONAL_MAXIMA: Record<string, { maxItems: number }> = {
-  'User.roles': { maxItems: 100 },
-  'User.accounts': { maxItems: 100 },
-  'Role.entitlements': { maxItems: 200 },
-  'UserAccount.entitlements': { maxItems: 200 },
-  'TargetSystem.entitlements': { maxItems: 500 },
-};
-
 /** One code per limit; `extensions.value` is what the operation asks for, `extensions.limit` the limit. */
 export const LIMIT_CODES = {
   bytes: 'DOCUMENT_TOO_LARGE',

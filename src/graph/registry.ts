@@ -102,11 +102,9 @@ export const graphRegistry = {
   edge: (parent: string, field: string) => edges.get(`${parent}.${field}`),
   edges: () => [...edges.values()],
   edgesOf: (parent: string) => [...edges.values()].filter((e) => e.parent === parent),
-  /** An edge's cost weight and list maximum, for the cost analysis (undefined: not an edge). */
-  costOf: (parent: string, field: string): { weight: number; maxItems?: number } | undefined => {
-    const edge = edges.get(`${parent}.${field}`);
-    return edge && { weight: edge.weight, maxItems: edge.max };
-  },
+  /** Every edge's cost weight and list maximum (`'User.roles'` → …), for the cost analysis. */
+  costTable: (): Record<string, { weight: number; maxItems?: number }> =>
+    Object.fromEntries([...edges.values()].map((e) => [`${e.parent}.${e.field}`, { weight: e.weight, ...(e.max ? { maxItems: e.max } : {}) }])),
   /** The GraphQL type name of an entity class (`AccessRequest` → `Request`). */
   typeNameOfClass: (className: string) => classNames.get(className) ?? className,
 };
