@@ -1,4 +1,4 @@
-import type { NonEmptyArray } from 'type-graphql';
+import type { ClassType, NonEmptyArray } from 'type-graphql';
 import { CatalogResolver } from './governance/catalog.resolver.js';
 import { ScimGroupRefEdges, ScimResolver, ScimUserEdges } from './scim/scim.resolver.js';
 import { EntitlementAssignmentEdges, EntitlementEdges, RoleEdges, TargetSystemEdges, UserAccountEdges, UserEdges } from './governance/edges.resolver.js';
@@ -14,7 +14,7 @@ import { CertificationCampaignEdges, CertificationImpactEdges, CertificationTask
 import { ApprovalGroupEdges, AttachmentEdges, CartEdges, RequestEdges, TaskCommentEdges, TaskEdges } from './requests/edges.resolver.js';
 
 /** Every resolver of the gateway. */
-export const resolvers: NonEmptyArray<Function> = [
+export const resolvers: NonEmptyArray<ClassType> = [
   CatalogResolver,
   UserEdges,
   RoleEdges,

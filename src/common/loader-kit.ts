@@ -53,7 +53,9 @@ export class KeyedLoader<V> {
   constructor(batch: (keys: readonly string[]) => Promise<Array<V | null>>) {
     this.loader = new DataLoader(async (keys) => {
       const values = await batch(keys);
-      keys.forEach((k, i) => this.values.set(k, values[i]));
+      keys.forEach((k, i) => {
+        this.values.set(k, values[i]);
+      });
       return values;
     }, { maxBatchSize: 1000 });
   }

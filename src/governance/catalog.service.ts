@@ -21,9 +21,6 @@ import type { ConnectionResult } from '../common/pagination.js';
 
 const planners = new Map<Dialect, SqlPlanner>();
 const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(catalogPlan, dialect)).get(dialect)!;
-import type { IdentityProfile } from '../profiles/identity-profile.entity.js';
-import type { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
-import type { ScimUser } from '../scim/scim-user.entity.js';
 
 export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
 export type CatalogItem = User | Role | TargetSystem | Entitlement;
