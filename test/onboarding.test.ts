@@ -25,12 +25,41 @@ const ONBOARD = gql`
     }
   }
 `;
+type OnboardData = { submitOnboardingRequest: { id: string; requestType: string; type: string; entityType: string; entityId: string | null; title: string; summary: string; status: string; resolution: string; workflowName: string; justification: string | null; requesterLogin: string; beneficiaryLogin: string | null; payload: unknown; tasks: Array<{ id: string; name: string; assignee: string; assigneeType: string; status: string }> } };
 const ACT = gql`mutation ($id: ID!, $action: TaskAction!, $user: String!) { performTaskAction(id: $id, action: $action, userLogin: $user) { status request { status resolution entityId } } }`;
-const act = (id: string, action: string, user: string) => admin.request<any>(ACT, { id, action, user }).then((d) => d.performTaskAction);
+type ActData = { performTaskAction: { status: string; request: { status: string; resolution: string; entityId: string | null } } };
+const act = (id: string, action: string, user: string) => admin.request<ActData>(ACT, { id, action, user }).then((d) => d.performTaskAction);
 const zachary = { login: 'zachary', displayName: 'Zachary Graham', email: 'zachary@iamsath.com' };
 
 /** The seed's "Create Application / Role" sample, as GraphQL input. */
-const testag = () => ({
+/** The onboarding input these tests send, and change into wrong ones. */
+interface OnboardingInput {
+  entityType: string;
+  justification: string;
+  requester: { login: string; displayName?: string; email?: string };
+  payload: {
+    targetSystem: {
+      name: string;
+      displayName: string;
+      description: string;
+      businessOwner: string;
+      ITOwner: string;
+      integrationLevel: string;
+      trustedReconciliation: boolean;
+      approvalWorkflow: string;
+      approvalWorkflowDisplayName: string;
+      performer: string | null;
+      riskLevel: string;
+      isRequestable: boolean;
+      form: Record<string, Record<string, unknown>>;
+      schedule: { repeat: string };
+      entitlements: Array<{ name: string; displayName?: string; description?: string; approvalWorkflow?: string; performer?: string; riskLevel?: string; isRequestable?: boolean }>;
+    };
+    role?: { name: string; approvalWorkflow: string };
+  };
+}
+
+const testag = (): OnboardingInput => ({
   entityType: 'APPLICATION',
   justification: 'creating application',
   requester: zachary,
@@ -65,7 +94,7 @@ async function counts() {
 
 describe('submitOnboardingRequest (seed: Create Application / Role)', () => {
   it('the seed sample: testag goes through AIMS Approval; once approved it is in the catalog with its entitlement, and can be requested', async () => {
-    const r = (await admin.request<any>(ONBOARD, { input: testag() })).submitOnboardingRequest;
+    const r = (await admin.request<OnboardData>(ONBOARD, { input: testag() })).submitOnboardingRequest;
     expect(r).toMatchObject({
       requestType: 'Catalog',
       type: 'CREATE',
@@ -82,38 +111,39 @@ describe('submitOnboardingRequest (seed: Create Application / Role)', () => {
       tasks: [{ name: 'Catalog Approval Task', assignee: 'Access Manager', assigneeType: 'Group', status: 'ASSIGNED' }],
     });
     expect(r.payload).toMatchObject({ type: 'create', requester: { login: 'zachary' }, targetSystem: { name: 'testag', businessOwner: 'jerome', entitlements: [{ name: 'testUser' }] } });
-    const before = await admin.request<any>(gql`{ searchCatalog(keyword: "testag") { totalCount } }`);
+    const before = await admin.request<{ searchCatalog: { totalCount: number } }>(gql`{ searchCatalog(keyword: "testag") { totalCount } }`);
     expect(before.searchCatalog.totalCount).toBe(0);
 
     await act(r.tasks[0].id, 'CLAIM', 'jerome');
     const approved = await act(r.tasks[0].id, 'APPROVE', 'jerome');
     expect(approved.request).toMatchObject({ status: 'Completed', resolution: 'Approved', entityId: expect.stringMatching(/^[0-9a-f]{24}$/) });
 
-    const read = await admin.request<any>(gql`query ($id: ID!) { request(id: $id) { entity { __typename ... on TargetSystem { id displayName integrationLevel performer approvalWorkflow trustedReconciliation form businessOwner { login } itOwner { login } entitlements { displayName description approvalWorkflow performer } } } } }`, { id: r.id });
+    const read = await admin.request<{ request: { entity: { __typename: string; id?: string; displayName?: string; integrationLevel?: string; performer?: string | null; approvalWorkflow?: string | null; trustedReconciliation?: boolean; form?: unknown; businessOwner?: { login: string }; itOwner?: { login: string }; entitlements?: Array<{ displayName: string; description: string | null; approvalWorkflow: string | null; performer: string | null }> } } }>(gql`query ($id: ID!) { request(id: $id) { entity { __typename ... on TargetSystem { id displayName integrationLevel performer approvalWorkflow trustedReconciliation form businessOwner { login } itOwner { login } entitlements { displayName description approvalWorkflow performer } } } } }`, { id: r.id });
     const ts = read.request.entity;
     expect(ts).toMatchObject({
       __typename: 'TargetSystem', id: approved.request.entityId, displayName: 'testag', integrationLevel: 'Disconnected', performer: 'Access Manager', approvalWorkflow: 'Auto Approval',
       trustedReconciliation: true, businessOwner: { login: 'jerome' }, itOwner: { login: 'jerome' },
       entitlements: [{ displayName: 'testUser', description: 'this is test ent', approvalWorkflow: 'Auto Approval', performer: 'Access Manager' }],
     });
-    const found = await admin.request<any>(gql`{ searchCatalog(keyword: "testag") { nodes { ... on TargetSystem { id } } } targetSystems(displayName: "testag") { totalCount } }`);
+    const found = await admin.request<{ searchCatalog: { nodes: Array<{ id?: string }> }; targetSystems: { totalCount: number } }>(gql`{ searchCatalog(keyword: "testag") { nodes { ... on TargetSystem { id } } } targetSystems(displayName: "testag") { totalCount } }`);
     expect(found.searchCatalog.nodes).toEqual([{ id: ts.id }]);
     expect(found.targetSystems.totalCount).toBe(1);
-    const log = await admin.request<any>(gql`query ($id: ID!) { auditEvents(entityId: $id) { nodes { action actor } } }`, { id: ts.id });
+    const log = await admin.request<{ auditEvents: { nodes: Array<{ action: string; actor: string }> } }>(gql`query ($id: ID!) { auditEvents(entityId: $id) { nodes { action actor } } }`, { id: ts.id });
     expect(log.auditEvents.nodes).toEqual([{ action: 'targetSystem.create', actor: expect.stringMatching(/^jerome \(via /) }]);
 
     // Requesting the new application: its form needs accessRevokeDate, which no person attribute supplies.
     const SUBMIT = gql`mutation ($input: SubmitCartInput!) { submitCart(input: $input) { requests { id status tasks { id assignee type } } } }`;
+    type SubmitData = { submitCart: { requests: Array<{ id: string; status: string; tasks: Array<{ id: string; assignee: string; type: string }> }> } };
     const item = (form?: object) => ({ cart: { requester: { login: 'aaron' }, cartItems: [{ beneficiaries: { login: 'aaron', form }, entityId: ts.id, entityType: 'TARGET_SYSTEM' }] } });
     const missing = await errorsOf(admin.request(SUBMIT, { input: item() }));
     expect(missing[0]).toMatchObject({ message: 'testag needs "accessRevokeDate" in the account form', extensions: { code: 'BAD_USER_INPUT', field: 'input.cart.cartItems.0.beneficiaries.form' } });
-    const requested = (await admin.request<any>(SUBMIT, { input: item({ accessRevokeDate: '2026-12-31' }) })).submitCart.requests[0];
+    const requested = (await admin.request<SubmitData>(SUBMIT, { input: item({ accessRevokeDate: '2026-12-31' }) })).submitCart.requests[0];
     expect(requested.status).toBe('Waiting for Fulfilment'); // Auto Approval, Disconnected: straight to its performer
     expect(requested.tasks).toEqual([{ id: expect.any(String), assignee: 'Access Manager', type: 'FULFILMENT_TASK' }]);
     await act(requested.tasks[0].id, 'CLAIM', 'michael');
     expect((await act(requested.tasks[0].id, 'COMPLETE', 'michael')).request.status).toBe('Completed');
-    const aaron = await admin.request<any>(gql`{ user(login: "aaron") { accounts { status form targetSystem { displayName } } } }`);
-    expect(aaron.user.accounts.find((a: any) => a.targetSystem.displayName === 'testag')).toEqual({
+    const aaron = await admin.request<{ user: { accounts: Array<{ status: string; form: unknown; targetSystem: { displayName: string } }> } }>(gql`{ user(login: "aaron") { accounts { status form targetSystem { displayName } } } }`);
+    expect(aaron.user.accounts.find((a) => a.targetSystem.displayName === 'testag')).toEqual({
       status: 'Provisioned', form: { accessRevokeDate: '2026-12-31', 'User Login': 'aaron' }, targetSystem: { displayName: 'testag' },
     });
   });
@@ -131,13 +161,13 @@ describe('submitOnboardingRequest (seed: Create Application / Role)', () => {
         },
       },
     };
-    const r = (await admin.request<any>(ONBOARD, { input })).submitOnboardingRequest;
+    const r = (await admin.request<OnboardData>(ONBOARD, { input })).submitOnboardingRequest;
     expect(r).toMatchObject({ summary: 'New Role Request - newtestr', entityType: 'ROLE', status: 'Waiting for Approval' });
     const own = await errorsOf(act(r.tasks[0].id, 'CLAIM', 'jerome'));
     expect(own[0]).toMatchObject({ message: expect.stringMatching(/^jerome may not act on a task of their own request/), extensions: { code: 'FORBIDDEN' } });
     await act(r.tasks[0].id, 'CLAIM', 'michael');
     await act(r.tasks[0].id, 'APPROVE', 'michael');
-    const roles = await admin.request<any>(gql`{ roles(displayName: "newtestr") { nodes { name rule roleOwnerLogin approvalWorkflow status entitlements { displayName } targetSystems { displayName } members { totalCount } } } }`);
+    const roles = await admin.request<{ roles: { nodes: Array<{ name: string; rule: string | null; roleOwnerLogin: string | null; approvalWorkflow: string | null; status: string; entitlements: Array<{ displayName: string }>; targetSystems: Array<{ displayName: string }>; members: { totalCount: number } }> } }>(gql`{ roles(displayName: "newtestr") { nodes { name rule roleOwnerLogin approvalWorkflow status entitlements { displayName } targetSystems { displayName } members { totalCount } } } }`);
     expect(roles.roles.nodes).toEqual([{
       name: 'newtestr', rule: '{"$and":[]}', roleOwnerLogin: 'jerome', approvalWorkflow: 'Auto Role Approval', status: 'ACTIVE',
       entitlements: [{ displayName: 'AWS PowerUserAccess' }, { displayName: 'AWS ReadOnlyAccess' }], targetSystems: [{ displayName: 'Amazon Web Services' }], members: { totalCount: 0 },
@@ -147,17 +177,17 @@ describe('submitOnboardingRequest (seed: Create Application / Role)', () => {
   it('a rejected onboarding creates nothing', async () => {
     const input = testag();
     input.payload.targetSystem.name = 'rejected-app';
-    const r = (await admin.request<any>(ONBOARD, { input })).submitOnboardingRequest;
+    const r = (await admin.request<OnboardData>(ONBOARD, { input })).submitOnboardingRequest;
     const before = await counts();
     await act(r.tasks[0].id, 'CLAIM', 'michael');
     expect((await act(r.tasks[0].id, 'REJECT', 'michael')).request).toMatchObject({ status: 'Rejected', resolution: 'Rejected', entityId: null });
     expect(await counts()).toEqual(before);
   });
 
-  const bad: Array<[string, (i: any) => void, string, string, RegExp]> = [
+  const bad: Array<[string, (i: OnboardingInput) => void, string, string, RegExp]> = [
     ['an empty justification', (i) => (i.justification = ' '), 'BAD_USER_INPUT', 'input.justification', /justification is required/],
     ['an unknown requester', (i) => (i.requester = { login: 'nobody' }), 'NOT_FOUND', 'input.requester.login', /User "nobody" was not found/],
-    ['no application payload', (i) => (i.payload = {}), 'BAD_USER_INPUT', 'input.payload.targetSystem', /needs payload.targetSystem/],
+    ['no application payload', (i) => Object.assign(i, { payload: {} }), 'BAD_USER_INPUT', 'input.payload.targetSystem', /needs payload.targetSystem/],
     ['a role payload on an application', (i) => (i.payload.role = { name: 'x', approvalWorkflow: 'Auto Role Approval' }), 'BAD_USER_INPUT', 'input.payload.role', /does not belong/],
     ['an unknown workflow (AIMS Approval is not an entity workflow)', (i) => (i.payload.targetSystem.approvalWorkflow = 'AIMS Approval'), 'BAD_USER_INPUT', 'input.payload.targetSystem.approvalWorkflow', /Unknown approval workflow "AIMS Approval"/],
     ['an unknown entitlement workflow', (i) => (i.payload.targetSystem.entitlements[0].approvalWorkflow = 'Manager Approval'), 'BAD_USER_INPUT', 'input.payload.targetSystem.entitlements.0.approvalWorkflow', /Unknown approval workflow "Manager Approval"/],

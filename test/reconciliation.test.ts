@@ -3,7 +3,6 @@ import { gql, type GraphQLClient } from 'graphql-request';
 import { startTestApp, errorsOf, type TestApp } from './harness.js';
 import { ScimFixture, type ScimFixtureOptions } from './fixtures/scim-fixture.js';
 import { Authority } from '../src/auth/authorities.js';
-import { Workspace } from '../src/auth/workspace.entity.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/governance/user.entity.js';
 import { TargetSystem } from '../src/governance/target-system.entity.js';
@@ -13,7 +12,7 @@ import { ReconciliationBatch } from '../src/reconciliation/reconciliation-batch.
 import { ReconciliationEvent } from '../src/reconciliation/reconciliation-event.entity.js';
 import { ReconciliationMark } from '../src/reconciliation/reconciliation-mark.entity.js';
 import { ConnectorType, ReconciliationBatchStatus, ReconciliationEventStatus } from '../src/reconciliation/reconciliation.enums.js';
-import { SCIM_SCHEMAS } from '../src/reconciliation/scim-client.js';
+import { SCIM_SCHEMAS, type ScimUser } from '../src/reconciliation/scim-client.js';
 
 const TOKEN = 'scim-fixture-token-7f3a9c';
 /** The account form of the seed's applications: recon key User Login → login. */
@@ -94,7 +93,7 @@ function scimPerson(login: string, changes: Record<string, unknown> = {}) {
 }
 
 async function connect(systemId: string, f: ScimFixture, token = TOKEN, client = admin) {
-  return client.request<any>(gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`, {
+  return client.request<{ configureConnector: { id: string; connectorType: string; connectorBaseUrl: string | null; integrationLevel: string } }>(gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`, {
     id: systemId,
     input: { type: 'SCIM', baseUrl: f.baseUrl, token },
   });
@@ -109,9 +108,10 @@ const RECONCILE = gql`
     }
   }
 `;
+type ReconcileData = { reconcileTargetSystem: { id: string; targetSystemId: string; targetSystemName: string; tenantName: string; resourceType: string; operation: string; entityType: string; condition: string | null; dryRun: boolean; status: string; startDate: string; endDate: string | null; error: string | null; eventCount: number; counts: Array<{ status: string; count: number }>; targetSystem: { id: string; displayName: string } } };
 
 async function reconcile(id: string, vars: { operation?: string; entityType?: string; condition?: string | null; dryRun?: boolean } = {}, client = admin) {
-  const data = await client.request<any>(RECONCILE, { id, operation: 'RECONCILE', entityType: 'ACCOUNT', ...vars });
+  const data = await client.request<ReconcileData>(RECONCILE, { id, operation: 'RECONCILE', entityType: 'ACCOUNT', ...vars });
   return data.reconcileTargetSystem;
 }
 
@@ -127,13 +127,14 @@ const EVENTS = gql`
     }
   }
 `;
+type EventsData = { reconciliationEvents: { totalCount: number; nodes: Array<{ reconciliationBatchId: string; rowNumber: number; resourceType: string; eventType: string; status: string; resourceId: string | null; resourceName: string | null; resourceDisplayName: string | null; userId: string | null; userAccountId: string | null; entitlementId: string | null; applied: boolean; diff: unknown; message: string | null; resourceFromTargetSystem: unknown; user: { login: string }; userAccount: { login: string; status: string }; entitlement: { displayName: string; retired: boolean } }> } };
 
 async function events(batchId: string, vars: Record<string, unknown> = {}, client = admin) {
-  const data = await client.request<any>(EVENTS, { batchId, first: 100, ...vars });
+  const data = await client.request<EventsData>(EVENTS, { batchId, first: 100, ...vars });
   return data.reconciliationEvents;
 }
 
-const byName = (nodes: any[]) => Object.fromEntries(nodes.map((n) => [n.resourceName, n]));
+const byName = (nodes: EventsData['reconciliationEvents']['nodes']) => Object.fromEntries(nodes.map((n) => [n.resourceName, n]));
 
 describe('reconcile accounts', () => {
   it('links, updates, finds orphans and missing accounts with condition updateOnMismatch, page by page', async () => {
@@ -172,7 +173,7 @@ describe('reconcile accounts', () => {
       eventCount: 5,
       targetSystem: { id: systemId },
     });
-    expect(new Date(batch.endDate).getTime()).toBeGreaterThanOrEqual(new Date(batch.startDate).getTime());
+    expect(new Date(batch.endDate!).getTime()).toBeGreaterThanOrEqual(new Date(batch.startDate).getTime());
     expect(batch.counts).toEqual([
       { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE', count: 1 },
       { status: 'EXISTING_USER_ACCOUNT_RECONCILED_UPDATED', count: 1 },
@@ -185,7 +186,7 @@ describe('reconcile accounts', () => {
 
     const list = await events(batch.id);
     expect(list.totalCount).toBe(5);
-    expect(list.nodes.map((n: any) => n.rowNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect(list.nodes.map((n) => n.rowNumber)).toEqual([1, 2, 3, 4, 5]);
     const e = byName(list.nodes);
     expect(e.alice).toMatchObject({ status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE', applied: false, diff: null, user: { login: 'alice' }, resourceType: 'USER', eventType: 'TargetSystemAccount', reconciliationBatchId: batch.id });
     expect(e.bob).toMatchObject({
@@ -320,14 +321,14 @@ describe('reconcile entitlements', () => {
     expect(batch).toMatchObject({ status: 'COMPLETED', resourceType: 'entitlement', entityType: 'ENTITLEMENT', eventCount: 4 });
     expect(f.requests.every((r) => r.path === '/scim/v2/Groups')).toBe(true);
     const list = await events(batch.id, { resourceType: 'ENTITLEMENT' });
-    const e = Object.fromEntries(list.nodes.map((n: any) => [n.entitlementId ?? n.resourceName, n]));
+    const e = Object.fromEntries(list.nodes.map((n) => [n.entitlementId ?? n.resourceName, n]));
     expect(e[sales.id]).toMatchObject({ status: 'EXISTING_ENTITLEMENT_RECONCILED_NO_CHANGE', eventType: 'TargetSystemEntitlement', resourceId: 'grp-sales' });
     expect(e[support.id]).toMatchObject({ status: 'EXISTING_ENTITLEMENT_RECONCILED_NO_CHANGE' });
     expect(e[legacy.id]).toMatchObject({ status: 'ENTITLEMENT_REMOVED', applied: true, entitlement: { displayName: 'GROUP~Legacy', retired: true } });
-    const created = list.nodes.find((n: any) => n.status === 'NEW_ENTITLEMENT_CREATED');
+    const created = list.nodes.find((n) => n.status === 'NEW_ENTITLEMENT_CREATED');
     expect(created).toMatchObject({ applied: true, resourceId: marketing.id, entitlement: { displayName: 'GROUP~Marketing Content Specialist', retired: false } });
 
-    const row = await em().findOneOrFail(Entitlement, created.entitlementId);
+    const row = await em().findOneOrFail(Entitlement, created!.entitlementId!);
     expect(row).toMatchObject({ name: marketing.id, itOwnerLogin: 'dave', approvalWorkflow: 'Auto Approval', riskLevel: 'low', searchTags: 'Connected Source of Truth', retired: false });
     expect(await em().findOneOrFail(Entitlement, legacy.id)).toMatchObject({ retired: true, disabled: true });
   });
@@ -366,8 +367,8 @@ describe('provision accounts', () => {
     expect(e.dave).toMatchObject({ status: 'PROVISIONING_FAILED', applied: false, userAccountId: daveAccount, message: 'SCIM POST /Users failed with HTTP 409 (uniqueness): userName dave is already taken' });
     expect(f.users.size).toBe(3); // alice, DAVE, and the new bob; carol is Deprovisioned
     const posts = f.requests.filter((r) => r.method === 'POST');
-    expect(posts.map((p) => (p.body as any).userName).sort()).toEqual(['bob', 'dave']);
-    expect((posts[0].body as any).schemas).toContain(SCIM_SCHEMAS.user);
+    expect(posts.map((p) => (p.body as ScimUser).userName).sort()).toEqual(['bob', 'dave']);
+    expect((posts[0].body as ScimUser).schemas).toContain(SCIM_SCHEMAS.user);
   });
 
   it('a target that stops accepting the token ends the batch Failed, keeping the accounts already pushed', async () => {
@@ -421,10 +422,11 @@ async function snapshot(systemId: string) {
 
 describe('connector configuration', () => {
   const CONFIGURE = gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`;
+  type ConfigureData = { configureConnector: { id: string; connectorType: string; connectorBaseUrl: string | null; integrationLevel: string } };
 
   it('stores a SCIM connector, makes the application Connected, and audits without the token', async () => {
     const systemId = await makeSystem({ integrationLevel: 'Disconnected' });
-    const data = await admin.request<any>(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim.example.com/scim/v2/', token: 'first-token' } });
+    const data = await admin.request<ConfigureData>(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim.example.com/scim/v2/', token: 'first-token' } });
     expect(data.configureConnector).toEqual({ id: systemId, connectorType: 'SCIM', connectorBaseUrl: 'https://scim.example.com/scim/v2', integrationLevel: 'Connected' });
     expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorType: ConnectorType.SCIM, connectorToken: 'first-token' });
 
@@ -432,7 +434,7 @@ describe('connector configuration', () => {
     await admin.request(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim2.example.com/v2' } });
     expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorBaseUrl: 'https://scim2.example.com/v2', connectorToken: 'first-token' });
 
-    const off = await admin.request<any>(CONFIGURE, { id: systemId, input: { type: 'DISCONNECTED' } });
+    const off = await admin.request<ConfigureData>(CONFIGURE, { id: systemId, input: { type: 'DISCONNECTED' } });
     expect(off.configureConnector).toMatchObject({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected' });
     expect((await em().findOneOrFail(TargetSystem, systemId)).connectorToken).toBeNull();
 
@@ -473,17 +475,20 @@ describe('connector configuration', () => {
     const systemId = await makeSystem();
     const f = await fixture();
     await connect(systemId, f);
-    const intro = await admin.request<any>(gql`{ __schema { types { name fields { name } inputFields { name } } } }`);
-    const ts = intro.__schema.types.find((t: any) => t.name === 'TargetSystem');
-    const fields = ts.fields.map((x: any) => x.name);
+    type Named = { name: string };
+    const intro = await admin.request<{ __schema: { types: Array<{ name: string; fields: Named[] | null; inputFields: Named[] | null }> } }>(
+      gql`{ __schema { types { name fields { name } inputFields { name } } } }`,
+    );
+    const ts = intro.__schema.types.find((t) => t.name === 'TargetSystem')!;
+    const fields = ts.fields!.map((x) => x.name);
     expect(fields).toEqual(expect.arrayContaining(['connectorType', 'connectorBaseUrl']));
-    const outputFields = intro.__schema.types.flatMap((t: any) => (t.fields ?? []).map((x: any) => `${t.name}.${x.name}`));
+    const outputFields = intro.__schema.types.flatMap((t) => (t.fields ?? []).map((x) => `${t.name}.${x.name}`));
     expect(outputFields.filter((n: string) => /token|secret|password/i.test(n))).toEqual([]);
 
     // Every scalar field of the application, its batches and events, and the audit log.
-    const scalars = ts.fields.map((x: any) => x.name).filter((n: string) => !['businessOwner', 'itOwner', 'entitlements', 'accounts', 'identityProfiles'].includes(n));
+    const scalars = ts.fields!.map((x) => x.name).filter((n: string) => !['businessOwner', 'itOwner', 'entitlements', 'accounts', 'identityProfiles'].includes(n));
     const batch = await reconcile(systemId);
-    const everything = await admin.request<any>(gql`
+    const everything = await admin.request<{ node: Record<string, unknown> }>(gql`
       query ($id: ID!, $batch: ID!) {
         node(id: $id) { ... on TargetSystem { ${scalars.join(' ')} } }
         reconciliationBatch(id: $batch) { id error targetSystem { ${scalars.join(' ')} } events { nodes { resourceFromTargetSystem diff message } } }
@@ -583,7 +588,7 @@ describe('refusals and failures', () => {
     };
     const batch = await reconcile(systemId);
     expect(batch).toMatchObject({ status: 'FAILED', eventCount: 2, error: 'SCIM GET /Users failed with HTTP 503: Service Unavailable' });
-    expect((await events(batch.id)).nodes.map((n: any) => n.resourceName)).toEqual(['alice', 'bob']);
+    expect((await events(batch.id)).nodes.map((n) => n.resourceName)).toEqual(['alice', 'bob']);
     // Missing-account detection never ran on a partial listing.
     expect(await em().count(ReconciliationEvent, { batch: batch.id, status: ReconciliationEventStatus.USER_ACCOUNT_MISSING_IN_TARGET })).toBe(0);
   });
@@ -610,7 +615,7 @@ describe('refusals and failures', () => {
     await connect(systemId, await fixture());
     const batch = await reconcile(systemId);
     const reader = await app.client('recon', [Authority.READ_ONLY]);
-    const ok = await reader.request<any>(gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status } }`, { id: batch.id });
+    const ok = await reader.request<{ reconciliationBatch: { id: string; status: string } }>(gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status } }`, { id: batch.id });
     expect(ok.reconciliationBatch).toEqual({ id: batch.id, status: 'COMPLETED' });
     const requester = await app.client('recon', [Authority.REQUESTER]);
     for (const query of [
@@ -638,7 +643,7 @@ describe('workspaces', () => {
     expect(a[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     const b = await errorsOf(connect(systemId, f, 'hijack', other));
     expect(b[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'targetSystemId' });
-    const read = await other.request<any>(gql`
+    const read = await other.request<{ reconciliationBatch: { id: string }; reconciliationEvents: { totalCount: number; nodes: Array<{ id: string }> }; reconciliationBatches: { totalCount: number }; all: { totalCount: number } }>(gql`
       query ($id: ID!, $ts: ID!) {
         reconciliationBatch(id: $id) { id }
         reconciliationEvents(batchId: $id) { totalCount nodes { id } }
@@ -661,7 +666,7 @@ describe('reading runs', () => {
     await connect(systemId, f);
     const first = await reconcile(systemId);
     const second = await reconcile(systemId, { dryRun: true });
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{ reconciliationBatches: { totalCount: number; nodes: Array<{ id: string; dryRun: boolean }> }; page1: { events: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ rowNumber: number; resourceName: string | null }> } } }>(gql`
       query ($ts: ID!) {
         reconciliationBatches(targetSystemId: $ts, first: 10) { totalCount nodes { id dryRun } }
         page1: reconciliationBatch(id: "${second.id}") { events(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { rowNumber resourceName } } }
@@ -669,9 +674,9 @@ describe('reading runs', () => {
     `, { ts: systemId });
     expect(data.reconciliationBatches).toEqual({ totalCount: 2, nodes: [{ id: second.id, dryRun: true }, { id: first.id, dryRun: false }] });
     expect(data.page1.events).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: true }, nodes: [{ rowNumber: 1, resourceName: 'alice' }, { rowNumber: 2, resourceName: 'bob' }] });
-    const next = await admin.request<any>(gql`query ($id: ID!, $after: String) { reconciliationEvents(batchId: $id, first: 2, after: $after) { nodes { rowNumber } } }`, {
+    const next = await admin.request<{ reconciliationEvents: { nodes: Array<{ rowNumber: number }> } }>(gql`query ($id: ID!, $after: String) { reconciliationEvents(batchId: $id, first: 2, after: $after) { nodes { rowNumber } } }`, {
       id: second.id,
-      after: (await admin.request<any>(gql`query ($id: ID!) { reconciliationEvents(batchId: $id, first: 2) { pageInfo { endCursor } } }`, { id: second.id })).reconciliationEvents.pageInfo.endCursor,
+      after: (await admin.request<{ reconciliationEvents: { pageInfo: { endCursor: string | null } } }>(gql`query ($id: ID!) { reconciliationEvents(batchId: $id, first: 2) { pageInfo { endCursor } } }`, { id: second.id })).reconciliationEvents.pageInfo.endCursor,
     });
     expect(next.reconciliationEvents.nodes).toEqual([{ rowNumber: 3 }, { rowNumber: 4 }]);
     const filtered = await events(first.id, { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE' });

@@ -41,6 +41,8 @@ const REQUEST_FIELDS = `
   history { perpetrator action fromStatus toStatus diff snapshot timestamp }
   tasks { id type name status assignee assigneeType claimedBy outcome version expiry expiryDate }
 `;
+/** A request as REQUEST_FIELDS selects it. */
+type AccessRequestData = { id: string; requestId: string; correlationId: string; status: string; resolution: string; requestType: string; type: string; entityType: string; entityId: string | null; title: string; summary: string; workflowName: string; justification: string | null; requesterLogin: string; beneficiaryLogin: string | null; payload: unknown; approvalStages: Array<{ assignee: string; assigneeType: string; taskName: string }>; history: Array<{ perpetrator: string; action: string; fromStatus: string | null; toStatus: string | null; diff: unknown; snapshot: unknown; timestamp: string }>; tasks: Array<{ id: string; type: string; name: string; status: string; assignee: string; assigneeType: string; claimedBy: string | null; outcome: string | null; version: number; expiry: number; expiryDate: string }> };
 
 const SUBMIT = gql`
   mutation ($input: SubmitCartInput!) {
@@ -51,6 +53,7 @@ const SUBMIT = gql`
     }
   }
 `;
+type SubmitData = { submitCart: { correlationId: string; result: boolean; cart: { id: string; status: string; correlationId: string; cartItems: Array<{ entityName: string; type: string; entityType: string; beneficiaries: { login: string } }> }; requests: Array<AccessRequestData> } };
 
 const ACT = gql`
   mutation ($id: ID!, $action: TaskAction!, $user: String!, $comment: String, $assignee: String) {
@@ -60,8 +63,10 @@ const ACT = gql`
     }
   }
 `;
+type ActData = { performTaskAction: { id: string; status: string; outcome: string | null; assignee: string; assigneeType: string; claimedBy: string | null; version: number; request: { status: string; resolution: string } } };
 
 const REQUEST = gql`query ($id: ID!) { request(id: $id) { ${REQUEST_FIELDS} } }`;
+type RequestData = { request: AccessRequestData };
 
 interface Item {
   login: string;
@@ -77,7 +82,7 @@ const cartOf = (items: Item[], requester: string) => ({
 });
 
 async function submit(client: GraphQLClient, items: Item[], requester = 'jerome') {
-  const data = await client.request<any>(SUBMIT, { input: { justification: 'needed for my work', cart: cartOf(items, requester) } });
+  const data = await client.request<SubmitData>(SUBMIT, { input: { justification: 'needed for my work', cart: cartOf(items, requester) } });
   return data.submitCart;
 }
 
@@ -86,24 +91,24 @@ async function submitOne(client: GraphQLClient, item: Item, requester = 'jerome'
 }
 
 async function act(client: GraphQLClient, id: string, action: string, user: string, extra: { comment?: string; assignee?: string } = {}) {
-  return (await client.request<any>(ACT, { id, action, user, ...extra })).performTaskAction;
+  return (await client.request<ActData>(ACT, { id, action, user, ...extra })).performTaskAction;
 }
 
 async function readRequest(client: GraphQLClient, id: string) {
-  return (await client.request<any>(REQUEST, { id })).request;
+  return (await client.request<RequestData>(REQUEST, { id })).request;
 }
 
 /** The one open task of a request. */
 async function openTask(client: GraphQLClient, requestId: string) {
   const r = await readRequest(client, requestId);
-  const open = r.tasks.filter((t: any) => t.status === 'ASSIGNED' || t.status === 'CLAIMED');
+  const open = r.tasks.filter((t) => t.status === 'ASSIGNED' || t.status === 'CLAIMED');
   expect(open).toHaveLength(1);
   return open[0];
 }
 
 /** What a person holds, read through the nested graph. */
 async function holdings(client: GraphQLClient, login: string) {
-  const data = await client.request<any>(gql`
+  const data = await client.request<{ user: { roles: Array<{ displayName: string }>; accounts: Array<{ login: string; status: string; provisionMechanism: string | null; form: Record<string, unknown>; targetSystem: { displayName: string }; entitlements: Array<{ status: string; provisionMechanism: string | null; entitlement: { displayName: string } }> }> } }>(gql`
     query ($login: String!) {
       user(login: $login) {
         roles { displayName }
@@ -111,16 +116,16 @@ async function holdings(client: GraphQLClient, login: string) {
       }
     }
   `, { login });
-  const accounts: Record<string, { status: string; mechanism: string; login: string; form: any }> = {};
+  const accounts: Record<string, { status: string; mechanism: string | null; login: string; form: Record<string, unknown> }> = {};
   const entitlements: Record<string, string> = {};
   for (const a of data.user.accounts) {
     accounts[a.targetSystem.displayName] = { status: a.status, mechanism: a.provisionMechanism, login: a.login, form: a.form };
     for (const e of a.entitlements) entitlements[e.entitlement.displayName] = `${e.status}/${e.provisionMechanism}`;
   }
-  return { roles: data.user.roles.map((r: any) => r.displayName), accounts, entitlements };
+  return { roles: data.user.roles.map((r) => r.displayName), accounts, entitlements };
 }
 
-const statuses = (r: any) => r.history.map((h: any) => h.toStatus);
+const statuses = (r: { history: Array<{ toStatus: string | null }> }) => r.history.map((h) => h.toStatus);
 
 describe('workflows, from cart to provisioned access', () => {
   let admin: GraphQLClient;
@@ -163,7 +168,7 @@ describe('workflows, from cart to provisioned access', () => {
   });
 
   it('the mutation payload shows the new access at once: loaders primed earlier in the operation are cleared by the write', async () => {
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{ before: { members: Array<{ accounts: Array<{ targetSystem: { displayName: string } }> }> }; after: { requests: Array<{ status: string; beneficiary: { accounts: Array<{ targetSystem: { displayName: string }; entitlements: Array<{ status: string; entitlement: { displayName: string } }> }> } }> } }>(gql`
       mutation {
         before: createApprovalGroup(input: { name: "Watchers", memberLogins: ["michael"] }) { members { accounts { targetSystem { displayName } } } }
         after: submitCart(input: { cart: { requester: { login: "michael" }, cartItems: [{ beneficiaries: { login: "michael" }, entityId: "${ID.googleWorkspaceUser}", entityType: ENTITLEMENT }] } }) {
@@ -171,10 +176,10 @@ describe('workflows, from cart to provisioned access', () => {
         }
       }
     `);
-    expect(data.before.members[0].accounts.map((a: any) => a.targetSystem.displayName)).not.toContain('Google Workspace');
+    expect(data.before.members[0].accounts.map((a) => a.targetSystem.displayName)).not.toContain('Google Workspace');
     const [r] = data.after.requests;
     expect(r.status).toBe('Completed');
-    expect(r.beneficiary.accounts.find((a: any) => a.targetSystem.displayName === 'Google Workspace')).toEqual({
+    expect(r.beneficiary.accounts.find((a) => a.targetSystem.displayName === 'Google Workspace')).toEqual({
       targetSystem: { displayName: 'Google Workspace' }, entitlements: [{ status: 'Provisioned', entitlement: { displayName: 'Google Workspace User' } }],
     });
   });
@@ -209,11 +214,11 @@ describe('workflows, from cart to provisioned access', () => {
     expect(task).toMatchObject({ type: 'APPROVAL_TASK', name: 'Manager Approval Task', assignee: 'spencer', assigneeType: 'User', status: 'ASSIGNED', expiry: 15 });
     expect(new Date(task.expiryDate).getTime() - Date.now()).toBeGreaterThan(14 * 86_400_000);
 
-    const offered = await admin.request<any>(gql`query ($id: ID!) { task(id: $id) { all: possibleActions { action displayName } spencer: possibleActions(userLogin: "spencer") { action } aaron: possibleActions(userLogin: "aaron") { action } ali: possibleActions(userLogin: "ali") { action } } }`, { id: task.id });
+    const offered = await admin.request<{ task: { all: Array<{ action: string; displayName: string }>; spencer: Array<{ action: string }>; aaron: Array<{ action: string }>; ali: Array<{ action: string }> } }>(gql`query ($id: ID!) { task(id: $id) { all: possibleActions { action displayName } spencer: possibleActions(userLogin: "spencer") { action } aaron: possibleActions(userLogin: "aaron") { action } ali: possibleActions(userLogin: "ali") { action } } }`, { id: task.id });
     expect(offered.task.all).toEqual([
       { action: 'APPROVE', displayName: 'Approve' }, { action: 'REJECT', displayName: 'Reject' }, { action: 'ESCALATE', displayName: 'Escalate' }, { action: 'REASSIGN', displayName: 'Reassign' },
     ]);
-    expect(offered.task.spencer.map((a: any) => a.action)).toEqual(['APPROVE', 'REJECT', 'ESCALATE', 'REASSIGN']);
+    expect(offered.task.spencer.map((a) => a.action)).toEqual(['APPROVE', 'REJECT', 'ESCALATE', 'REASSIGN']);
     expect(offered.task.aaron).toEqual([]); // the beneficiary never decides his own request
     expect(offered.task.ali).toEqual([]);
 
@@ -226,8 +231,8 @@ describe('workflows, from cart to provisioned access', () => {
     const held = await holdings(admin, 'aaron');
     expect(held.entitlements['Salesforce Sales User']).toBe('Revoked/Request');
     expect(held.accounts.Salesforce.status).toBe('Provisioned'); // the account stays; only the entitlement goes
-    const ents = await admin.request<any>(gql`{ user(login: "aaron") { entitlements { displayName } } }`);
-    expect(ents.user.entitlements.map((e: any) => e.displayName)).not.toContain('Salesforce Sales User');
+    const ents = await admin.request<{ user: { entitlements: Array<{ displayName: string }> } }>(gql`{ user(login: "aaron") { entitlements { displayName } } }`);
+    expect(ents.user.entitlements.map((e) => e.displayName)).not.toContain('Salesforce Sales User');
   });
 
   it('Manager and BO Grant and Auto Revoke — the seed example: Jerome Fern requests Buffer; Zachary Graham, then the business owner, then the Manual Fulfiller', async () => {
@@ -264,8 +269,8 @@ describe('workflows, from cart to provisioned access', () => {
     now = await readRequest(admin, r.id);
     expect(now).toMatchObject({ status: 'Completed', resolution: 'Approved' });
     expect(statuses(now)).toEqual(['Request Submitted', 'Waiting for Manager Approval', 'Waiting for Business Owner Approval', 'Waiting for Fulfilment', 'Completed']);
-    expect(now.history.map((h: any) => h.perpetrator)).toEqual(['jerome', 'jerome', 'zachary', 'ali', 'rachel']);
-    expect(now.tasks.map((t: any) => [t.name, t.status, t.outcome])).toEqual([
+    expect(now.history.map((h) => h.perpetrator)).toEqual(['jerome', 'jerome', 'zachary', 'ali', 'rachel']);
+    expect(now.tasks.map((t) => [t.name, t.status, t.outcome])).toEqual([
       ['Manager Approval Task', 'COMPLETED', 'APPROVE'], ['Business Owner Approval Task', 'COMPLETED', 'APPROVE'], ['Fulfilment Task', 'COMPLETED', 'COMPLETE'],
     ]);
     const held = await holdings(admin, 'jerome');
@@ -273,10 +278,10 @@ describe('workflows, from cart to provisioned access', () => {
     expect(held.accounts.Buffer.form['What social media channels do you need access to?']).toBe('LinkedIn, Twitter');
 
     // Every step is in the audit log of the foundation.
-    const log = await admin.request<any>(gql`query ($id: ID!) { auditEvents(entityId: $id, first: 50) { nodes { action actor } } }`, { id: r.id });
-    expect(log.auditEvents.nodes.map((e: any) => e.action).reverse()).toEqual(['request.submit', 'request.stage', 'request.stage', 'request.fulfilment', 'request.complete']);
-    const approve = await admin.request<any>(gql`query ($id: ID!) { auditEvents(entityId: $id) { nodes { action actor } } }`, { id: manager.id });
-    expect(approve.auditEvents.nodes.map((e: any) => e.action).reverse()).toEqual(['task.create', 'task.approve']);
+    const log = await admin.request<{ auditEvents: { nodes: Array<{ action: string; actor: string }> } }>(gql`query ($id: ID!) { auditEvents(entityId: $id, first: 50) { nodes { action actor } } }`, { id: r.id });
+    expect(log.auditEvents.nodes.map((e) => e.action).reverse()).toEqual(['request.submit', 'request.stage', 'request.stage', 'request.fulfilment', 'request.complete']);
+    const approve = await admin.request<{ auditEvents: { nodes: Array<{ action: string; actor: string }> } }>(gql`query ($id: ID!) { auditEvents(entityId: $id) { nodes { action actor } } }`, { id: manager.id });
+    expect(approve.auditEvents.nodes.map((e) => e.action).reverse()).toEqual(['task.create', 'task.approve']);
     expect(approve.auditEvents.nodes[0].actor).toMatch(/^zachary \(via /);
 
     // The revoke is automatic, but Buffer is Disconnected: the fulfiller removes the account.
@@ -291,15 +296,15 @@ describe('workflows, from cart to provisioned access', () => {
 
   it('Group Approval: Zendesk for steve goes through Approval Group 2, Approval Group 3 and CEO, each claimed by one member', async () => {
     const r = await submitOne(admin, { login: 'steve', entityId: ID.zendesk, entityType: 'TARGET_SYSTEM' }, 'ali');
-    expect(r.approvalStages.map((s: any) => s.assignee)).toEqual(['Approval Group 2', 'Approval Group 3', 'CEO']);
+    expect(r.approvalStages.map((s) => s.assignee)).toEqual(['Approval Group 2', 'Approval Group 3', 'CEO']);
     expect(r.status).toBe('Waiting for Approval');
     for (const [group, member] of [['Approval Group 2', 'liz'], ['Approval Group 3', 'samantha'], ['CEO', 'derrick']]) {
       const task = await openTask(admin, r.id);
       expect(task).toMatchObject({ name: 'Group Approval Task', assignee: group, assigneeType: 'Group', status: 'ASSIGNED' });
-      const offers = await admin.request<any>(gql`query ($id: ID!, $m: String!) { task(id: $id) { member: possibleActions(userLogin: $m) { action } outsider: possibleActions(userLogin: "aaron") { action } assigneeGroup { name members { login } } } }`, { id: task.id, m: member });
+      const offers = await admin.request<{ task: { member: Array<{ action: string }>; outsider: Array<{ action: string }>; assigneeGroup: { name: string; members: Array<{ login: string }> } } }>(gql`query ($id: ID!, $m: String!) { task(id: $id) { member: possibleActions(userLogin: $m) { action } outsider: possibleActions(userLogin: "aaron") { action } assigneeGroup { name members { login } } } }`, { id: task.id, m: member });
       expect(offers.task.member).toEqual([{ action: 'CLAIM' }]);
       expect(offers.task.outsider).toEqual([]);
-      expect(offers.task.assigneeGroup.members.map((m: any) => m.login)).toContain(member);
+      expect(offers.task.assigneeGroup.members.map((m) => m.login)).toContain(member);
       expect(await act(admin, task.id, 'CLAIM', member)).toMatchObject({ status: 'CLAIMED', claimedBy: member });
       expect(await act(admin, task.id, 'APPROVE', member)).toMatchObject({ status: 'COMPLETED', outcome: 'APPROVE', claimedBy: member });
     }
@@ -364,11 +369,11 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
     expect(done.tasks).toHaveLength(1);
     expect(done.history.at(-1)).toMatchObject({ action: 'reject', perpetrator: 'spencer', toStatus: 'Rejected' });
     expect((await holdings(admin, 'aaron')).entitlements['Docusign Sender']).toBeUndefined();
-    const comments = await admin.request<any>(gql`query ($id: ID!) { task(id: $id) { comments { comment userLogin attachment { id } } } }`, { id: r.tasks[0].id });
+    const comments = await admin.request<{ task: { comments: Array<{ comment: string; userLogin: string; attachment: { id: string } }> } }>(gql`query ($id: ID!) { task(id: $id) { comments { comment userLogin attachment { id } } } }`, { id: r.tasks[0].id });
     expect(comments.task.comments).toEqual([{ comment: 'not needed for sales', userLogin: 'spencer', attachment: null }]);
 
     // The seed's task views: a person's completed rejects, and (here none) completed approvals.
-    const views = await admin.request<any>(gql`{
+    const views = await admin.request<{ rejects: { nodes: Array<{ id: string; outcome: string | null }> }; approvals: { nodes: Array<{ id: string }> } }>(gql`{
       rejects: tasks(filter: { status: COMPLETED, userLogin: "spencer", outcome: REJECT }) { nodes { id outcome } }
       approvals: tasks(filter: { status: COMPLETED, userLogin: "spencer", outcome: APPROVE }) { nodes { id } }
     }`);
@@ -381,7 +386,7 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
     const taskId = r.tasks[0].id;
     await app.orm.em.fork().nativeUpdate(Task, { id: taskId }, { expiryDate: new Date(Date.now() - 60_000) });
 
-    const expired = await admin.request<any>(gql`{ tasks(filter: { status: EXPIRED, userLogin: "ali" }) { totalCount nodes { id status outcome possibleActions { action } request { status resolution } } } }`);
+    const expired = await admin.request<{ tasks: { totalCount: number; nodes: Array<{ id: string; status: string; outcome: string | null; possibleActions: Array<{ action: string }>; request: { status: string; resolution: string } }> } }>(gql`{ tasks(filter: { status: EXPIRED, userLogin: "ali" }) { totalCount nodes { id status outcome possibleActions { action } request { status resolution } } } }`);
     expect(expired.tasks).toEqual({ totalCount: 1, nodes: [{ id: taskId, status: 'EXPIRED', outcome: 'EXPIRED', possibleActions: [], request: { status: 'Expired', resolution: 'Expired' } }] });
 
     const errors = await errorsOf(act(admin, taskId, 'APPROVE', 'ali'));
@@ -403,9 +408,10 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
   it('the requester cancels an open request; its task is cancelled; a stranger may not', async () => {
     const r = await submitOne(admin, { login: 'rachel', entityId: ID.jiraSoftwareUser, entityType: 'ENTITLEMENT' }, 'rachel');
     const CANCEL = gql`mutation ($id: ID!, $u: String!) { cancelRequest(id: $id, userLogin: $u, comment: "no longer needed") { status resolution tasks { status outcome } } }`;
+    type CancelData = { cancelRequest: { status: string; resolution: string; tasks: Array<{ status: string; outcome: string | null }> } };
     const denied = await errorsOf(admin.request(CANCEL, { id: r.id, u: 'aaron' }));
     expect(denied[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
-    const cancelled = await admin.request<any>(CANCEL, { id: r.id, u: 'rachel' });
+    const cancelled = await admin.request<CancelData>(CANCEL, { id: r.id, u: 'rachel' });
     expect(cancelled.cancelRequest).toEqual({ status: 'Cancelled', resolution: 'Cancelled', tasks: [{ status: 'CANCELLED', outcome: 'CANCELLED' }] });
     const again = await errorsOf(admin.request(CANCEL, { id: r.id, u: 'rachel' }));
     expect(again[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
@@ -422,8 +428,8 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
     expect(self[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'assignee' });
     expect(await act(admin, id, 'REASSIGN', 'zachary', { assignee: 'jerome' })).toMatchObject({ assignee: 'jerome', assigneeType: 'User', status: 'ASSIGNED' });
     expect(await act(admin, id, 'APPROVE', 'jerome')).toMatchObject({ status: 'COMPLETED', request: { status: 'Completed' } });
-    const history = await admin.request<any>(gql`query ($id: ID!) { task(id: $id) { version history { action perpetrator diff } } }`, { id });
-    expect(history.task.history.map((h: any) => [h.action, h.perpetrator])).toEqual([['create', 'test key ORG_ADMIN'], ['escalate', 'michael'], ['reassign', 'zachary'], ['approve', 'jerome']]);
+    const history = await admin.request<{ task: { version: number; history: Array<{ action: string; perpetrator: string; diff: unknown }> } }>(gql`query ($id: ID!) { task(id: $id) { version history { action perpetrator diff } } }`, { id });
+    expect(history.task.history.map((h) => [h.action, h.perpetrator])).toEqual([['create', 'test key ORG_ADMIN'], ['escalate', 'michael'], ['reassign', 'zachary'], ['approve', 'jerome']]);
     expect(history.task.history[1].diff).toMatchObject({ assignee: 'zachary', version: 2 });
     expect(history.task.version).toBe(4);
 
@@ -445,10 +451,12 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
 
 describe('deny cases: each with its code, and nothing changed', () => {
   let admin: GraphQLClient;
+  let pending: AccessRequestData;
   beforeAll(async () => {
     await app?.stop();
     app = await startTestApp();
     admin = await app.client('acme');
+    pending = await submitOne(admin, { login: 'aaron', entityId: ID.jiraSoftwareUser, entityType: 'ENTITLEMENT' }, 'aaron');
   });
 
   /** Rows a denied call must not have touched. */
@@ -465,11 +473,6 @@ describe('deny cases: each with its code, and nothing changed', () => {
       members: await em.count(RoleMember, {}),
     };
   }
-
-  let pending: any;
-  beforeAll(async () => {
-    pending = await submitOne(admin, { login: 'aaron', entityId: ID.jiraSoftwareUser, entityType: 'ENTITLEMENT' }, 'aaron');
-  });
 
   it('a non-assignee approving is FORBIDDEN', async () => {
     const before = await snapshot();
@@ -505,6 +508,7 @@ describe('deny cases: each with its code, and nothing changed', () => {
     const outsider = await errorsOf(act(admin, r.tasks[0].id, 'CLAIM', 'ali'));
     expect(outsider[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(outsider[0].message).toBe('ali is not a member of Approval Group 2, the group this task is offered to');
+    expect(await snapshot()).toEqual(before);
     await act(admin, r.tasks[0].id, 'CLAIM', 'liz');
     const other = await errorsOf(act(admin, r.tasks[0].id, 'APPROVE', 'spencer'));
     expect(other[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
@@ -580,7 +584,7 @@ describe('deny cases: each with its code, and nothing changed', () => {
     expect((await errorsOf(act(reader, pending.tasks[0].id, 'APPROVE', 'spencer')))[0].extensions).toMatchObject({ code: 'FORBIDDEN', action: 'tasks:act' });
     expect((await errorsOf(submit(approver, [{ login: 'nina', entityId: ID.buffer, entityType: 'TARGET_SYSTEM' }])))[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await snapshot()).toEqual(before);
-    expect((await reader.request<any>(REQUEST, { id: pending.id })).request.id).toBe(pending.id);
+    expect((await reader.request<RequestData>(REQUEST, { id: pending.id })).request.id).toBe(pending.id);
     const r = await submitOne(requester, { login: 'michael', entityId: ID.jiraSoftwareUser, entityType: 'ENTITLEMENT' }, 'michael');
     expect(await act(approver, r.tasks[0].id, 'APPROVE', 'zachary')).toMatchObject({ status: 'COMPLETED' });
   });
@@ -588,7 +592,7 @@ describe('deny cases: each with its code, and nothing changed', () => {
   it('another workspace sees none of it', async () => {
     await app.workspace('other', null);
     const other = await app.client('other');
-    const data = await other.request<any>(gql`query ($id: ID!, $t: ID!) { request(id: $id) { id } task(id: $t) { id } tasks { totalCount } requests { totalCount } }`, { id: pending.id, t: pending.tasks[0].id });
+    const data = await other.request<{ request: { id: string }; task: { id: string }; tasks: { totalCount: number }; requests: { totalCount: number } }>(gql`query ($id: ID!, $t: ID!) { request(id: $id) { id } task(id: $t) { id } tasks { totalCount } requests { totalCount } }`, { id: pending.id, t: pending.tasks[0].id });
     expect(data).toEqual({ request: null, task: null, tasks: { totalCount: 0 }, requests: { totalCount: 0 } });
     const errors = await errorsOf(act(other, pending.tasks[0].id, 'APPROVE', 'spencer'));
     expect(errors[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
@@ -604,7 +608,7 @@ describe('carts', () => {
   });
 
   it('createCart returns the seed response (correlationId, result) and the cart; submitCart by id submits it once', async () => {
-    const created = await admin.request<any>(gql`mutation ($input: CreateCartInput!) { createCart(input: $input) { correlationId result cart { id name owner status requester { login displayName employeeNumber } cartItems { entityId entityType type entityName beneficiaries { login employeeNumber displayName form } } } } }`, {
+    const created = await admin.request<{ createCart: { correlationId: string; result: boolean; cart: { id: string; name: string; owner: string; status: string; requester: { login: string; displayName: string | null; employeeNumber: string | null }; cartItems: Array<{ entityId: string; entityType: string; type: string; entityName: string; beneficiaries: { login: string; employeeNumber: string | null; displayName: string | null; form: unknown } }> } } }>(gql`mutation ($input: CreateCartInput!) { createCart(input: $input) { correlationId result cart { id name owner status requester { login displayName employeeNumber } cartItems { entityId entityType type entityName beneficiaries { login employeeNumber displayName form } } } } }`, {
       input: {
         requester: { login: 'jerome', employeeNumber: 'IAMSATHE026', displayName: 'Jerome Fern' },
         cartItems: [{
@@ -623,7 +627,8 @@ describe('carts', () => {
     expect(await app.orm.em.fork().count(AccessRequest, { correlationId: c.correlationId })).toBe(0);
 
     const SUBMIT_BY_ID = gql`mutation ($id: ID!) { submitCart(input: { cartId: $id, justification: "Submitting Request for Access to AWS Application", archive: true }) { correlationId cart { status archived justification requests { id } } requests { id status justification } } }`;
-    const submitted = await admin.request<any>(SUBMIT_BY_ID, { id: c.cart.id });
+    type SubmitByIdData = { submitCart: { correlationId: string; cart: { status: string; archived: boolean; justification: string | null; requests: Array<{ id: string }> }; requests: Array<{ id: string; status: string; justification: string | null }> } };
+    const submitted = await admin.request<SubmitByIdData>(SUBMIT_BY_ID, { id: c.cart.id });
     expect(submitted.submitCart).toMatchObject({ correlationId: c.correlationId, cart: { status: 'Submitted', archived: true, justification: 'Submitting Request for Access to AWS Application' } });
     expect(submitted.submitCart.requests).toEqual([{ id: expect.any(String), status: 'Waiting for Approval', justification: 'Submitting Request for Access to AWS Application' }]);
     expect(submitted.submitCart.cart.requests).toEqual([{ id: submitted.submitCart.requests[0].id }]);
@@ -658,10 +663,10 @@ describe('carts', () => {
       { login: 'rachel', entityId: ID.googleWorkspaceUser, entityType: 'ENTITLEMENT' },
       { login: 'travis', entityId: ID.salesforceSalesUser, entityType: 'ENTITLEMENT' },
     ], 'michael');
-    expect(result.requests.map((r: any) => [r.beneficiaryLogin, r.status, r.correlationId])).toEqual([
+    expect(result.requests.map((r) => [r.beneficiaryLogin, r.status, r.correlationId])).toEqual([
       ['michael', 'Completed', result.correlationId], ['rachel', 'Completed', result.correlationId], ['travis', 'Waiting for Manager Approval', result.correlationId],
     ]);
-    expect(new Set(result.requests.map((r: any) => r.requestId)).size).toBe(3);
+    expect(new Set(result.requests.map((r) => r.requestId)).size).toBe(3);
   });
 });
 
@@ -681,34 +686,34 @@ describe('requests and tasks queries', () => {
   });
 
   it('requests(type, status) filters and pages newest first with edges to beneficiary and entity', async () => {
-    const creates = await admin.request<any>(gql`{ requests(type: CREATE, first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id type beneficiary { login } requester { login } entity { __typename ... on Entitlement { displayName targetSystem { displayName } } } } } }`);
+    const creates = await admin.request<{ requests: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; type: string; beneficiary: { login: string }; requester: { login: string }; entity: { __typename: string; displayName?: string; targetSystem?: { displayName: string } } }> } }>(gql`{ requests(type: CREATE, first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id type beneficiary { login } requester { login } entity { __typename ... on Entitlement { displayName targetSystem { displayName } } } } } }`);
     expect(creates.requests.totalCount).toBe(4);
     expect(creates.requests.pageInfo.hasNextPage).toBe(true);
     expect(creates.requests.nodes[0]).toMatchObject({ type: 'CREATE', beneficiary: { login: 'aaron' }, requester: { login: 'aaron' }, entity: { __typename: 'Entitlement', displayName: 'Salesforce Sales User', targetSystem: { displayName: 'Salesforce' } } });
-    const next = await admin.request<any>(gql`query ($after: String) { requests(type: CREATE, first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } }`, { after: creates.requests.pageInfo.endCursor });
+    const next = await admin.request<{ requests: { nodes: Array<{ id: string }>; pageInfo: { hasNextPage: boolean } } }>(gql`query ($after: String) { requests(type: CREATE, first: 2, after: $after) { nodes { id } pageInfo { hasNextPage } } }`, { after: creates.requests.pageInfo.endCursor });
     expect(next.requests.nodes).toHaveLength(2);
     expect(next.requests.pageInfo.hasNextPage).toBe(false);
-    const ids = [...creates.requests.nodes, ...next.requests.nodes].map((n: any) => n.id);
+    const ids = [...creates.requests.nodes, ...next.requests.nodes].map((n) => n.id);
     expect([...ids].sort().reverse()).toEqual(ids);
 
-    const revokes = await admin.request<any>(gql`{ requests(type: REVOKE) { totalCount nodes { status resolution beneficiaryLogin } } }`);
+    const revokes = await admin.request<{ requests: { totalCount: number; nodes: Array<{ status: string; resolution: string; beneficiaryLogin: string | null }> } }>(gql`{ requests(type: REVOKE) { totalCount nodes { status resolution beneficiaryLogin } } }`);
     expect(revokes.requests).toEqual({ totalCount: 1, nodes: [{ status: 'Completed', resolution: 'Approved', beneficiaryLogin: 'jerome' }] });
-    const waiting = await admin.request<any>(gql`{ requests(status: "Waiting for Manager Approval") { totalCount } }`);
+    const waiting = await admin.request<{ requests: { totalCount: number } }>(gql`{ requests(status: "Waiting for Manager Approval") { totalCount } }`);
     expect(waiting.requests.totalCount).toBe(4);
     const tooMany = await errorsOf(admin.request(gql`{ requests(first: 101) { totalCount } }`));
     expect(tooMany[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
   it('tasks(filter) by assignee login, status, type and request', async () => {
-    const spencer = await admin.request<any>(gql`{ tasks(filter: { userLogin: "spencer", status: ASSIGNED, type: APPROVAL_TASK }) { totalCount nodes { assignee title payload form request { beneficiary { login } } } } }`);
+    const spencer = await admin.request<{ tasks: { totalCount: number; nodes: Array<{ assignee: string; title: string; payload: unknown; form: unknown; request: { beneficiary: { login: string } } }> } }>(gql`{ tasks(filter: { userLogin: "spencer", status: ASSIGNED, type: APPROVAL_TASK }) { totalCount nodes { assignee title payload form request { beneficiary { login } } } } }`);
     expect(spencer.tasks.totalCount).toBe(2);
-    expect(spencer.tasks.nodes.every((t: any) => t.assignee === 'spencer' && t.request.beneficiary.login === 'aaron')).toBe(true);
+    expect(spencer.tasks.nodes.every((t) => t.assignee === 'spencer' && t.request.beneficiary.login === 'aaron')).toBe(true);
     expect(spencer.tasks.nodes[0].payload).toMatchObject({ beneficiary: { login: 'aaron' }, entityType: 'Entitlement', type: 'create', requestId: expect.any(String) });
     expect(spencer.tasks.nodes[0].form).toBe(null); // aaron has his Atlassian and Salesforce accounts: no account form
-    const ali = await admin.request<any>(gql`{ tasks(filter: { userLogin: "ali" }) { totalCount nodes { form } } completed: tasks(filter: { status: COMPLETED }) { totalCount } fulfil: tasks(filter: { type: FULFILMENT_TASK }) { totalCount } }`);
+    const ali = await admin.request<{ tasks: { totalCount: number; nodes: Array<{ form: unknown }> }; completed: { totalCount: number }; fulfil: { totalCount: number } }>(gql`{ tasks(filter: { userLogin: "ali" }) { totalCount nodes { form } } completed: tasks(filter: { status: COMPLETED }) { totalCount } fulfil: tasks(filter: { type: FULFILMENT_TASK }) { totalCount } }`);
     expect(ali).toEqual({ tasks: { totalCount: 1, nodes: [{ form: { 'First Name': 'Steve', 'Last Name': 'Clark', Email: 'steve@iamsath.com' } }] }, completed: { totalCount: 0 }, fulfil: { totalCount: 0 } });
-    const one = await admin.request<any>(gql`{ requests(first: 1) { nodes { id } } }`);
-    const byRequest = await admin.request<any>(gql`query ($r: ID!) { tasks(filter: { requestId: $r }) { totalCount } }`, { r: one.requests.nodes[0].id });
+    const one = await admin.request<{ requests: { nodes: Array<{ id: string }> } }>(gql`{ requests(first: 1) { nodes { id } } }`);
+    const byRequest = await admin.request<{ tasks: { totalCount: number } }>(gql`query ($r: ID!) { tasks(filter: { requestId: $r }) { totalCount } }`, { r: one.requests.nodes[0].id });
     expect(byRequest.tasks.totalCount).toBe(0); // the newest is the automatic revoke
     const bad = await errorsOf(admin.request(gql`{ tasks(filter: { requestId: "x" }) { totalCount } }`));
     expect(bad[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.requestId' });
@@ -723,9 +728,9 @@ describe('requests and tasks queries', () => {
 
   it('a group member sees the group\'s open tasks under their login', async () => {
     const r = await submitOne(admin, { login: 'michael', entityId: ID.awsDeveloper, entityType: 'ROLE' }, 'michael');
-    const data = await admin.request<any>(gql`{ liz: tasks(filter: { userLogin: "liz" }) { nodes { id assignee } } ali: tasks(filter: { userLogin: "ali", type: APPROVAL_TASK }) { nodes { id } } }`);
+    const data = await admin.request<{ liz: { nodes: Array<{ id: string; assignee: string }> }; ali: { nodes: Array<{ id: string }> } }>(gql`{ liz: tasks(filter: { userLogin: "liz" }) { nodes { id assignee } } ali: tasks(filter: { userLogin: "ali", type: APPROVAL_TASK }) { nodes { id } } }`);
     expect(data.liz.nodes).toEqual([{ id: r.tasks[0].id, assignee: 'Approval Group 2' }]);
-    expect(data.ali.nodes.map((n: any) => n.id)).not.toContain(r.tasks[0].id);
+    expect(data.ali.nodes.map((n) => n.id)).not.toContain(r.tasks[0].id);
   });
 
   it('nested reads are batched: the statement count does not grow with the number of tasks', async () => {
@@ -749,7 +754,7 @@ describe('approval groups', () => {
   });
 
   it('lists the seeded groups with their members', async () => {
-    const data = await admin.request<any>(gql`{ approvalGroups(name: "group") { totalCount nodes { name escalationAssignee members { login } } } }`);
+    const data = await admin.request<{ approvalGroups: { totalCount: number; nodes: Array<{ name: string; escalationAssignee: string | null; members: Array<{ login: string }> }> } }>(gql`{ approvalGroups(name: "group") { totalCount nodes { name escalationAssignee members { login } } } }`);
     expect(data.approvalGroups).toEqual({
       totalCount: 3,
       nodes: [
@@ -762,19 +767,20 @@ describe('approval groups', () => {
 
   it('creates a group and replaces members; membership decides who may claim', async () => {
     const CREATE = gql`mutation ($input: CreateApprovalGroupInput!) { createApprovalGroup(input: $input) { id name members { login } } }`;
-    const created = await admin.request<any>(CREATE, { input: { name: 'Approval Group 4', memberLogins: ['aaron', 'steve'], escalationAssignee: 'spencer' } });
+    type CreateData = { createApprovalGroup: { id: string; name: string; members: Array<{ login: string }> } };
+    const created = await admin.request<CreateData>(CREATE, { input: { name: 'Approval Group 4', memberLogins: ['aaron', 'steve'], escalationAssignee: 'spencer' } });
     expect(created.createApprovalGroup).toMatchObject({ name: 'Approval Group 4', members: [{ login: 'aaron' }, { login: 'steve' }] });
     expect((await errorsOf(admin.request(CREATE, { input: { name: 'CEO', memberLogins: [] } })))[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.name' });
     expect((await errorsOf(admin.request(CREATE, { input: { name: 'G5', memberLogins: ['aaron', 'ghost'] } })))[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.memberLogins.1' });
     const reader = await app.client('acme', [Authority.READ_ONLY]);
     expect((await errorsOf(reader.request(CREATE, { input: { name: 'G6', memberLogins: [] } })))[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
 
-    const groups = await admin.request<any>(gql`{ approvalGroups(name: "Approval Group 2") { nodes { id } } }`);
+    const groups = await admin.request<{ approvalGroups: { nodes: Array<{ id: string }> } }>(gql`{ approvalGroups(name: "Approval Group 2") { nodes { id } } }`);
     await admin.request(gql`mutation ($id: ID!) { setApprovalGroupMembers(groupId: $id, memberLogins: ["aaron"]) { members { login } } }`, { id: groups.approvalGroups.nodes[0].id });
     const r = await submitOne(admin, { login: 'steve', entityId: ID.awsDeveloper, entityType: 'ROLE' }, 'ali');
     expect((await errorsOf(act(admin, r.tasks[0].id, 'CLAIM', 'liz')))[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await act(admin, r.tasks[0].id, 'CLAIM', 'aaron')).toMatchObject({ claimedBy: 'aaron' });
-    const log = await admin.request<any>(gql`query ($id: ID!) { auditEvents(entityId: $id) { nodes { action before after } } }`, { id: groups.approvalGroups.nodes[0].id });
+    const log = await admin.request<{ auditEvents: { nodes: Array<{ action: string; before: unknown; after: unknown }> } }>(gql`query ($id: ID!) { auditEvents(entityId: $id) { nodes { action before after } } }`, { id: groups.approvalGroups.nodes[0].id });
     expect(log.auditEvents.nodes).toEqual([{ action: 'approvalGroup.members.set', before: { members: ['liz', 'spencer'] }, after: { members: ['aaron'] } }]);
   });
 });
@@ -829,7 +835,7 @@ describe('racing approvers (concurrent requests against the running server)', ()
       const r = await submitOne(admin, { login, entityId: ID.awsDeveloper, entityType: 'ROLE' }, login);
       const id = r.tasks[0].id;
       const results = await Promise.allSettled([act(admin, id, 'CLAIM', 'liz'), act(admin, id, 'CLAIM', 'spencer')]);
-      const winners = results.filter((x): x is PromiseFulfilledResult<any> => x.status === 'fulfilled').map((x) => x.value.claimedBy);
+      const winners = results.filter((x): x is PromiseFulfilledResult<ActData['performTaskAction']> => x.status === 'fulfilled').map((x) => x.value.claimedBy);
       expect(winners).toHaveLength(1);
       const rejected = results.find((x): x is PromiseRejectedResult => x.status === 'rejected')!;
       const errors = await errorsOf(Promise.reject(rejected.reason));

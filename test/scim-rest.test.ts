@@ -25,10 +25,33 @@ async function token(workspace: string, authorities: Authority[]) {
   return (await createApiKey(em, em.getReference(Workspace, workspace), `scim ${authorities.join('+')}`, authorities)).token;
 }
 
+/**
+ * A SCIM response body: a resource (User, Group, ResourceType, Schema), a ListResponse or an
+ * Error. These are the members the tests read; each test knows which kind it gets.
+ */
+interface ScimBody {
+  id: string;
+  userName: string;
+  roles: unknown;
+  groups: unknown;
+  members: unknown;
+  [ENTERPRISE]: unknown;
+  meta: { version: string };
+  endpoint: string;
+  schema: string;
+  description: string;
+  attributes: Array<{ name: string }>;
+  totalResults: number;
+  itemsPerPage: number;
+  Resources: ScimBody[];
+  scimType?: string;
+  detail: string;
+}
+
 interface Reply {
   status: number;
   headers: Headers;
-  body: any;
+  body: ScimBody;
 }
 
 async function scim(method: string, path: string, options: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
@@ -95,13 +118,13 @@ describe('discovery', () => {
       authenticationSchemes: [{ type: 'oauthbearertoken' }],
     });
     const types = await scim('GET', '/ResourceTypes');
-    expect(types.body.Resources.map((r: any) => [r.id, r.endpoint, r.schema])).toEqual([['User', '/Users', USER], ['Group', '/Groups', GROUP]]);
+    expect(types.body.Resources.map((r) => [r.id, r.endpoint, r.schema])).toEqual([['User', '/Users', USER], ['Group', '/Groups', GROUP]]);
     expect((await scim('GET', '/ResourceTypes/Group')).body.endpoint).toBe('/Groups');
     const schemas = await scim('GET', '/Schemas');
     expect(schemas.body.totalResults).toBe(3);
     const user = await scim('GET', `/Schemas/${USER}`);
     expect(user.body.description).toBe('User Account');
-    expect(user.body.attributes.find((a: any) => a.name === 'userName')).toMatchObject({ required: true, uniqueness: 'server', caseExact: false });
+    expect(user.body.attributes.find((a) => a.name === 'userName')).toMatchObject({ required: true, uniqueness: 'server', caseExact: false });
     expectError(await scim('GET', '/Schemas/urn:nope'), 404);
     expectError(await scim('GET', '/Nothing'), 404);
     expectError(await scim('DELETE', '/ServiceProviderConfig'), 405);
@@ -109,7 +132,7 @@ describe('discovery', () => {
 });
 
 describe('/Users', () => {
-  let jdoe: any;
+  let jdoe: ScimBody;
 
   it('POST creates (201, Location, ETag), reading "True", any-case names, the enterprise extension; never returns password', async () => {
     const reply = await post({
@@ -174,7 +197,7 @@ describe('/Users', () => {
       expect((await post({ userName, emails: [{ value: userName, type: userName.startsWith('okta') ? 'work' : 'home' }] })).status).toBe(201);
     }
     const q = async (filter: string) => (await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`)).body;
-    const names = async (filter: string) => (await q(filter)).Resources.map((r: any) => r.userName).sort();
+    const names = async (filter: string) => (await q(filter)).Resources.map((r) => r.userName).sort();
     const okta = await q('userName eq "OKTA.ONE@example.com"');
     expect(okta).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1 });
     expect(okta.Resources[0].userName).toBe('okta.one@example.com');
@@ -192,7 +215,7 @@ describe('/Users', () => {
     expect(page).toMatchObject({ totalResults: 4, startIndex: 1, itemsPerPage: 2 });
     const rest = (await scim('GET', '/Users?startIndex=3&count=2')).body;
     expect(rest).toMatchObject({ totalResults: 4, startIndex: 3, itemsPerPage: 2 });
-    const ids = [...page.Resources, ...rest.Resources].map((r: any) => r.id);
+    const ids = [...page.Resources, ...rest.Resources].map((r) => r.id);
     expect(new Set(ids).size).toBe(4);
     expect((await scim('GET', '/Users?startIndex=5')).body).toMatchObject({ totalResults: 4, itemsPerPage: 0, Resources: [] });
     expect((await scim('GET', '/Users?count=0')).body).toMatchObject({ totalResults: 4, itemsPerPage: 0, Resources: [] });
@@ -316,8 +339,8 @@ describe('workspaces', () => {
 });
 
 describe('/Groups (roles of the workspace)', () => {
-  let aaron: any;
-  let group: any;
+  let aaron: ScimBody;
+  let group: ScimBody;
 
   it('lists the roles as groups and filters by displayName', async () => {
     const list = (await scim('GET', '/Groups?filter=displayName%20eq%20%22all%20employees%22')).body;
@@ -357,8 +380,8 @@ describe('/Groups (roles of the workspace)', () => {
     const steve = await app.orm.em.fork().findOneOrFail(ScimUser, member.id, { populate: ['user'] });
     expect(steve.user?.login).toBe('steve');
     expect(await app.orm.em.fork().count(RoleMember, { user: steve.user!.id, role: ALL_EMPLOYEES, source: 'ASSIGNED' })).toBe(1);
-    expect((await scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${member.id}"]`)}`)).body.Resources.map((g: any) => g.id)).toEqual([ALL_EMPLOYEES]);
-    expect((await scim('GET', `/Users?filter=${encodeURIComponent(`groups.value eq "${ALL_EMPLOYEES}"`)}`)).body.Resources.map((u: any) => u.id)).toEqual([member.id]);
+    expect((await scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${member.id}"]`)}`)).body.Resources.map((g) => g.id)).toEqual([ALL_EMPLOYEES]);
+    expect((await scim('GET', `/Users?filter=${encodeURIComponent(`groups.value eq "${ALL_EMPLOYEES}"`)}`)).body.Resources.map((u) => u.id)).toEqual([member.id]);
 
     const stale = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: 'members' }] }, headers: { 'if-match': 'W/"stale"' } });
     expectError(stale, 412);

@@ -29,7 +29,7 @@ describe('seedScaleData (npm run seed)', () => {
     const result = await seedScaleData(app.orm, { shape: SHAPE, workspace: 'scale', replace: false });
     expect(result.counts).toMatchObject({ users: 120, roles: 15, targetSystems: 8, entitlements: 40, roleEntitlements: 60, roleMembers: 360, accounts: 240 });
 
-    const data = await clientOf(result.token).request<any>(gql`
+    const data = await clientOf(result.token).request<{ users: { totalCount: number; nodes: Array<{ login: string; roles: Array<{ displayName: string }>; accounts: Array<{ targetSystem: { name: string } }> }> }; roles: { totalCount: number }; targetSystems: { totalCount: number }; entitlements: { totalCount: number }; userAccounts: { totalCount: number } }>(gql`
       {
         users(first: 100, orderBy: LOGIN) { totalCount nodes { login roles { displayName } accounts { targetSystem { name } } } }
         roles(first: 1) { totalCount }
@@ -84,7 +84,7 @@ describe('seedScaleData (npm run seed)', () => {
     expect(result.workspaceId).not.toBe(old.id);
     expect(await app.orm.em.fork().count(Workspace, { id: old.id })).toBe(0);
     expect(await countUsers('scale')).toBe(30);
-    const data = await clientOf(result.token).request<any>(gql`{ users(first: 1) { totalCount } }`);
+    const data = await clientOf(result.token).request<{ users: { totalCount: number } }>(gql`{ users(first: 1) { totalCount } }`);
     expect(data.users.totalCount).toBe(30);
   });
 });
