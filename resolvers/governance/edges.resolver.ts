@@ -46,7 +46,7 @@ export class UserEdges {
   }
 
   @FieldResolver(() => ScimUser, { nullable: true, description: 'The SCIM directory user of this person (the first provisioned, when several).' })
-  scimUser(@Root() user: User, @Ctx() ctx: Context) {
+  scimUser(@Root() user: Row<User>, @Ctx() ctx: Context) {
     return ctx.scimLoaders.scimUserOfUser.load(user.id);
   }
 }

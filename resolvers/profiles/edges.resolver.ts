@@ -1,5 +1,6 @@
 import { Args, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
+import type { Row } from '../../src/common/rows.js';
 import { pageRequest, PageArgs } from '../../src/common/pagination.js';
 import { User } from '../../src/governance/user.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
@@ -10,22 +11,22 @@ import { UserConnection } from '../../schema/governance/catalog.types.js';
 @Resolver(() => IdentityProfile)
 export class IdentityProfileEdges {
   @FieldResolver(() => OwnerReference, { nullable: true, description: 'The owner of the Identity Profile.' })
-  owner(@Root() p: IdentityProfile) {
+  owner(@Root() p: Row<IdentityProfile>) {
     return p.owner ? new OwnerReference(p.owner.id) : null;
   }
 
   @FieldResolver(() => SourceReference, { description: 'The authoritative source for this Identity Profile.' })
-  authoritativeSource(@Root() p: IdentityProfile) {
+  authoritativeSource(@Root() p: Row<IdentityProfile>) {
     return new SourceReference(p.authoritativeSource.id);
   }
 
   @FieldResolver(() => Int, { description: 'The number of identities that belong to the Identity Profile: people with an account on its authoritative source, unless a profile of higher precedence (lower priority) claims them.' })
-  identityCount(@Root() p: IdentityProfile, @Ctx() ctx: Context) {
+  identityCount(@Root() p: Row<IdentityProfile>, @Ctx() ctx: Context) {
     return ctx.profileLoaders.identityCount.load(p.id);
   }
 
   @FieldResolver(() => UserConnection, { description: 'The identities that belong to the Identity Profile (the `identityCount` people), by login.' })
-  identities(@Root() p: IdentityProfile, @Args() page: PageArgs, @Ctx() ctx: Context) {
+  identities(@Root() p: Row<IdentityProfile>, @Args() page: PageArgs, @Ctx() ctx: Context) {
     return ctx.profileLoaders.identities.load(p.id, pageRequest(page, ctx.config));
   }
 }
@@ -62,7 +63,7 @@ export class UserProfileEdges {
     nullable: true,
     description: 'The Identity Profile this person belongs to: of the profiles whose authoritative source holds an account of theirs, the one with the lowest priority number (the earliest created on a tie); null when there is none.',
   })
-  async identityProfile(@Root() user: User, @Ctx() ctx: Context) {
+  async identityProfile(@Root() user: Row<User>, @Ctx() ctx: Context) {
     return (await ctx.profileLoaders.profileOfUser.load(user.id))?.profile ?? null;
   }
 }
@@ -70,7 +71,7 @@ export class UserProfileEdges {
 @Resolver(() => TargetSystem)
 export class TargetSystemProfileEdges {
   @FieldResolver(() => [IdentityProfile], { description: 'Identity Profiles whose authoritative source this application is, in precedence order.' })
-  identityProfiles(@Root() t: TargetSystem, @Ctx() ctx: Context) {
+  identityProfiles(@Root() t: Row<TargetSystem>, @Ctx() ctx: Context) {
     return ctx.profileLoaders.profilesOfSource.load(t.id);
   }
 }

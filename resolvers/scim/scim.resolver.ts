@@ -1,5 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
+import type { Row } from '../../src/common/rows.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { User } from '../../src/governance/user.entity.js';
 import { ScimUser } from '../../src/scim/scim-user.entity.js';
@@ -45,44 +46,44 @@ export class ScimResolver {
 @Resolver(() => ScimUser)
 export class ScimUserEdges {
   @FieldResolver(() => ScimName, { nullable: true, description: 'Name of the user.' })
-  name(@Root() u: ScimUser): ScimName | null {
+  name(@Root() u: Row<ScimUser>): ScimName | null {
     return NAME_PARTS.some((p) => u[p] != null) ? Object.fromEntries(NAME_PARTS.map((p) => [p, u[p] ?? null])) : null;
   }
 
   @FieldResolver(() => [ScimEmail], { description: 'Emails for the user whether primary or secondary.' })
-  emails(@Root() u: ScimUser): ScimEmail[] {
+  emails(@Root() u: Row<ScimUser>): ScimEmail[] {
     return u.emails.map((e) => ({ value: e.value, type: e.type ?? null, primary: e.primary ?? null }));
   }
 
   @FieldResolver(() => ScimUserType, { description: 'Type of the user.' })
-  userType(@Root() u: ScimUser) {
+  userType(@Root() u: Row<ScimUser>) {
     return u.userType;
   }
 
   @FieldResolver(() => [String], { description: 'Roles defined for the user (seed: `roles`), as given. Required: YES.' })
-  async roleNames(@Root() u: ScimUser, @Ctx() ctx: Context) {
+  async roleNames(@Root() u: Row<ScimUser>, @Ctx() ctx: Context) {
     return (await ctx.scimLoaders.linksOfScimUser.load(u.id)).filter((l) => l.kind === 'ROLE').map((l) => l.value);
   }
 
   @FieldResolver(() => [Role], { description: 'The Roles of the workspace that the user\'s roles and groups name.' })
-  roles(@Root() u: ScimUser, @Ctx() ctx: Context) {
+  roles(@Root() u: Row<ScimUser>, @Ctx() ctx: Context) {
     return ctx.scimLoaders.rolesOfScimUser.load(u.id);
   }
 
   @FieldResolver(() => [ScimGroupRef], { description: 'Groups to which user is part of. Required: YES.' })
-  async groups(@Root() u: ScimUser, @Ctx() ctx: Context): Promise<ScimGroupRef[]> {
+  async groups(@Root() u: Row<ScimUser>, @Ctx() ctx: Context): Promise<ScimGroupRef[]> {
     return (await ctx.scimLoaders.linksOfScimUser.load(u.id))
       .filter((l) => l.kind === 'GROUP')
       .map((l) => ({ id: l.role?.id ?? l.value, display: l.display ?? null, roleId: l.role?.id ?? null }));
   }
 
   @FieldResolver(() => ScimMeta, { description: 'Resource metadata: created, lastModified, location, resourceType, version.' })
-  meta(@Root() u: ScimUser, @Ctx() ctx: Context): ScimMeta {
+  meta(@Root() u: Row<ScimUser>, @Ctx() ctx: Context): ScimMeta {
     return { created: u.createdAt, lastModified: u.lastModified, location: scimLocation(ctx.config.publicUrl ?? '', 'Users', u.id), resourceType: 'User', version: userEtag(u) };
   }
 
   @FieldResolver(() => User, { nullable: true, description: 'The IGA identity this SCIM user is (matched at creation by userName = login or email, or externalId = employeeNumber).' })
-  user(@Root() u: ScimUser, @Ctx() ctx: Context) {
+  user(@Root() u: Row<ScimUser>, @Ctx() ctx: Context) {
     return u.user ? ctx.loaders.user.load(u.user.id) : null;
   }
 }
