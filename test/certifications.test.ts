@@ -31,7 +31,49 @@ const CREATE = gql`
     }
   }
 `;
-type CreateData = { createCertification: { id: string; name: string; searchTags: string | null; description: string; type: string; approverType: string; workflowName: string; workflowDescription: string | null; approver: string | null; status: string; highRiskUsers: boolean; userCertificationBy: string; userQuery: string | null; displayUserQuery: string | null; users: unknown; highRiskResources: boolean; certificationBy: string | null; onlySelected: boolean; resourceQuery: string | null; resources: Array<{ id: string; collection: string }>; certifierType: string; certifier: string | null; certifierDisplayName: string | null; certifierRole: string | null; repeat: string; commentsOnCertify: boolean; commentsOnRevoke: boolean; reassignment: boolean; selfCertification: boolean; automaticEscalation: boolean; certificationReminderEmail: boolean; alternateCertifier: string; alternateCertifierUser: string | null; alternateCertifierRole: string | null; triggerCondition: string | null; certificationDurationType: string; certificationDuration: number; createdBy: string; createdOn: string } };
+type CreateData = {
+  createCertification: {
+    id: string;
+    name: string;
+    searchTags: string | null;
+    description: string;
+    type: string;
+    approverType: string;
+    workflowName: string;
+    workflowDescription: string | null;
+    approver: string | null;
+    status: string;
+    highRiskUsers: boolean;
+    userCertificationBy: string;
+    userQuery: string | null;
+    displayUserQuery: string | null;
+    users: unknown;
+    highRiskResources: boolean;
+    certificationBy: string | null;
+    onlySelected: boolean;
+    resourceQuery: string | null;
+    resources: Array<{ id: string; collection: string }>;
+    certifierType: string;
+    certifier: string | null;
+    certifierDisplayName: string | null;
+    certifierRole: string | null;
+    repeat: string;
+    commentsOnCertify: boolean;
+    commentsOnRevoke: boolean;
+    reassignment: boolean;
+    selfCertification: boolean;
+    automaticEscalation: boolean;
+    certificationReminderEmail: boolean;
+    alternateCertifier: string;
+    alternateCertifierUser: string | null;
+    alternateCertifierRole: string | null;
+    triggerCondition: string | null;
+    certificationDurationType: string;
+    certificationDuration: number;
+    createdBy: string;
+    createdOn: string;
+  };
+};
 
 /** The seed's "myCert" Create payload, in this API's spelling (the seed renders the user query lossily as `$and:[status:Active]`). */
 const myCert = () => ({
@@ -81,12 +123,14 @@ const countIn = async (entity: typeof Certification | typeof CertificationCampai
   app.orm.em.fork().count(entity as never, where as never);
 
 describe('createCertification (seed: Certification Create)', () => {
-  it('the seed\'s myCert example succeeds with every field stored; createdBy is the calling key', async () => {
+  it("the seed's myCert example succeeds with every field stored; createdBy is the calling key", async () => {
     const { createCertification: c } = await admin.request<CreateData>(CREATE, { input: myCert() });
     const { resourceQuery, ...rest } = myCert();
     expect(c).toMatchObject({ ...rest, resourceQuery, users: null, certifierRole: null, createdBy: 'test key ORG_ADMIN' });
     expect(c.id).toMatch(/^[0-9a-f]{24}$/);
-    const read = await admin.request<{ certification: { name: string; status: string; type: string } }>(gql`query ($id: ID!) { certification(id: $id) { name status type } }`, { id: c.id });
+    const read = await admin.request<{ certification: { name: string; status: string; type: string } }>(gql`query ($id: ID!) { certification(id: $id) { name status type } }`, {
+      id: c.id,
+    });
     expect(read.certification).toEqual({ name: 'myCert', status: 'ACTIVE', type: 'USER_ACCESS' });
     const events = await app.orm.em.fork().find(AuditEvent, { action: 'certification.create', entityId: c.id });
     expect(events).toHaveLength(1);
@@ -110,8 +154,13 @@ describe('createCertification (seed: Certification Create)', () => {
   });
 
   it.each([
-    ['type', 'User Access'], ['approverType', 'GROUP'], ['userCertificationBy', 'EMAIL'], ['certifierType', 'MANAGER'],
-    ['alternateCertifier', '$manager'], ['certificationDurationType', 'WEEKS'], ['status', 'RETIRED'],
+    ['type', 'User Access'],
+    ['approverType', 'GROUP'],
+    ['userCertificationBy', 'EMAIL'],
+    ['certifierType', 'MANAGER'],
+    ['alternateCertifier', '$manager'],
+    ['certificationDurationType', 'WEEKS'],
+    ['status', 'RETIRED'],
   ])('a wrong %s enum value is BAD_USER_INPUT on input.%s', async (field, value) => {
     const before = await countIn(Certification);
     const [error] = await errorsOf(admin.request(CREATE, { input: { ...myCert(), name: `enum-${field}`, [field]: value } }));
@@ -130,16 +179,28 @@ describe('createCertification (seed: Certification Create)', () => {
     ['certifierType ROLE with an unknown role', { certifierType: 'ROLE', certifier: null, certifierRole: 'aaaaaaaaaaaaaaaaaaaaaaaa' }, 'NOT_FOUND', 'input.certifierRole', /Role/],
     ['certifierType BENEFICIARY_MANAGER with a certifier', { certifierType: 'BENEFICIARY_MANAGER' }, 'BAD_USER_INPUT', 'input.certifier', /leave certifier empty/],
     ['userCertificationBy QUERY without userQuery', { userQuery: null }, 'BAD_USER_INPUT', 'input.userQuery', /needs a userQuery/],
-    ['a userQuery that is not JSON (the seed\'s rendering)', { userQuery: '$and:[status:Active]' }, 'BAD_USER_INPUT', 'input.userQuery', /not JSON/],
+    ["a userQuery that is not JSON (the seed's rendering)", { userQuery: '$and:[status:Active]' }, 'BAD_USER_INPUT', 'input.userQuery', /not JSON/],
     ['a userQuery naming a column outside the allow-list', { userQuery: '{"password":"x"}' }, 'BAD_USER_INPUT', 'input.userQuery', /unknown user attribute "password"/],
     ['a userQuery with a forbidden operator', { userQuery: '{"status":{"$regex":"A"}}' }, 'BAD_USER_INPUT', 'input.userQuery', /operator \$regex is not allowed/],
     ['a userQuery selecting nobody by itself', { userQuery: '{"$and":[]}' }, 'BAD_USER_INPUT', 'input.userQuery', /selects nobody/],
     ['userCertificationBy NAME without users', { userCertificationBy: 'NAME', userQuery: null }, 'BAD_USER_INPUT', 'input.users', /needs the logins/],
     ['userCertificationBy NAME with an unknown user', { userCertificationBy: 'NAME', userQuery: null, users: ['aaron', 'nobody'] }, 'NOT_FOUND', 'input.users.1', /User "nobody"/],
     ['onlySelected without resources', { resources: null, resourceQuery: null }, 'BAD_USER_INPUT', 'input.resources', /onlySelected needs resources/],
-    ['RESOURCE_ASSIGNMENT without resources', { type: 'RESOURCE_ASSIGNMENT', onlySelected: false, resources: null, resourceQuery: null }, 'BAD_USER_INPUT', 'input.resources', /Resource Assignment certification needs resources/],
+    [
+      'RESOURCE_ASSIGNMENT without resources',
+      { type: 'RESOURCE_ASSIGNMENT', onlySelected: false, resources: null, resourceQuery: null },
+      'BAD_USER_INPUT',
+      'input.resources',
+      /Resource Assignment certification needs resources/,
+    ],
     ['a selected resource that does not exist', { resources: [{ id: 'bbbbbbbbbbbbbbbbbbbbbbbb', collection: 'ENTITLEMENT' }] }, 'NOT_FOUND', 'input.resources.0.id', /Entitlement/],
-    ['a resourceQuery naming an unknown attribute', { resources: null, resourceQuery: '{"owner":"x"}' }, 'BAD_USER_INPUT', 'input.resourceQuery', /unknown resource attribute "owner"/],
+    [
+      'a resourceQuery naming an unknown attribute',
+      { resources: null, resourceQuery: '{"owner":"x"}' },
+      'BAD_USER_INPUT',
+      'input.resourceQuery',
+      /unknown resource attribute "owner"/,
+    ],
     ['alternateCertifier USER without alternateCertifierUser', { alternateCertifier: 'USER' }, 'BAD_USER_INPUT', 'input.alternateCertifierUser', /alternateCertifierUser/],
     ['alternateCertifier ROLE without alternateCertifierRole', { alternateCertifier: 'ROLE' }, 'BAD_USER_INPUT', 'input.alternateCertifierRole', /alternateCertifierRole/],
     ['a zero duration', { certificationDuration: 0 }, 'BAD_USER_INPUT', 'input.certificationDuration', /at least 1/],
@@ -174,24 +235,38 @@ describe('createCertification (seed: Certification Create)', () => {
 
 describe('certifications and certification (seed: Certification Fetch)', () => {
   it('lists newest first, filters by status, pages with cursors, max 100', async () => {
-    const all = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ name: string; status: string }> } }>(gql`{ certifications(first: 100) { totalCount nodes { name status } } }`);
-    const active = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ status: string }> } }>(gql`{ certifications(status: ACTIVE) { totalCount nodes { status } } }`);
-    const drafts = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ status: string }> } }>(gql`{ certifications(status: DRAFT) { totalCount nodes { status } } }`);
+    const all = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ name: string; status: string }> } }>(
+      gql`{ certifications(first: 100) { totalCount nodes { name status } } }`,
+    );
+    const active = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ status: string }> } }>(
+      gql`{ certifications(status: ACTIVE) { totalCount nodes { status } } }`,
+    );
+    const drafts = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ status: string }> } }>(
+      gql`{ certifications(status: DRAFT) { totalCount nodes { status } } }`,
+    );
     expect(active.certifications.totalCount + drafts.certifications.totalCount).toBe(all.certifications.totalCount);
     expect(active.certifications.nodes.every((n) => n.status === 'ACTIVE')).toBe(true);
     expect(drafts.certifications.nodes.map((n) => n.status)).toContain('DRAFT');
-    const page1 = await admin.request<{ certifications: { nodes: Array<{ name: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(gql`{ certifications(first: 1) { nodes { name } pageInfo { hasNextPage endCursor } } }`);
+    const page1 = await admin.request<{ certifications: { nodes: Array<{ name: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      gql`{ certifications(first: 1) { nodes { name } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(page1.certifications.nodes[0].name).toBe(all.certifications.nodes[0].name);
-    const page2 = await admin.request<{ certifications: { nodes: Array<{ name: string }> } }>(gql`query ($after: String) { certifications(first: 1, after: $after) { nodes { name } } }`, { after: page1.certifications.pageInfo.endCursor });
+    const page2 = await admin.request<{ certifications: { nodes: Array<{ name: string }> } }>(
+      gql`query ($after: String) { certifications(first: 1, after: $after) { nodes { name } } }`,
+      { after: page1.certifications.pageInfo.endCursor },
+    );
     expect(page2.certifications.nodes[0].name).toBe(all.certifications.nodes[1].name);
     const [error] = await errorsOf(admin.request(gql`{ certifications(first: 101) { totalCount } }`));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
-  it('another workspace\'s certification is null and absent from its list', async () => {
+  it("another workspace's certification is null and absent from its list", async () => {
     const { createCertification: c } = await admin.request<CreateData>(CREATE, { input: { ...myCert(), name: 'acme only' } });
     const other = await otherWorkspace();
-    const read = await other.request<{ certification: { id: string }; node: { id: string }; certifications: { totalCount: number } }>(gql`query ($id: ID!) { certification(id: $id) { id } node(id: $id) { id } certifications { totalCount } }`, { id: c.id });
+    const read = await other.request<{ certification: { id: string }; node: { id: string }; certifications: { totalCount: number } }>(
+      gql`query ($id: ID!) { certification(id: $id) { id } node(id: $id) { id } certifications { totalCount } }`,
+      { id: c.id },
+    );
     expect(read).toEqual({ certification: null, node: null, certifications: { totalCount: 0 } });
   });
 });
@@ -208,7 +283,13 @@ async function scenario(name: string) {
     managerLogin: 'boss',
   }));
   const [cara, ann, ben, sam] = people;
-  const system = await buildTargetSystem(em, ws, { displayName: 'Wiki', integrationLevel: 'Connected', approvalWorkflow: 'Auto Approval', riskLevel: 'low', businessOwnerLogin: 'boss' });
+  const system = await buildTargetSystem(em, ws, {
+    displayName: 'Wiki',
+    integrationLevel: 'Connected',
+    approvalWorkflow: 'Auto Approval',
+    riskLevel: 'low',
+    businessOwnerLogin: 'boss',
+  });
   const [risky, plain] = await buildEntitlements(em, ws, system, 2, (i) => ({
     displayName: ['Wiki Admin', 'Wiki Reader'][i],
     riskLevel: ['high', 'low'][i],
@@ -254,7 +335,37 @@ const CAMPAIGN = gql`
 `;
 const RUN = gql`mutation ($id: ID!) { runCertification(id: $id) { ...Campaign } } ${CAMPAIGN}`;
 /** A campaign as the Campaign fragment selects it. */
-type CampaignData = { id: string; name: string; status: string; startedAt: string; dueDate: string; certification: { name: string }; impact: { userCount: number; resourceCount: number; certifierCount: number; taskCount: number; itemCount: number; userList: Array<{ login: string }>; resourceList: Array<{ __typename: string; displayName?: string }> }; progress: { total: number; decided: number; certified: number; revoked: number; percent: number }; tasks: { nodes: Array<{ id: string; certifierLogin: string; status: string; itemCount: number; decidedCount: number; overdue: boolean; escalatedFrom: string | null }> }; items: { nodes: Array<{ id: string; userLogin: string; accessKind: string; resourceCollection: string; resourceName: string; riskLevel: string | null; certifierLogin: string; decision: string | null }> } };
+type CampaignData = {
+  id: string;
+  name: string;
+  status: string;
+  startedAt: string;
+  dueDate: string;
+  certification: { name: string };
+  impact: {
+    userCount: number;
+    resourceCount: number;
+    certifierCount: number;
+    taskCount: number;
+    itemCount: number;
+    userList: Array<{ login: string }>;
+    resourceList: Array<{ __typename: string; displayName?: string }>;
+  };
+  progress: { total: number; decided: number; certified: number; revoked: number; percent: number };
+  tasks: { nodes: Array<{ id: string; certifierLogin: string; status: string; itemCount: number; decidedCount: number; overdue: boolean; escalatedFrom: string | null }> };
+  items: {
+    nodes: Array<{
+      id: string;
+      userLogin: string;
+      accessKind: string;
+      resourceCollection: string;
+      resourceName: string;
+      riskLevel: string | null;
+      certifierLogin: string;
+      decision: string | null;
+    }>;
+  };
+};
 type RunData = { runCertification: CampaignData };
 const READ = gql`query ($id: ID!) { certificationCampaign(id: $id) { ...Campaign } } ${CAMPAIGN}`;
 type ReadData = { certificationCampaign: CampaignData };
@@ -266,7 +377,26 @@ const DECIDE = gql`
     }
   }
 `;
-type DecideData = { decideReviewItem: { id: string; decision: string | null; comment: string | null; decidedBy: string | null; decidedAt: string | null; revokeRequest: { id: string; type: string; status: string; resolution: string; requesterLogin: string; beneficiaryLogin: string | null; justification: string | null; summary: string; history: Array<{ action: string; perpetrator: string; toStatus: string | null; snapshot: { payload: Record<string, unknown> } }> } } };
+type DecideData = {
+  decideReviewItem: {
+    id: string;
+    decision: string | null;
+    comment: string | null;
+    decidedBy: string | null;
+    decidedAt: string | null;
+    revokeRequest: {
+      id: string;
+      type: string;
+      status: string;
+      resolution: string;
+      requesterLogin: string;
+      beneficiaryLogin: string | null;
+      justification: string | null;
+      summary: string;
+      history: Array<{ action: string; perpetrator: string; toStatus: string | null; snapshot: { payload: Record<string, unknown> } }>;
+    };
+  };
+};
 const REASSIGN = gql`mutation ($itemId: ID!, $toLogin: String!, $userLogin: String!) { reassignReviewItem(itemId: $itemId, toLogin: $toLogin, userLogin: $userLogin) { id certifierLogin previousCertifierLogin task { certifierLogin itemCount } } }`;
 type ReassignData = { reassignReviewItem: { id: string; certifierLogin: string; previousCertifierLogin: string | null; task: { certifierLogin: string; itemCount: number } } };
 
@@ -282,22 +412,36 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     const s = await scenario('certs-run');
     const c = await create(s.client, eng());
 
-    const preview = await s.client.request<{ previewCertification: { userCount: number; resourceCount: number; certifierCount: number; taskCount: number; itemCount: number; userList: Array<{ login: string }> } }>(gql`query ($id: ID!) { previewCertification(id: $id) { userCount resourceCount certifierCount taskCount itemCount userList { login } } }`, { id: c.id });
+    const preview = await s.client.request<{
+      previewCertification: { userCount: number; resourceCount: number; certifierCount: number; taskCount: number; itemCount: number; userList: Array<{ login: string }> };
+    }>(gql`query ($id: ID!) { previewCertification(id: $id) { userCount resourceCount certifierCount taskCount itemCount userList { login } } }`, { id: c.id });
     expect(preview.previewCertification).toEqual({ userCount: 2, resourceCount: 4, certifierCount: 1, taskCount: 1, itemCount: 7, userList: [{ login: 'ann' }, { login: 'ben' }] });
     expect(await countIn(CertificationCampaign, { workspace: s.ws })).toBe(0); // a preview writes nothing
 
     const { runCertification: run } = await s.client.request<RunData>(RUN, { id: c.id });
     expect(run).toMatchObject({
-      name: 'Eng access review', status: 'ACTIVE', certification: { name: 'Eng access review' },
+      name: 'Eng access review',
+      status: 'ACTIVE',
+      certification: { name: 'Eng access review' },
       impact: { userCount: 2, resourceCount: 4, certifierCount: 1, taskCount: 1, itemCount: 7 },
       progress: { total: 7, decided: 0, certified: 0, revoked: 0, percent: 0 },
       tasks: { nodes: [{ certifierLogin: 'cara', status: 'OPEN', itemCount: 7, decidedCount: 0, overdue: false, escalatedFrom: null }] },
     });
-    expect(run.impact.resourceList.map((r) => `${r.__typename}:${r.displayName}`).sort()).toEqual(['Entitlement:Wiki Admin', 'Entitlement:Wiki Reader', 'Role:Editors', 'TargetSystem:Wiki']);
+    expect(run.impact.resourceList.map((r) => `${r.__typename}:${r.displayName}`).sort()).toEqual([
+      'Entitlement:Wiki Admin',
+      'Entitlement:Wiki Reader',
+      'Role:Editors',
+      'TargetSystem:Wiki',
+    ]);
     expect(new Date(run.dueDate).getTime() - new Date(run.startedAt).getTime()).toBe(15 * 86_400_000);
     expect(run.items.nodes.map((i) => `${i.userLogin}:${i.accessKind}:${i.resourceName}`).sort()).toEqual([
-      'ann:ACCOUNT:Wiki', 'ann:ENTITLEMENT:Wiki Admin', 'ann:ENTITLEMENT:Wiki Reader', 'ann:ROLE:Editors',
-      'ben:ACCOUNT:Wiki', 'ben:ENTITLEMENT:Wiki Admin', 'ben:ENTITLEMENT:Wiki Reader',
+      'ann:ACCOUNT:Wiki',
+      'ann:ENTITLEMENT:Wiki Admin',
+      'ann:ENTITLEMENT:Wiki Reader',
+      'ann:ROLE:Editors',
+      'ben:ACCOUNT:Wiki',
+      'ben:ENTITLEMENT:Wiki Admin',
+      'ben:ENTITLEMENT:Wiki Reader',
     ]);
     expect(run.items.nodes.every((i) => i.certifierLogin === 'cara' && i.decision === null)).toBe(true);
 
@@ -316,21 +460,34 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(await em.findOneOrFail(ReviewItem, annAdmin.id)).toMatchObject({ decision: null, comment: null, revokeRequestId: null });
     expect(await countIn(AccessRequest, { workspace: s.ws })).toBe(0);
 
-    const { decideReviewItem: revoked } = await s.client.request<DecideData>(DECIDE, { itemId: annAdmin.id, decision: 'REVOKE', userLogin: 'cara', comment: 'left the admin team' });
+    const { decideReviewItem: revoked } = await s.client.request<DecideData>(DECIDE, {
+      itemId: annAdmin.id,
+      decision: 'REVOKE',
+      userLogin: 'cara',
+      comment: 'left the admin team',
+    });
     expect(revoked).toMatchObject({
-      decision: 'REVOKE', comment: 'left the admin team', decidedBy: 'cara',
+      decision: 'REVOKE',
+      comment: 'left the admin team',
+      decidedBy: 'cara',
       revokeRequest: { type: 'REVOKE', status: 'Completed', resolution: 'Approved', requesterLogin: 'cara', beneficiaryLogin: 'ann', summary: 'Revoke Wiki Admin from Ann Eng' },
     });
     const request = revoked.revokeRequest;
     expect(request.justification).toBe(`Revoked in certification "Eng access review" (campaign ${run.id}, review item ${annAdmin.id}) by cara: left the admin team`);
     expect(request.history[0]).toMatchObject({ action: 'submit', perpetrator: 'cara', toStatus: 'Request Submitted' });
     expect(request.history[0].snapshot.payload.certification).toEqual({
-      certificationId: c.id, certificationName: 'Eng access review', campaignId: run.id, reviewItemId: annAdmin.id, comment: 'left the admin team',
+      certificationId: c.id,
+      certificationName: 'Eng access review',
+      campaignId: run.id,
+      reviewItemId: annAdmin.id,
+      comment: 'left the admin team',
     });
     expect(request.history.at(-1)).toMatchObject({ action: 'complete', toStatus: 'Completed' });
 
     // The access is gone from ann's graph; ben keeps his.
-    const graph = await s.client.request<{ ann: { entitlements: Array<{ displayName: string }> }; ben: { entitlements: Array<{ displayName: string }> } }>(gql`{ ann: user(login: "ann") { entitlements { displayName } } ben: user(login: "ben") { entitlements { displayName } } }`);
+    const graph = await s.client.request<{ ann: { entitlements: Array<{ displayName: string }> }; ben: { entitlements: Array<{ displayName: string }> } }>(
+      gql`{ ann: user(login: "ann") { entitlements { displayName } } ben: user(login: "ben") { entitlements { displayName } } }`,
+    );
     expect(graph.ann.entitlements.map((e) => e.displayName)).toEqual(['Wiki Reader']);
     expect(graph.ben.entitlements.map((e) => e.displayName).sort()).toEqual(['Wiki Admin', 'Wiki Reader']);
     const revokes = await app.orm.em.fork().find(AuditEvent, { workspace: s.ws, action: 'entitlementAssignment.revoke' });
@@ -351,13 +508,23 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
       }
     }
     const done = (await s.client.request<ReadData>(READ, { id: run.id })).certificationCampaign;
-    expect(done).toMatchObject({ status: 'COMPLETED', progress: { total: 7, decided: 7, certified: 6, revoked: 1, percent: 100 }, tasks: { nodes: [{ status: 'COMPLETED', decidedCount: 7 }] } });
+    expect(done).toMatchObject({
+      status: 'COMPLETED',
+      progress: { total: 7, decided: 7, certified: 6, revoked: 1, percent: 100 },
+      tasks: { nodes: [{ status: 'COMPLETED', decidedCount: 7 }] },
+    });
     const [closed] = await errorsOf(s.client.request(DECIDE, { itemId: rest[0].id, decision: 'REVOKE', userLogin: 'cara', comment: 'x' }));
     expect(closed.extensions).toEqual({ code: 'CONFLICT', field: 'itemId' });
     const audits = await app.orm.em.fork().find(AuditEvent, { workspace: s.ws, action: { $in: ['certification.run', 'reviewItem.decide', 'certificationCampaign.complete'] } });
     expect(audits.map((a) => a.action).sort()).toEqual(['certification.run', 'certificationCampaign.complete', ...Array(7).fill('reviewItem.decide')]);
 
-    const filtered = await s.client.request<{ revoked: { totalCount: number; nodes: Array<{ resourceName: string; revokeRequest: { status: string } }> }; open: { totalCount: number } }>(gql`query ($id: ID!) { revoked: reviewItems(campaignId: $id, filter: { decision: REVOKE }) { totalCount nodes { resourceName revokeRequest { status } } } open: reviewItems(campaignId: $id, filter: { undecided: true }) { totalCount } }`, { id: run.id });
+    const filtered = await s.client.request<{
+      revoked: { totalCount: number; nodes: Array<{ resourceName: string; revokeRequest: { status: string } }> };
+      open: { totalCount: number };
+    }>(
+      gql`query ($id: ID!) { revoked: reviewItems(campaignId: $id, filter: { decision: REVOKE }) { totalCount nodes { resourceName revokeRequest { status } } } open: reviewItems(campaignId: $id, filter: { undecided: true }) { totalCount } }`,
+      { id: run.id },
+    );
     expect(filtered).toEqual({ revoked: { totalCount: 1, nodes: [{ resourceName: 'Wiki Admin', revokeRequest: { status: 'Completed' } }] }, open: { totalCount: 0 } });
   });
 
@@ -373,7 +540,8 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
 
     const { decideReviewItem: d } = await s.client.request<DecideData>(DECIDE, { itemId: first.items.nodes[0].id, decision: 'REVOKE', userLogin: 'cara', comment: 'not needed' });
     expect(d.revokeRequest).toMatchObject({ type: 'REVOKE', status: 'Waiting for Approval', resolution: 'Initiated' });
-    const held = async () => (await s.client.request<{ user: { roles: Array<{ displayName: string }> } }>(gql`{ user(login: "ann") { roles { displayName } } }`)).user.roles.map((r) => r.displayName);
+    const held = async () =>
+      (await s.client.request<{ user: { roles: Array<{ displayName: string }> } }>(gql`{ user(login: "ann") { roles { displayName } } }`)).user.roles.map((r) => r.displayName);
     expect(await held()).toContain('Guarded');
 
     const item = second.items.nodes[0];
@@ -383,7 +551,8 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(await app.orm.em.fork().findOneOrFail(ReviewItem, item.id)).toMatchObject({ decision: null, revokeRequestId: null });
     expect(await countIn(AccessRequest, { workspace: s.ws })).toBe(1);
 
-    const task = (await s.client.request<{ request: { tasks: Array<{ id: string }> } }>(gql`query ($id: ID!) { request(id: $id) { tasks { id } } }`, { id: d.revokeRequest.id })).request.tasks[0];
+    const task = (await s.client.request<{ request: { tasks: Array<{ id: string }> } }>(gql`query ($id: ID!) { request(id: $id) { tasks { id } } }`, { id: d.revokeRequest.id }))
+      .request.tasks[0];
     await s.client.request(gql`mutation ($id: ID!) { performTaskAction(id: $id, action: CLAIM, userLogin: "sam") { status } }`, { id: task.id });
     await s.client.request(gql`mutation ($id: ID!) { performTaskAction(id: $id, action: APPROVE, userLogin: "sam") { status } }`, { id: task.id });
     expect(await held()).not.toContain('Guarded');
@@ -405,7 +574,7 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(unknown.extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
   });
 
-  it('certifiers per item: the beneficiary\'s manager, the resource owner (alternate when missing), the role\'s first member', async () => {
+  it("certifiers per item: the beneficiary's manager, the resource owner (alternate when missing), the role's first member", async () => {
     const s = await scenario('certs-certifiers');
     const byManager = await create(s.client, eng({ name: 'by manager', certifierType: 'BENEFICIARY_MANAGER', certifier: null }));
     const m = (await s.client.request<RunData>(RUN, { id: byManager.id })).runCertification;
@@ -416,8 +585,13 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     const byOwner = await create(s.client, eng({ name: 'by owner', certifierType: 'RESOURCE_OWNER', certifier: null }));
     const o = (await s.client.request<RunData>(RUN, { id: byOwner.id })).runCertification;
     expect(Object.fromEntries(o.items.nodes.map((i) => [`${i.userLogin}:${i.resourceName}`, i.certifierLogin]))).toEqual({
-      'ann:Editors': 'ben', 'ann:Wiki Admin': 'cara', 'ann:Wiki Reader': 'boss', 'ann:Wiki': 'boss',
-      'ben:Wiki Admin': 'cara', 'ben:Wiki Reader': 'boss', 'ben:Wiki': 'boss',
+      'ann:Editors': 'ben',
+      'ann:Wiki Admin': 'cara',
+      'ann:Wiki Reader': 'boss',
+      'ann:Wiki': 'boss',
+      'ben:Wiki Admin': 'cara',
+      'ben:Wiki Reader': 'boss',
+      'ben:Wiki': 'boss',
     });
     expect(o.impact).toMatchObject({ certifierCount: 3, taskCount: 3 });
     expect(o.tasks.nodes.map((t) => `${t.certifierLogin}:${t.itemCount}`)).toEqual(['ben:1', 'boss:4', 'cara:2']);
@@ -431,7 +605,7 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(new Set(r.items.nodes.filter((i) => i.userLogin !== 'cara').map((i) => i.certifierLogin))).toEqual(new Set(['cara']));
   });
 
-  it('selfCertification false: the certifier\'s own access goes to the alternate certifier, and is never reassigned to its user', async () => {
+  it("selfCertification false: the certifier's own access goes to the alternate certifier, and is never reassigned to its user", async () => {
     const s = await scenario('certs-self');
     const c = await create(s.client, eng({ userCertificationBy: 'NAME', userQuery: null, users: ['ann', 'ben'], certifier: 'ann', reassignment: true }));
     const run = (await s.client.request<RunData>(RUN, { id: c.id })).runCertification;
@@ -442,7 +616,10 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     const [toSelf] = await errorsOf(s.client.request(REASSIGN, { itemId: benItem.id, toLogin: 'ben', userLogin: 'ann' }));
     expect(toSelf.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'toLogin' });
 
-    const selfAllowed = await create(s.client, eng({ name: 'self allowed', userCertificationBy: 'NAME', userQuery: null, users: ['ann'], certifier: 'ann', selfCertification: true }));
+    const selfAllowed = await create(
+      s.client,
+      eng({ name: 'self allowed', userCertificationBy: 'NAME', userQuery: null, users: ['ann'], certifier: 'ann', selfCertification: true }),
+    );
     const own = (await s.client.request<RunData>(RUN, { id: selfAllowed.id })).runCertification;
     expect(new Set(own.items.nodes.map((i) => i.certifierLogin))).toEqual(new Set(['ann']));
     const { decideReviewItem } = await s.client.request<DecideData>(DECIDE, { itemId: own.items.nodes[0].id, decision: 'CERTIFY', userLogin: 'ann' });
@@ -471,7 +648,13 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     const [oldCertifier] = await errorsOf(s.client.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(oldCertifier.extensions).toEqual({ code: 'FORBIDDEN' });
     await s.client.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'sam' });
-    const tasks = await s.client.request<{ certificationTasks: { nodes: Array<{ certifierLogin: string; status: string; itemCount: number; decidedCount: number }> }; sam: { totalCount: number } }>(gql`query ($id: ID!) { certificationTasks(campaignId: $id) { nodes { certifierLogin status itemCount decidedCount } } sam: certificationTasks(certifierLogin: "sam") { totalCount } }`, { id: run.id });
+    const tasks = await s.client.request<{
+      certificationTasks: { nodes: Array<{ certifierLogin: string; status: string; itemCount: number; decidedCount: number }> };
+      sam: { totalCount: number };
+    }>(
+      gql`query ($id: ID!) { certificationTasks(campaignId: $id) { nodes { certifierLogin status itemCount decidedCount } } sam: certificationTasks(certifierLogin: "sam") { totalCount } }`,
+      { id: run.id },
+    );
     expect(tasks.certificationTasks.nodes).toEqual([
       { certifierLogin: 'sam', status: 'COMPLETED', itemCount: 1, decidedCount: 1 },
       { certifierLogin: 'cara', status: 'OPEN', itemCount: 6, decidedCount: 0 },
@@ -479,7 +662,7 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(tasks.sam.totalCount).toBe(1);
   });
 
-  it('automatic escalation: an overdue task goes to the certifier\'s manager when read; without it the task stays overdue', async () => {
+  it("automatic escalation: an overdue task goes to the certifier's manager when read; without it the task stays overdue", async () => {
     const s = await scenario('certs-escalate');
     const escalating = await create(s.client, eng({ name: 'escalating', automaticEscalation: true }));
     const quiet = await create(s.client, eng({ name: 'quiet' }));
@@ -489,7 +672,8 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
 
     const after = (await s.client.request<ReadData>(READ, { id: e.id })).certificationCampaign;
     expect(after.tasks.nodes.map((t) => `${t.certifierLogin}:${t.status}:${t.itemCount}:${t.escalatedFrom}:${t.overdue}`)).toEqual([
-      'boss:OPEN:7:cara:false', 'cara:COMPLETED:0:null:false',
+      'boss:OPEN:7:cara:false',
+      'cara:COMPLETED:0:null:false',
     ]);
     expect(after.items.nodes.every((i) => i.certifierLogin === 'boss')).toBe(true);
     const [cara] = await errorsOf(s.client.request(DECIDE, { itemId: after.items.nodes[0].id, decision: 'CERTIFY', userLogin: 'cara' }));
@@ -537,7 +721,10 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(read.certificationCampaign.id).toBe(run.id);
     expect((await certifier.request<DecideData>(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' })).decideReviewItem.decision).toBe('CERTIFY');
     const other = await otherWorkspace();
-    const hidden = await other.request<{ certificationCampaign: { id: string }; reviewItem: { id: string } }>(gql`query ($id: ID!, $item: ID!) { certificationCampaign(id: $id) { id } reviewItem(id: $item) { id } }`, { id: run.id, item: item.id });
+    const hidden = await other.request<{ certificationCampaign: { id: string }; reviewItem: { id: string } }>(
+      gql`query ($id: ID!, $item: ID!) { certificationCampaign(id: $id) { id } reviewItem(id: $item) { id } }`,
+      { id: run.id, item: item.id },
+    );
     expect(hidden).toEqual({ certificationCampaign: null, reviewItem: null });
     const [foreign] = await errorsOf(other.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(foreign.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });

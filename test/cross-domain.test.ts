@@ -25,7 +25,30 @@ const ACCESS_GRAPH = gql`
     }
   }
 `;
-type AccessGraphData = { users: { nodes: Array<{ login: string; roles: Array<{ displayName: string; entitlements: Array<{ displayName: string; targetSystem: { displayName: string } }> }>; entitlements: Array<{ displayName: string }>; accounts: Array<{ login: string; targetSystem: { displayName: string; isCredentialManager: boolean }; entitlements: Array<{ entitlement: { displayName: string } }> }>; identityProfile: { name: string; priority: number; identityCount: number; owner: { name: string | null; user: { login: string } }; authoritativeSource: { name: string | null; targetSystem: { displayName: string; identityProfiles: Array<{ name: string }> } }; identities: { totalCount: number; nodes: Array<{ login: string }> } }; enrollmentAutomations: Array<{ isRunning: boolean; credentialManager: { displayName: string }; credentialManagerAcsUser: { login: string }; userIdentity: { login: string } }> }> } };
+type AccessGraphData = {
+  users: {
+    nodes: Array<{
+      login: string;
+      roles: Array<{ displayName: string; entitlements: Array<{ displayName: string; targetSystem: { displayName: string } }> }>;
+      entitlements: Array<{ displayName: string }>;
+      accounts: Array<{ login: string; targetSystem: { displayName: string; isCredentialManager: boolean }; entitlements: Array<{ entitlement: { displayName: string } }> }>;
+      identityProfile: {
+        name: string;
+        priority: number;
+        identityCount: number;
+        owner: { name: string | null; user: { login: string } };
+        authoritativeSource: { name: string | null; targetSystem: { displayName: string; identityProfiles: Array<{ name: string }> } };
+        identities: { totalCount: number; nodes: Array<{ login: string }> };
+      };
+      enrollmentAutomations: Array<{
+        isRunning: boolean;
+        credentialManager: { displayName: string };
+        credentialManagerAcsUser: { login: string };
+        userIdentity: { login: string };
+      }>;
+    }>;
+  };
+};
 
 let app: TestApp;
 let admin: GraphQLClient;

@@ -22,7 +22,19 @@ const FIELDS = `
   credentialManagerAcsUserId acsCredentialPoolId isRunning workspaceId createdAt stoppedAt
 `;
 /** An automation as FIELDS selects it. */
-type AutomationData = { id: string; enrollmentAutomationId: string; userIdentityId: string; acsCredentialProvisioningAutomationId: string; credentialManagerAcsSystemId: string; credentialManagerAcsUserId: string | null; acsCredentialPoolId: string | null; isRunning: boolean; workspaceId: string; createdAt: string; stoppedAt: string | null };
+type AutomationData = {
+  id: string;
+  enrollmentAutomationId: string;
+  userIdentityId: string;
+  acsCredentialProvisioningAutomationId: string;
+  credentialManagerAcsSystemId: string;
+  credentialManagerAcsUserId: string | null;
+  acsCredentialPoolId: string | null;
+  isRunning: boolean;
+  workspaceId: string;
+  createdAt: string;
+  stoppedAt: string | null;
+};
 const LAUNCH = gql`mutation ($input: LaunchEnrollmentAutomationInput!) { launchEnrollmentAutomation(input: $input) { ${FIELDS} } }`;
 type LaunchData = { launchEnrollmentAutomation: AutomationData };
 const DELETE = gql`mutation ($id: ID!) { deleteEnrollmentAutomation(enrollmentAutomationId: $id) { ${FIELDS} } }`;
@@ -96,7 +108,9 @@ describe('seeds 000/001 replay: launchEnrollmentAutomation', () => {
 
   it('uses the given credential manager ACS user, or else the existing account of the user', async () => {
     const googleAccount = await accountOf(AARON, GOOGLE);
-    const given = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: googleAccount, createCredentialManagerUser: false } });
+    const given = await admin.request<LaunchData>(LAUNCH, {
+      input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: googleAccount, createCredentialManagerUser: false },
+    });
     expect(given.launchEnrollmentAutomation).toMatchObject({ credentialManagerAcsUserId: googleAccount, acsCredentialPoolId: null });
 
     const implied = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE } });
@@ -121,7 +135,10 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
   it('createCredentialManagerUser and credentialManagerAcsUserId together are a BAD_USER_INPUT naming both', async () => {
     const googleAccount = await accountOf(AARON, GOOGLE);
     const error = await failsWithoutWriting(() =>
-      admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true, credentialManagerAcsUserId: googleAccount } }));
+      admin.request(LAUNCH, {
+        input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true, credentialManagerAcsUserId: googleAccount },
+      }),
+    );
     expect(error.extensions).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.createCredentialManagerUser',
@@ -135,8 +152,20 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
     ['an unknown ACS system', { credentialManagerAcsSystemId: 'ffffffffffffffffffffffff' }, 'NOT_FOUND', 'input.credentialManagerAcsSystemId', /TargetSystem/],
     ['a system id that is a person', { credentialManagerAcsSystemId: AARON }, 'NOT_FOUND', 'input.credentialManagerAcsSystemId', /TargetSystem/],
     ['a Seam-style uuid user identity id', { userIdentityId: '5c945ab5-c75e-4bcb-8e5f-9410061c401f' }, 'BAD_USER_INPUT', 'input.userIdentityId', /24 hex characters/],
-    ['a Seam-style uuid system id', { credentialManagerAcsSystemId: '6737e186-8d54-48ce-a7da-a0be4d252172' }, 'BAD_USER_INPUT', 'input.credentialManagerAcsSystemId', /24 hex characters/],
-    ['an application that is no credential manager', { credentialManagerAcsSystemId: ADP }, 'BAD_USER_INPUT', 'input.credentialManagerAcsSystemId', /ADP is not a credential manager/],
+    [
+      'a Seam-style uuid system id',
+      { credentialManagerAcsSystemId: '6737e186-8d54-48ce-a7da-a0be4d252172' },
+      'BAD_USER_INPUT',
+      'input.credentialManagerAcsSystemId',
+      /24 hex characters/,
+    ],
+    [
+      'an application that is no credential manager',
+      { credentialManagerAcsSystemId: ADP },
+      'BAD_USER_INPUT',
+      'input.credentialManagerAcsSystemId',
+      /ADP is not a credential manager/,
+    ],
     ['a credential pool id that is no uuid', { acsCredentialPoolId: 'pool-1' }, 'BAD_USER_INPUT', 'input.acsCredentialPoolId', /must be a uuid/],
     ['an unknown ACS user', { credentialManagerAcsUserId: 'ffffffffffffffffffffffff' }, 'NOT_FOUND', 'input.credentialManagerAcsUserId', /UserAccount/],
   ])('%s is refused', async (_, change, code, field, message) => {
@@ -150,14 +179,18 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
     const jeromesGoogle = await accountOf(JEROME, GOOGLE);
     const aaronsAdp = await accountOf(AARON, ADP);
     for (const accountId of [jeromesGoogle, aaronsAdp]) {
-      const error = await failsWithoutWriting(() => admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: accountId } }));
+      const error = await failsWithoutWriting(() =>
+        admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: accountId } }),
+      );
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.credentialManagerAcsUserId' });
       expect(error.message).toMatch(/is not an account of aaron on Google Workspace/);
     }
   });
 
   it('creating a credential manager user the user already has is a CONFLICT that points to credentialManagerAcsUserId', async () => {
-    const error = await failsWithoutWriting(() => admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true } }));
+    const error = await failsWithoutWriting(() =>
+      admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true } }),
+    );
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.createCredentialManagerUser' });
     expect(error.message).toMatch(/aaron already has an account on Google Workspace .*pass it as credentialManagerAcsUserId/);
   });
@@ -205,7 +238,9 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
     expect(ids).toEqual(launched);
     expect(page2.enrollmentAutomations.pageInfo.hasNextPage).toBe(false);
 
-    const junk = await reader.request<{ a: { id: string }; b: { id: string } }>(gql`{ a: enrollmentAutomation(enrollmentAutomationId: "ffffffffffffffffffffffff") { id } b: enrollmentAutomation(enrollmentAutomationId: "05505650-aa57-49ab-8f19-429738758895") { id } }`);
+    const junk = await reader.request<{ a: { id: string }; b: { id: string } }>(
+      gql`{ a: enrollmentAutomation(enrollmentAutomationId: "ffffffffffffffffffffffff") { id } b: enrollmentAutomation(enrollmentAutomationId: "05505650-aa57-49ab-8f19-429738758895") { id } }`,
+    );
     expect(junk).toEqual({ a: null, b: null });
   });
 
@@ -242,13 +277,24 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
   });
 
   it('edges: the automation reaches its user, credential manager and ACS user; the user and node(id) reach the automation', async () => {
-    const data = await admin.request<{ enrollmentAutomation: { userIdentity: { id: string }; credentialManager: { id: string; isCredentialManager: boolean }; credentialManagerAcsUser: { id: string; user: { id: string }; targetSystem: { id: string } } }; user: { enrollmentAutomations: Array<{ id: string; isRunning: boolean }> }; node: { __typename: string; id: string } }>(gql`query ($id: ID!, $user: ID!) {
+    const data = await admin.request<{
+      enrollmentAutomation: {
+        userIdentity: { id: string };
+        credentialManager: { id: string; isCredentialManager: boolean };
+        credentialManagerAcsUser: { id: string; user: { id: string }; targetSystem: { id: string } };
+      };
+      user: { enrollmentAutomations: Array<{ id: string; isRunning: boolean }> };
+      node: { __typename: string; id: string };
+    }>(
+      gql`query ($id: ID!, $user: ID!) {
       enrollmentAutomation(enrollmentAutomationId: $id) {
         userIdentity { id } credentialManager { id isCredentialManager } credentialManagerAcsUser { id user { id } targetSystem { id } }
       }
       user(id: $user) { enrollmentAutomations { id isRunning } }
       node(id: $id) { __typename id }
-    }`, { id: launched[0], user: userId });
+    }`,
+      { id: launched[0], user: userId },
+    );
     expect(data.enrollmentAutomation).toMatchObject({
       userIdentity: { id: userId },
       credentialManager: { id: systemId, isCredentialManager: true },
@@ -263,7 +309,10 @@ describe('workspaces are isolated', () => {
   it('a key of another workspace cannot read, stop or use this workspace’s automations, people, systems or accounts', async () => {
     const { launchEnrollmentAutomation: a } = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: JEROME, credentialManagerAcsSystemId: ENTRA } });
 
-    const read = await otherAdmin.request<{ enrollmentAutomation: { id: string }; enrollmentAutomations: { totalCount: number } }>(gql`query ($id: ID!, $user: ID!) { enrollmentAutomation(enrollmentAutomationId: $id) { id } enrollmentAutomations(userIdentityId: $user) { totalCount } }`, { id: a.id, user: JEROME });
+    const read = await otherAdmin.request<{ enrollmentAutomation: { id: string }; enrollmentAutomations: { totalCount: number } }>(
+      gql`query ($id: ID!, $user: ID!) { enrollmentAutomation(enrollmentAutomationId: $id) { id } enrollmentAutomations(userIdentityId: $user) { totalCount } }`,
+      { id: a.id, user: JEROME },
+    );
     expect(read).toEqual({ enrollmentAutomation: null, enrollmentAutomations: { totalCount: 0 } });
     const stop = await failsWithoutWriting(() => otherAdmin.request(DELETE, { id: a.id }));
     expect(stop.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'enrollmentAutomationId' });

@@ -22,7 +22,24 @@ const PROFILE_FIELDS = `
   identityExceptionReportReference { taskResultId reportName }
 `;
 /** A profile as PROFILE_FIELDS selects it. */
-type ProfileData = { id: string; name: string; created: string; modified: string; description: string | null; priority: number; identityRefreshRequired: boolean; identityCount: number; hasTimeBasedAttr: boolean; owner: { type: string; id: string; name: string | null }; authoritativeSource: { type: string; id: string; name: string | null }; identityAttributeConfig: { enabled: boolean; attributeTransforms: Array<{ identityAttributeName: string | null; transformDefinition: { type: string | null; attributes: Record<string, unknown> | null } }> }; identityExceptionReportReference: { taskResultId: string | null; reportName: string | null } };
+type ProfileData = {
+  id: string;
+  name: string;
+  created: string;
+  modified: string;
+  description: string | null;
+  priority: number;
+  identityRefreshRequired: boolean;
+  identityCount: number;
+  hasTimeBasedAttr: boolean;
+  owner: { type: string; id: string; name: string | null };
+  authoritativeSource: { type: string; id: string; name: string | null };
+  identityAttributeConfig: {
+    enabled: boolean;
+    attributeTransforms: Array<{ identityAttributeName: string | null; transformDefinition: { type: string | null; attributes: Record<string, unknown> | null } }>;
+  };
+  identityExceptionReportReference: { taskResultId: string | null; reportName: string | null };
+};
 const CREATE = gql`mutation ($input: CreateIdentityProfileInput!) { createIdentityProfile(input: $input) { ${PROFILE_FIELDS} } }`;
 type CreateData = { createIdentityProfile: ProfileData };
 const UPDATE = gql`mutation ($id: ID!, $input: UpdateIdentityProfileInput!) { updateIdentityProfile(id: $id, input: $input) { ${PROFILE_FIELDS} } }`;
@@ -170,8 +187,20 @@ describe('createIdentityProfile: every documented rule is enforced, nothing is w
     ['an owner id that is an application', { owner: { type: 'IDENTITY', id: ADP } }, 'NOT_FOUND', 'input.owner.id', /User/],
     ['an unknown source', { authoritativeSource: { type: 'SOURCE', id: 'ffffffffffffffffffffffff' } }, 'NOT_FOUND', 'input.authoritativeSource.id', /TargetSystem/],
     ['a source id that is a person', { authoritativeSource: { type: 'SOURCE', id: ZACHARY } }, 'NOT_FOUND', 'input.authoritativeSource.id', /TargetSystem/],
-    ['a SailPoint-style source id', { authoritativeSource: { type: 'SOURCE', id: '2c9180835d191a86015d28455b4a2329' } }, 'BAD_USER_INPUT', 'input.authoritativeSource.id', /24 hex characters/],
-    ['a taskResultId that is no uuid', { identityExceptionReportReference: { taskResultId: 'task-1', reportName: 'r' } }, 'BAD_USER_INPUT', 'input.identityExceptionReportReference.taskResultId', /must be a uuid/],
+    [
+      'a SailPoint-style source id',
+      { authoritativeSource: { type: 'SOURCE', id: '2c9180835d191a86015d28455b4a2329' } },
+      'BAD_USER_INPUT',
+      'input.authoritativeSource.id',
+      /24 hex characters/,
+    ],
+    [
+      'a taskResultId that is no uuid',
+      { identityExceptionReportReference: { taskResultId: 'task-1', reportName: 'r' } },
+      'BAD_USER_INPUT',
+      'input.identityExceptionReportReference.taskResultId',
+      /must be a uuid/,
+    ],
     [
       'two transforms of one attribute',
       { identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'email' }, { identityAttributeName: 'email' }] } },
@@ -179,7 +208,13 @@ describe('createIdentityProfile: every documented rule is enforced, nothing is w
       'input.identityAttributeConfig.attributeTransforms.1.identityAttributeName',
       /more than one transform/,
     ],
-    ['transform attributes that are not an object', { identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { attributes: 'x' } }] } }, 'BAD_USER_INPUT', 'input.identityAttributeConfig.attributeTransforms.0.transformDefinition.attributes', /object/],
+    [
+      'transform attributes that are not an object',
+      { identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { attributes: 'x' } }] } },
+      'BAD_USER_INPUT',
+      'input.identityAttributeConfig.attributeTransforms.0.transformDefinition.attributes',
+      /object/,
+    ],
     ['an unknown field', { identityCounts: 3 }, 'BAD_USER_INPUT', 'input.identityCounts', /not defined/],
   ])('%s is refused', async (_, change, code, field, message) => {
     const error = await failsWithoutWriting(() => admin.request(CREATE, { input: { ...valid(), ...change } }));
@@ -193,12 +228,15 @@ describe('createIdentityProfile: every documented rule is enforced, nothing is w
     expect(error.message).toMatch(/"HR Employees" already exists/);
   });
 
-  it.each([[Authority.CATALOG_ADMIN], [Authority.READ_ONLY], [Authority.REQUESTER], [Authority.SCIM_PROVISIONER]])('a %s key may not create a profile (FORBIDDEN: ORG_ADMIN only)', async (authority) => {
-    const client = await app.client('acme', [authority]);
-    const error = await failsWithoutWriting(() => client.request(CREATE, { input: valid() }));
-    expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'identityProfiles:write' });
-    expect(error.message).toMatch(/needs one of: ORG_ADMIN$/);
-  });
+  it.each([[Authority.CATALOG_ADMIN], [Authority.READ_ONLY], [Authority.REQUESTER], [Authority.SCIM_PROVISIONER]])(
+    'a %s key may not create a profile (FORBIDDEN: ORG_ADMIN only)',
+    async (authority) => {
+      const client = await app.client('acme', [authority]);
+      const error = await failsWithoutWriting(() => client.request(CREATE, { input: valid() }));
+      expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'identityProfiles:write' });
+      expect(error.message).toMatch(/needs one of: ORG_ADMIN$/);
+    },
+  );
 });
 
 describe('identityProfile and identityProfiles', () => {
@@ -237,7 +275,9 @@ describe('identityProfile and identityProfiles', () => {
 
   it('is readable with a READ_ONLY key, also through node(id); an unknown or malformed id is null', async () => {
     const reader = await app.client('acme', [Authority.READ_ONLY]);
-    const data = await reader.request<{ identityProfiles: { totalCount: number; nodes: Array<{ id: string }> }; none: { id: string }; junk: { id: string } }>(gql`{ identityProfiles { totalCount nodes { id } } none: identityProfile(id: "ffffffffffffffffffffffff") { id } junk: identityProfile(id: "x") { id } }`);
+    const data = await reader.request<{ identityProfiles: { totalCount: number; nodes: Array<{ id: string }> }; none: { id: string }; junk: { id: string } }>(
+      gql`{ identityProfiles { totalCount nodes { id } } none: identityProfile(id: "ffffffffffffffffffffffff") { id } junk: identityProfile(id: "x") { id } }`,
+    );
     expect(data).toMatchObject({ identityProfiles: { totalCount: 2 }, none: null, junk: null });
     const id = data.identityProfiles.nodes[0].id;
     const node = await reader.request<{ node: { __typename: string; id: string } }>(gql`query ($id: ID!) { node(id: $id) { __typename id } }`, { id });
@@ -272,11 +312,17 @@ describe('updateIdentityProfile', () => {
   });
 
   it('an update that changes nothing writes no audit event', async () => {
-    const config = { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'mail' } } }] };
+    const config = {
+      enabled: true,
+      attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'mail' } } }],
+    };
     await admin.request(UPDATE, { id: profileId, input: { identityAttributeConfig: config } });
     const before = await em().count(AuditEvent, { entityId: profileId });
     // The same values again, the JSON keys in another order.
-    const reordered = { attributeTransforms: [{ transformDefinition: { attributes: { attributeName: 'mail', sourceName: 'HR' }, type: 'accountAttribute' }, identityAttributeName: 'email' }], enabled: true };
+    const reordered = {
+      attributeTransforms: [{ transformDefinition: { attributes: { attributeName: 'mail', sourceName: 'HR' }, type: 'accountAttribute' }, identityAttributeName: 'email' }],
+      enabled: true,
+    };
     await admin.request(UPDATE, { id: profileId, input: { name: 'To update', priority: 40, identityAttributeConfig: reordered } });
     expect(await em().count(AuditEvent, { entityId: profileId })).toBe(before);
   });
@@ -308,7 +354,9 @@ describe('updateIdentityProfile', () => {
 
 describe('deleteIdentityProfile', () => {
   it('is refused with CONFLICT while identities belong to the profile', async () => {
-    const list = await admin.request<{ identityProfiles: { nodes: Array<{ id: string; identityCount: number }> } }>(gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id identityCount } } }`);
+    const list = await admin.request<{ identityProfiles: { nodes: Array<{ id: string; identityCount: number }> } }>(
+      gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id identityCount } } }`,
+    );
     const { id, identityCount } = list.identityProfiles.nodes[0];
     expect(identityCount).toBe(10);
     const error = await failsWithoutWriting(() => admin.request(DELETE, { id }));
@@ -357,7 +405,9 @@ describe('precedence: each person belongs to one profile', () => {
   });
 
   it('identityCount, identities and User.identityProfile agree: lowest priority first, then the earliest created', async () => {
-    const data = await otherAdmin.request<{ identityProfiles: { nodes: Array<{ name: string; identityCount: number; identities: { totalCount: number; nodes: Array<{ id: string }> } }> } }>(gql`{
+    const data = await otherAdmin.request<{
+      identityProfiles: { nodes: Array<{ name: string; identityCount: number; identities: { totalCount: number; nodes: Array<{ id: string }> } }> };
+    }>(gql`{
       identityProfiles(sort: { field: NAME }) { nodes { name identityCount identities(first: 10) { totalCount nodes { id } } } }
     }`);
     const byName = Object.fromEntries(data.identityProfiles.nodes.map((n) => [n.name, n]));
@@ -374,7 +424,12 @@ describe('precedence: each person belongs to one profile', () => {
       }`,
       { a: people[0].id, b: people[1].id, c: people[2].id, d: people[3].id },
     );
-    expect(users).toEqual({ a: { identityProfile: { name: 'HR' } }, b: { identityProfile: { name: 'CRM' } }, c: { identityProfile: { name: 'CRM' } }, d: { identityProfile: null } });
+    expect(users).toEqual({
+      a: { identityProfile: { name: 'HR' } },
+      b: { identityProfile: { name: 'CRM' } },
+      c: { identityProfile: { name: 'CRM' } },
+      d: { identityProfile: null },
+    });
   });
 
   it('identities pages by login with cursors', async () => {
@@ -390,10 +445,16 @@ describe('precedence: each person belongs to one profile', () => {
 
   it('raising a profile above another moves its people; TargetSystem.identityProfiles lists the source’s profiles', async () => {
     await otherAdmin.request(UPDATE, { id: ids.hr, input: { priority: 1 } });
-    const data = await otherAdmin.request<{ hr: { identityCount: number; authoritativeSource: { targetSystem: { id: string; identityProfiles: Array<{ name: string }> } } }; crm: { identityCount: number } }>(gql`query ($hr: ID!, $crm: ID!) {
+    const data = await otherAdmin.request<{
+      hr: { identityCount: number; authoritativeSource: { targetSystem: { id: string; identityProfiles: Array<{ name: string }> } } };
+      crm: { identityCount: number };
+    }>(
+      gql`query ($hr: ID!, $crm: ID!) {
       hr: identityProfile(id: $hr) { identityCount authoritativeSource { targetSystem { id identityProfiles { name } } } }
       crm: identityProfile(id: $crm) { identityCount }
-    }`, { hr: ids.hr, crm: ids.crm });
+    }`,
+      { hr: ids.hr, crm: ids.crm },
+    );
     expect(data.hr.identityCount).toBe(2);
     expect(data.crm.identityCount).toBe(1);
     expect(data.hr.authoritativeSource.targetSystem).toEqual({ id: hr.id, identityProfiles: [{ name: 'HR' }] });
@@ -406,10 +467,15 @@ describe('precedence: each person belongs to one profile', () => {
 
 describe('workspaces are isolated', () => {
   it('a key of another workspace cannot read, reference, update or delete these profiles', async () => {
-    const { identityProfiles } = await admin.request<{ identityProfiles: { nodes: Array<{ id: string }> } }>(gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id } } }`);
+    const { identityProfiles } = await admin.request<{ identityProfiles: { nodes: Array<{ id: string }> } }>(
+      gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id } } }`,
+    );
     const id = identityProfiles.nodes[0].id;
 
-    const read = await otherAdmin.request<{ identityProfile: { id: string }; identityProfiles: { totalCount: number } }>(gql`query ($id: ID!) { identityProfile(id: $id) { id } identityProfiles(filter: { name: "HR Employees" }) { totalCount } }`, { id });
+    const read = await otherAdmin.request<{ identityProfile: { id: string }; identityProfiles: { totalCount: number } }>(
+      gql`query ($id: ID!) { identityProfile(id: $id) { id } identityProfiles(filter: { name: "HR Employees" }) { totalCount } }`,
+      { id },
+    );
     expect(read).toEqual({ identityProfile: null, identityProfiles: { totalCount: 0 } });
 
     const update = await failsWithoutWriting(() => otherAdmin.request(UPDATE, { id, input: { description: 'taken over' } }));
@@ -418,7 +484,9 @@ describe('workspaces are isolated', () => {
     expect(del.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
 
     const source = await buildTargetSystem(em(), other);
-    const owner = await failsWithoutWriting(() => otherAdmin.request(CREATE, { input: { name: 'Borrowed owner', owner: { id: ZACHARY }, authoritativeSource: { id: source.id } } }));
+    const owner = await failsWithoutWriting(() =>
+      otherAdmin.request(CREATE, { input: { name: 'Borrowed owner', owner: { id: ZACHARY }, authoritativeSource: { id: source.id } } }),
+    );
     expect(owner.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.owner.id' });
     const src = await failsWithoutWriting(() => otherAdmin.request(CREATE, { input: { name: 'Borrowed source', authoritativeSource: { id: ADP } } }));
     expect(src.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.authoritativeSource.id' });

@@ -68,12 +68,25 @@ describe('workspaces', () => {
   let b: Client;
   beforeAll(async () => {
     // Workspace beta holds a different data set: none of alpha's ids exist there.
-    await app.workspace('beta', generateDataSet({ users: 5, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 2, accountsPerUser: 1, seed: 7 }));
+    await app.workspace(
+      'beta',
+      generateDataSet({ users: 5, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 2, accountsPerUser: 1, seed: 7 }),
+    );
     b = await app.client('beta');
   });
 
   it('a key of workspace B sees none of A’s objects by list, by id, by login or by node(id)', async () => {
-    const data = await b.request<{ users: { totalCount: number; nodes: Array<{ id: string; login: string }> }; search: { totalCount: number }; byId: { id: string }; byLogin: { id: string }; node: { id: string }; role: { id: string }; accounts: { totalCount: number }; roles: { totalCount: number } }>(gql`
+    const data = await b.request<{
+      users: { totalCount: number; nodes: Array<{ id: string; login: string }> };
+      search: { totalCount: number };
+      byId: { id: string };
+      byLogin: { id: string };
+      node: { id: string };
+      role: { id: string };
+      accounts: { totalCount: number };
+      roles: { totalCount: number };
+    }>(
+      gql`
       query ($id: ID!) {
         users(first: 100) { totalCount nodes { id login } }
         search: searchCatalog(keyword: "Aaron") { totalCount }
@@ -84,7 +97,9 @@ describe('workspaces', () => {
         accounts: userAccounts(userId: $id) { totalCount }
         roles(displayName: "All Employees") { totalCount }
       }
-    `, { id: AARON });
+    `,
+      { id: AARON },
+    );
     expect(data.users.totalCount).toBe(5);
     expect(data.users.nodes.map((u) => u.id)).not.toContain(AARON);
     expect(data).toMatchObject({ search: { totalCount: 0 }, byId: null, byLogin: null, node: null, role: null, accounts: { totalCount: 0 }, roles: { totalCount: 0 } });
@@ -117,7 +132,9 @@ describe('bad input', () => {
   });
 
   it('an invalid enum value is rejected before anything runs, naming the argument', async () => {
-    const errors = await errorsOf(a.request(gql`mutation ($op: LifecycleOperation!) { operateRole(roleId: "63af039793ccdf675cc7aa10", operation: $op) { id } }`, { op: 'DESTROY' }));
+    const errors = await errorsOf(
+      a.request(gql`mutation ($op: LifecycleOperation!) { operateRole(roleId: "63af039793ccdf675cc7aa10", operation: $op) { id } }`, { op: 'DESTROY' }),
+    );
     expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'op' });
     const inline = await errorsOf(a.request('mutation { operateRole(roleId: "63af039793ccdf675cc7aa10", operation: DESTROY) { id } }'));
     expect(inline[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -160,7 +177,15 @@ describe('batched reads', () => {
       users(first: $n) { nodes { login roles { displayName entitlements { displayName targetSystem { name } } } accounts { status targetSystem { name } } } }
     }
   `;
-  type QData = { users: { nodes: Array<{ login: string; roles: Array<{ displayName: string; entitlements: Array<{ displayName: string; targetSystem: { name: string } }> }>; accounts: Array<{ status: string; targetSystem: { name: string } }> }> } };
+  type QData = {
+    users: {
+      nodes: Array<{
+        login: string;
+        roles: Array<{ displayName: string; entitlements: Array<{ displayName: string; targetSystem: { name: string } }> }>;
+        accounts: Array<{ status: string; targetSystem: { name: string } }>;
+      }>;
+    };
+  };
   const shape = (users: number, seed: number) => ({ users, roles: 20, systems: 6, entitlementsPerSystem: 6, rolesPerUser: 3, entitlementsPerRole: 4, accountsPerUser: 3, seed });
 
   async function statementsFor(client: Client, n: number) {
@@ -245,10 +270,14 @@ describe('Apollo Sandbox', () => {
 describe('GraphQL over HTTP', () => {
   it('answers GET queries and rejects mutations over GET', async () => {
     const auth = authorizationOf(a);
-    const get = await app.fetch(`/graphql?query=${encodeURIComponent('{ users(first: 1) { totalCount } }')}`, { headers: { authorization: auth, 'apollo-require-preflight': 'true' } });
+    const get = await app.fetch(`/graphql?query=${encodeURIComponent('{ users(first: 1) { totalCount } }')}`, {
+      headers: { authorization: auth, 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(200);
     expect((await get.json()).data.users.totalCount).toBeGreaterThan(0);
-    const mutation = await app.fetch(`/graphql?query=${encodeURIComponent('mutation { operateRole(roleId: "x", operation: ENABLE) { id } }')}`, { headers: { authorization: auth, 'apollo-require-preflight': 'true' } });
+    const mutation = await app.fetch(`/graphql?query=${encodeURIComponent('mutation { operateRole(roleId: "x", operation: ENABLE) { id } }')}`, {
+      headers: { authorization: auth, 'apollo-require-preflight': 'true' },
+    });
     expect(mutation.status).toBe(405);
   });
 

@@ -89,14 +89,24 @@ function formOf(login: string): Record<string, string | null> {
 function scimPerson(login: string, changes: Record<string, unknown> = {}) {
   const found = PEOPLE.find((p) => p[0] === login);
   const [first, last] = found ? [found[1], found[2]] : ['Zed', 'Nobody'];
-  return { userName: login, displayName: `${first} ${last}`, name: { givenName: first, familyName: last }, emails: [{ value: `${login}@corp.example`, primary: true }], active: true, ...changes };
+  return {
+    userName: login,
+    displayName: `${first} ${last}`,
+    name: { givenName: first, familyName: last },
+    emails: [{ value: `${login}@corp.example`, primary: true }],
+    active: true,
+    ...changes,
+  };
 }
 
 async function connect(systemId: string, f: ScimFixture, token = TOKEN, client = admin) {
-  return client.request<{ configureConnector: { id: string; connectorType: string; connectorBaseUrl: string | null; integrationLevel: string } }>(gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`, {
-    id: systemId,
-    input: { type: 'SCIM', baseUrl: f.baseUrl, token },
-  });
+  return client.request<{ configureConnector: { id: string; connectorType: string; connectorBaseUrl: string | null; integrationLevel: string } }>(
+    gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`,
+    {
+      id: systemId,
+      input: { type: 'SCIM', baseUrl: f.baseUrl, token },
+    },
+  );
 }
 
 const RECONCILE = gql`
@@ -108,7 +118,26 @@ const RECONCILE = gql`
     }
   }
 `;
-type ReconcileData = { reconcileTargetSystem: { id: string; targetSystemId: string; targetSystemName: string; tenantName: string; resourceType: string; operation: string; entityType: string; condition: string | null; dryRun: boolean; status: string; startDate: string; endDate: string | null; error: string | null; eventCount: number; counts: Array<{ status: string; count: number }>; targetSystem: { id: string; displayName: string } } };
+type ReconcileData = {
+  reconcileTargetSystem: {
+    id: string;
+    targetSystemId: string;
+    targetSystemName: string;
+    tenantName: string;
+    resourceType: string;
+    operation: string;
+    entityType: string;
+    condition: string | null;
+    dryRun: boolean;
+    status: string;
+    startDate: string;
+    endDate: string | null;
+    error: string | null;
+    eventCount: number;
+    counts: Array<{ status: string; count: number }>;
+    targetSystem: { id: string; displayName: string };
+  };
+};
 
 async function reconcile(id: string, vars: { operation?: string; entityType?: string; condition?: string | null; dryRun?: boolean } = {}, client = admin) {
   const data = await client.request<ReconcileData>(RECONCILE, { id, operation: 'RECONCILE', entityType: 'ACCOUNT', ...vars });
@@ -127,7 +156,31 @@ const EVENTS = gql`
     }
   }
 `;
-type EventsData = { reconciliationEvents: { totalCount: number; nodes: Array<{ reconciliationBatchId: string; rowNumber: number; resourceType: string; eventType: string; status: string; resourceId: string | null; resourceName: string | null; resourceDisplayName: string | null; userId: string | null; userAccountId: string | null; entitlementId: string | null; applied: boolean; diff: unknown; message: string | null; resourceFromTargetSystem: unknown; user: { login: string }; userAccount: { login: string; status: string }; entitlement: { displayName: string; retired: boolean } }> } };
+type EventsData = {
+  reconciliationEvents: {
+    totalCount: number;
+    nodes: Array<{
+      reconciliationBatchId: string;
+      rowNumber: number;
+      resourceType: string;
+      eventType: string;
+      status: string;
+      resourceId: string | null;
+      resourceName: string | null;
+      resourceDisplayName: string | null;
+      userId: string | null;
+      userAccountId: string | null;
+      entitlementId: string | null;
+      applied: boolean;
+      diff: unknown;
+      message: string | null;
+      resourceFromTargetSystem: unknown;
+      user: { login: string };
+      userAccount: { login: string; status: string };
+      entitlement: { displayName: string; retired: boolean };
+    }>;
+  };
+};
 
 async function events(batchId: string, vars: Record<string, unknown> = {}, client = admin) {
   const data = await client.request<EventsData>(EVENTS, { batchId, first: 100, ...vars });
@@ -158,7 +211,11 @@ describe('reconcile accounts', () => {
     };
 
     const batch = await reconcile(systemId, { condition: 'updateOnMismatch' });
-    expect(during).toEqual(['Running', null, { status: 'Initiated', targetSystemId: systemId, operation: 'reconcile', entityType: 'Account', condition: 'updateOnMismatch', dryRun: false }]);
+    expect(during).toEqual([
+      'Running',
+      null,
+      { status: 'Initiated', targetSystemId: systemId, operation: 'reconcile', entityType: 'Account', condition: 'updateOnMismatch', dryRun: false },
+    ]);
     expect(batch).toMatchObject({
       targetSystemId: systemId,
       targetSystemName: expect.stringMatching(/^App \d+$/),
@@ -188,7 +245,15 @@ describe('reconcile accounts', () => {
     expect(list.totalCount).toBe(5);
     expect(list.nodes.map((n) => n.rowNumber)).toEqual([1, 2, 3, 4, 5]);
     const e = byName(list.nodes);
-    expect(e.alice).toMatchObject({ status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE', applied: false, diff: null, user: { login: 'alice' }, resourceType: 'USER', eventType: 'TargetSystemAccount', reconciliationBatchId: batch.id });
+    expect(e.alice).toMatchObject({
+      status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE',
+      applied: false,
+      diff: null,
+      user: { login: 'alice' },
+      resourceType: 'USER',
+      eventType: 'TargetSystemAccount',
+      reconciliationBatchId: batch.id,
+    });
     expect(e.bob).toMatchObject({
       status: 'EXISTING_USER_ACCOUNT_RECONCILED_UPDATED',
       applied: true,
@@ -200,7 +265,13 @@ describe('reconcile accounts', () => {
     });
     expect(e.carol).toMatchObject({ status: 'NEW_USER_ACCOUNT_LINKED', applied: true, user: { login: 'carol' }, userAccount: { login: 'carol', status: 'Provisioned' } });
     expect(e.zed).toMatchObject({ status: 'ORPHAN_ACCOUNT_FOUND', applied: false, userId: null, userAccountId: null, message: 'No person matches the recon key' });
-    expect(e.frank).toMatchObject({ status: 'USER_ACCOUNT_MISSING_IN_TARGET', applied: true, userAccountId: frankAccount, userAccount: { status: 'Deprovisioned' }, diff: { status: { before: 'Provisioned', after: 'Deprovisioned' } } });
+    expect(e.frank).toMatchObject({
+      status: 'USER_ACCOUNT_MISSING_IN_TARGET',
+      applied: true,
+      userAccountId: frankAccount,
+      userAccount: { status: 'Deprovisioned' },
+      diff: { status: { before: 'Provisioned', after: 'Deprovisioned' } },
+    });
 
     const db = em();
     expect((await db.findOneOrFail(UserAccount, bobAccount)).form).toEqual({ ...formOf('bob'), Email: 'robert@corp.example' });
@@ -295,7 +366,13 @@ describe('reconcile accounts', () => {
   it('matches on the recon key the form names through idhubFieldName (seed shape: one form object)', async () => {
     const systemId = await makeSystem({ form: { name: 'mail', idhubFieldName: 'email', matchingAttribute: 'email', isReconKey: true } });
     const f = await fixture();
-    f.addUser({ userName: 'E-0042', emails: [{ value: 'home@else.example', type: 'home' }, { value: 'erin@corp.example', primary: true }] });
+    f.addUser({
+      userName: 'E-0042',
+      emails: [
+        { value: 'home@else.example', type: 'home' },
+        { value: 'erin@corp.example', primary: true },
+      ],
+    });
     await connect(systemId, f);
     const batch = await reconcile(systemId);
     const [event] = (await events(batch.id)).nodes;
@@ -329,7 +406,14 @@ describe('reconcile entitlements', () => {
     expect(created).toMatchObject({ applied: true, resourceId: marketing.id, entitlement: { displayName: 'GROUP~Marketing Content Specialist', retired: false } });
 
     const row = await em().findOneOrFail(Entitlement, created!.entitlementId!);
-    expect(row).toMatchObject({ name: marketing.id, itOwnerLogin: 'dave', approvalWorkflow: 'Auto Approval', riskLevel: 'low', searchTags: 'Connected Source of Truth', retired: false });
+    expect(row).toMatchObject({
+      name: marketing.id,
+      itOwnerLogin: 'dave',
+      approvalWorkflow: 'Auto Approval',
+      riskLevel: 'low',
+      searchTags: 'Connected Source of Truth',
+      retired: false,
+    });
     expect(await em().findOneOrFail(Entitlement, legacy.id)).toMatchObject({ retired: true, disabled: true });
   });
 
@@ -362,9 +446,20 @@ describe('provision accounts', () => {
     expect(batch).toMatchObject({ operation: 'PROVISION', status: 'COMPLETED', eventCount: 2 });
     const e = byName((await events(batch.id)).nodes);
     const created = f.userNamed('bob')!;
-    expect(created).toMatchObject({ externalId: await userId('bob'), displayName: 'Bob Brown', name: { givenName: 'Bob', familyName: 'Brown' }, emails: [{ value: 'bob@corp.example', primary: true, type: 'work' }], active: true });
+    expect(created).toMatchObject({
+      externalId: await userId('bob'),
+      displayName: 'Bob Brown',
+      name: { givenName: 'Bob', familyName: 'Brown' },
+      emails: [{ value: 'bob@corp.example', primary: true, type: 'work' }],
+      active: true,
+    });
     expect(e.bob).toMatchObject({ status: 'ACCOUNT_PROVISIONED', applied: true, resourceId: created.id, userAccountId: bobAccount });
-    expect(e.dave).toMatchObject({ status: 'PROVISIONING_FAILED', applied: false, userAccountId: daveAccount, message: 'SCIM POST /Users failed with HTTP 409 (uniqueness): userName dave is already taken' });
+    expect(e.dave).toMatchObject({
+      status: 'PROVISIONING_FAILED',
+      applied: false,
+      userAccountId: daveAccount,
+      message: 'SCIM POST /Users failed with HTTP 409 (uniqueness): userName dave is already taken',
+    });
     expect(f.users.size).toBe(3); // alice, DAVE, and the new bob; carol is Deprovisioned
     const posts = f.requests.filter((r) => r.method === 'POST');
     expect(posts.map((p) => (p.body as ScimUser).userName).sort()).toEqual(['bob', 'dave']);
@@ -382,7 +477,12 @@ describe('provision accounts', () => {
       if (request.method === 'POST' && f.requests.filter((r) => r.method === 'POST').length === 2) f.failure = { status: 403, detail: 'Token revoked' };
     };
     const batch = await reconcile(systemId, { operation: 'PROVISION' });
-    expect(batch).toMatchObject({ status: 'FAILED', eventCount: 1, counts: [{ status: 'ACCOUNT_PROVISIONED', count: 1 }], error: 'SCIM POST /Users failed with HTTP 403: Token revoked' });
+    expect(batch).toMatchObject({
+      status: 'FAILED',
+      eventCount: 1,
+      counts: [{ status: 'ACCOUNT_PROVISIONED', count: 1 }],
+      error: 'SCIM POST /Users failed with HTTP 403: Token revoked',
+    });
     expect((await events(batch.id)).nodes).toMatchObject([{ resourceName: 'alice', status: 'ACCOUNT_PROVISIONED', applied: true }]);
     expect(f.requests.filter((r) => r.method === 'POST')).toHaveLength(2); // carol was not tried
   });
@@ -441,7 +541,13 @@ describe('connector configuration', () => {
     const log = await em().find(AuditEvent, { entityId: systemId, action: 'targetSystem.connector.configure' }, { orderBy: { id: 'asc' } });
     expect(log).toHaveLength(3);
     expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false });
-    expect(log[0].after).toEqual({ connectorType: 'SCIM', connectorBaseUrl: 'https://scim.example.com/scim/v2', integrationLevel: 'Connected', tokenSet: true, tokenReplaced: true });
+    expect(log[0].after).toEqual({
+      connectorType: 'SCIM',
+      connectorBaseUrl: 'https://scim.example.com/scim/v2',
+      integrationLevel: 'Connected',
+      tokenSet: true,
+      tokenReplaced: true,
+    });
     expect(log[1].after).toMatchObject({ tokenSet: true, tokenReplaced: false });
     expect(JSON.stringify(log)).not.toContain('first-token');
   });
@@ -488,13 +594,16 @@ describe('connector configuration', () => {
     // Every scalar field of the application, its batches and events, and the audit log.
     const scalars = ts.fields!.map((x) => x.name).filter((n: string) => !['businessOwner', 'itOwner', 'entitlements', 'accounts', 'identityProfiles'].includes(n));
     const batch = await reconcile(systemId);
-    const everything = await admin.request<{ node: Record<string, unknown> }>(gql`
+    const everything = await admin.request<{ node: Record<string, unknown> }>(
+      gql`
       query ($id: ID!, $batch: ID!) {
         node(id: $id) { ... on TargetSystem { ${scalars.join(' ')} } }
         reconciliationBatch(id: $batch) { id error targetSystem { ${scalars.join(' ')} } events { nodes { resourceFromTargetSystem diff message } } }
         auditEvents(first: 100) { nodes { before after } }
       }
-    `, { id: systemId, batch: batch.id });
+    `,
+      { id: systemId, batch: batch.id },
+    );
     expect(everything.node.connectorBaseUrl).toBe(f.baseUrl);
     expect(JSON.stringify(everything)).not.toContain(TOKEN);
   });
@@ -543,7 +652,16 @@ describe('refusals and failures', () => {
     await connect(retired, f);
     await connect(busy, f);
     const db = em();
-    db.create(ReconciliationBatch, { workspace: wsId, targetSystem: busy, targetSystemName: 'x', tenantName: 'recon', operation: 'reconcile' as never, entityType: 'Account' as never, resourceType: 'account', status: ReconciliationBatchStatus.RUNNING });
+    db.create(ReconciliationBatch, {
+      workspace: wsId,
+      targetSystem: busy,
+      targetSystemName: 'x',
+      tenantName: 'recon',
+      operation: 'reconcile' as never,
+      entityType: 'Account' as never,
+      resourceType: 'account',
+      status: ReconciliationBatchStatus.RUNNING,
+    });
     await db.flush();
     const a = await errorsOf(reconcile(retired));
     expect(a[0]).toMatchObject({ extensions: { code: 'CONFLICT', field: 'id' }, message: expect.stringMatching(/is retired/) });
@@ -615,7 +733,9 @@ describe('refusals and failures', () => {
     await connect(systemId, await fixture());
     const batch = await reconcile(systemId);
     const reader = await app.client('recon', [Authority.READ_ONLY]);
-    const ok = await reader.request<{ reconciliationBatch: { id: string; status: string } }>(gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status } }`, { id: batch.id });
+    const ok = await reader.request<{ reconciliationBatch: { id: string; status: string } }>(gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status } }`, {
+      id: batch.id,
+    });
     expect(ok.reconciliationBatch).toEqual({ id: batch.id, status: 'COMPLETED' });
     const requester = await app.client('recon', [Authority.REQUESTER]);
     for (const query of [
@@ -643,14 +763,22 @@ describe('workspaces', () => {
     expect(a[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     const b = await errorsOf(connect(systemId, f, 'hijack', other));
     expect(b[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'targetSystemId' });
-    const read = await other.request<{ reconciliationBatch: { id: string }; reconciliationEvents: { totalCount: number; nodes: Array<{ id: string }> }; reconciliationBatches: { totalCount: number }; all: { totalCount: number } }>(gql`
+    const read = await other.request<{
+      reconciliationBatch: { id: string };
+      reconciliationEvents: { totalCount: number; nodes: Array<{ id: string }> };
+      reconciliationBatches: { totalCount: number };
+      all: { totalCount: number };
+    }>(
+      gql`
       query ($id: ID!, $ts: ID!) {
         reconciliationBatch(id: $id) { id }
         reconciliationEvents(batchId: $id) { totalCount nodes { id } }
         reconciliationBatches(targetSystemId: $ts) { totalCount }
         all: reconciliationBatches { totalCount }
       }
-    `, { id: batch.id, ts: systemId });
+    `,
+      { id: batch.id, ts: systemId },
+    );
     expect(read).toEqual({ reconciliationBatch: null, reconciliationEvents: { totalCount: 0, nodes: [] }, reconciliationBatches: { totalCount: 0 }, all: { totalCount: 0 } });
     expect(f.requests).toHaveLength(requestsBefore);
     expect(await em().count(ReconciliationBatch, { targetSystem: systemId })).toBe(1);
@@ -666,18 +794,45 @@ describe('reading runs', () => {
     await connect(systemId, f);
     const first = await reconcile(systemId);
     const second = await reconcile(systemId, { dryRun: true });
-    const data = await admin.request<{ reconciliationBatches: { totalCount: number; nodes: Array<{ id: string; dryRun: boolean }> }; page1: { events: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ rowNumber: number; resourceName: string | null }> } } }>(gql`
+    const data = await admin.request<{
+      reconciliationBatches: { totalCount: number; nodes: Array<{ id: string; dryRun: boolean }> };
+      page1: { events: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ rowNumber: number; resourceName: string | null }> } };
+    }>(
+      gql`
       query ($ts: ID!) {
         reconciliationBatches(targetSystemId: $ts, first: 10) { totalCount nodes { id dryRun } }
         page1: reconciliationBatch(id: "${second.id}") { events(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { rowNumber resourceName } } }
       }
-    `, { ts: systemId });
-    expect(data.reconciliationBatches).toEqual({ totalCount: 2, nodes: [{ id: second.id, dryRun: true }, { id: first.id, dryRun: false }] });
-    expect(data.page1.events).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: true }, nodes: [{ rowNumber: 1, resourceName: 'alice' }, { rowNumber: 2, resourceName: 'bob' }] });
-    const next = await admin.request<{ reconciliationEvents: { nodes: Array<{ rowNumber: number }> } }>(gql`query ($id: ID!, $after: String) { reconciliationEvents(batchId: $id, first: 2, after: $after) { nodes { rowNumber } } }`, {
-      id: second.id,
-      after: (await admin.request<{ reconciliationEvents: { pageInfo: { endCursor: string | null } } }>(gql`query ($id: ID!) { reconciliationEvents(batchId: $id, first: 2) { pageInfo { endCursor } } }`, { id: second.id })).reconciliationEvents.pageInfo.endCursor,
+    `,
+      { ts: systemId },
+    );
+    expect(data.reconciliationBatches).toEqual({
+      totalCount: 2,
+      nodes: [
+        { id: second.id, dryRun: true },
+        { id: first.id, dryRun: false },
+      ],
     });
+    expect(data.page1.events).toMatchObject({
+      totalCount: 5,
+      pageInfo: { hasNextPage: true },
+      nodes: [
+        { rowNumber: 1, resourceName: 'alice' },
+        { rowNumber: 2, resourceName: 'bob' },
+      ],
+    });
+    const next = await admin.request<{ reconciliationEvents: { nodes: Array<{ rowNumber: number }> } }>(
+      gql`query ($id: ID!, $after: String) { reconciliationEvents(batchId: $id, first: 2, after: $after) { nodes { rowNumber } } }`,
+      {
+        id: second.id,
+        after: (
+          await admin.request<{ reconciliationEvents: { pageInfo: { endCursor: string | null } } }>(
+            gql`query ($id: ID!) { reconciliationEvents(batchId: $id, first: 2) { pageInfo { endCursor } } }`,
+            { id: second.id },
+          )
+        ).reconciliationEvents.pageInfo.endCursor,
+      },
+    );
     expect(next.reconciliationEvents.nodes).toEqual([{ rowNumber: 3 }, { rowNumber: 4 }]);
     const filtered = await events(first.id, { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE' });
     expect(filtered.totalCount).toBe(0);

@@ -34,7 +34,30 @@ const USER_FIELDS = `
   user { id login }
 `;
 /** A SCIM user as USER_FIELDS selects it. */
-type ScimUserData = { id: string; userName: string; displayName: string; active: boolean; externalId: string | null; nickName: string | null; userType: string; schemas: unknown; roleNames: Array<string>; name: { familyName: string | null; formatted: string | null; givenName: string | null; honorificPrefix: string | null; honorificSuffix: string | null; middleName: string | null }; emails: Array<{ primary: boolean | null; type: string | null; value: string }>; groups: Array<{ display: string | null; id: string; role: { id: string; displayName: string } }>; roles: Array<{ id: string; displayName: string }>; meta: { created: string; lastModified: string; location: string; resourceType: string; version: string }; user: { id: string; login: string } };
+type ScimUserData = {
+  id: string;
+  userName: string;
+  displayName: string;
+  active: boolean;
+  externalId: string | null;
+  nickName: string | null;
+  userType: string;
+  schemas: unknown;
+  roleNames: Array<string>;
+  name: {
+    familyName: string | null;
+    formatted: string | null;
+    givenName: string | null;
+    honorificPrefix: string | null;
+    honorificSuffix: string | null;
+    middleName: string | null;
+  };
+  emails: Array<{ primary: boolean | null; type: string | null; value: string }>;
+  groups: Array<{ display: string | null; id: string; role: { id: string; displayName: string } }>;
+  roles: Array<{ id: string; displayName: string }>;
+  meta: { created: string; lastModified: string; location: string; resourceType: string; version: string };
+  user: { id: string; login: string };
+};
 const CREATE = gql`mutation ($input: CreateScimUserInput!) { createScimUser(input: $input) { ${USER_FIELDS} } }`;
 type CreateData = { createScimUser: ScimUserData };
 const UPDATE = gql`mutation ($id: ID!, $input: UpdateScimUserInput!, $version: String) { updateScimUser(id: $id, input: $input, version: $version) { ${USER_FIELDS} } }`;
@@ -155,7 +178,9 @@ describe('links to the governance graph', () => {
       ['GROUP', 'Nowhere', null],
     ]);
 
-    const data = await admin.request<{ user: { scimUser: { id: string; userName: string }; roles: Array<{ displayName: string }> } }>(gql`{ user(login: "aaron") { scimUser { id userName } roles { displayName } } }`);
+    const data = await admin.request<{ user: { scimUser: { id: string; userName: string }; roles: Array<{ displayName: string }> } }>(
+      gql`{ user(login: "aaron") { scimUser { id userName } roles { displayName } } }`,
+    );
     expect(data.user.scimUser).toEqual({ id: u.id, userName: 'AARON' });
     expect(data.user.roles.map((r) => r.displayName)).toEqual(expect.arrayContaining(['Chief Officer', 'Marketing Content Specialist']));
     const assigned = await app.orm.em.fork().find(RoleMember, { user: AARON, source: 'ASSIGNED' });
@@ -221,8 +246,12 @@ describe('scimUsers', () => {
   });
 
   it('pages with cursors in creation order, at most 100 a page', async () => {
-    const first = await admin.request<{ scimUsers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string }> } }>(gql`{ scimUsers(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`);
-    const next = await admin.request<{ scimUsers: { nodes: Array<{ id: string }> } }>(gql`query ($after: String) { scimUsers(first: 100, after: $after) { nodes { id } } }`, { after: first.scimUsers.pageInfo.endCursor });
+    const first = await admin.request<{ scimUsers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string }> } }>(
+      gql`{ scimUsers(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`,
+    );
+    const next = await admin.request<{ scimUsers: { nodes: Array<{ id: string }> } }>(gql`query ($after: String) { scimUsers(first: 100, after: $after) { nodes { id } } }`, {
+      after: first.scimUsers.pageInfo.endCursor,
+    });
     const ids = [...first.scimUsers.nodes, ...next.scimUsers.nodes].map((n) => n.id);
     expect(ids).toHaveLength(first.scimUsers.totalCount);
     expect([...ids].sort()).toEqual(ids);
@@ -241,7 +270,9 @@ describe('workspaces and authorities', () => {
     const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'shared-name', roles: [] } });
     await app.workspace('globex', null);
     const other = await app.client('globex');
-    const read = await other.request<{ scimUser: { id: string }; scimUsers: { totalCount: number } }>(gql`query ($id: ID!) { scimUser(id: $id) { id } scimUsers { totalCount } }`, { id: u.id });
+    const read = await other.request<{ scimUser: { id: string }; scimUsers: { totalCount: number } }>(gql`query ($id: ID!) { scimUser(id: $id) { id } scimUsers { totalCount } }`, {
+      id: u.id,
+    });
     expect(read).toEqual({ scimUser: null, scimUsers: { totalCount: 0 } });
     expect((await errorsOf(other.request(UPDATE, { id: u.id, input: { active: false } })))[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
     expect((await errorsOf(other.request(DELETE, { id: u.id })))[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
@@ -287,7 +318,10 @@ describe('node(id)', () => {
 
 describe('batched edges', () => {
   it('users { scimUser { roles } } costs the same SQL statements for 10 and for 50 users', async () => {
-    await app.workspace('bulk', generateDataSet({ users: 60, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 1, accountsPerUser: 1, seed: 4004 }));
+    await app.workspace(
+      'bulk',
+      generateDataSet({ users: 60, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 1, accountsPerUser: 1, seed: 4004 }),
+    );
     const bulk = await app.client('bulk');
     const users = await bulk.request<{ users: { nodes: Array<{ login: string }> } }>(gql`{ users(first: 50) { nodes { login } } }`);
     const logins: string[] = users.users.nodes.map((n) => n.login);
