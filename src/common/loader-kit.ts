@@ -31,7 +31,7 @@ export function groupedByKey<K extends string, V>(fetch: (keys: readonly K[]) =>
 
 /**
  * Children grouped by a parent key, read in one statement: `query` selects the child table's
- * columns (aliased `c`) plus the parent key as `__k`. Rows map to read-only entity instances.
+ * columns (aliased `c`) plus the parent key as `__k`. Rows map to read models (plain objects, see rows.ts).
  */
 export function childrenBy<T>(em: EntityManager, entity: EntityClass<T>, query: (knex: Knex, keys: readonly string[]) => Knex.QueryBuilder): DataLoader<string, T[]> {
   const mapper = rowMapper(em, entity);
