@@ -326,7 +326,7 @@ async function main() {
     profile: profile && { file: path.relative(root, newestProfile(profileDir)!), ...profile },
     totalSeconds: round((Date.now() - started) / 1000, 1),
   };
-  fs.writeFileSync(path.join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 
   const row = (name: string, m: Measured, statements: number) =>
     `| ${name} | ${m.requestsPerSecond.toFixed(1)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.requests} | ${m.unloadedMs} | ${statements} |`;

@@ -1,4 +1,4 @@
-import type { NonEmptyArray } from 'type-graphql';
+import type { ClassType, NonEmptyArray } from 'type-graphql';
 import '../src/graph/domains.js';
 import { edgeFieldDeclarations } from '../src/graph/install.js';
 import { CatalogResolver } from './governance/catalog.resolver.js';
@@ -18,7 +18,7 @@ import { CertificationCampaignFields, CertificationTaskFields } from './certific
  * Every resolver of the gateway: root fields and computed fields per domain, and the edge
  * fields the read graph's registry declares (src/graph).
  */
-export const resolvers: NonEmptyArray<Function> = [
+export const resolvers: NonEmptyArray<ClassType> = [
   CatalogResolver,
   RoleFields,
   EntitlementFields,

@@ -43,7 +43,7 @@ export interface AppOptions {
    * Runs after migrations, before the server listens (the entry point seeds demo data here);
    * may return the headers Sandbox starts with, such as the development demo key.
    */
-  prepare?: (orm: MikroORM) => Promise<{ sandboxHeaders?: Record<string, string> } | void>;
+  prepare?: (orm: MikroORM) => Promise<{ sandboxHeaders?: Record<string, string> } | undefined>;
 }
 
 /** Largest JSON body, and the allowance for the non-file fields of a multipart body. */
@@ -145,7 +145,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    let body: unknown = undefined;
+    let body: unknown;
     if (req.method === 'POST') {
       const type = headers.get('content-type') ?? '';
       try {

@@ -6,7 +6,7 @@ export interface Logger {
 }
 
 const write = (level: string) => (message: string, meta: Record<string, unknown> = {}) =>
-  process.stderr.write(JSON.stringify({ level, time: new Date().toISOString(), message, ...meta }) + '\n');
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...meta })}\n`);
 
 export const logger: Logger = { info: write('info'), warn: write('warn'), error: write('error') };
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -29,5 +29,5 @@ function withSyncTypeResolution(schema: GraphQLSchema): GraphQLSchema {
 
 /** The committed `schema/schema.graphql` is exactly this text. */
 export function schemaText(schema: GraphQLSchema): string {
-  return printSchema(lexicographicSortSchema(schema)) + '\n';
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
 }

@@ -12,29 +12,51 @@ const scim: ScimUser = {
   userName: 'zachary@iamsath.com',
   displayName: 'Zachary Graham',
   name: { givenName: 'Zachary', familyName: 'Graham' },
-  emails: [{ value: 'z@home.example', type: 'home' }, { value: 'zachary@iamsath.com', type: 'work', primary: true }],
+  emails: [
+    { value: 'z@home.example', type: 'home' },
+    { value: 'zachary@iamsath.com', type: 'work', primary: true },
+  ],
   phoneNumbers: [{ value: '630-156-2546' }],
-  addresses: [{ type: 'home', locality: 'Elsewhere' }, { type: 'work', locality: 'Mount Prospect', postalCode: 60056 as unknown as string, country: 'US' }],
+  addresses: [
+    { type: 'home', locality: 'Elsewhere' },
+    { type: 'work', locality: 'Mount Prospect', postalCode: 60056 as unknown as string, country: 'US' },
+  ],
   [SCIM_SCHEMAS.enterpriseUser]: { employeeNumber: 'IAMSATHE019', department: 'CO' },
 };
 
 describe('AccountMapping', () => {
   it('reads the seed form shapes: an array of entries, or one entry object with idhubFieldName', () => {
-    expect(map([{ name: 'Email', matchingAttribute: 'email' }, { name: 'User Login', matchingAttribute: 'login', isReconKey: true }]).form).toEqual([
+    expect(
+      map([
+        { name: 'Email', matchingAttribute: 'email' },
+        { name: 'User Login', matchingAttribute: 'login', isReconKey: true },
+      ]).form,
+    ).toEqual([
       { name: 'Email', attribute: 'email', isReconKey: false },
       { name: 'User Login', attribute: 'login', isReconKey: true },
     ]);
     // The EntraID sample: idhubFieldName wins over matchingAttribute.
-    expect(map({ name: 'city', idhubFieldName: 'officeAddressCity', matchingAttribute: 'city', isReconKey: true }).form).toEqual([{ name: 'city', attribute: 'officeAddressCity', isReconKey: true }]);
+    expect(map({ name: 'city', idhubFieldName: 'officeAddressCity', matchingAttribute: 'city', isReconKey: true }).form).toEqual([
+      { name: 'city', attribute: 'officeAddressCity', isReconKey: true },
+    ]);
   });
 
   it('falls back to the default form and skips attributes SCIM does not carry', () => {
     expect(map(null).form).toEqual(DEFAULT_ACCOUNT_FORM);
-    expect(map([{ name: 'Manager', matchingAttribute: 'managerLogin' }, { name: 'Mail', matchingAttribute: 'email' }]).form).toEqual([{ name: 'Mail', attribute: 'email', isReconKey: false }]);
+    expect(
+      map([
+        { name: 'Manager', matchingAttribute: 'managerLogin' },
+        { name: 'Mail', matchingAttribute: 'email' },
+      ]).form,
+    ).toEqual([{ name: 'Mail', attribute: 'email', isReconKey: false }]);
   });
 
   it('refuses a recon key that names nothing, an unknown attribute, or one SCIM users lack', () => {
-    for (const entry of [{ name: 'Key', isReconKey: true }, { name: 'Key', matchingAttribute: 'shoeSize', isReconKey: true }, { name: 'Key', matchingAttribute: 'managerLogin', isReconKey: true }]) {
+    for (const entry of [
+      { name: 'Key', isReconKey: true },
+      { name: 'Key', matchingAttribute: 'shoeSize', isReconKey: true },
+      { name: 'Key', matchingAttribute: 'managerLogin', isReconKey: true },
+    ]) {
       let error: unknown;
       try {
         map([entry]);
@@ -59,7 +81,10 @@ describe('AccountMapping', () => {
   });
 
   it('diffs the gateway form against the target, comparing values as text', () => {
-    const m = map([{ name: 'Mail', matchingAttribute: 'email' }, { name: 'Zip', matchingAttribute: 'officeAddressZipcode' }]);
+    const m = map([
+      { name: 'Mail', matchingAttribute: 'email' },
+      { name: 'Zip', matchingAttribute: 'officeAddressZipcode' },
+    ]);
     const target = m.formValues(scim);
     expect(target).toEqual({ Mail: 'zachary@iamsath.com', Zip: '60056' });
     expect(m.diff({ Mail: 'zachary@iamsath.com', Zip: 60056 }, target)).toBeNull();
@@ -68,7 +93,16 @@ describe('AccountMapping', () => {
   });
 
   it('builds the SCIM user provisioning sends', () => {
-    const person = { id: '63aec79893ccdf675cc4d124', login: 'zachary', displayName: 'Zachary Graham', firstName: 'Zachary', lastName: 'Graham', email: 'zachary@iamsath.com', status: 'Inactive', employeeNumber: 'IAMSATHE019' } as User;
+    const person = {
+      id: '63aec79893ccdf675cc4d124',
+      login: 'zachary',
+      displayName: 'Zachary Graham',
+      firstName: 'Zachary',
+      lastName: 'Graham',
+      email: 'zachary@iamsath.com',
+      status: 'Inactive',
+      employeeNumber: 'IAMSATHE019',
+    } as User;
     expect(scimUserFor('zachary', person)).toEqual({
       schemas: [SCIM_SCHEMAS.user, SCIM_SCHEMAS.enterpriseUser],
       userName: 'zachary',

@@ -16,7 +16,25 @@ afterAll(async () => {
 
 describe('seed 002 replays', () => {
   it('searching "Aaron" finds Aaron King with his roles and applications', async () => {
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{
+      searchCatalog: {
+        totalCount: number;
+        nodes: Array<{
+          __typename: string;
+          id?: string;
+          login?: string;
+          displayName?: string;
+          jobTitle?: string | null;
+          department?: string | null;
+          managerLogin?: string | null;
+          homeAddressCity?: string | null;
+          officeAddressZipcode?: string | null;
+          manager?: { displayName: string };
+          roles?: Array<{ displayName: string; rule: string | null; approvalWorkflow: string | null }>;
+          accounts?: Array<{ targetSystem: { displayName: string; integrationLevel: string }; entitlements: Array<{ entitlement: { displayName: string } }> }>;
+        }>;
+      };
+    }>(gql`
       {
         searchCatalog(keyword: "Aaron") {
           totalCount
@@ -45,14 +63,18 @@ describe('seed 002 replays', () => {
       homeAddressCity: 'Arlington Heights',
       manager: { displayName: 'Spencer Hunter' },
     });
-    expect(aaron.roles.map((r: any) => r.displayName)).toContain('All Employees');
-    const apps = aaron.accounts.map((a: any) => a.targetSystem.displayName);
+    expect(aaron.roles!.map((r) => r.displayName)).toContain('All Employees');
+    const apps = aaron.accounts!.map((a) => a.targetSystem.displayName);
     expect(apps).toHaveLength(8); // seed: applicationCount 8
     expect(apps).toEqual(expect.arrayContaining(['ADP', 'Salesforce']));
   });
 
   it('search is case-insensitive and narrows by collection and tag', async () => {
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{
+      roles: { nodes: Array<{ __typename: string; displayName?: string }> };
+      hr: { nodes: Array<{ __typename: string; displayName?: string }> };
+      apps: { totalCount: number; nodes: Array<{ displayName?: string }> };
+    }>(gql`
       {
         roles: searchCatalog(keyword: "EMPLOYEES", collection: ROLE) { nodes { __typename ... on Role { displayName } } }
         hr: searchCatalog(tag: "hr") { nodes { __typename ... on TargetSystem { displayName } ... on Entitlement { displayName } ... on Role { displayName } } }
@@ -60,19 +82,23 @@ describe('seed 002 replays', () => {
       }
     `);
     expect(data.roles.nodes).toEqual([{ __typename: 'Role', displayName: 'All Employees' }]);
-    expect(data.hr.nodes.map((n: any) => n.displayName)).toContain('ADP');
-    expect(data.hr.nodes.every((n: any) => n.__typename !== 'User')).toBe(true);
+    expect(data.hr.nodes.map((n) => n.displayName)).toContain('ADP');
+    expect(data.hr.nodes.every((n) => n.__typename !== 'User')).toBe(true);
     expect(data.apps).toEqual({ totalCount: 1, nodes: [{ displayName: 'Salesforce' }] });
   });
 
   it('search pages with cursors without repeating or skipping items', async () => {
+    type Page = { searchCatalog: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string }> } };
     const seen: string[] = [];
     let after: string | null = null;
     let total = 0;
     for (let i = 0; i < 20; i++) {
-      const page: any = await admin.request(gql`query ($after: String) { searchCatalog(keyword: "a", first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ... on User { id } ... on Role { id } ... on TargetSystem { id } ... on Entitlement { id } } } }`, { after });
+      const page: Page = await admin.request<Page>(
+        gql`query ($after: String) { searchCatalog(keyword: "a", first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ... on User { id } ... on Role { id } ... on TargetSystem { id } ... on Entitlement { id } } } }`,
+        { after },
+      );
       total = page.searchCatalog.totalCount;
-      seen.push(...page.searchCatalog.nodes.map((n: any) => n.id));
+      seen.push(...page.searchCatalog.nodes.map((n) => n.id));
       if (!page.searchCatalog.pageInfo.hasNextPage) break;
       after = page.searchCatalog.pageInfo.endCursor;
     }
@@ -82,7 +108,25 @@ describe('seed 002 replays', () => {
   });
 
   it('roles(displayName: "All Employees") returns the seed role with its birthright rule and members', async () => {
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{
+      roles: {
+        totalCount: number;
+        nodes: Array<{
+          id: string;
+          displayName: string;
+          rule: string | null;
+          isCertifiable: boolean | null;
+          roleOwnerLogin: string | null;
+          performer: string | null;
+          approvalWorkflow: string | null;
+          status: string;
+          owner: { login: string };
+          entitlements: Array<{ displayName: string; targetSystem: { displayName: string } }>;
+          targetSystems: Array<{ displayName: string }>;
+          members: { totalCount: number; nodes: Array<{ login: string; department: string | null; status: string }> };
+        }>;
+      };
+    }>(gql`
       {
         roles(displayName: "All Employees") {
           totalCount
@@ -106,21 +150,40 @@ describe('seed 002 replays', () => {
       approvalWorkflow: 'Auto Role Approval',
       status: 'ACTIVE',
     });
-    expect(role.targetSystems.map((t: any) => t.displayName).sort()).toEqual(['ADP', 'Salesforce']);
+    expect(role.targetSystems.map((t) => t.displayName).sort()).toEqual(['ADP', 'Salesforce']);
     // The rule decides membership: active people outside department CO.
     expect(role.members.totalCount).toBeGreaterThan(0);
     for (const m of role.members.nodes) {
       expect(m.status).toBe('Active');
       expect(m.department).not.toBe('CO');
     }
-    const logins = role.members.nodes.map((m: any) => m.login);
+    const logins = role.members.nodes.map((m) => m.login);
     expect(logins).toContain('aaron');
     expect(logins).not.toContain('derrick');
     expect(logins).not.toContain('kevin'); // Inactive
   });
 
   it('userAccounts(login: "steve") shows the Salesforce account with its entitlement provisioned by Role', async () => {
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{
+      userAccounts: {
+        nodes: Array<{
+          login: string;
+          status: string;
+          provisionMechanism: string | null;
+          provisionedDate: string | null;
+          form: unknown;
+          user: { id: string; login: string };
+          targetSystem: { id: string; displayName: string };
+          entitlements: Array<{
+            status: string;
+            provisionMechanism: string | null;
+            provisionedDate: string | null;
+            entitlement: { id: string; displayName: string };
+            associatedRoles: Array<{ displayName: string }>;
+          }>;
+        }>;
+      };
+    }>(gql`
       {
         userAccounts(login: "steve") {
           nodes {
@@ -132,7 +195,7 @@ describe('seed 002 replays', () => {
         }
       }
     `);
-    const salesforce = data.userAccounts.nodes.find((a: any) => a.targetSystem.displayName === 'Salesforce');
+    const salesforce = data.userAccounts.nodes.find((a) => a.targetSystem.displayName === 'Salesforce');
     expect(salesforce).toMatchObject({
       status: 'Provisioned',
       provisionMechanism: 'Role',
@@ -141,7 +204,7 @@ describe('seed 002 replays', () => {
       targetSystem: { id: '63aefd2f93ccdf675cc7509f' },
       form: expect.objectContaining({ Email: 'steve@iamsath.com', 'User Login': 'steve' }),
     });
-    const marketing = salesforce.entitlements.find((e: any) => e.entitlement.id === '63aefd2f93ccdf675cc750b7');
+    const marketing = salesforce!.entitlements.find((e) => e.entitlement.id === '63aefd2f93ccdf675cc750b7');
     expect(marketing).toMatchObject({
       status: 'Provisioned',
       provisionMechanism: 'Role',
@@ -151,14 +214,19 @@ describe('seed 002 replays', () => {
   });
 
   it('userAccounts filters by userId and status', async () => {
-    const data = await admin.request<any>(gql`{ a: userAccounts(userId: "63aec79193ccdf675cc4cbbb", status: "Provisioned") { totalCount } b: userAccounts(userId: "63aec79193ccdf675cc4cbbb", status: "Deprovisioned") { totalCount } }`);
+    const data = await admin.request<{ a: { totalCount: number }; b: { totalCount: number } }>(
+      gql`{ a: userAccounts(userId: "63aec79193ccdf675cc4cbbb", status: "Provisioned") { totalCount } b: userAccounts(userId: "63aec79193ccdf675cc4cbbb", status: "Deprovisioned") { totalCount } }`,
+    );
     expect(data.a.totalCount).toBeGreaterThan(0);
     expect(data.b.totalCount).toBe(0);
   });
 
   it('retiring "Chief Officer" is audited, and enabling it afterwards fails', async () => {
     const id = '63af055393ccdf675cc899ac';
-    const retired = await admin.request<any>(gql`mutation ($id: ID!) { operateRole(roleId: $id, operation: RETIRE) { id displayName disabled retired status } }`, { id });
+    const retired = await admin.request<{ operateRole: { id: string; displayName: string; disabled: boolean; retired: boolean; status: string } }>(
+      gql`mutation ($id: ID!) { operateRole(roleId: $id, operation: RETIRE) { id displayName disabled retired status } }`,
+      { id },
+    );
     expect(retired.operateRole).toEqual({ id, displayName: 'Chief Officer', disabled: true, retired: true, status: 'RETIRED' });
 
     const errors = await errorsOf(admin.request(gql`mutation ($id: ID!) { operateRole(roleId: $id, operation: ENABLE) { id } }`, { id }));
@@ -169,7 +237,9 @@ describe('seed 002 replays', () => {
     expect(role.retired).toBe(true);
     expect(role.disabled).toBe(true);
 
-    const log = await admin.request<any>(gql`query ($id: ID!) { auditEvents(entityId: $id) { totalCount nodes { action entityType before after actor at } } }`, { id });
+    const log = await admin.request<{
+      auditEvents: { totalCount: number; nodes: Array<{ action: string; entityType: string; before: unknown; after: unknown; actor: string; at: string }> };
+    }>(gql`query ($id: ID!) { auditEvents(entityId: $id) { totalCount nodes { action entityType before after actor at } } }`, { id });
     expect(log.auditEvents.totalCount).toBe(1);
     expect(log.auditEvents.nodes[0]).toMatchObject({
       action: 'role.retire',
@@ -181,9 +251,15 @@ describe('seed 002 replays', () => {
 
   it('disables and enables an application, auditing each change', async () => {
     const id = '63af022493ccdf675cc795e1'; // Zendesk
-    const off = await admin.request<any>(gql`mutation ($id: ID!) { operateTargetSystem(targetSystemId: $id, operation: DISABLE) { disabled status } }`, { id });
+    const off = await admin.request<{ operateTargetSystem: { disabled: boolean; status: string } }>(
+      gql`mutation ($id: ID!) { operateTargetSystem(targetSystemId: $id, operation: DISABLE) { disabled status } }`,
+      { id },
+    );
     expect(off.operateTargetSystem).toEqual({ disabled: true, status: 'DISABLED' });
-    const on = await admin.request<any>(gql`mutation ($id: ID!) { operateTargetSystem(targetSystemId: $id, operation: ENABLE) { disabled status } }`, { id });
+    const on = await admin.request<{ operateTargetSystem: { disabled: boolean; status: string } }>(
+      gql`mutation ($id: ID!) { operateTargetSystem(targetSystemId: $id, operation: ENABLE) { disabled status } }`,
+      { id },
+    );
     expect(on.operateTargetSystem).toEqual({ disabled: false, status: 'ACTIVE' });
     const events = await app.orm.em.fork().find(AuditEvent, { entityId: id }, { orderBy: { id: 'asc' } });
     expect(events.map((e) => e.action)).toEqual(['targetSystem.disable', 'targetSystem.enable']);
@@ -192,22 +268,34 @@ describe('seed 002 replays', () => {
 
 describe('catalog lists', () => {
   it('pages users by login with a default and a maximum page size', async () => {
-    const first = await admin.request<any>(gql`{ users { totalCount edges { cursor node { login } } pageInfo { hasNextPage endCursor } } }`);
-    expect(first.users.edges).toHaveLength(app.config.defaultPageSize > first.users.totalCount ? first.users.totalCount : Math.min(app.config.defaultPageSize, first.users.totalCount));
-    const logins = first.users.edges.map((e: any) => e.node.login);
+    const first = await admin.request<{
+      users: { totalCount: number; edges: Array<{ cursor: string; node: { login: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+    }>(gql`{ users { totalCount edges { cursor node { login } } pageInfo { hasNextPage endCursor } } }`);
+    expect(first.users.edges).toHaveLength(
+      app.config.defaultPageSize > first.users.totalCount ? first.users.totalCount : Math.min(app.config.defaultPageSize, first.users.totalCount),
+    );
+    const logins = first.users.edges.map((e) => e.node.login);
     expect([...logins].sort()).toEqual(logins);
-    const next = await admin.request<any>(gql`query ($after: String) { users(first: 2, after: $after) { nodes { login } } }`, { after: first.users.pageInfo.endCursor });
-    if (first.users.pageInfo.hasNextPage) expect(next.users.nodes[0].login > logins.at(-1)).toBe(true);
+    const next = await admin.request<{ users: { nodes: Array<{ login: string }> } }>(gql`query ($after: String) { users(first: 2, after: $after) { nodes { login } } }`, {
+      after: first.users.pageInfo.endCursor,
+    });
+    if (first.users.pageInfo.hasNextPage) expect(next.users.nodes[0].login > logins.at(-1)!).toBe(true);
   });
 
   it.each([true, false])('pages users by createdOn with cursors, planner %s: every user once, in order', async (planner) => {
     app.config.sqlPlanner = planner;
     try {
-      const all = await admin.request<any>(gql`{ users(first: 100, orderBy: CREATED_ON) { nodes { login createdOn } } }`);
+      const all = await admin.request<{ users: { nodes: Array<{ login: string; createdOn: string }> } }>(
+        gql`{ users(first: 100, orderBy: CREATED_ON) { nodes { login createdOn } } }`,
+      );
+      type Page = { users: { nodes: Array<{ login: string; createdOn: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
       const seen: Array<{ login: string; createdOn: string }> = [];
       let after: string | null = null;
       for (let i = 0; i < 20; i++) {
-        const page: any = await admin.request(gql`query ($after: String) { users(first: 4, orderBy: CREATED_ON, after: $after) { nodes { login createdOn } pageInfo { hasNextPage endCursor } } }`, { after });
+        const page: Page = await admin.request<Page>(
+          gql`query ($after: String) { users(first: 4, orderBy: CREATED_ON, after: $after) { nodes { login createdOn } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
         seen.push(...page.users.nodes);
         if (!page.users.pageInfo.hasNextPage) break;
         after = page.users.pageInfo.endCursor;
@@ -220,28 +308,61 @@ describe('catalog lists', () => {
   });
 
   it('targetSystems(displayName) and entitlements(targetSystemId) read the catalog', async () => {
-    const data = await admin.request<any>(gql`{
+    const data = await admin.request<{
+      targetSystems: {
+        nodes: Array<{
+          id: string;
+          displayName: string;
+          integrationLevel: string;
+          performer: string | null;
+          approvalWorkflow: string | null;
+          businessOwnerLogin: string | null;
+          businessOwner: { login: string };
+          itOwner: { login: string };
+          entitlements: Array<{ displayName: string }>;
+          accounts: { totalCount: number; nodes: Array<{ login: string }> };
+        }>;
+      };
+    }>(gql`{
       targetSystems(displayName: "buf") { nodes { id displayName integrationLevel performer approvalWorkflow businessOwnerLogin businessOwner { login } itOwner { login } entitlements { displayName } accounts(first: 2) { totalCount nodes { login } } } }
     }`);
     const buffer = data.targetSystems.nodes[0];
-    expect(buffer).toMatchObject({ id: '63aee3b793ccdf675cc62d3d', displayName: 'Buffer', integrationLevel: 'Disconnected', performer: 'Manual Fulfiller', approvalWorkflow: 'Manager and BO Grant and Auto Revoke' });
+    expect(buffer).toMatchObject({
+      id: '63aee3b793ccdf675cc62d3d',
+      displayName: 'Buffer',
+      integrationLevel: 'Disconnected',
+      performer: 'Manual Fulfiller',
+      approvalWorkflow: 'Manager and BO Grant and Auto Revoke',
+    });
     expect(buffer.businessOwner?.login).toBe(buffer.businessOwnerLogin);
     expect(buffer.entitlements.length).toBeGreaterThan(0);
-    const ents = await admin.request<any>(gql`query ($id: ID!) { entitlements(targetSystemId: $id) { totalCount nodes { targetSystem { id } } } }`, { id: buffer.id });
+    const ents = await admin.request<{ entitlements: { totalCount: number; nodes: Array<{ targetSystem: { id: string } }> } }>(
+      gql`query ($id: ID!) { entitlements(targetSystemId: $id) { totalCount nodes { targetSystem { id } } } }`,
+      { id: buffer.id },
+    );
     expect(ents.entitlements.totalCount).toBe(buffer.entitlements.length);
-    expect(ents.entitlements.nodes.every((e: any) => e.targetSystem.id === buffer.id)).toBe(true);
+    expect(ents.entitlements.nodes.every((e) => e.targetSystem.id === buffer.id)).toBe(true);
   });
 
   it('user(login) and user(id) agree, and directReports are the people managed', async () => {
-    const data = await admin.request<any>(gql`{ a: user(login: "spencer") { id directReports { totalCount nodes { login managerLogin } } } }`);
-    const b = await admin.request<any>(gql`query ($id: ID!) { user(id: $id) { login } }`, { id: data.a.id });
+    const data = await admin.request<{ a: { id: string; directReports: { totalCount: number; nodes: Array<{ login: string; managerLogin: string | null }> } } }>(
+      gql`{ a: user(login: "spencer") { id directReports { totalCount nodes { login managerLogin } } } }`,
+    );
+    const b = await admin.request<{ user: { login: string } }>(gql`query ($id: ID!) { user(id: $id) { login } }`, { id: data.a.id });
     expect(b.user.login).toBe('spencer');
-    expect(data.a.directReports.nodes.map((n: any) => n.login)).toContain('aaron');
-    expect(data.a.directReports.nodes.every((n: any) => n.managerLogin === 'spencer')).toBe(true);
+    expect(data.a.directReports.nodes.map((n) => n.login)).toContain('aaron');
+    expect(data.a.directReports.nodes.every((n) => n.managerLogin === 'spencer')).toBe(true);
   });
 
   it('node(id) fetches any object type', async () => {
-    const data = await admin.request<any>(gql`{
+    const data = await admin.request<{
+      u: { __typename: string; id: string; login?: string };
+      r: { __typename: string; displayName?: string };
+      t: { __typename: string; displayName?: string };
+      e: { __typename: string; displayName?: string };
+      none: { id: string };
+      junk: { id: string };
+    }>(gql`{
       u: node(id: "63aec79393ccdf675cc4ccf4") { __typename id ... on User { login } }
       r: node(id: "63af039793ccdf675cc7aa10") { __typename ... on Role { displayName } }
       t: node(id: "63aee3b793ccdf675cc62d3d") { __typename ... on TargetSystem { displayName } }
@@ -262,18 +383,21 @@ describe('catalog lists', () => {
 
 describe('birthright rules', () => {
   it('setting a rule recomputes members in the database', async () => {
-    const role = await admin.request<any>(gql`{ roles(displayName: "Marketing Content Specialist") { nodes { id } } }`);
+    const role = await admin.request<{ roles: { nodes: Array<{ id: string }> } }>(gql`{ roles(displayName: "Marketing Content Specialist") { nodes { id } } }`);
     const id = role.roles.nodes[0].id;
-    const set = await admin.request<any>(gql`mutation ($id: ID!, $rule: String) { setRoleRule(roleId: $id, rule: $rule) { rule members(first: 100) { nodes { login department } } } }`, {
-      id,
-      rule: '{"$or":[{"department":"Marketing"},{"login":{"$in":["aaron"]}}]}',
-    });
+    const set = await admin.request<{ setRoleRule: { rule: string | null; members: { nodes: Array<{ login: string; department: string | null }> } } }>(
+      gql`mutation ($id: ID!, $rule: String) { setRoleRule(roleId: $id, rule: $rule) { rule members(first: 100) { nodes { login department } } } }`,
+      {
+        id,
+        rule: '{"$or":[{"department":"Marketing"},{"login":{"$in":["aaron"]}}]}',
+      },
+    );
     const members = set.setRoleRule.members.nodes;
-    expect(members.map((m: any) => m.login)).toEqual(expect.arrayContaining(['aaron', 'steve']));
-    expect(members.every((m: any) => m.department === 'Marketing' || m.login === 'aaron')).toBe(true);
+    expect(members.map((m) => m.login)).toEqual(expect.arrayContaining(['aaron', 'steve']));
+    expect(members.every((m) => m.department === 'Marketing' || m.login === 'aaron')).toBe(true);
     // and the reverse edge agrees
-    const aaron = await admin.request<any>(gql`{ user(login: "aaron") { roles { id } } }`);
-    expect(aaron.user.roles.map((r: any) => r.id)).toContain(id);
+    const aaron = await admin.request<{ user: { roles: Array<{ id: string }> } }>(gql`{ user(login: "aaron") { roles { id } } }`);
+    expect(aaron.user.roles.map((r) => r.id)).toContain(id);
   });
 
   it.each([

@@ -3,8 +3,17 @@ import { dueDateOf, impactOf, narrowScope, resolveCertifier, type AccessRow, typ
 import { AccessKind, AlternateCertifier, CertificationType, CertifierType, ResourceCollection } from '../src/certifications/certification.enums.js';
 
 const row = (over: Partial<AccessRow>): AccessRow => ({
-  userId: 'u1', userLogin: 'ann', managerLogin: 'boss', kind: AccessKind.ENTITLEMENT, collection: ResourceCollection.ENTITLEMENT,
-  resourceId: 'e1', resourceName: 'Wiki Admin', targetSystemId: 't1', riskLevel: 'low', ownerLogin: 'owner', ...over,
+  userId: 'u1',
+  userLogin: 'ann',
+  managerLogin: 'boss',
+  kind: AccessKind.ENTITLEMENT,
+  collection: ResourceCollection.ENTITLEMENT,
+  resourceId: 'e1',
+  resourceName: 'Wiki Admin',
+  targetSystemId: 't1',
+  riskLevel: 'low',
+  ownerLogin: 'owner',
+  ...over,
 });
 
 const rows = [
@@ -24,7 +33,12 @@ describe('narrowScope', () => {
 
   it('onlySelected keeps the selected resources; an application selects its account and its entitlements', () => {
     expect(ids(narrowScope(rows, { ...base, onlySelected: true, selected: [{ id: 'r1', collection: ResourceCollection.ROLE }] }))).toEqual(['ann:r1']);
-    expect(ids(narrowScope(rows, { ...base, onlySelected: true, selected: [{ id: 't1', collection: ResourceCollection.TARGET_SYSTEM }] }))).toEqual(['ann:e1', 'ann:e2', 'ann:t1', 'ben:e1']);
+    expect(ids(narrowScope(rows, { ...base, onlySelected: true, selected: [{ id: 't1', collection: ResourceCollection.TARGET_SYSTEM }] }))).toEqual([
+      'ann:e1',
+      'ann:e2',
+      'ann:t1',
+      'ben:e1',
+    ]);
     expect(narrowScope(rows, { ...base, onlySelected: true, selected: null })).toEqual([]);
   });
 
@@ -33,7 +47,10 @@ describe('narrowScope', () => {
   });
 
   it('Resource Assignment always keeps the selected resources, whatever onlySelected says', () => {
-    expect(ids(narrowScope(rows, { ...base, type: CertificationType.RESOURCE_ASSIGNMENT, selected: [{ id: 'e1', collection: ResourceCollection.ENTITLEMENT }] }))).toEqual(['ann:e1', 'ben:e1']);
+    expect(ids(narrowScope(rows, { ...base, type: CertificationType.RESOURCE_ASSIGNMENT, selected: [{ id: 'e1', collection: ResourceCollection.ENTITLEMENT }] }))).toEqual([
+      'ann:e1',
+      'ben:e1',
+    ]);
   });
 
   it('highRiskResources keeps high-risk access; highRiskUsers keeps every access of users holding some', () => {
@@ -43,7 +60,13 @@ describe('narrowScope', () => {
 });
 
 describe('resolveCertifier', () => {
-  const rules = (over: Partial<CertifierRules>): CertifierRules => ({ certifierType: CertifierType.USER, certifier: 'cara', alternateCertifier: AlternateCertifier.USER_MANAGER, selfCertification: false, ...over });
+  const rules = (over: Partial<CertifierRules>): CertifierRules => ({
+    certifierType: CertifierType.USER,
+    certifier: 'cara',
+    alternateCertifier: AlternateCertifier.USER_MANAGER,
+    selfCertification: false,
+    ...over,
+  });
   const facts = { certifierRoleMembers: ['ann', 'cara'], alternateRoleMembers: ['dan'], activeLogins: new Set(['ann', 'boss', 'cara', 'dan', 'owner', 'alt']) };
 
   it('each certifier type', () => {
@@ -76,12 +99,23 @@ describe('resolveCertifier', () => {
 describe('impactOf and dueDateOf', () => {
   it('counts users, resources (per collection), certifiers and one task per certifier', () => {
     const impact = impactOf([
-      { row: rows[0], certifier: 'cara' }, { row: rows[1], certifier: 'cara' }, { row: rows[4], certifier: 'boss' },
+      { row: rows[0], certifier: 'cara' },
+      { row: rows[1], certifier: 'cara' },
+      { row: rows[4], certifier: 'boss' },
       { row: row({ collection: ResourceCollection.ROLE, resourceId: 'e1' }), certifier: 'boss' },
     ]);
     expect(impact).toEqual({
-      userCount: 2, resourceCount: 3, certifierCount: 2, taskCount: 2, itemCount: 4, userIds: ['u1', 'u2'],
-      resources: [{ id: 'e1', collection: 'Entitlement' }, { id: 'e2', collection: 'Entitlement' }, { id: 'e1', collection: 'Role' }],
+      userCount: 2,
+      resourceCount: 3,
+      certifierCount: 2,
+      taskCount: 2,
+      itemCount: 4,
+      userIds: ['u1', 'u2'],
+      resources: [
+        { id: 'e1', collection: 'Entitlement' },
+        { id: 'e2', collection: 'Entitlement' },
+        { id: 'e1', collection: 'Role' },
+      ],
     });
   });
 

@@ -31,6 +31,49 @@ const CREATE = gql`
     }
   }
 `;
+type CreateData = {
+  createCertification: {
+    id: string;
+    name: string;
+    searchTags: string | null;
+    description: string;
+    type: string;
+    approverType: string;
+    workflowName: string;
+    workflowDescription: string | null;
+    approver: string | null;
+    status: string;
+    highRiskUsers: boolean;
+    userCertificationBy: string;
+    userQuery: string | null;
+    displayUserQuery: string | null;
+    users: unknown;
+    highRiskResources: boolean;
+    certificationBy: string | null;
+    onlySelected: boolean;
+    resourceQuery: string | null;
+    resources: Array<{ id: string; collection: string }>;
+    certifierType: string;
+    certifier: string | null;
+    certifierDisplayName: string | null;
+    certifierRole: string | null;
+    repeat: string;
+    commentsOnCertify: boolean;
+    commentsOnRevoke: boolean;
+    reassignment: boolean;
+    selfCertification: boolean;
+    automaticEscalation: boolean;
+    certificationReminderEmail: boolean;
+    alternateCertifier: string;
+    alternateCertifierUser: string | null;
+    alternateCertifierRole: string | null;
+    triggerCondition: string | null;
+    certificationDurationType: string;
+    certificationDuration: number;
+    createdBy: string;
+    createdOn: string;
+  };
+};
 
 /** The seed's "myCert" Create payload, in this API's spelling (the seed renders the user query lossily as `$and:[status:Active]`). */
 const myCert = () => ({
@@ -80,12 +123,14 @@ const countIn = async (entity: typeof Certification | typeof CertificationCampai
   app.orm.em.fork().count(entity as never, where as never);
 
 describe('createCertification (seed: Certification Create)', () => {
-  it('the seed\'s myCert example succeeds with every field stored; createdBy is the calling key', async () => {
-    const { createCertification: c } = await admin.request<any>(CREATE, { input: myCert() });
+  it("the seed's myCert example succeeds with every field stored; createdBy is the calling key", async () => {
+    const { createCertification: c } = await admin.request<CreateData>(CREATE, { input: myCert() });
     const { resourceQuery, ...rest } = myCert();
     expect(c).toMatchObject({ ...rest, resourceQuery, users: null, certifierRole: null, createdBy: 'test key ORG_ADMIN' });
     expect(c.id).toMatch(/^[0-9a-f]{24}$/);
-    const read = await admin.request<any>(gql`query ($id: ID!) { certification(id: $id) { name status type } }`, { id: c.id });
+    const read = await admin.request<{ certification: { name: string; status: string; type: string } }>(gql`query ($id: ID!) { certification(id: $id) { name status type } }`, {
+      id: c.id,
+    });
     expect(read.certification).toEqual({ name: 'myCert', status: 'ACTIVE', type: 'USER_ACCESS' });
     const events = await app.orm.em.fork().find(AuditEvent, { action: 'certification.create', entityId: c.id });
     expect(events).toHaveLength(1);
@@ -109,8 +154,13 @@ describe('createCertification (seed: Certification Create)', () => {
   });
 
   it.each([
-    ['type', 'User Access'], ['approverType', 'GROUP'], ['userCertificationBy', 'EMAIL'], ['certifierType', 'MANAGER'],
-    ['alternateCertifier', '$manager'], ['certificationDurationType', 'WEEKS'], ['status', 'RETIRED'],
+    ['type', 'User Access'],
+    ['approverType', 'GROUP'],
+    ['userCertificationBy', 'EMAIL'],
+    ['certifierType', 'MANAGER'],
+    ['alternateCertifier', '$manager'],
+    ['certificationDurationType', 'WEEKS'],
+    ['status', 'RETIRED'],
   ])('a wrong %s enum value is BAD_USER_INPUT on input.%s', async (field, value) => {
     const before = await countIn(Certification);
     const [error] = await errorsOf(admin.request(CREATE, { input: { ...myCert(), name: `enum-${field}`, [field]: value } }));
@@ -129,16 +179,28 @@ describe('createCertification (seed: Certification Create)', () => {
     ['certifierType ROLE with an unknown role', { certifierType: 'ROLE', certifier: null, certifierRole: 'aaaaaaaaaaaaaaaaaaaaaaaa' }, 'NOT_FOUND', 'input.certifierRole', /Role/],
     ['certifierType BENEFICIARY_MANAGER with a certifier', { certifierType: 'BENEFICIARY_MANAGER' }, 'BAD_USER_INPUT', 'input.certifier', /leave certifier empty/],
     ['userCertificationBy QUERY without userQuery', { userQuery: null }, 'BAD_USER_INPUT', 'input.userQuery', /needs a userQuery/],
-    ['a userQuery that is not JSON (the seed\'s rendering)', { userQuery: '$and:[status:Active]' }, 'BAD_USER_INPUT', 'input.userQuery', /not JSON/],
+    ["a userQuery that is not JSON (the seed's rendering)", { userQuery: '$and:[status:Active]' }, 'BAD_USER_INPUT', 'input.userQuery', /not JSON/],
     ['a userQuery naming a column outside the allow-list', { userQuery: '{"password":"x"}' }, 'BAD_USER_INPUT', 'input.userQuery', /unknown user attribute "password"/],
     ['a userQuery with a forbidden operator', { userQuery: '{"status":{"$regex":"A"}}' }, 'BAD_USER_INPUT', 'input.userQuery', /operator \$regex is not allowed/],
     ['a userQuery selecting nobody by itself', { userQuery: '{"$and":[]}' }, 'BAD_USER_INPUT', 'input.userQuery', /selects nobody/],
     ['userCertificationBy NAME without users', { userCertificationBy: 'NAME', userQuery: null }, 'BAD_USER_INPUT', 'input.users', /needs the logins/],
     ['userCertificationBy NAME with an unknown user', { userCertificationBy: 'NAME', userQuery: null, users: ['aaron', 'nobody'] }, 'NOT_FOUND', 'input.users.1', /User "nobody"/],
     ['onlySelected without resources', { resources: null, resourceQuery: null }, 'BAD_USER_INPUT', 'input.resources', /onlySelected needs resources/],
-    ['RESOURCE_ASSIGNMENT without resources', { type: 'RESOURCE_ASSIGNMENT', onlySelected: false, resources: null, resourceQuery: null }, 'BAD_USER_INPUT', 'input.resources', /Resource Assignment certification needs resources/],
+    [
+      'RESOURCE_ASSIGNMENT without resources',
+      { type: 'RESOURCE_ASSIGNMENT', onlySelected: false, resources: null, resourceQuery: null },
+      'BAD_USER_INPUT',
+      'input.resources',
+      /Resource Assignment certification needs resources/,
+    ],
     ['a selected resource that does not exist', { resources: [{ id: 'bbbbbbbbbbbbbbbbbbbbbbbb', collection: 'ENTITLEMENT' }] }, 'NOT_FOUND', 'input.resources.0.id', /Entitlement/],
-    ['a resourceQuery naming an unknown attribute', { resources: null, resourceQuery: '{"owner":"x"}' }, 'BAD_USER_INPUT', 'input.resourceQuery', /unknown resource attribute "owner"/],
+    [
+      'a resourceQuery naming an unknown attribute',
+      { resources: null, resourceQuery: '{"owner":"x"}' },
+      'BAD_USER_INPUT',
+      'input.resourceQuery',
+      /unknown resource attribute "owner"/,
+    ],
     ['alternateCertifier USER without alternateCertifierUser', { alternateCertifier: 'USER' }, 'BAD_USER_INPUT', 'input.alternateCertifierUser', /alternateCertifierUser/],
     ['alternateCertifier ROLE without alternateCertifierRole', { alternateCertifier: 'ROLE' }, 'BAD_USER_INPUT', 'input.alternateCertifierRole', /alternateCertifierRole/],
     ['a zero duration', { certificationDuration: 0 }, 'BAD_USER_INPUT', 'input.certificationDuration', /at least 1/],
@@ -155,7 +217,7 @@ describe('createCertification (seed: Certification Create)', () => {
 
   it('without status a definition is a Draft, with the default duration of 15 days', async () => {
     const { certificationDurationType: _t, certificationDuration: _d, status: _s, ...input } = myCert();
-    const { createCertification: c } = await admin.request<any>(CREATE, { input: { ...input, name: 'draft one' } });
+    const { createCertification: c } = await admin.request<CreateData>(CREATE, { input: { ...input, name: 'draft one' } });
     expect(c).toMatchObject({ status: 'DRAFT', certificationDuration: 15, certificationDurationType: 'DAYS' });
   });
 
@@ -166,31 +228,45 @@ describe('createCertification (seed: Certification Create)', () => {
       expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'certifications:manage' });
     }
     const catalogAdmin = await app.client('acme', [Authority.CATALOG_ADMIN]);
-    const { createCertification: c } = await catalogAdmin.request<any>(CREATE, { input: { ...myCert(), name: 'by catalog admin' } });
+    const { createCertification: c } = await catalogAdmin.request<CreateData>(CREATE, { input: { ...myCert(), name: 'by catalog admin' } });
     expect(c.createdBy).toBe('test key CATALOG_ADMIN');
   });
 });
 
 describe('certifications and certification (seed: Certification Fetch)', () => {
   it('lists newest first, filters by status, pages with cursors, max 100', async () => {
-    const all = await admin.request<any>(gql`{ certifications(first: 100) { totalCount nodes { name status } } }`);
-    const active = await admin.request<any>(gql`{ certifications(status: ACTIVE) { totalCount nodes { status } } }`);
-    const drafts = await admin.request<any>(gql`{ certifications(status: DRAFT) { totalCount nodes { status } } }`);
+    const all = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ name: string; status: string }> } }>(
+      gql`{ certifications(first: 100) { totalCount nodes { name status } } }`,
+    );
+    const active = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ status: string }> } }>(
+      gql`{ certifications(status: ACTIVE) { totalCount nodes { status } } }`,
+    );
+    const drafts = await admin.request<{ certifications: { totalCount: number; nodes: Array<{ status: string }> } }>(
+      gql`{ certifications(status: DRAFT) { totalCount nodes { status } } }`,
+    );
     expect(active.certifications.totalCount + drafts.certifications.totalCount).toBe(all.certifications.totalCount);
-    expect(active.certifications.nodes.every((n: any) => n.status === 'ACTIVE')).toBe(true);
-    expect(drafts.certifications.nodes.map((n: any) => n.status)).toContain('DRAFT');
-    const page1 = await admin.request<any>(gql`{ certifications(first: 1) { nodes { name } pageInfo { hasNextPage endCursor } } }`);
+    expect(active.certifications.nodes.every((n) => n.status === 'ACTIVE')).toBe(true);
+    expect(drafts.certifications.nodes.map((n) => n.status)).toContain('DRAFT');
+    const page1 = await admin.request<{ certifications: { nodes: Array<{ name: string }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } }>(
+      gql`{ certifications(first: 1) { nodes { name } pageInfo { hasNextPage endCursor } } }`,
+    );
     expect(page1.certifications.nodes[0].name).toBe(all.certifications.nodes[0].name);
-    const page2 = await admin.request<any>(gql`query ($after: String) { certifications(first: 1, after: $after) { nodes { name } } }`, { after: page1.certifications.pageInfo.endCursor });
+    const page2 = await admin.request<{ certifications: { nodes: Array<{ name: string }> } }>(
+      gql`query ($after: String) { certifications(first: 1, after: $after) { nodes { name } } }`,
+      { after: page1.certifications.pageInfo.endCursor },
+    );
     expect(page2.certifications.nodes[0].name).toBe(all.certifications.nodes[1].name);
     const [error] = await errorsOf(admin.request(gql`{ certifications(first: 101) { totalCount } }`));
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 
-  it('another workspace\'s certification is null and absent from its list', async () => {
-    const { createCertification: c } = await admin.request<any>(CREATE, { input: { ...myCert(), name: 'acme only' } });
+  it("another workspace's certification is null and absent from its list", async () => {
+    const { createCertification: c } = await admin.request<CreateData>(CREATE, { input: { ...myCert(), name: 'acme only' } });
     const other = await otherWorkspace();
-    const read = await other.request<any>(gql`query ($id: ID!) { certification(id: $id) { id } node(id: $id) { id } certifications { totalCount } }`, { id: c.id });
+    const read = await other.request<{ certification: { id: string }; node: { id: string }; certifications: { totalCount: number } }>(
+      gql`query ($id: ID!) { certification(id: $id) { id } node(id: $id) { id } certifications { totalCount } }`,
+      { id: c.id },
+    );
     expect(read).toEqual({ certification: null, node: null, certifications: { totalCount: 0 } });
   });
 });
@@ -207,7 +283,13 @@ async function scenario(name: string) {
     managerLogin: 'boss',
   }));
   const [cara, ann, ben, sam] = people;
-  const system = await buildTargetSystem(em, ws, { displayName: 'Wiki', integrationLevel: 'Connected', approvalWorkflow: 'Auto Approval', riskLevel: 'low', businessOwnerLogin: 'boss' });
+  const system = await buildTargetSystem(em, ws, {
+    displayName: 'Wiki',
+    integrationLevel: 'Connected',
+    approvalWorkflow: 'Auto Approval',
+    riskLevel: 'low',
+    businessOwnerLogin: 'boss',
+  });
   const [risky, plain] = await buildEntitlements(em, ws, system, 2, (i) => ({
     displayName: ['Wiki Admin', 'Wiki Reader'][i],
     riskLevel: ['high', 'low'][i],
@@ -252,7 +334,41 @@ const CAMPAIGN = gql`
   }
 `;
 const RUN = gql`mutation ($id: ID!) { runCertification(id: $id) { ...Campaign } } ${CAMPAIGN}`;
+/** A campaign as the Campaign fragment selects it. */
+type CampaignData = {
+  id: string;
+  name: string;
+  status: string;
+  startedAt: string;
+  dueDate: string;
+  certification: { name: string };
+  impact: {
+    userCount: number;
+    resourceCount: number;
+    certifierCount: number;
+    taskCount: number;
+    itemCount: number;
+    userList: Array<{ login: string }>;
+    resourceList: Array<{ __typename: string; displayName?: string }>;
+  };
+  progress: { total: number; decided: number; certified: number; revoked: number; percent: number };
+  tasks: { nodes: Array<{ id: string; certifierLogin: string; status: string; itemCount: number; decidedCount: number; overdue: boolean; escalatedFrom: string | null }> };
+  items: {
+    nodes: Array<{
+      id: string;
+      userLogin: string;
+      accessKind: string;
+      resourceCollection: string;
+      resourceName: string;
+      riskLevel: string | null;
+      certifierLogin: string;
+      decision: string | null;
+    }>;
+  };
+};
+type RunData = { runCertification: CampaignData };
 const READ = gql`query ($id: ID!) { certificationCampaign(id: $id) { ...Campaign } } ${CAMPAIGN}`;
+type ReadData = { certificationCampaign: CampaignData };
 const DECIDE = gql`
   mutation ($itemId: ID!, $decision: ReviewDecision!, $userLogin: String!, $comment: String) {
     decideReviewItem(itemId: $itemId, decision: $decision, userLogin: $userLogin, comment: $comment) {
@@ -261,34 +377,73 @@ const DECIDE = gql`
     }
   }
 `;
+type DecideData = {
+  decideReviewItem: {
+    id: string;
+    decision: string | null;
+    comment: string | null;
+    decidedBy: string | null;
+    decidedAt: string | null;
+    revokeRequest: {
+      id: string;
+      type: string;
+      status: string;
+      resolution: string;
+      requesterLogin: string;
+      beneficiaryLogin: string | null;
+      justification: string | null;
+      summary: string;
+      history: Array<{ action: string; perpetrator: string; toStatus: string | null; snapshot: { payload: Record<string, unknown> } }>;
+    };
+  };
+};
 const REASSIGN = gql`mutation ($itemId: ID!, $toLogin: String!, $userLogin: String!) { reassignReviewItem(itemId: $itemId, toLogin: $toLogin, userLogin: $userLogin) { id certifierLogin previousCertifierLogin task { certifierLogin itemCount } } }`;
+type ReassignData = { reassignReviewItem: { id: string; certifierLogin: string; previousCertifierLogin: string | null; task: { certifierLogin: string; itemCount: number } } };
 
-const create = async (client: GraphQLClient, input: Record<string, unknown>) => (await client.request<any>(CREATE, { input })).createCertification;
-const itemOf = (campaign: any, userLogin: string, resourceName: string) => campaign.items.nodes.find((i: any) => i.userLogin === userLogin && i.resourceName === resourceName);
+const create = async (client: GraphQLClient, input: Record<string, unknown>) => (await client.request<CreateData>(CREATE, { input })).createCertification;
+const itemOf = (campaign: CampaignData, userLogin: string, resourceName: string) => {
+  const item = campaign.items.nodes.find((i) => i.userLogin === userLogin && i.resourceName === resourceName);
+  if (!item) throw new Error(`no review item for ${userLogin} on ${resourceName}`);
+  return item;
+};
 
 describe('runCertification and review decisions (seed: Certification Run)', () => {
   it('runs a User Access certification over a query of users; the certifier decides; a revoke removes the access through the request engine', async () => {
     const s = await scenario('certs-run');
     const c = await create(s.client, eng());
 
-    const preview = await s.client.request<any>(gql`query ($id: ID!) { previewCertification(id: $id) { userCount resourceCount certifierCount taskCount itemCount userList { login } } }`, { id: c.id });
+    const preview = await s.client.request<{
+      previewCertification: { userCount: number; resourceCount: number; certifierCount: number; taskCount: number; itemCount: number; userList: Array<{ login: string }> };
+    }>(gql`query ($id: ID!) { previewCertification(id: $id) { userCount resourceCount certifierCount taskCount itemCount userList { login } } }`, { id: c.id });
     expect(preview.previewCertification).toEqual({ userCount: 2, resourceCount: 4, certifierCount: 1, taskCount: 1, itemCount: 7, userList: [{ login: 'ann' }, { login: 'ben' }] });
     expect(await countIn(CertificationCampaign, { workspace: s.ws })).toBe(0); // a preview writes nothing
 
-    const { runCertification: run } = await s.client.request<any>(RUN, { id: c.id });
+    const { runCertification: run } = await s.client.request<RunData>(RUN, { id: c.id });
     expect(run).toMatchObject({
-      name: 'Eng access review', status: 'ACTIVE', certification: { name: 'Eng access review' },
+      name: 'Eng access review',
+      status: 'ACTIVE',
+      certification: { name: 'Eng access review' },
       impact: { userCount: 2, resourceCount: 4, certifierCount: 1, taskCount: 1, itemCount: 7 },
       progress: { total: 7, decided: 0, certified: 0, revoked: 0, percent: 0 },
       tasks: { nodes: [{ certifierLogin: 'cara', status: 'OPEN', itemCount: 7, decidedCount: 0, overdue: false, escalatedFrom: null }] },
     });
-    expect(run.impact.resourceList.map((r: any) => `${r.__typename}:${r.displayName}`).sort()).toEqual(['Entitlement:Wiki Admin', 'Entitlement:Wiki Reader', 'Role:Editors', 'TargetSystem:Wiki']);
-    expect(new Date(run.dueDate).getTime() - new Date(run.startedAt).getTime()).toBe(15 * 86_400_000);
-    expect(run.items.nodes.map((i: any) => `${i.userLogin}:${i.accessKind}:${i.resourceName}`).sort()).toEqual([
-      'ann:ACCOUNT:Wiki', 'ann:ENTITLEMENT:Wiki Admin', 'ann:ENTITLEMENT:Wiki Reader', 'ann:ROLE:Editors',
-      'ben:ACCOUNT:Wiki', 'ben:ENTITLEMENT:Wiki Admin', 'ben:ENTITLEMENT:Wiki Reader',
+    expect(run.impact.resourceList.map((r) => `${r.__typename}:${r.displayName}`).sort()).toEqual([
+      'Entitlement:Wiki Admin',
+      'Entitlement:Wiki Reader',
+      'Role:Editors',
+      'TargetSystem:Wiki',
     ]);
-    expect(run.items.nodes.every((i: any) => i.certifierLogin === 'cara' && i.decision === null)).toBe(true);
+    expect(new Date(run.dueDate).getTime() - new Date(run.startedAt).getTime()).toBe(15 * 86_400_000);
+    expect(run.items.nodes.map((i) => `${i.userLogin}:${i.accessKind}:${i.resourceName}`).sort()).toEqual([
+      'ann:ACCOUNT:Wiki',
+      'ann:ENTITLEMENT:Wiki Admin',
+      'ann:ENTITLEMENT:Wiki Reader',
+      'ann:ROLE:Editors',
+      'ben:ACCOUNT:Wiki',
+      'ben:ENTITLEMENT:Wiki Admin',
+      'ben:ENTITLEMENT:Wiki Reader',
+    ]);
+    expect(run.items.nodes.every((i) => i.certifierLogin === 'cara' && i.decision === null)).toBe(true);
 
     const annAdmin = itemOf(run, 'ann', 'Wiki Admin');
     // Only the item's certifier decides; the comment the definition asks for on revoke is required.
@@ -305,23 +460,36 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(await em.findOneOrFail(ReviewItem, annAdmin.id)).toMatchObject({ decision: null, comment: null, revokeRequestId: null });
     expect(await countIn(AccessRequest, { workspace: s.ws })).toBe(0);
 
-    const { decideReviewItem: revoked } = await s.client.request<any>(DECIDE, { itemId: annAdmin.id, decision: 'REVOKE', userLogin: 'cara', comment: 'left the admin team' });
+    const { decideReviewItem: revoked } = await s.client.request<DecideData>(DECIDE, {
+      itemId: annAdmin.id,
+      decision: 'REVOKE',
+      userLogin: 'cara',
+      comment: 'left the admin team',
+    });
     expect(revoked).toMatchObject({
-      decision: 'REVOKE', comment: 'left the admin team', decidedBy: 'cara',
+      decision: 'REVOKE',
+      comment: 'left the admin team',
+      decidedBy: 'cara',
       revokeRequest: { type: 'REVOKE', status: 'Completed', resolution: 'Approved', requesterLogin: 'cara', beneficiaryLogin: 'ann', summary: 'Revoke Wiki Admin from Ann Eng' },
     });
     const request = revoked.revokeRequest;
     expect(request.justification).toBe(`Revoked in certification "Eng access review" (campaign ${run.id}, review item ${annAdmin.id}) by cara: left the admin team`);
     expect(request.history[0]).toMatchObject({ action: 'submit', perpetrator: 'cara', toStatus: 'Request Submitted' });
     expect(request.history[0].snapshot.payload.certification).toEqual({
-      certificationId: c.id, certificationName: 'Eng access review', campaignId: run.id, reviewItemId: annAdmin.id, comment: 'left the admin team',
+      certificationId: c.id,
+      certificationName: 'Eng access review',
+      campaignId: run.id,
+      reviewItemId: annAdmin.id,
+      comment: 'left the admin team',
     });
     expect(request.history.at(-1)).toMatchObject({ action: 'complete', toStatus: 'Completed' });
 
     // The access is gone from ann's graph; ben keeps his.
-    const graph = await s.client.request<any>(gql`{ ann: user(login: "ann") { entitlements { displayName } } ben: user(login: "ben") { entitlements { displayName } } }`);
-    expect(graph.ann.entitlements.map((e: any) => e.displayName)).toEqual(['Wiki Reader']);
-    expect(graph.ben.entitlements.map((e: any) => e.displayName).sort()).toEqual(['Wiki Admin', 'Wiki Reader']);
+    const graph = await s.client.request<{ ann: { entitlements: Array<{ displayName: string }> }; ben: { entitlements: Array<{ displayName: string }> } }>(
+      gql`{ ann: user(login: "ann") { entitlements { displayName } } ben: user(login: "ben") { entitlements { displayName } } }`,
+    );
+    expect(graph.ann.entitlements.map((e) => e.displayName)).toEqual(['Wiki Reader']);
+    expect(graph.ben.entitlements.map((e) => e.displayName).sort()).toEqual(['Wiki Admin', 'Wiki Reader']);
     const revokes = await app.orm.em.fork().find(AuditEvent, { workspace: s.ws, action: 'entitlementAssignment.revoke' });
     expect(revokes).toHaveLength(1);
     expect(revokes[0].actor).toBe('cara (via test key ORG_ADMIN)');
@@ -330,23 +498,33 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(again.extensions).toEqual({ code: 'CONFLICT', field: 'itemId' });
 
     // The rest is certified; the last decision completes the task and the campaign.
-    const rest = run.items.nodes.filter((i: any) => i.id !== annAdmin.id);
+    const rest = run.items.nodes.filter((i) => i.id !== annAdmin.id);
     for (const [n, item] of rest.entries()) {
       await s.client.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' });
       if (n === 2) {
-        const mid = (await s.client.request<any>(READ, { id: run.id })).certificationCampaign;
+        const mid = (await s.client.request<ReadData>(READ, { id: run.id })).certificationCampaign;
         expect(mid.progress).toEqual({ total: 7, decided: 4, certified: 3, revoked: 1, percent: 57 });
         expect(mid.status).toBe('ACTIVE');
       }
     }
-    const done = (await s.client.request<any>(READ, { id: run.id })).certificationCampaign;
-    expect(done).toMatchObject({ status: 'COMPLETED', progress: { total: 7, decided: 7, certified: 6, revoked: 1, percent: 100 }, tasks: { nodes: [{ status: 'COMPLETED', decidedCount: 7 }] } });
+    const done = (await s.client.request<ReadData>(READ, { id: run.id })).certificationCampaign;
+    expect(done).toMatchObject({
+      status: 'COMPLETED',
+      progress: { total: 7, decided: 7, certified: 6, revoked: 1, percent: 100 },
+      tasks: { nodes: [{ status: 'COMPLETED', decidedCount: 7 }] },
+    });
     const [closed] = await errorsOf(s.client.request(DECIDE, { itemId: rest[0].id, decision: 'REVOKE', userLogin: 'cara', comment: 'x' }));
     expect(closed.extensions).toEqual({ code: 'CONFLICT', field: 'itemId' });
     const audits = await app.orm.em.fork().find(AuditEvent, { workspace: s.ws, action: { $in: ['certification.run', 'reviewItem.decide', 'certificationCampaign.complete'] } });
     expect(audits.map((a) => a.action).sort()).toEqual(['certification.run', 'certificationCampaign.complete', ...Array(7).fill('reviewItem.decide')]);
 
-    const filtered = await s.client.request<any>(gql`query ($id: ID!) { revoked: reviewItems(campaignId: $id, filter: { decision: REVOKE }) { totalCount nodes { resourceName revokeRequest { status } } } open: reviewItems(campaignId: $id, filter: { undecided: true }) { totalCount } }`, { id: run.id });
+    const filtered = await s.client.request<{
+      revoked: { totalCount: number; nodes: Array<{ resourceName: string; revokeRequest: { status: string } }> };
+      open: { totalCount: number };
+    }>(
+      gql`query ($id: ID!) { revoked: reviewItems(campaignId: $id, filter: { decision: REVOKE }) { totalCount nodes { resourceName revokeRequest { status } } } open: reviewItems(campaignId: $id, filter: { undecided: true }) { totalCount } }`,
+      { id: run.id },
+    );
     expect(filtered).toEqual({ revoked: { totalCount: 1, nodes: [{ resourceName: 'Wiki Admin', revokeRequest: { status: 'Completed' } }] }, open: { totalCount: 0 } });
   });
 
@@ -356,13 +534,14 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     const em = app.orm.em.fork();
     const guarded = await buildRole(em, s.ws, { members: [s.ann.id], overrides: { displayName: 'Guarded', approvalWorkflow: 'Group Role Approval', approver1: 'Role Approvers' } });
     const selection = { onlySelected: true, resources: [{ id: guarded.id, collection: 'ROLE' }] };
-    const first = (await s.client.request<any>(RUN, { id: (await create(s.client, eng({ name: 'guarded 1', ...selection }))).id })).runCertification;
-    const second = (await s.client.request<any>(RUN, { id: (await create(s.client, eng({ name: 'guarded 2', ...selection }))).id })).runCertification;
-    expect(first.items.nodes.map((i: any) => `${i.userLogin}:${i.resourceName}`)).toEqual(['ann:Guarded']);
+    const first = (await s.client.request<RunData>(RUN, { id: (await create(s.client, eng({ name: 'guarded 1', ...selection }))).id })).runCertification;
+    const second = (await s.client.request<RunData>(RUN, { id: (await create(s.client, eng({ name: 'guarded 2', ...selection }))).id })).runCertification;
+    expect(first.items.nodes.map((i) => `${i.userLogin}:${i.resourceName}`)).toEqual(['ann:Guarded']);
 
-    const { decideReviewItem: d } = await s.client.request<any>(DECIDE, { itemId: first.items.nodes[0].id, decision: 'REVOKE', userLogin: 'cara', comment: 'not needed' });
+    const { decideReviewItem: d } = await s.client.request<DecideData>(DECIDE, { itemId: first.items.nodes[0].id, decision: 'REVOKE', userLogin: 'cara', comment: 'not needed' });
     expect(d.revokeRequest).toMatchObject({ type: 'REVOKE', status: 'Waiting for Approval', resolution: 'Initiated' });
-    const held = async () => (await s.client.request<any>(gql`{ user(login: "ann") { roles { displayName } } }`)).user.roles.map((r: any) => r.displayName);
+    const held = async () =>
+      (await s.client.request<{ user: { roles: Array<{ displayName: string }> } }>(gql`{ user(login: "ann") { roles { displayName } } }`)).user.roles.map((r) => r.displayName);
     expect(await held()).toContain('Guarded');
 
     const item = second.items.nodes[0];
@@ -372,7 +551,8 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(await app.orm.em.fork().findOneOrFail(ReviewItem, item.id)).toMatchObject({ decision: null, revokeRequestId: null });
     expect(await countIn(AccessRequest, { workspace: s.ws })).toBe(1);
 
-    const task = (await s.client.request<any>(gql`query ($id: ID!) { request(id: $id) { tasks { id } } }`, { id: d.revokeRequest.id })).request.tasks[0];
+    const task = (await s.client.request<{ request: { tasks: Array<{ id: string }> } }>(gql`query ($id: ID!) { request(id: $id) { tasks { id } } }`, { id: d.revokeRequest.id }))
+      .request.tasks[0];
     await s.client.request(gql`mutation ($id: ID!) { performTaskAction(id: $id, action: CLAIM, userLogin: "sam") { status } }`, { id: task.id });
     await s.client.request(gql`mutation ($id: ID!) { performTaskAction(id: $id, action: APPROVE, userLogin: "sam") { status } }`, { id: task.id });
     expect(await held()).not.toContain('Guarded');
@@ -385,68 +565,76 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(error.extensions).toEqual({ code: 'CONFLICT', field: 'id' });
     expect(error.message).toMatch(/is Draft; only Active certifications run/);
     expect(await countIn(CertificationCampaign, { workspace: s.ws })).toBe(0);
-    const activated = await s.client.request<any>(gql`mutation ($id: ID!) { activateCertification(id: $id) { status } }`, { id: c.id });
+    const activated = await s.client.request<{ activateCertification: { status: string } }>(gql`mutation ($id: ID!) { activateCertification(id: $id) { status } }`, { id: c.id });
     expect(activated.activateCertification.status).toBe('ACTIVE');
     const [twice] = await errorsOf(s.client.request(gql`mutation ($id: ID!) { activateCertification(id: $id) { status } }`, { id: c.id }));
     expect(twice.extensions).toEqual({ code: 'CONFLICT', field: 'id' });
-    expect((await s.client.request<any>(RUN, { id: c.id })).runCertification.status).toBe('ACTIVE');
+    expect((await s.client.request<RunData>(RUN, { id: c.id })).runCertification.status).toBe('ACTIVE');
     const [unknown] = await errorsOf(s.client.request(RUN, { id: 'dddddddddddddddddddddddd' }));
     expect(unknown.extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
   });
 
-  it('certifiers per item: the beneficiary\'s manager, the resource owner (alternate when missing), the role\'s first member', async () => {
+  it("certifiers per item: the beneficiary's manager, the resource owner (alternate when missing), the role's first member", async () => {
     const s = await scenario('certs-certifiers');
     const byManager = await create(s.client, eng({ name: 'by manager', certifierType: 'BENEFICIARY_MANAGER', certifier: null }));
-    const m = (await s.client.request<any>(RUN, { id: byManager.id })).runCertification;
-    expect(new Set(m.items.nodes.map((i: any) => i.certifierLogin))).toEqual(new Set(['boss']));
+    const m = (await s.client.request<RunData>(RUN, { id: byManager.id })).runCertification;
+    expect(new Set(m.items.nodes.map((i) => i.certifierLogin))).toEqual(new Set(['boss']));
 
     // Owners: Wiki Admin → cara, Wiki Reader → its application's owner boss, Wiki → boss, Editors → ben; ben's own
     // items never go to ben without selfCertification.
     const byOwner = await create(s.client, eng({ name: 'by owner', certifierType: 'RESOURCE_OWNER', certifier: null }));
-    const o = (await s.client.request<any>(RUN, { id: byOwner.id })).runCertification;
-    expect(Object.fromEntries(o.items.nodes.map((i: any) => [`${i.userLogin}:${i.resourceName}`, i.certifierLogin]))).toEqual({
-      'ann:Editors': 'ben', 'ann:Wiki Admin': 'cara', 'ann:Wiki Reader': 'boss', 'ann:Wiki': 'boss',
-      'ben:Wiki Admin': 'cara', 'ben:Wiki Reader': 'boss', 'ben:Wiki': 'boss',
+    const o = (await s.client.request<RunData>(RUN, { id: byOwner.id })).runCertification;
+    expect(Object.fromEntries(o.items.nodes.map((i) => [`${i.userLogin}:${i.resourceName}`, i.certifierLogin]))).toEqual({
+      'ann:Editors': 'ben',
+      'ann:Wiki Admin': 'cara',
+      'ann:Wiki Reader': 'boss',
+      'ann:Wiki': 'boss',
+      'ben:Wiki Admin': 'cara',
+      'ben:Wiki Reader': 'boss',
+      'ben:Wiki': 'boss',
     });
     expect(o.impact).toMatchObject({ certifierCount: 3, taskCount: 3 });
-    expect(o.tasks.nodes.map((t: any) => `${t.certifierLogin}:${t.itemCount}`)).toEqual(['ben:1', 'boss:4', 'cara:2']);
+    expect(o.tasks.nodes.map((t) => `${t.certifierLogin}:${t.itemCount}`)).toEqual(['ben:1', 'boss:4', 'cara:2']);
 
     const certifiers = await buildRole(app.orm.em.fork(), s.ws, { members: [s.cara.id, s.sam.id] });
     const byRole = await create(s.client, eng({ name: 'by role', certifierType: 'ROLE', certifier: null, certifierRole: certifiers.id }));
-    const r = (await s.client.request<any>(RUN, { id: byRole.id })).runCertification;
+    const r = (await s.client.request<RunData>(RUN, { id: byRole.id })).runCertification;
     // cara (Eng) now holds the certifier role herself: her own membership goes to the next member, sam.
-    const mine = r.items.nodes.filter((i: any) => i.userLogin === 'cara');
-    expect(mine.map((i: any) => `${i.resourceName}:${i.certifierLogin}`)).toEqual([`${certifiers.displayName}:sam`]);
-    expect(new Set(r.items.nodes.filter((i: any) => i.userLogin !== 'cara').map((i: any) => i.certifierLogin))).toEqual(new Set(['cara']));
+    const mine = r.items.nodes.filter((i) => i.userLogin === 'cara');
+    expect(mine.map((i) => `${i.resourceName}:${i.certifierLogin}`)).toEqual([`${certifiers.displayName}:sam`]);
+    expect(new Set(r.items.nodes.filter((i) => i.userLogin !== 'cara').map((i) => i.certifierLogin))).toEqual(new Set(['cara']));
   });
 
-  it('selfCertification false: the certifier\'s own access goes to the alternate certifier, and is never reassigned to its user', async () => {
+  it("selfCertification false: the certifier's own access goes to the alternate certifier, and is never reassigned to its user", async () => {
     const s = await scenario('certs-self');
     const c = await create(s.client, eng({ userCertificationBy: 'NAME', userQuery: null, users: ['ann', 'ben'], certifier: 'ann', reassignment: true }));
-    const run = (await s.client.request<any>(RUN, { id: c.id })).runCertification;
-    const certifierOf = Object.fromEntries(run.items.nodes.map((i: any) => [`${i.userLogin}:${i.resourceName}`, i.certifierLogin]));
+    const run = (await s.client.request<RunData>(RUN, { id: c.id })).runCertification;
+    const certifierOf = Object.fromEntries(run.items.nodes.map((i) => [`${i.userLogin}:${i.resourceName}`, i.certifierLogin]));
     expect(certifierOf['ann:Editors']).toBe('boss'); // ann's own access: her manager, the alternate
     expect(certifierOf['ben:Wiki Admin']).toBe('ann');
     const benItem = itemOf(run, 'ben', 'Wiki Admin');
     const [toSelf] = await errorsOf(s.client.request(REASSIGN, { itemId: benItem.id, toLogin: 'ben', userLogin: 'ann' }));
     expect(toSelf.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'toLogin' });
 
-    const selfAllowed = await create(s.client, eng({ name: 'self allowed', userCertificationBy: 'NAME', userQuery: null, users: ['ann'], certifier: 'ann', selfCertification: true }));
-    const own = (await s.client.request<any>(RUN, { id: selfAllowed.id })).runCertification;
-    expect(new Set(own.items.nodes.map((i: any) => i.certifierLogin))).toEqual(new Set(['ann']));
-    const { decideReviewItem } = await s.client.request<any>(DECIDE, { itemId: own.items.nodes[0].id, decision: 'CERTIFY', userLogin: 'ann' });
+    const selfAllowed = await create(
+      s.client,
+      eng({ name: 'self allowed', userCertificationBy: 'NAME', userQuery: null, users: ['ann'], certifier: 'ann', selfCertification: true }),
+    );
+    const own = (await s.client.request<RunData>(RUN, { id: selfAllowed.id })).runCertification;
+    expect(new Set(own.items.nodes.map((i) => i.certifierLogin))).toEqual(new Set(['ann']));
+    const { decideReviewItem } = await s.client.request<DecideData>(DECIDE, { itemId: own.items.nodes[0].id, decision: 'CERTIFY', userLogin: 'ann' });
     expect(decideReviewItem.decision).toBe('CERTIFY');
   });
 
   it('reassignment: only when the certification allows it, by the certifier, to an active user; the item moves to their task', async () => {
     const s = await scenario('certs-reassign');
     const fixed = await create(s.client, eng({ name: 'no reassignment' }));
-    const f = (await s.client.request<any>(RUN, { id: fixed.id })).runCertification;
+    const f = (await s.client.request<RunData>(RUN, { id: fixed.id })).runCertification;
     const [notAllowed] = await errorsOf(s.client.request(REASSIGN, { itemId: f.items.nodes[0].id, toLogin: 'sam', userLogin: 'cara' }));
     expect(notAllowed.extensions).toEqual({ code: 'FORBIDDEN' });
 
     const c = await create(s.client, eng({ name: 'with reassignment', reassignment: true }));
-    const run = (await s.client.request<any>(RUN, { id: c.id })).runCertification;
+    const run = (await s.client.request<RunData>(RUN, { id: c.id })).runCertification;
     const item = itemOf(run, 'ben', 'Wiki Reader');
     const [byOther] = await errorsOf(s.client.request(REASSIGN, { itemId: item.id, toLogin: 'sam', userLogin: 'boss' }));
     expect(byOther.extensions).toEqual({ code: 'FORBIDDEN' });
@@ -455,12 +643,18 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     const [same] = await errorsOf(s.client.request(REASSIGN, { itemId: item.id, toLogin: 'cara', userLogin: 'cara' }));
     expect(same.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'toLogin' });
 
-    const { reassignReviewItem: moved } = await s.client.request<any>(REASSIGN, { itemId: item.id, toLogin: 'sam', userLogin: 'cara' });
+    const { reassignReviewItem: moved } = await s.client.request<ReassignData>(REASSIGN, { itemId: item.id, toLogin: 'sam', userLogin: 'cara' });
     expect(moved).toMatchObject({ certifierLogin: 'sam', previousCertifierLogin: 'cara', task: { certifierLogin: 'sam', itemCount: 1 } });
     const [oldCertifier] = await errorsOf(s.client.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(oldCertifier.extensions).toEqual({ code: 'FORBIDDEN' });
     await s.client.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'sam' });
-    const tasks = await s.client.request<any>(gql`query ($id: ID!) { certificationTasks(campaignId: $id) { nodes { certifierLogin status itemCount decidedCount } } sam: certificationTasks(certifierLogin: "sam") { totalCount } }`, { id: run.id });
+    const tasks = await s.client.request<{
+      certificationTasks: { nodes: Array<{ certifierLogin: string; status: string; itemCount: number; decidedCount: number }> };
+      sam: { totalCount: number };
+    }>(
+      gql`query ($id: ID!) { certificationTasks(campaignId: $id) { nodes { certifierLogin status itemCount decidedCount } } sam: certificationTasks(certifierLogin: "sam") { totalCount } }`,
+      { id: run.id },
+    );
     expect(tasks.certificationTasks.nodes).toEqual([
       { certifierLogin: 'sam', status: 'COMPLETED', itemCount: 1, decidedCount: 1 },
       { certifierLogin: 'cara', status: 'OPEN', itemCount: 6, decidedCount: 0 },
@@ -468,26 +662,27 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(tasks.sam.totalCount).toBe(1);
   });
 
-  it('automatic escalation: an overdue task goes to the certifier\'s manager when read; without it the task stays overdue', async () => {
+  it("automatic escalation: an overdue task goes to the certifier's manager when read; without it the task stays overdue", async () => {
     const s = await scenario('certs-escalate');
     const escalating = await create(s.client, eng({ name: 'escalating', automaticEscalation: true }));
     const quiet = await create(s.client, eng({ name: 'quiet' }));
-    const e = (await s.client.request<any>(RUN, { id: escalating.id })).runCertification;
-    const q = (await s.client.request<any>(RUN, { id: quiet.id })).runCertification;
+    const e = (await s.client.request<RunData>(RUN, { id: escalating.id })).runCertification;
+    const q = (await s.client.request<RunData>(RUN, { id: quiet.id })).runCertification;
     await app.orm.em.fork().nativeUpdate(CertificationTask, { campaign: { $in: [e.id, q.id] } }, { dueDate: new Date(Date.now() - 60_000) });
 
-    const after = (await s.client.request<any>(READ, { id: e.id })).certificationCampaign;
-    expect(after.tasks.nodes.map((t: any) => `${t.certifierLogin}:${t.status}:${t.itemCount}:${t.escalatedFrom}:${t.overdue}`)).toEqual([
-      'boss:OPEN:7:cara:false', 'cara:COMPLETED:0:null:false',
+    const after = (await s.client.request<ReadData>(READ, { id: e.id })).certificationCampaign;
+    expect(after.tasks.nodes.map((t) => `${t.certifierLogin}:${t.status}:${t.itemCount}:${t.escalatedFrom}:${t.overdue}`)).toEqual([
+      'boss:OPEN:7:cara:false',
+      'cara:COMPLETED:0:null:false',
     ]);
-    expect(after.items.nodes.every((i: any) => i.certifierLogin === 'boss')).toBe(true);
+    expect(after.items.nodes.every((i) => i.certifierLogin === 'boss')).toBe(true);
     const [cara] = await errorsOf(s.client.request(DECIDE, { itemId: after.items.nodes[0].id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(cara.extensions).toEqual({ code: 'FORBIDDEN' });
     await s.client.request(DECIDE, { itemId: after.items.nodes[0].id, decision: 'CERTIFY', userLogin: 'boss' });
 
-    const untouched = (await s.client.request<any>(READ, { id: q.id })).certificationCampaign;
+    const untouched = (await s.client.request<ReadData>(READ, { id: q.id })).certificationCampaign;
     expect(untouched.tasks.nodes).toMatchObject([{ certifierLogin: 'cara', status: 'OPEN', overdue: true }]);
-    const n = await s.client.request<any>(gql`mutation { escalateOverdueCertificationTasks }`);
+    const n = await s.client.request<{ escalateOverdueCertificationTasks: number }>(gql`mutation { escalateOverdueCertificationTasks }`);
     expect(n.escalateOverdueCertificationTasks).toBe(0);
     expect(await app.orm.em.fork().count(AuditEvent, { workspace: s.ws, action: 'certificationTask.escalate' })).toBe(1);
   });
@@ -495,8 +690,8 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
   it('a Resource Assignment certification by resourceQuery reviews the holders of the matching resources only', async () => {
     const s = await scenario('certs-resources');
     const c = await create(s.client, eng({ name: 'risky', type: 'RESOURCE_ASSIGNMENT', resourceQuery: '{"riskLevel":"high"}', userQuery: '{"status":"Active"}' }));
-    const run = (await s.client.request<any>(RUN, { id: c.id })).runCertification;
-    expect(run.items.nodes.map((i: any) => `${i.userLogin}:${i.resourceName}`).sort()).toEqual(['ann:Wiki Admin', 'ben:Wiki Admin']);
+    const run = (await s.client.request<RunData>(RUN, { id: c.id })).runCertification;
+    expect(run.items.nodes.map((i) => `${i.userLogin}:${i.resourceName}`).sort()).toEqual(['ann:Wiki Admin', 'ben:Wiki Admin']);
     expect(run.impact).toMatchObject({ userCount: 2, resourceCount: 1, certifierCount: 1, taskCount: 1 });
 
     const none = await create(s.client, eng({ name: 'nothing', userCertificationBy: 'NAME', userQuery: null, users: ['sam'] }));
@@ -516,17 +711,20 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
       const [preview] = await errorsOf(client.request(gql`query ($id: ID!) { previewCertification(id: $id) { itemCount } }`, { id: c.id }));
       expect(preview.extensions).toMatchObject({ code: 'FORBIDDEN' });
     }
-    const run = (await catalogAdmin.request<any>(RUN, { id: c.id })).runCertification;
+    const run = (await catalogAdmin.request<RunData>(RUN, { id: c.id })).runCertification;
     const item = run.items.nodes[0];
     for (const client of [readOnly, catalogAdmin]) {
       const [decide] = await errorsOf(client.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' }));
       expect(decide.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'certifications:decide' });
     }
-    const read = await readOnly.request<any>(READ, { id: run.id });
+    const read = await readOnly.request<ReadData>(READ, { id: run.id });
     expect(read.certificationCampaign.id).toBe(run.id);
-    expect((await certifier.request<any>(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' })).decideReviewItem.decision).toBe('CERTIFY');
+    expect((await certifier.request<DecideData>(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' })).decideReviewItem.decision).toBe('CERTIFY');
     const other = await otherWorkspace();
-    const hidden = await other.request<any>(gql`query ($id: ID!, $item: ID!) { certificationCampaign(id: $id) { id } reviewItem(id: $item) { id } }`, { id: run.id, item: item.id });
+    const hidden = await other.request<{ certificationCampaign: { id: string }; reviewItem: { id: string } }>(
+      gql`query ($id: ID!, $item: ID!) { certificationCampaign(id: $id) { id } reviewItem(id: $item) { id } }`,
+      { id: run.id, item: item.id },
+    );
     expect(hidden).toEqual({ certificationCampaign: null, reviewItem: null });
     const [foreign] = await errorsOf(other.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(foreign.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });

@@ -20,6 +20,13 @@ import { ConfigError, loadConfig, loadConfigOrExit } from '../src/config.js';
 
 /** Workload Q of the README's benchmark. */
 const Q = '{ users(first: 100, orderBy: LOGIN) { nodes { login roles { displayName entitlements { displayName targetSystem { name } } } accounts { status targetSystem { name } } } } }';
+/** A GraphQL answer as the tests read it. */
+interface Answer {
+  data?: { users: { nodes: Array<{ login: string }> } } & Record<string, unknown>;
+  errors: Array<{ message: string; extensions: Record<string, unknown> & { code?: string } }>;
+  extensions: { cost: { requested: number; limit: number } } & Record<string, unknown>;
+}
+
 const Q_COST = 4_030_100;
 
 /** `roles { members(first: 2) { nodes { roles { … } } } }`, `hops` times around the loop. */
@@ -271,7 +278,7 @@ describe('limits over HTTP', () => {
   });
 
   /** POSTs a body as it is; gives up after 20 s instead of hanging the suite. */
-  async function post(body: unknown): Promise<{ status: number; body: any }> {
+  async function post(body: unknown): Promise<{ status: number; body: Answer }> {
     const res = await fetch(app.url, {
       method: 'POST',
       headers: { ...(client.requestConfig.headers as Record<string, string>), 'content-type': 'application/json' },
@@ -293,7 +300,7 @@ describe('limits over HTTP', () => {
   }
 
   async function stillAnswers() {
-    const data = await client.request<any>('{ users(first: 2) { nodes { login } } }');
+    const data = await client.request<{ users: { nodes: Array<{ login: string }> } }>('{ users(first: 2) { nodes { login } } }');
     expect(data.users.nodes).toHaveLength(2);
   }
 
@@ -301,7 +308,7 @@ describe('limits over HTTP', () => {
     const res = await post({ query: Q });
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.users.nodes.length).toBeGreaterThan(10);
+    expect(res.body.data?.users.nodes.length).toBeGreaterThan(10);
     expect(res.body.extensions).toEqual({ cost: { requested: Q_COST, limit: app.config.queryLimits.cost } });
   });
 
@@ -338,7 +345,7 @@ describe('limits over HTTP', () => {
     const [fanned, looped, answered] = await Promise.all([
       post({ query: plainFan(40) }),
       post({ query: membershipLoop(8) }),
-      client.request<any>('{ users(first: 3) { nodes { login } } }'),
+      client.request<{ users: { nodes: Array<{ login: string }> } }>('{ users(first: 3) { nodes { login } } }'),
     ]);
     expect([fanned.status, looped.status]).toEqual([400, 400]);
     expect(answered.users.nodes).toHaveLength(3);
@@ -385,7 +392,7 @@ describe('limits from the configuration', () => {
       headers: { ...(client.requestConfig.headers as Record<string, string>), 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as Answer };
   }
 
   it('a low cost limit refuses a small query, and says so in extensions.cost', async () => {
@@ -401,7 +408,7 @@ describe('limits from the configuration', () => {
     const query = 'query ($n: Int) { users(first: $n) { nodes { login roles { displayName } } } }';
     const small = await send(query, { n: 5 });
     expect(small.status).toBe(200);
-    expect(small.body.data.users.nodes).toHaveLength(5);
+    expect(small.body.data?.users.nodes).toHaveLength(5);
     expect(small.body.extensions.cost).toEqual({ requested: 5 * 101, limit: 1000 });
     const large = await send(query, { n: 10 });
     expect(large.body.errors[0].extensions).toMatchObject({ code: 'COST_LIMIT_EXCEEDED', value: 10 * 101 });

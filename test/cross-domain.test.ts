@@ -25,6 +25,30 @@ const ACCESS_GRAPH = gql`
     }
   }
 `;
+type AccessGraphData = {
+  users: {
+    nodes: Array<{
+      login: string;
+      roles: Array<{ displayName: string; entitlements: Array<{ displayName: string; targetSystem: { displayName: string } }> }>;
+      entitlements: Array<{ displayName: string }>;
+      accounts: Array<{ login: string; targetSystem: { displayName: string; isCredentialManager: boolean }; entitlements: Array<{ entitlement: { displayName: string } }> }>;
+      identityProfile: {
+        name: string;
+        priority: number;
+        identityCount: number;
+        owner: { name: string | null; user: { login: string } };
+        authoritativeSource: { name: string | null; targetSystem: { displayName: string; identityProfiles: Array<{ name: string }> } };
+        identities: { totalCount: number; nodes: Array<{ login: string }> };
+      };
+      enrollmentAutomations: Array<{
+        isRunning: boolean;
+        credentialManager: { displayName: string };
+        credentialManagerAcsUser: { login: string };
+        userIdentity: { login: string };
+      }>;
+    }>;
+  };
+};
 
 let app: TestApp;
 let admin: GraphQLClient;
@@ -48,9 +72,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function measure(department: string): Promise<{ statements: number; people: any[] }> {
+async function measure(department: string): Promise<{ statements: number; people: AccessGraphData['users']['nodes'] }> {
   app.statements.reset();
-  const data = await admin.request<any>(ACCESS_GRAPH, { department });
+  const data = await admin.request<AccessGraphData>(ACCESS_GRAPH, { department });
   return { statements: app.statements.value(), people: data.users.nodes };
 }
 
@@ -67,7 +91,7 @@ describe('one graph: a person reaches roles, entitlements, accounts, identity pr
 
     for (const person of [...ten.people, ...fifty.people]) {
       expect(person.roles).toHaveLength(1);
-      expect(person.roles[0].entitlements.map((e: any) => e.targetSystem.displayName)).toEqual(['Vault', 'Vault']);
+      expect(person.roles[0].entitlements.map((e) => e.targetSystem.displayName)).toEqual(['Vault', 'Vault']);
       expect(person.entitlements).toHaveLength(2);
       expect(person.accounts).toEqual([expect.objectContaining({ targetSystem: { displayName: 'Vault', isCredentialManager: true } })]);
       expect(person.accounts[0].entitlements).toHaveLength(2);

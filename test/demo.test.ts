@@ -20,7 +20,19 @@ afterAll(async () => {
 
 describe('the demo workspace', () => {
   it('holds the seed people plus generated ones, and every domain linked into one graph', async () => {
-    const data = await client.request<any>(gql`
+    const data = await client.request<{
+      users: { totalCount: number };
+      jerome: {
+        displayName: string;
+        manager: { login: string };
+        scimUser: { userName: string; active: boolean; roles: Array<{ displayName: string }>; user: { login: string } };
+        roles: Array<{ displayName: string }>;
+      };
+      aaron: { identityProfile: { name: string; identityCount: number; authoritativeSource: { name: string | null }; owner: { name: string | null } } };
+      steve: { enrollmentAutomations: Array<{ isRunning: boolean; credentialManager: { displayName: string }; credentialManagerAcsUser: { provisionMechanism: string | null } }> };
+      identityProfiles: { totalCount: number };
+      scimUsers: { totalCount: number };
+    }>(gql`
       {
         users(first: 1) { totalCount }
         jerome: user(login: "jerome") {
@@ -53,7 +65,7 @@ describe('the demo workspace', () => {
     const { Workspace } = await import('../src/auth/workspace.entity.js');
     const ws = await app.orm.em.fork().findOneOrFail(Workspace, { name: 'demo' });
     const fresh = new GraphQLClient(app.url, { headers: { authorization: `Bearer ${await rotateDevelopmentKey(app.orm, ws)}` } });
-    expect((await fresh.request<any>('{ users(first: 1) { totalCount } }')).users.totalCount).toBe(164);
+    expect((await fresh.request<{ users: { totalCount: number } }>('{ users(first: 1) { totalCount } }')).users.totalCount).toBe(164);
     app.authenticator.forget();
     await expect(client.request('{ users(first: 1) { totalCount } }')).rejects.toThrow(/revoked|Unknown/);
   });

@@ -21,12 +21,30 @@ const FIELDS = `
   id enrollmentAutomationId userIdentityId acsCredentialProvisioningAutomationId credentialManagerAcsSystemId
   credentialManagerAcsUserId acsCredentialPoolId isRunning workspaceId createdAt stoppedAt
 `;
+/** An automation as FIELDS selects it. */
+type AutomationData = {
+  id: string;
+  enrollmentAutomationId: string;
+  userIdentityId: string;
+  acsCredentialProvisioningAutomationId: string;
+  credentialManagerAcsSystemId: string;
+  credentialManagerAcsUserId: string | null;
+  acsCredentialPoolId: string | null;
+  isRunning: boolean;
+  workspaceId: string;
+  createdAt: string;
+  stoppedAt: string | null;
+};
 const LAUNCH = gql`mutation ($input: LaunchEnrollmentAutomationInput!) { launchEnrollmentAutomation(input: $input) { ${FIELDS} } }`;
+type LaunchData = { launchEnrollmentAutomation: AutomationData };
 const DELETE = gql`mutation ($id: ID!) { deleteEnrollmentAutomation(enrollmentAutomationId: $id) { ${FIELDS} } }`;
+type DeleteData = { deleteEnrollmentAutomation: AutomationData };
 const GET = gql`query ($id: ID!) { enrollmentAutomation(enrollmentAutomationId: $id) { ${FIELDS} } }`;
+type GetData = { enrollmentAutomation: AutomationData };
 const LIST = gql`query ($user: ID!, $running: Boolean, $first: Int, $after: String) {
   enrollmentAutomations(userIdentityId: $user, isRunning: $running, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id isRunning } }
 }`;
+type ListData = { enrollmentAutomations: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; isRunning: boolean }> } };
 
 let app: TestApp;
 let admin: GraphQLClient;
@@ -63,7 +81,7 @@ describe('seeds 000/001 replay: launchEnrollmentAutomation', () => {
     // The seed's request, with demo ids: Steve Clark, EntraID, the seed's credential pool.
     const input = { userIdentityId: STEVE, credentialManagerAcsSystemId: ENTRA, acsCredentialPoolId: POOL, createCredentialManagerUser: true };
     const started = Date.now();
-    const { launchEnrollmentAutomation: a } = await admin.request<any>(LAUNCH, { input });
+    const { launchEnrollmentAutomation: a } = await admin.request<LaunchData>(LAUNCH, { input });
 
     expect(a).toMatchObject({
       userIdentityId: STEVE,
@@ -90,13 +108,15 @@ describe('seeds 000/001 replay: launchEnrollmentAutomation', () => {
 
   it('uses the given credential manager ACS user, or else the existing account of the user', async () => {
     const googleAccount = await accountOf(AARON, GOOGLE);
-    const given = await admin.request<any>(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: googleAccount, createCredentialManagerUser: false } });
+    const given = await admin.request<LaunchData>(LAUNCH, {
+      input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: googleAccount, createCredentialManagerUser: false },
+    });
     expect(given.launchEnrollmentAutomation).toMatchObject({ credentialManagerAcsUserId: googleAccount, acsCredentialPoolId: null });
 
-    const implied = await admin.request<any>(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE } });
+    const implied = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE } });
     expect(implied.launchEnrollmentAutomation.credentialManagerAcsUserId).toBe(googleAccount);
 
-    const none = await admin.request<any>(LAUNCH, { input: { userIdentityId: STEVE, credentialManagerAcsSystemId: GOOGLE } });
+    const none = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: STEVE, credentialManagerAcsSystemId: GOOGLE } });
     expect(none.launchEnrollmentAutomation.credentialManagerAcsUserId).toBeNull();
     expect(await em().count(UserAccount, { user: STEVE, targetSystem: GOOGLE })).toBe(0);
   });
@@ -115,7 +135,10 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
   it('createCredentialManagerUser and credentialManagerAcsUserId together are a BAD_USER_INPUT naming both', async () => {
     const googleAccount = await accountOf(AARON, GOOGLE);
     const error = await failsWithoutWriting(() =>
-      admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true, credentialManagerAcsUserId: googleAccount } }));
+      admin.request(LAUNCH, {
+        input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true, credentialManagerAcsUserId: googleAccount },
+      }),
+    );
     expect(error.extensions).toEqual({
       code: 'BAD_USER_INPUT',
       field: 'input.createCredentialManagerUser',
@@ -129,8 +152,20 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
     ['an unknown ACS system', { credentialManagerAcsSystemId: 'ffffffffffffffffffffffff' }, 'NOT_FOUND', 'input.credentialManagerAcsSystemId', /TargetSystem/],
     ['a system id that is a person', { credentialManagerAcsSystemId: AARON }, 'NOT_FOUND', 'input.credentialManagerAcsSystemId', /TargetSystem/],
     ['a Seam-style uuid user identity id', { userIdentityId: '5c945ab5-c75e-4bcb-8e5f-9410061c401f' }, 'BAD_USER_INPUT', 'input.userIdentityId', /24 hex characters/],
-    ['a Seam-style uuid system id', { credentialManagerAcsSystemId: '6737e186-8d54-48ce-a7da-a0be4d252172' }, 'BAD_USER_INPUT', 'input.credentialManagerAcsSystemId', /24 hex characters/],
-    ['an application that is no credential manager', { credentialManagerAcsSystemId: ADP }, 'BAD_USER_INPUT', 'input.credentialManagerAcsSystemId', /ADP is not a credential manager/],
+    [
+      'a Seam-style uuid system id',
+      { credentialManagerAcsSystemId: '6737e186-8d54-48ce-a7da-a0be4d252172' },
+      'BAD_USER_INPUT',
+      'input.credentialManagerAcsSystemId',
+      /24 hex characters/,
+    ],
+    [
+      'an application that is no credential manager',
+      { credentialManagerAcsSystemId: ADP },
+      'BAD_USER_INPUT',
+      'input.credentialManagerAcsSystemId',
+      /ADP is not a credential manager/,
+    ],
     ['a credential pool id that is no uuid', { acsCredentialPoolId: 'pool-1' }, 'BAD_USER_INPUT', 'input.acsCredentialPoolId', /must be a uuid/],
     ['an unknown ACS user', { credentialManagerAcsUserId: 'ffffffffffffffffffffffff' }, 'NOT_FOUND', 'input.credentialManagerAcsUserId', /UserAccount/],
   ])('%s is refused', async (_, change, code, field, message) => {
@@ -144,14 +179,18 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
     const jeromesGoogle = await accountOf(JEROME, GOOGLE);
     const aaronsAdp = await accountOf(AARON, ADP);
     for (const accountId of [jeromesGoogle, aaronsAdp]) {
-      const error = await failsWithoutWriting(() => admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: accountId } }));
+      const error = await failsWithoutWriting(() =>
+        admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, credentialManagerAcsUserId: accountId } }),
+      );
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.credentialManagerAcsUserId' });
       expect(error.message).toMatch(/is not an account of aaron on Google Workspace/);
     }
   });
 
   it('creating a credential manager user the user already has is a CONFLICT that points to credentialManagerAcsUserId', async () => {
-    const error = await failsWithoutWriting(() => admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true } }));
+    const error = await failsWithoutWriting(() =>
+      admin.request(LAUNCH, { input: { userIdentityId: AARON, credentialManagerAcsSystemId: GOOGLE, createCredentialManagerUser: true } }),
+    );
     expect(error.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.createCredentialManagerUser' });
     expect(error.message).toMatch(/aaron already has an account on Google Workspace .*pass it as credentialManagerAcsUserId/);
   });
@@ -164,7 +203,7 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
 
   it('a CATALOG_ADMIN key may launch', async () => {
     const client = await app.client('acme', [Authority.CATALOG_ADMIN]);
-    const data = await client.request<any>(LAUNCH, { input: { userIdentityId: JEROME, credentialManagerAcsSystemId: GOOGLE } });
+    const data = await client.request<LaunchData>(LAUNCH, { input: { userIdentityId: JEROME, credentialManagerAcsSystemId: GOOGLE } });
     expect(data.launchEnrollmentAutomation).toMatchObject({ userIdentityId: JEROME, isRunning: true });
   });
 });
@@ -182,24 +221,26 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
     userId = person.id;
     systemId = system.id;
     for (let i = 0; i < 3; i++) {
-      const data = await admin.request<any>(LAUNCH, { input: { userIdentityId: userId, credentialManagerAcsSystemId: systemId } });
+      const data = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: userId, credentialManagerAcsSystemId: systemId } });
       launched.push(data.launchEnrollmentAutomation.id);
     }
   });
 
   it('reads one by id (a READ_ONLY key may) and lists a user identity’s automations in pages', async () => {
     const reader = await app.client('acme', [Authority.READ_ONLY]);
-    const one = await reader.request<any>(GET, { id: launched[0] });
+    const one = await reader.request<GetData>(GET, { id: launched[0] });
     expect(one.enrollmentAutomation).toMatchObject({ id: launched[0], userIdentityId: userId, credentialManagerAcsSystemId: systemId, isRunning: true });
 
-    const page1 = await reader.request<any>(LIST, { user: userId, first: 2 });
+    const page1 = await reader.request<ListData>(LIST, { user: userId, first: 2 });
     expect(page1.enrollmentAutomations).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
-    const page2 = await reader.request<any>(LIST, { user: userId, first: 2, after: page1.enrollmentAutomations.pageInfo.endCursor });
-    const ids = [...page1.enrollmentAutomations.nodes, ...page2.enrollmentAutomations.nodes].map((n: any) => n.id);
+    const page2 = await reader.request<ListData>(LIST, { user: userId, first: 2, after: page1.enrollmentAutomations.pageInfo.endCursor });
+    const ids = [...page1.enrollmentAutomations.nodes, ...page2.enrollmentAutomations.nodes].map((n) => n.id);
     expect(ids).toEqual(launched);
     expect(page2.enrollmentAutomations.pageInfo.hasNextPage).toBe(false);
 
-    const junk = await reader.request<any>(gql`{ a: enrollmentAutomation(enrollmentAutomationId: "ffffffffffffffffffffffff") { id } b: enrollmentAutomation(enrollmentAutomationId: "05505650-aa57-49ab-8f19-429738758895") { id } }`);
+    const junk = await reader.request<{ a: { id: string }; b: { id: string } }>(
+      gql`{ a: enrollmentAutomation(enrollmentAutomationId: "ffffffffffffffffffffffff") { id } b: enrollmentAutomation(enrollmentAutomationId: "05505650-aa57-49ab-8f19-429738758895") { id } }`,
+    );
     expect(junk).toEqual({ a: null, b: null });
   });
 
@@ -214,50 +255,64 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
     const denied = await failsWithoutWriting(() => reader.request(DELETE, { id: launched[1] }));
     expect(denied.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'enrollment:write' });
 
-    const { deleteEnrollmentAutomation: stopped } = await admin.request<any>(DELETE, { id: launched[1] });
+    const { deleteEnrollmentAutomation: stopped } = await admin.request<DeleteData>(DELETE, { id: launched[1] });
     expect(stopped).toMatchObject({ id: launched[1], isRunning: false });
-    expect(Date.parse(stopped.stoppedAt)).toBeGreaterThanOrEqual(Date.parse(stopped.createdAt));
+    expect(Date.parse(stopped.stoppedAt!)).toBeGreaterThanOrEqual(Date.parse(stopped.createdAt));
     const stored = await em().findOneOrFail(EnrollmentAutomation, launched[1]);
     expect(stored.isRunning).toBe(false);
 
-    const again = await admin.request<any>(DELETE, { id: launched[1] });
+    const again = await admin.request<DeleteData>(DELETE, { id: launched[1] });
     expect(again.deleteEnrollmentAutomation.stoppedAt).toBe(stopped.stoppedAt);
     const events = await em().find(AuditEvent, { entityId: launched[1] }, { orderBy: { id: 'asc' } });
     expect(events.map((e) => e.action)).toEqual(['enrollmentAutomation.launch', 'enrollmentAutomation.stop']);
     expect(events[1]).toMatchObject({ before: { isRunning: true, stoppedAt: null }, after: { isRunning: false } });
 
-    const running = await admin.request<any>(LIST, { user: userId, running: true });
-    expect(running.enrollmentAutomations.nodes.map((n: any) => n.id)).toEqual([launched[0], launched[2]]);
-    const stoppedOnes = await admin.request<any>(LIST, { user: userId, running: false });
-    expect(stoppedOnes.enrollmentAutomations.nodes.map((n: any) => n.id)).toEqual([launched[1]]);
+    const running = await admin.request<ListData>(LIST, { user: userId, running: true });
+    expect(running.enrollmentAutomations.nodes.map((n) => n.id)).toEqual([launched[0], launched[2]]);
+    const stoppedOnes = await admin.request<ListData>(LIST, { user: userId, running: false });
+    expect(stoppedOnes.enrollmentAutomations.nodes.map((n) => n.id)).toEqual([launched[1]]);
 
     const missing = await failsWithoutWriting(() => admin.request(DELETE, { id: 'ffffffffffffffffffffffff' }));
     expect(missing.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'enrollmentAutomationId' });
   });
 
   it('edges: the automation reaches its user, credential manager and ACS user; the user and node(id) reach the automation', async () => {
-    const data = await admin.request<any>(gql`query ($id: ID!, $user: ID!) {
+    const data = await admin.request<{
+      enrollmentAutomation: {
+        userIdentity: { id: string };
+        credentialManager: { id: string; isCredentialManager: boolean };
+        credentialManagerAcsUser: { id: string; user: { id: string }; targetSystem: { id: string } };
+      };
+      user: { enrollmentAutomations: Array<{ id: string; isRunning: boolean }> };
+      node: { __typename: string; id: string };
+    }>(
+      gql`query ($id: ID!, $user: ID!) {
       enrollmentAutomation(enrollmentAutomationId: $id) {
         userIdentity { id } credentialManager { id isCredentialManager } credentialManagerAcsUser { id user { id } targetSystem { id } }
       }
       user(id: $user) { enrollmentAutomations { id isRunning } }
       node(id: $id) { __typename id }
-    }`, { id: launched[0], user: userId });
+    }`,
+      { id: launched[0], user: userId },
+    );
     expect(data.enrollmentAutomation).toMatchObject({
       userIdentity: { id: userId },
       credentialManager: { id: systemId, isCredentialManager: true },
       credentialManagerAcsUser: { user: { id: userId }, targetSystem: { id: systemId } },
     });
-    expect(data.user.enrollmentAutomations.map((a: any) => a.id)).toEqual(launched);
+    expect(data.user.enrollmentAutomations.map((a) => a.id)).toEqual(launched);
     expect(data.node).toEqual({ __typename: 'EnrollmentAutomation', id: launched[0] });
   });
 });
 
 describe('workspaces are isolated', () => {
   it('a key of another workspace cannot read, stop or use this workspace’s automations, people, systems or accounts', async () => {
-    const { launchEnrollmentAutomation: a } = await admin.request<any>(LAUNCH, { input: { userIdentityId: JEROME, credentialManagerAcsSystemId: ENTRA } });
+    const { launchEnrollmentAutomation: a } = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: JEROME, credentialManagerAcsSystemId: ENTRA } });
 
-    const read = await otherAdmin.request<any>(gql`query ($id: ID!, $user: ID!) { enrollmentAutomation(enrollmentAutomationId: $id) { id } enrollmentAutomations(userIdentityId: $user) { totalCount } }`, { id: a.id, user: JEROME });
+    const read = await otherAdmin.request<{ enrollmentAutomation: { id: string }; enrollmentAutomations: { totalCount: number } }>(
+      gql`query ($id: ID!, $user: ID!) { enrollmentAutomation(enrollmentAutomationId: $id) { id } enrollmentAutomations(userIdentityId: $user) { totalCount } }`,
+      { id: a.id, user: JEROME },
+    );
     expect(read).toEqual({ enrollmentAutomation: null, enrollmentAutomations: { totalCount: 0 } });
     const stop = await failsWithoutWriting(() => otherAdmin.request(DELETE, { id: a.id }));
     expect(stop.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'enrollmentAutomationId' });

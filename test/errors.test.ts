@@ -31,6 +31,8 @@ describe('formatError', () => {
 
   it('masks a non-null violation: an execution error with a path but no cause', () => {
     const error = new GraphQLError('Cannot return null for non-nullable field User.login.', { path: ['user', 'login'] });
-    expect(formatError({ message: error.message, path: ['user', 'login'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, error).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(formatError({ message: error.message, path: ['user', 'login'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }, error).extensions).toEqual({
+      code: 'INTERNAL_SERVER_ERROR',
+    });
   });
 });

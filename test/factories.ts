@@ -46,10 +46,22 @@ export async function buildTargetSystem(em: EntityManager, workspaceId: string, 
   return system;
 }
 
-export async function buildEntitlements(em: EntityManager, workspaceId: string, system: TargetSystem | string, n: number, overrides?: Overrides<Entitlement>): Promise<Entitlement[]> {
+export async function buildEntitlements(
+  em: EntityManager,
+  workspaceId: string,
+  system: TargetSystem | string,
+  n: number,
+  overrides?: Overrides<Entitlement>,
+): Promise<Entitlement[]> {
   const rows = Array.from({ length: n }, (_, i) => {
     const name = unique('ent');
-    return em.create(Entitlement, { workspace: workspaceOf(em, workspaceId), targetSystem: system, name, displayName: `Entitlement ${name}`, ...apply(overrides, i) } as never) as Entitlement;
+    return em.create(Entitlement, {
+      workspace: workspaceOf(em, workspaceId),
+      targetSystem: system,
+      name,
+      displayName: `Entitlement ${name}`,
+      ...apply(overrides, i),
+    } as never) as Entitlement;
   });
   await em.flush();
   return rows;
@@ -64,8 +76,17 @@ export async function buildAccounts(
   overrides?: Overrides<UserAccount>,
   entitlements: Array<Entitlement | string> = [],
 ): Promise<UserAccount[]> {
-  const accounts = users.map((user, i) =>
-    em.create(UserAccount, { workspace: workspaceOf(em, workspaceId), user, targetSystem: system, login: unique('account'), provisionMechanism: 'Request', ...apply(overrides, i) } as never) as UserAccount);
+  const accounts = users.map(
+    (user, i) =>
+      em.create(UserAccount, {
+        workspace: workspaceOf(em, workspaceId),
+        user,
+        targetSystem: system,
+        login: unique('account'),
+        provisionMechanism: 'Request',
+        ...apply(overrides, i),
+      } as never) as UserAccount,
+  );
   for (const account of accounts) {
     for (const entitlement of entitlements) em.create(EntitlementAssignment, { workspace: workspaceOf(em, workspaceId), account, entitlement } as never);
   }
@@ -87,8 +108,19 @@ export async function buildRole(
   return role;
 }
 
-export async function buildIdentityProfile(em: EntityManager, workspaceId: string, source: TargetSystem | string, overrides?: EntityData<IdentityProfile>): Promise<IdentityProfile> {
-  const profile = em.create(IdentityProfile, { workspace: workspaceOf(em, workspaceId), name: unique('Profile '), priority: 10, authoritativeSource: source, ...overrides } as never) as IdentityProfile;
+export async function buildIdentityProfile(
+  em: EntityManager,
+  workspaceId: string,
+  source: TargetSystem | string,
+  overrides?: EntityData<IdentityProfile>,
+): Promise<IdentityProfile> {
+  const profile = em.create(IdentityProfile, {
+    workspace: workspaceOf(em, workspaceId),
+    name: unique('Profile '),
+    priority: 10,
+    authoritativeSource: source,
+    ...overrides,
+  } as never) as IdentityProfile;
   await em.flush();
   return profile;
 }
@@ -101,14 +133,16 @@ export async function buildEnrollmentAutomations(
   system: TargetSystem | string,
   overrides?: Overrides<EnrollmentAutomation>,
 ): Promise<EnrollmentAutomation[]> {
-  const rows = users.map((user, i) =>
-    em.create(EnrollmentAutomation, {
-      workspace: workspaceOf(em, workspaceId),
-      userIdentity: user,
-      credentialManager: system,
-      acsCredentialProvisioningAutomationId: randomUUID(),
-      ...apply(overrides, i),
-    } as never) as EnrollmentAutomation);
+  const rows = users.map(
+    (user, i) =>
+      em.create(EnrollmentAutomation, {
+        workspace: workspaceOf(em, workspaceId),
+        userIdentity: user,
+        credentialManager: system,
+        acsCredentialProvisioningAutomationId: randomUUID(),
+        ...apply(overrides, i),
+      } as never) as EnrollmentAutomation,
+  );
   await em.flush();
   return rows;
 }

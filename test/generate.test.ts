@@ -69,7 +69,8 @@ describe('generateDataSet', () => {
       for (const login of r.memberLogins ?? []) expect(logins.has(login)).toBe(true);
     }
     const grantedTo = new Map<string, Set<string>>();
-    for (const r of data.roles) for (const login of r.memberLogins ?? []) for (const e of r.entitlementIds) (grantedTo.get(login) ?? grantedTo.set(login, new Set()).get(login)!).add(e);
+    for (const r of data.roles)
+      for (const login of r.memberLogins ?? []) for (const e of r.entitlementIds) (grantedTo.get(login) ?? grantedTo.set(login, new Set()).get(login)!).add(e);
     for (const a of data.accounts) {
       expect(logins.has(a.userLogin)).toBe(true);
       expect(systems.has(a.targetSystemId)).toBe(true);

@@ -21,10 +21,33 @@ const PROFILE_FIELDS = `
   identityAttributeConfig { enabled attributeTransforms { identityAttributeName transformDefinition { type attributes } } }
   identityExceptionReportReference { taskResultId reportName }
 `;
+/** A profile as PROFILE_FIELDS selects it. */
+type ProfileData = {
+  id: string;
+  name: string;
+  created: string;
+  modified: string;
+  description: string | null;
+  priority: number;
+  identityRefreshRequired: boolean;
+  identityCount: number;
+  hasTimeBasedAttr: boolean;
+  owner: { type: string; id: string; name: string | null };
+  authoritativeSource: { type: string; id: string; name: string | null };
+  identityAttributeConfig: {
+    enabled: boolean;
+    attributeTransforms: Array<{ identityAttributeName: string | null; transformDefinition: { type: string | null; attributes: Record<string, unknown> | null } }>;
+  };
+  identityExceptionReportReference: { taskResultId: string | null; reportName: string | null };
+};
 const CREATE = gql`mutation ($input: CreateIdentityProfileInput!) { createIdentityProfile(input: $input) { ${PROFILE_FIELDS} } }`;
+type CreateData = { createIdentityProfile: ProfileData };
 const UPDATE = gql`mutation ($id: ID!, $input: UpdateIdentityProfileInput!) { updateIdentityProfile(id: $id, input: $input) { ${PROFILE_FIELDS} } }`;
+type UpdateData = { updateIdentityProfile: ProfileData };
 const DELETE = gql`mutation ($id: ID!) { deleteIdentityProfile(id: $id) }`;
+type DeleteData = { deleteIdentityProfile: string };
 const GET = gql`query ($id: ID!) { identityProfile(id: $id) { ${PROFILE_FIELDS} } }`;
+type GetData = { identityProfile: ProfileData };
 
 let app: TestApp;
 let admin: GraphQLClient;
@@ -85,7 +108,7 @@ describe('seed 003 replay: createIdentityProfile', () => {
       hasTimeBasedAttr: true,
     };
     const started = Date.now();
-    const { createIdentityProfile: profile } = await admin.request<any>(CREATE, { input });
+    const { createIdentityProfile: profile } = await admin.request<CreateData>(CREATE, { input });
 
     expect(profile.id).toMatch(/^[0-9a-f]{24}$/);
     expect(profile).toMatchObject({
@@ -116,12 +139,12 @@ describe('seed 003 replay: createIdentityProfile', () => {
     expect(events[0]).toMatchObject({ action: 'identityProfile.create', entityType: 'IdentityProfile', before: null });
     expect(events[0].after).toMatchObject({ name: 'HR Employees', ownerId: ZACHARY, authoritativeSourceId: ADP, priority: 10 });
 
-    const again = await admin.request<any>(GET, { id: profile.id });
+    const again = await admin.request<GetData>(GET, { id: profile.id });
     expect(again.identityProfile).toEqual(profile);
   });
 
   it('applies the documented defaults when only the required fields are sent', async () => {
-    const { createIdentityProfile: profile } = await admin.request<any>(CREATE, { input: { name: 'Contractors', authoritativeSource: { id: ATLASSIAN } } });
+    const { createIdentityProfile: profile } = await admin.request<CreateData>(CREATE, { input: { name: 'Contractors', authoritativeSource: { id: ATLASSIAN } } });
     expect(profile).toMatchObject({
       name: 'Contractors',
       description: null,
@@ -164,8 +187,20 @@ describe('createIdentityProfile: every documented rule is enforced, nothing is w
     ['an owner id that is an application', { owner: { type: 'IDENTITY', id: ADP } }, 'NOT_FOUND', 'input.owner.id', /User/],
     ['an unknown source', { authoritativeSource: { type: 'SOURCE', id: 'ffffffffffffffffffffffff' } }, 'NOT_FOUND', 'input.authoritativeSource.id', /TargetSystem/],
     ['a source id that is a person', { authoritativeSource: { type: 'SOURCE', id: ZACHARY } }, 'NOT_FOUND', 'input.authoritativeSource.id', /TargetSystem/],
-    ['a SailPoint-style source id', { authoritativeSource: { type: 'SOURCE', id: '2c9180835d191a86015d28455b4a2329' } }, 'BAD_USER_INPUT', 'input.authoritativeSource.id', /24 hex characters/],
-    ['a taskResultId that is no uuid', { identityExceptionReportReference: { taskResultId: 'task-1', reportName: 'r' } }, 'BAD_USER_INPUT', 'input.identityExceptionReportReference.taskResultId', /must be a uuid/],
+    [
+      'a SailPoint-style source id',
+      { authoritativeSource: { type: 'SOURCE', id: '2c9180835d191a86015d28455b4a2329' } },
+      'BAD_USER_INPUT',
+      'input.authoritativeSource.id',
+      /24 hex characters/,
+    ],
+    [
+      'a taskResultId that is no uuid',
+      { identityExceptionReportReference: { taskResultId: 'task-1', reportName: 'r' } },
+      'BAD_USER_INPUT',
+      'input.identityExceptionReportReference.taskResultId',
+      /must be a uuid/,
+    ],
     [
       'two transforms of one attribute',
       { identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'email' }, { identityAttributeName: 'email' }] } },
@@ -173,7 +208,13 @@ describe('createIdentityProfile: every documented rule is enforced, nothing is w
       'input.identityAttributeConfig.attributeTransforms.1.identityAttributeName',
       /more than one transform/,
     ],
-    ['transform attributes that are not an object', { identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { attributes: 'x' } }] } }, 'BAD_USER_INPUT', 'input.identityAttributeConfig.attributeTransforms.0.transformDefinition.attributes', /object/],
+    [
+      'transform attributes that are not an object',
+      { identityAttributeConfig: { attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { attributes: 'x' } }] } },
+      'BAD_USER_INPUT',
+      'input.identityAttributeConfig.attributeTransforms.0.transformDefinition.attributes',
+      /object/,
+    ],
     ['an unknown field', { identityCounts: 3 }, 'BAD_USER_INPUT', 'input.identityCounts', /not defined/],
   ])('%s is refused', async (_, change, code, field, message) => {
     const error = await failsWithoutWriting(() => admin.request(CREATE, { input: { ...valid(), ...change } }));
@@ -187,12 +228,15 @@ describe('createIdentityProfile: every documented rule is enforced, nothing is w
     expect(error.message).toMatch(/"HR Employees" already exists/);
   });
 
-  it.each([[Authority.CATALOG_ADMIN], [Authority.READ_ONLY], [Authority.REQUESTER], [Authority.SCIM_PROVISIONER]])('a %s key may not create a profile (FORBIDDEN: ORG_ADMIN only)', async (authority) => {
-    const client = await app.client('acme', [authority]);
-    const error = await failsWithoutWriting(() => client.request(CREATE, { input: valid() }));
-    expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'identityProfiles:write' });
-    expect(error.message).toMatch(/needs one of: ORG_ADMIN$/);
-  });
+  it.each([[Authority.CATALOG_ADMIN], [Authority.READ_ONLY], [Authority.REQUESTER], [Authority.SCIM_PROVISIONER]])(
+    'a %s key may not create a profile (FORBIDDEN: ORG_ADMIN only)',
+    async (authority) => {
+      const client = await app.client('acme', [authority]);
+      const error = await failsWithoutWriting(() => client.request(CREATE, { input: valid() }));
+      expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'identityProfiles:write' });
+      expect(error.message).toMatch(/needs one of: ORG_ADMIN$/);
+    },
+  );
 });
 
 describe('identityProfile and identityProfiles', () => {
@@ -200,20 +244,21 @@ describe('identityProfile and identityProfiles', () => {
     const q = gql`query ($filter: IdentityProfileFilter, $sort: IdentityProfileSort, $first: Int, $after: String) {
       identityProfiles(filter: $filter, sort: $sort, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { name priority } }
     }`;
-    const all = await admin.request<any>(q, {});
-    expect(all.identityProfiles.nodes.map((n: any) => n.name)).toEqual(['Contractors', 'HR Employees']);
-    const byName = await admin.request<any>(q, { filter: { name: 'employ' } });
+    type Profiles = { identityProfiles: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ name: string; priority: number }> } };
+    const all = await admin.request<Profiles>(q, {});
+    expect(all.identityProfiles.nodes.map((n) => n.name)).toEqual(['Contractors', 'HR Employees']);
+    const byName = await admin.request<Profiles>(q, { filter: { name: 'employ' } });
     expect(byName.identityProfiles).toMatchObject({ totalCount: 1, nodes: [{ name: 'HR Employees' }] });
-    const bySource = await admin.request<any>(q, { filter: { authoritativeSourceId: ATLASSIAN } });
+    const bySource = await admin.request<Profiles>(q, { filter: { authoritativeSourceId: ATLASSIAN } });
     expect(bySource.identityProfiles.nodes).toEqual([{ name: 'Contractors', priority: 20 }]);
-    const byOwner = await admin.request<any>(q, { filter: { ownerId: ZACHARY } });
+    const byOwner = await admin.request<Profiles>(q, { filter: { ownerId: ZACHARY } });
     expect(byOwner.identityProfiles.nodes).toEqual([{ name: 'HR Employees', priority: 10 }]);
-    const byPriority = await admin.request<any>(q, { sort: { field: 'PRIORITY', direction: 'DESC' } });
-    expect(byPriority.identityProfiles.nodes.map((n: any) => n.priority)).toEqual([20, 10]);
+    const byPriority = await admin.request<Profiles>(q, { sort: { field: 'PRIORITY', direction: 'DESC' } });
+    expect(byPriority.identityProfiles.nodes.map((n) => n.priority)).toEqual([20, 10]);
 
-    const page1 = await admin.request<any>(q, { sort: { field: 'CREATED' }, first: 1 });
+    const page1 = await admin.request<Profiles>(q, { sort: { field: 'CREATED' }, first: 1 });
     expect(page1.identityProfiles).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true }, nodes: [{ name: 'HR Employees' }] });
-    const page2 = await admin.request<any>(q, { sort: { field: 'CREATED' }, first: 1, after: page1.identityProfiles.pageInfo.endCursor });
+    const page2 = await admin.request<Profiles>(q, { sort: { field: 'CREATED' }, first: 1, after: page1.identityProfiles.pageInfo.endCursor });
     expect(page2.identityProfiles).toMatchObject({ pageInfo: { hasNextPage: false }, nodes: [{ name: 'Contractors' }] });
   });
 
@@ -230,10 +275,12 @@ describe('identityProfile and identityProfiles', () => {
 
   it('is readable with a READ_ONLY key, also through node(id); an unknown or malformed id is null', async () => {
     const reader = await app.client('acme', [Authority.READ_ONLY]);
-    const data = await reader.request<any>(gql`{ identityProfiles { totalCount nodes { id } } none: identityProfile(id: "ffffffffffffffffffffffff") { id } junk: identityProfile(id: "x") { id } }`);
+    const data = await reader.request<{ identityProfiles: { totalCount: number; nodes: Array<{ id: string }> }; none: { id: string }; junk: { id: string } }>(
+      gql`{ identityProfiles { totalCount nodes { id } } none: identityProfile(id: "ffffffffffffffffffffffff") { id } junk: identityProfile(id: "x") { id } }`,
+    );
     expect(data).toMatchObject({ identityProfiles: { totalCount: 2 }, none: null, junk: null });
     const id = data.identityProfiles.nodes[0].id;
-    const node = await reader.request<any>(gql`query ($id: ID!) { node(id: $id) { __typename id } }`, { id });
+    const node = await reader.request<{ node: { __typename: string; id: string } }>(gql`query ($id: ID!) { node(id: $id) { __typename id } }`, { id });
     expect(node).toEqual({ node: { __typename: 'IdentityProfile', id } });
   });
 });
@@ -241,12 +288,12 @@ describe('identityProfile and identityProfiles', () => {
 describe('updateIdentityProfile', () => {
   let profileId: string;
   beforeAll(async () => {
-    const created = await admin.request<any>(CREATE, { input: { name: 'To update', authoritativeSource: { id: ATLASSIAN }, owner: { id: ZACHARY }, priority: 50 } });
+    const created = await admin.request<CreateData>(CREATE, { input: { name: 'To update', authoritativeSource: { id: ATLASSIAN }, owner: { id: ZACHARY }, priority: 50 } });
     profileId = created.createIdentityProfile.id;
   });
 
   it('changes only the given fields, moves modified and audits before and after', async () => {
-    const { updateIdentityProfile: p } = await admin.request<any>(UPDATE, {
+    const { updateIdentityProfile: p } = await admin.request<UpdateData>(UPDATE, {
       id: profileId,
       input: { description: 'Now described', priority: 40, owner: null, identityExceptionReportReference: { taskResultId: '3FA85F64-5717-4562-B3FC-2C963F66AFA6' } },
     });
@@ -265,11 +312,17 @@ describe('updateIdentityProfile', () => {
   });
 
   it('an update that changes nothing writes no audit event', async () => {
-    const config = { enabled: true, attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'mail' } } }] };
+    const config = {
+      enabled: true,
+      attributeTransforms: [{ identityAttributeName: 'email', transformDefinition: { type: 'accountAttribute', attributes: { sourceName: 'HR', attributeName: 'mail' } } }],
+    };
     await admin.request(UPDATE, { id: profileId, input: { identityAttributeConfig: config } });
     const before = await em().count(AuditEvent, { entityId: profileId });
     // The same values again, the JSON keys in another order.
-    const reordered = { attributeTransforms: [{ transformDefinition: { attributes: { attributeName: 'mail', sourceName: 'HR' }, type: 'accountAttribute' }, identityAttributeName: 'email' }], enabled: true };
+    const reordered = {
+      attributeTransforms: [{ transformDefinition: { attributes: { attributeName: 'mail', sourceName: 'HR' }, type: 'accountAttribute' }, identityAttributeName: 'email' }],
+      enabled: true,
+    };
     await admin.request(UPDATE, { id: profileId, input: { name: 'To update', priority: 40, identityAttributeConfig: reordered } });
     expect(await em().count(AuditEvent, { entityId: profileId })).toBe(before);
   });
@@ -301,7 +354,9 @@ describe('updateIdentityProfile', () => {
 
 describe('deleteIdentityProfile', () => {
   it('is refused with CONFLICT while identities belong to the profile', async () => {
-    const list = await admin.request<any>(gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id identityCount } } }`);
+    const list = await admin.request<{ identityProfiles: { nodes: Array<{ id: string; identityCount: number }> } }>(
+      gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id identityCount } } }`,
+    );
     const { id, identityCount } = list.identityProfiles.nodes[0];
     expect(identityCount).toBe(10);
     const error = await failsWithoutWriting(() => admin.request(DELETE, { id }));
@@ -312,14 +367,14 @@ describe('deleteIdentityProfile', () => {
 
   it('deletes a profile nobody belongs to, audited, and it reads as null afterwards', async () => {
     const empty = await buildTargetSystem(em(), demo);
-    const created = await admin.request<any>(CREATE, { input: { name: 'Empty source', authoritativeSource: { id: empty.id } } });
+    const created = await admin.request<CreateData>(CREATE, { input: { name: 'Empty source', authoritativeSource: { id: empty.id } } });
     const id = created.createIdentityProfile.id;
     expect(created.createIdentityProfile.identityCount).toBe(0);
     const reader = await app.client('acme', [Authority.CATALOG_ADMIN]);
     expect((await errorsOf(reader.request(DELETE, { id })))[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
 
-    expect(await admin.request<any>(DELETE, { id })).toEqual({ deleteIdentityProfile: id });
-    expect(await admin.request<any>(GET, { id })).toEqual({ identityProfile: null });
+    expect(await admin.request<DeleteData>(DELETE, { id })).toEqual({ deleteIdentityProfile: id });
+    expect(await admin.request<GetData>(GET, { id })).toEqual({ identityProfile: null });
     const events = await em().find(AuditEvent, { entityId: id }, { orderBy: { id: 'asc' } });
     expect(events.map((e) => e.action)).toEqual(['identityProfile.create', 'identityProfile.delete']);
     expect(events[1].before).toMatchObject({ name: 'Empty source' });
@@ -350,29 +405,38 @@ describe('precedence: each person belongs to one profile', () => {
   });
 
   it('identityCount, identities and User.identityProfile agree: lowest priority first, then the earliest created', async () => {
-    const data = await otherAdmin.request<any>(gql`{
+    const data = await otherAdmin.request<{
+      identityProfiles: { nodes: Array<{ name: string; identityCount: number; identities: { totalCount: number; nodes: Array<{ id: string }> } }> };
+    }>(gql`{
       identityProfiles(sort: { field: NAME }) { nodes { name identityCount identities(first: 10) { totalCount nodes { id } } } }
     }`);
-    const byName = Object.fromEntries(data.identityProfiles.nodes.map((n: any) => [n.name, n]));
+    const byName = Object.fromEntries(data.identityProfiles.nodes.map((n) => [n.name, n]));
     expect(byName.HR).toMatchObject({ identityCount: 1, identities: { totalCount: 1, nodes: [{ id: people[0].id }] } });
     expect(byName.CRM.identityCount).toBe(2);
-    expect(byName.CRM.identities.nodes.map((n: any) => n.id).sort()).toEqual([people[1].id, people[2].id].sort());
+    expect(byName.CRM.identities.nodes.map((n) => n.id).sort()).toEqual([people[1].id, people[2].id].sort());
     expect(byName.Lab).toMatchObject({ identityCount: 0, identities: { totalCount: 0, nodes: [] } });
 
-    const users = await otherAdmin.request<any>(
+    type Person = { identityProfile: { name: string } | null };
+    const users = await otherAdmin.request<{ a: Person; b: Person; c: Person; d: Person }>(
       gql`query ($a: ID!, $b: ID!, $c: ID!, $d: ID!) {
         a: user(id: $a) { identityProfile { name } } b: user(id: $b) { identityProfile { name } }
         c: user(id: $c) { identityProfile { name } } d: user(id: $d) { identityProfile { name } }
       }`,
       { a: people[0].id, b: people[1].id, c: people[2].id, d: people[3].id },
     );
-    expect(users).toEqual({ a: { identityProfile: { name: 'HR' } }, b: { identityProfile: { name: 'CRM' } }, c: { identityProfile: { name: 'CRM' } }, d: { identityProfile: null } });
+    expect(users).toEqual({
+      a: { identityProfile: { name: 'HR' } },
+      b: { identityProfile: { name: 'CRM' } },
+      c: { identityProfile: { name: 'CRM' } },
+      d: { identityProfile: null },
+    });
   });
 
   it('identities pages by login with cursors', async () => {
     const q = gql`query ($id: ID!, $after: String) { identityProfile(id: $id) { identities(first: 1, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { login } } } }`;
-    const first = await otherAdmin.request<any>(q, { id: ids.crm });
-    const second = await otherAdmin.request<any>(q, { id: ids.crm, after: first.identityProfile.identities.pageInfo.endCursor });
+    type Identities = { identityProfile: { identities: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ login: string }> } } };
+    const first = await otherAdmin.request<Identities>(q, { id: ids.crm });
+    const second = await otherAdmin.request<Identities>(q, { id: ids.crm, after: first.identityProfile.identities.pageInfo.endCursor });
     const logins = [first, second].map((p) => p.identityProfile.identities.nodes[0].login);
     expect(logins).toEqual([people[1].login, people[2].login].sort());
     expect(first.identityProfile.identities.pageInfo.hasNextPage).toBe(true);
@@ -381,26 +445,37 @@ describe('precedence: each person belongs to one profile', () => {
 
   it('raising a profile above another moves its people; TargetSystem.identityProfiles lists the source’s profiles', async () => {
     await otherAdmin.request(UPDATE, { id: ids.hr, input: { priority: 1 } });
-    const data = await otherAdmin.request<any>(gql`query ($hr: ID!, $crm: ID!) {
+    const data = await otherAdmin.request<{
+      hr: { identityCount: number; authoritativeSource: { targetSystem: { id: string; identityProfiles: Array<{ name: string }> } } };
+      crm: { identityCount: number };
+    }>(
+      gql`query ($hr: ID!, $crm: ID!) {
       hr: identityProfile(id: $hr) { identityCount authoritativeSource { targetSystem { id identityProfiles { name } } } }
       crm: identityProfile(id: $crm) { identityCount }
-    }`, { hr: ids.hr, crm: ids.crm });
+    }`,
+      { hr: ids.hr, crm: ids.crm },
+    );
     expect(data.hr.identityCount).toBe(2);
     expect(data.crm.identityCount).toBe(1);
     expect(data.hr.authoritativeSource.targetSystem).toEqual({ id: hr.id, identityProfiles: [{ name: 'HR' }] });
   });
 
   it('a profile every identity of which another profile claims can be deleted', async () => {
-    expect(await otherAdmin.request<any>(DELETE, { id: ids.lab })).toEqual({ deleteIdentityProfile: ids.lab });
+    expect(await otherAdmin.request<DeleteData>(DELETE, { id: ids.lab })).toEqual({ deleteIdentityProfile: ids.lab });
   });
 });
 
 describe('workspaces are isolated', () => {
   it('a key of another workspace cannot read, reference, update or delete these profiles', async () => {
-    const { identityProfiles } = await admin.request<any>(gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id } } }`);
+    const { identityProfiles } = await admin.request<{ identityProfiles: { nodes: Array<{ id: string }> } }>(
+      gql`{ identityProfiles(filter: { name: "HR Employees" }) { nodes { id } } }`,
+    );
     const id = identityProfiles.nodes[0].id;
 
-    const read = await otherAdmin.request<any>(gql`query ($id: ID!) { identityProfile(id: $id) { id } identityProfiles(filter: { name: "HR Employees" }) { totalCount } }`, { id });
+    const read = await otherAdmin.request<{ identityProfile: { id: string }; identityProfiles: { totalCount: number } }>(
+      gql`query ($id: ID!) { identityProfile(id: $id) { id } identityProfiles(filter: { name: "HR Employees" }) { totalCount } }`,
+      { id },
+    );
     expect(read).toEqual({ identityProfile: null, identityProfiles: { totalCount: 0 } });
 
     const update = await failsWithoutWriting(() => otherAdmin.request(UPDATE, { id, input: { description: 'taken over' } }));
@@ -409,7 +484,9 @@ describe('workspaces are isolated', () => {
     expect(del.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
 
     const source = await buildTargetSystem(em(), other);
-    const owner = await failsWithoutWriting(() => otherAdmin.request(CREATE, { input: { name: 'Borrowed owner', owner: { id: ZACHARY }, authoritativeSource: { id: source.id } } }));
+    const owner = await failsWithoutWriting(() =>
+      otherAdmin.request(CREATE, { input: { name: 'Borrowed owner', owner: { id: ZACHARY }, authoritativeSource: { id: source.id } } }),
+    );
     expect(owner.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.owner.id' });
     const src = await failsWithoutWriting(() => otherAdmin.request(CREATE, { input: { name: 'Borrowed source', authoritativeSource: { id: ADP } } }));
     expect(src.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'input.authoritativeSource.id' });

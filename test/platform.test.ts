@@ -18,6 +18,13 @@ afterAll(async () => {
 
 const AARON = '63aec79393ccdf675cc4ccf4';
 
+/** The Authorization header of a client (the harness gives each client a plain headers object). */
+function authorizationOf(client: Client): string {
+  const headers = client.requestConfig.headers;
+  if (!headers || typeof headers === 'function' || Array.isArray(headers) || headers instanceof Headers) throw new Error('expected plain client headers');
+  return headers.authorization;
+}
+
 describe('authentication', () => {
   it('refuses a missing, malformed, unknown or revoked key with UNAUTHENTICATED and HTTP 401', async () => {
     for (const authorization of [undefined, 'Basic abc', 'Bearer nope', `Bearer igk_${'0'.repeat(24)}_${'x'.repeat(32)}`]) {
@@ -48,7 +55,7 @@ describe('authentication', () => {
 
   it('a key without the authority gets FORBIDDEN naming the action, and nothing changes', async () => {
     const reader = await app.client('alpha', [Authority.READ_ONLY]);
-    const ok = await reader.request<any>(gql`{ roles(first: 1) { totalCount } }`);
+    const ok = await reader.request<{ roles: { totalCount: number } }>(gql`{ roles(first: 1) { totalCount } }`);
     expect(ok.roles.totalCount).toBeGreaterThan(0);
     const errors = await errorsOf(reader.request(gql`mutation { operateRole(roleId: "63af039793ccdf675cc7aa10", operation: DISABLE) { id } }`));
     expect(errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', action: 'catalog:operate' });
@@ -61,12 +68,25 @@ describe('workspaces', () => {
   let b: Client;
   beforeAll(async () => {
     // Workspace beta holds a different data set: none of alpha's ids exist there.
-    await app.workspace('beta', generateDataSet({ users: 5, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 2, accountsPerUser: 1, seed: 7 }));
+    await app.workspace(
+      'beta',
+      generateDataSet({ users: 5, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 2, accountsPerUser: 1, seed: 7 }),
+    );
     b = await app.client('beta');
   });
 
   it('a key of workspace B sees none of A’s objects by list, by id, by login or by node(id)', async () => {
-    const data = await b.request<any>(gql`
+    const data = await b.request<{
+      users: { totalCount: number; nodes: Array<{ id: string; login: string }> };
+      search: { totalCount: number };
+      byId: { id: string };
+      byLogin: { id: string };
+      node: { id: string };
+      role: { id: string };
+      accounts: { totalCount: number };
+      roles: { totalCount: number };
+    }>(
+      gql`
       query ($id: ID!) {
         users(first: 100) { totalCount nodes { id login } }
         search: searchCatalog(keyword: "Aaron") { totalCount }
@@ -77,9 +97,11 @@ describe('workspaces', () => {
         accounts: userAccounts(userId: $id) { totalCount }
         roles(displayName: "All Employees") { totalCount }
       }
-    `, { id: AARON });
+    `,
+      { id: AARON },
+    );
     expect(data.users.totalCount).toBe(5);
-    expect(data.users.nodes.map((u: any) => u.id)).not.toContain(AARON);
+    expect(data.users.nodes.map((u) => u.id)).not.toContain(AARON);
     expect(data).toMatchObject({ search: { totalCount: 0 }, byId: null, byLogin: null, node: null, role: null, accounts: { totalCount: 0 }, roles: { totalCount: 0 } });
   });
 
@@ -110,7 +132,9 @@ describe('bad input', () => {
   });
 
   it('an invalid enum value is rejected before anything runs, naming the argument', async () => {
-    const errors = await errorsOf(a.request(gql`mutation ($op: LifecycleOperation!) { operateRole(roleId: "63af039793ccdf675cc7aa10", operation: $op) { id } }`, { op: 'DESTROY' }));
+    const errors = await errorsOf(
+      a.request(gql`mutation ($op: LifecycleOperation!) { operateRole(roleId: "63af039793ccdf675cc7aa10", operation: $op) { id } }`, { op: 'DESTROY' }),
+    );
     expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'op' });
     const inline = await errorsOf(a.request('mutation { operateRole(roleId: "63af039793ccdf675cc7aa10", operation: DESTROY) { id } }'));
     expect(inline[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -133,7 +157,7 @@ describe('bad input', () => {
     try {
       const res = await app.fetch('/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: (a as any).requestConfig.headers.authorization },
+        headers: { 'content-type': 'application/json', authorization: authorizationOf(a) },
         body: JSON.stringify({ query: '{ roles { totalCount } }' }),
       });
       const body = await res.json();
@@ -153,12 +177,21 @@ describe('batched reads', () => {
       users(first: $n) { nodes { login roles { displayName entitlements { displayName targetSystem { name } } } accounts { status targetSystem { name } } } }
     }
   `;
+  type QData = {
+    users: {
+      nodes: Array<{
+        login: string;
+        roles: Array<{ displayName: string; entitlements: Array<{ displayName: string; targetSystem: { name: string } }> }>;
+        accounts: Array<{ status: string; targetSystem: { name: string } }>;
+      }>;
+    };
+  };
   const shape = (users: number, seed: number) => ({ users, roles: 20, systems: 6, entitlementsPerSystem: 6, rolesPerUser: 3, entitlementsPerRole: 4, accountsPerUser: 3, seed });
 
   async function statementsFor(client: Client, n: number) {
     await client.request(Q, { n: 1 }); // warm the key cache
     app.statements.reset();
-    const data = await client.request<any>(Q, { n });
+    const data = await client.request<QData>(Q, { n });
     return { statements: app.statements.value(), users: data.users.nodes };
   }
 
@@ -175,7 +208,7 @@ describe('batched reads', () => {
     expect(small.users).toHaveLength(10);
     expect(large.users).toHaveLength(100);
     // The large answer really is larger: rows grew tenfold, statements did not.
-    const count = (users: any[]) => users.reduce((n, u) => n + u.roles.reduce((m: number, r: any) => m + r.entitlements.length, 0) + u.accounts.length, 0);
+    const count = (users: QData['users']['nodes']) => users.reduce((n, u) => n + u.roles.reduce((m, r) => m + r.entitlements.length, 0) + u.accounts.length, 0);
     expect(count(large.users)).toBeGreaterThan(5 * count(small.users));
     expect(large.statements).toBe(small.statements);
     const depth = 4; // users → roles → entitlements → targetSystem
@@ -240,16 +273,20 @@ describe('Apollo Sandbox', () => {
 
 describe('GraphQL over HTTP', () => {
   it('answers GET queries and rejects mutations over GET', async () => {
-    const auth = (a as any).requestConfig.headers.authorization;
-    const get = await app.fetch(`/graphql?query=${encodeURIComponent('{ users(first: 1) { totalCount } }')}`, { headers: { authorization: auth, 'apollo-require-preflight': 'true' } });
+    const auth = authorizationOf(a);
+    const get = await app.fetch(`/graphql?query=${encodeURIComponent('{ users(first: 1) { totalCount } }')}`, {
+      headers: { authorization: auth, 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(200);
     expect((await get.json()).data.users.totalCount).toBeGreaterThan(0);
-    const mutation = await app.fetch(`/graphql?query=${encodeURIComponent('mutation { operateRole(roleId: "x", operation: ENABLE) { id } }')}`, { headers: { authorization: auth, 'apollo-require-preflight': 'true' } });
+    const mutation = await app.fetch(`/graphql?query=${encodeURIComponent('mutation { operateRole(roleId: "x", operation: ENABLE) { id } }')}`, {
+      headers: { authorization: auth, 'apollo-require-preflight': 'true' },
+    });
     expect(mutation.status).toBe(405);
   });
 
   it('rejects a non-JSON body with 400', async () => {
-    const res = await app.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: (a as any).requestConfig.headers.authorization }, body: '{nope' });
+    const res = await app.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', authorization: authorizationOf(a) }, body: '{nope' });
     expect(res.status).toBe(400);
   });
 });

@@ -69,7 +69,17 @@ beforeAll(async () => {
     for (let i = from; i < from + 1000; i++) {
       const id = newId();
       userIds.push(id);
-      rows.push({ id, workspace: ws, login: `user${i}`, firstName: `Given${i}`, lastName: `Family${i}`, displayName: `Given${i} Family${i}`, email: `user${i}@big.example`, status: 'Active', createdOn: new Date() });
+      rows.push({
+        id,
+        workspace: ws,
+        login: `user${i}`,
+        firstName: `Given${i}`,
+        lastName: `Family${i}`,
+        displayName: `Given${i} Family${i}`,
+        email: `user${i}@big.example`,
+        status: 'Active',
+        createdOn: new Date(),
+      });
     }
     await em.insertMany(User, rows);
   }
@@ -101,13 +111,18 @@ describe('a target with 10,000 accounts', () => {
     const baseline = process.memoryUsage().heapUsed;
     const started = Date.now();
 
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{
+      reconcileTargetSystem: { id: string; status: string; error: string | null; eventCount: number; counts: Array<{ status: string; count: number }> };
+    }>(
+      gql`
       mutation ($id: ID!) {
         reconcileTargetSystem(id: $id, operation: RECONCILE, entityType: ACCOUNT, condition: "updateOnMismatch") {
           id status error eventCount counts { status count }
         }
       }
-    `, { id: systemId });
+    `,
+      { id: systemId },
+    );
     const batch = data.reconcileTargetSystem;
     const seconds = (Date.now() - started) / 1000;
 
@@ -143,7 +158,10 @@ describe('a target with 10,000 accounts', () => {
     expect(await em.count(ReconciliationEvent, { batch: batch.id })).toBe(TARGET + GONE);
     expect(await em.count(UserAccount, { targetSystem: systemId, status: 'Provisioned' })).toBe(PEOPLE);
     expect(await em.count(UserAccount, { targetSystem: systemId, status: 'Deprovisioned' })).toBe(GONE);
-    const orphans = await admin.request<any>(gql`query ($id: ID!) { reconciliationEvents(batchId: $id, status: ORPHAN_ACCOUNT_FOUND, first: 1) { totalCount nodes { resourceName rowNumber } } }`, { id: batch.id });
+    const orphans = await admin.request<{ reconciliationEvents: { totalCount: number; nodes: Array<{ resourceName: string | null; rowNumber: number }> } }>(
+      gql`query ($id: ID!) { reconciliationEvents(batchId: $id, status: ORPHAN_ACCOUNT_FOUND, first: 1) { totalCount nodes { resourceName rowNumber } } }`,
+      { id: batch.id },
+    );
     expect(orphans.reconciliationEvents).toEqual({ totalCount: TARGET - PEOPLE, nodes: [{ resourceName: `user${PEOPLE}`, rowNumber: PEOPLE + 1 }] });
   }, 120_000);
 });

@@ -3,7 +3,6 @@ import { gql, type GraphQLClient } from 'graphql-request';
 import { startTestApp, errorsOf, type TestApp } from './harness.js';
 import { ScimFixture, type ScimFixtureOptions } from './fixtures/scim-fixture.js';
 import { Authority } from '../src/auth/authorities.js';
-import { Workspace } from '../src/auth/workspace.entity.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/governance/user.entity.js';
 import { TargetSystem } from '../src/governance/target-system.entity.js';
@@ -13,7 +12,7 @@ import { ReconciliationBatch } from '../src/reconciliation/reconciliation-batch.
 import { ReconciliationEvent } from '../src/reconciliation/reconciliation-event.entity.js';
 import { ReconciliationMark } from '../src/reconciliation/reconciliation-mark.entity.js';
 import { ConnectorType, ReconciliationBatchStatus, ReconciliationEventStatus } from '../src/reconciliation/reconciliation.enums.js';
-import { SCIM_SCHEMAS } from '../src/reconciliation/scim-client.js';
+import { SCIM_SCHEMAS, type ScimUser } from '../src/reconciliation/scim-client.js';
 
 const TOKEN = 'scim-fixture-token-7f3a9c';
 /** The account form of the seed's applications: recon key User Login → login. */
@@ -90,14 +89,24 @@ function formOf(login: string): Record<string, string | null> {
 function scimPerson(login: string, changes: Record<string, unknown> = {}) {
   const found = PEOPLE.find((p) => p[0] === login);
   const [first, last] = found ? [found[1], found[2]] : ['Zed', 'Nobody'];
-  return { userName: login, displayName: `${first} ${last}`, name: { givenName: first, familyName: last }, emails: [{ value: `${login}@corp.example`, primary: true }], active: true, ...changes };
+  return {
+    userName: login,
+    displayName: `${first} ${last}`,
+    name: { givenName: first, familyName: last },
+    emails: [{ value: `${login}@corp.example`, primary: true }],
+    active: true,
+    ...changes,
+  };
 }
 
 async function connect(systemId: string, f: ScimFixture, token = TOKEN, client = admin) {
-  return client.request<any>(gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`, {
-    id: systemId,
-    input: { type: 'SCIM', baseUrl: f.baseUrl, token },
-  });
+  return client.request<{ configureConnector: { id: string; connectorType: string; connectorBaseUrl: string | null; integrationLevel: string } }>(
+    gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`,
+    {
+      id: systemId,
+      input: { type: 'SCIM', baseUrl: f.baseUrl, token },
+    },
+  );
 }
 
 const RECONCILE = gql`
@@ -109,9 +118,29 @@ const RECONCILE = gql`
     }
   }
 `;
+type ReconcileData = {
+  reconcileTargetSystem: {
+    id: string;
+    targetSystemId: string;
+    targetSystemName: string;
+    tenantName: string;
+    resourceType: string;
+    operation: string;
+    entityType: string;
+    condition: string | null;
+    dryRun: boolean;
+    status: string;
+    startDate: string;
+    endDate: string | null;
+    error: string | null;
+    eventCount: number;
+    counts: Array<{ status: string; count: number }>;
+    targetSystem: { id: string; displayName: string };
+  };
+};
 
 async function reconcile(id: string, vars: { operation?: string; entityType?: string; condition?: string | null; dryRun?: boolean } = {}, client = admin) {
-  const data = await client.request<any>(RECONCILE, { id, operation: 'RECONCILE', entityType: 'ACCOUNT', ...vars });
+  const data = await client.request<ReconcileData>(RECONCILE, { id, operation: 'RECONCILE', entityType: 'ACCOUNT', ...vars });
   return data.reconcileTargetSystem;
 }
 
@@ -127,13 +156,38 @@ const EVENTS = gql`
     }
   }
 `;
+type EventsData = {
+  reconciliationEvents: {
+    totalCount: number;
+    nodes: Array<{
+      reconciliationBatchId: string;
+      rowNumber: number;
+      resourceType: string;
+      eventType: string;
+      status: string;
+      resourceId: string | null;
+      resourceName: string | null;
+      resourceDisplayName: string | null;
+      userId: string | null;
+      userAccountId: string | null;
+      entitlementId: string | null;
+      applied: boolean;
+      diff: unknown;
+      message: string | null;
+      resourceFromTargetSystem: unknown;
+      user: { login: string };
+      userAccount: { login: string; status: string };
+      entitlement: { displayName: string; retired: boolean };
+    }>;
+  };
+};
 
 async function events(batchId: string, vars: Record<string, unknown> = {}, client = admin) {
-  const data = await client.request<any>(EVENTS, { batchId, first: 100, ...vars });
+  const data = await client.request<EventsData>(EVENTS, { batchId, first: 100, ...vars });
   return data.reconciliationEvents;
 }
 
-const byName = (nodes: any[]) => Object.fromEntries(nodes.map((n) => [n.resourceName, n]));
+const byName = (nodes: EventsData['reconciliationEvents']['nodes']) => Object.fromEntries(nodes.map((n) => [n.resourceName, n]));
 
 describe('reconcile accounts', () => {
   it('links, updates, finds orphans and missing accounts with condition updateOnMismatch, page by page', async () => {
@@ -157,7 +211,11 @@ describe('reconcile accounts', () => {
     };
 
     const batch = await reconcile(systemId, { condition: 'updateOnMismatch' });
-    expect(during).toEqual(['Running', null, { status: 'Initiated', targetSystemId: systemId, operation: 'reconcile', entityType: 'Account', condition: 'updateOnMismatch', dryRun: false }]);
+    expect(during).toEqual([
+      'Running',
+      null,
+      { status: 'Initiated', targetSystemId: systemId, operation: 'reconcile', entityType: 'Account', condition: 'updateOnMismatch', dryRun: false },
+    ]);
     expect(batch).toMatchObject({
       targetSystemId: systemId,
       targetSystemName: expect.stringMatching(/^App \d+$/),
@@ -172,7 +230,7 @@ describe('reconcile accounts', () => {
       eventCount: 5,
       targetSystem: { id: systemId },
     });
-    expect(new Date(batch.endDate).getTime()).toBeGreaterThanOrEqual(new Date(batch.startDate).getTime());
+    expect(new Date(batch.endDate!).getTime()).toBeGreaterThanOrEqual(new Date(batch.startDate).getTime());
     expect(batch.counts).toEqual([
       { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE', count: 1 },
       { status: 'EXISTING_USER_ACCOUNT_RECONCILED_UPDATED', count: 1 },
@@ -185,9 +243,17 @@ describe('reconcile accounts', () => {
 
     const list = await events(batch.id);
     expect(list.totalCount).toBe(5);
-    expect(list.nodes.map((n: any) => n.rowNumber)).toEqual([1, 2, 3, 4, 5]);
+    expect(list.nodes.map((n) => n.rowNumber)).toEqual([1, 2, 3, 4, 5]);
     const e = byName(list.nodes);
-    expect(e.alice).toMatchObject({ status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE', applied: false, diff: null, user: { login: 'alice' }, resourceType: 'USER', eventType: 'TargetSystemAccount', reconciliationBatchId: batch.id });
+    expect(e.alice).toMatchObject({
+      status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE',
+      applied: false,
+      diff: null,
+      user: { login: 'alice' },
+      resourceType: 'USER',
+      eventType: 'TargetSystemAccount',
+      reconciliationBatchId: batch.id,
+    });
     expect(e.bob).toMatchObject({
       status: 'EXISTING_USER_ACCOUNT_RECONCILED_UPDATED',
       applied: true,
@@ -199,7 +265,13 @@ describe('reconcile accounts', () => {
     });
     expect(e.carol).toMatchObject({ status: 'NEW_USER_ACCOUNT_LINKED', applied: true, user: { login: 'carol' }, userAccount: { login: 'carol', status: 'Provisioned' } });
     expect(e.zed).toMatchObject({ status: 'ORPHAN_ACCOUNT_FOUND', applied: false, userId: null, userAccountId: null, message: 'No person matches the recon key' });
-    expect(e.frank).toMatchObject({ status: 'USER_ACCOUNT_MISSING_IN_TARGET', applied: true, userAccountId: frankAccount, userAccount: { status: 'Deprovisioned' }, diff: { status: { before: 'Provisioned', after: 'Deprovisioned' } } });
+    expect(e.frank).toMatchObject({
+      status: 'USER_ACCOUNT_MISSING_IN_TARGET',
+      applied: true,
+      userAccountId: frankAccount,
+      userAccount: { status: 'Deprovisioned' },
+      diff: { status: { before: 'Provisioned', after: 'Deprovisioned' } },
+    });
 
     const db = em();
     expect((await db.findOneOrFail(UserAccount, bobAccount)).form).toEqual({ ...formOf('bob'), Email: 'robert@corp.example' });
@@ -294,7 +366,13 @@ describe('reconcile accounts', () => {
   it('matches on the recon key the form names through idhubFieldName (seed shape: one form object)', async () => {
     const systemId = await makeSystem({ form: { name: 'mail', idhubFieldName: 'email', matchingAttribute: 'email', isReconKey: true } });
     const f = await fixture();
-    f.addUser({ userName: 'E-0042', emails: [{ value: 'home@else.example', type: 'home' }, { value: 'erin@corp.example', primary: true }] });
+    f.addUser({
+      userName: 'E-0042',
+      emails: [
+        { value: 'home@else.example', type: 'home' },
+        { value: 'erin@corp.example', primary: true },
+      ],
+    });
     await connect(systemId, f);
     const batch = await reconcile(systemId);
     const [event] = (await events(batch.id)).nodes;
@@ -320,15 +398,22 @@ describe('reconcile entitlements', () => {
     expect(batch).toMatchObject({ status: 'COMPLETED', resourceType: 'entitlement', entityType: 'ENTITLEMENT', eventCount: 4 });
     expect(f.requests.every((r) => r.path === '/scim/v2/Groups')).toBe(true);
     const list = await events(batch.id, { resourceType: 'ENTITLEMENT' });
-    const e = Object.fromEntries(list.nodes.map((n: any) => [n.entitlementId ?? n.resourceName, n]));
+    const e = Object.fromEntries(list.nodes.map((n) => [n.entitlementId ?? n.resourceName, n]));
     expect(e[sales.id]).toMatchObject({ status: 'EXISTING_ENTITLEMENT_RECONCILED_NO_CHANGE', eventType: 'TargetSystemEntitlement', resourceId: 'grp-sales' });
     expect(e[support.id]).toMatchObject({ status: 'EXISTING_ENTITLEMENT_RECONCILED_NO_CHANGE' });
     expect(e[legacy.id]).toMatchObject({ status: 'ENTITLEMENT_REMOVED', applied: true, entitlement: { displayName: 'GROUP~Legacy', retired: true } });
-    const created = list.nodes.find((n: any) => n.status === 'NEW_ENTITLEMENT_CREATED');
+    const created = list.nodes.find((n) => n.status === 'NEW_ENTITLEMENT_CREATED');
     expect(created).toMatchObject({ applied: true, resourceId: marketing.id, entitlement: { displayName: 'GROUP~Marketing Content Specialist', retired: false } });
 
-    const row = await em().findOneOrFail(Entitlement, created.entitlementId);
-    expect(row).toMatchObject({ name: marketing.id, itOwnerLogin: 'dave', approvalWorkflow: 'Auto Approval', riskLevel: 'low', searchTags: 'Connected Source of Truth', retired: false });
+    const row = await em().findOneOrFail(Entitlement, created!.entitlementId!);
+    expect(row).toMatchObject({
+      name: marketing.id,
+      itOwnerLogin: 'dave',
+      approvalWorkflow: 'Auto Approval',
+      riskLevel: 'low',
+      searchTags: 'Connected Source of Truth',
+      retired: false,
+    });
     expect(await em().findOneOrFail(Entitlement, legacy.id)).toMatchObject({ retired: true, disabled: true });
   });
 
@@ -361,13 +446,24 @@ describe('provision accounts', () => {
     expect(batch).toMatchObject({ operation: 'PROVISION', status: 'COMPLETED', eventCount: 2 });
     const e = byName((await events(batch.id)).nodes);
     const created = f.userNamed('bob')!;
-    expect(created).toMatchObject({ externalId: await userId('bob'), displayName: 'Bob Brown', name: { givenName: 'Bob', familyName: 'Brown' }, emails: [{ value: 'bob@corp.example', primary: true, type: 'work' }], active: true });
+    expect(created).toMatchObject({
+      externalId: await userId('bob'),
+      displayName: 'Bob Brown',
+      name: { givenName: 'Bob', familyName: 'Brown' },
+      emails: [{ value: 'bob@corp.example', primary: true, type: 'work' }],
+      active: true,
+    });
     expect(e.bob).toMatchObject({ status: 'ACCOUNT_PROVISIONED', applied: true, resourceId: created.id, userAccountId: bobAccount });
-    expect(e.dave).toMatchObject({ status: 'PROVISIONING_FAILED', applied: false, userAccountId: daveAccount, message: 'SCIM POST /Users failed with HTTP 409 (uniqueness): userName dave is already taken' });
+    expect(e.dave).toMatchObject({
+      status: 'PROVISIONING_FAILED',
+      applied: false,
+      userAccountId: daveAccount,
+      message: 'SCIM POST /Users failed with HTTP 409 (uniqueness): userName dave is already taken',
+    });
     expect(f.users.size).toBe(3); // alice, DAVE, and the new bob; carol is Deprovisioned
     const posts = f.requests.filter((r) => r.method === 'POST');
-    expect(posts.map((p) => (p.body as any).userName).sort()).toEqual(['bob', 'dave']);
-    expect((posts[0].body as any).schemas).toContain(SCIM_SCHEMAS.user);
+    expect(posts.map((p) => (p.body as ScimUser).userName).sort()).toEqual(['bob', 'dave']);
+    expect((posts[0].body as ScimUser).schemas).toContain(SCIM_SCHEMAS.user);
   });
 
   it('a target that stops accepting the token ends the batch Failed, keeping the accounts already pushed', async () => {
@@ -381,7 +477,12 @@ describe('provision accounts', () => {
       if (request.method === 'POST' && f.requests.filter((r) => r.method === 'POST').length === 2) f.failure = { status: 403, detail: 'Token revoked' };
     };
     const batch = await reconcile(systemId, { operation: 'PROVISION' });
-    expect(batch).toMatchObject({ status: 'FAILED', eventCount: 1, counts: [{ status: 'ACCOUNT_PROVISIONED', count: 1 }], error: 'SCIM POST /Users failed with HTTP 403: Token revoked' });
+    expect(batch).toMatchObject({
+      status: 'FAILED',
+      eventCount: 1,
+      counts: [{ status: 'ACCOUNT_PROVISIONED', count: 1 }],
+      error: 'SCIM POST /Users failed with HTTP 403: Token revoked',
+    });
     expect((await events(batch.id)).nodes).toMatchObject([{ resourceName: 'alice', status: 'ACCOUNT_PROVISIONED', applied: true }]);
     expect(f.requests.filter((r) => r.method === 'POST')).toHaveLength(2); // carol was not tried
   });
@@ -421,10 +522,11 @@ async function snapshot(systemId: string) {
 
 describe('connector configuration', () => {
   const CONFIGURE = gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`;
+  type ConfigureData = { configureConnector: { id: string; connectorType: string; connectorBaseUrl: string | null; integrationLevel: string } };
 
   it('stores a SCIM connector, makes the application Connected, and audits without the token', async () => {
     const systemId = await makeSystem({ integrationLevel: 'Disconnected' });
-    const data = await admin.request<any>(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim.example.com/scim/v2/', token: 'first-token' } });
+    const data = await admin.request<ConfigureData>(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim.example.com/scim/v2/', token: 'first-token' } });
     expect(data.configureConnector).toEqual({ id: systemId, connectorType: 'SCIM', connectorBaseUrl: 'https://scim.example.com/scim/v2', integrationLevel: 'Connected' });
     expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorType: ConnectorType.SCIM, connectorToken: 'first-token' });
 
@@ -432,14 +534,20 @@ describe('connector configuration', () => {
     await admin.request(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim2.example.com/v2' } });
     expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorBaseUrl: 'https://scim2.example.com/v2', connectorToken: 'first-token' });
 
-    const off = await admin.request<any>(CONFIGURE, { id: systemId, input: { type: 'DISCONNECTED' } });
+    const off = await admin.request<ConfigureData>(CONFIGURE, { id: systemId, input: { type: 'DISCONNECTED' } });
     expect(off.configureConnector).toMatchObject({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected' });
     expect((await em().findOneOrFail(TargetSystem, systemId)).connectorToken).toBeNull();
 
     const log = await em().find(AuditEvent, { entityId: systemId, action: 'targetSystem.connector.configure' }, { orderBy: { id: 'asc' } });
     expect(log).toHaveLength(3);
     expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false });
-    expect(log[0].after).toEqual({ connectorType: 'SCIM', connectorBaseUrl: 'https://scim.example.com/scim/v2', integrationLevel: 'Connected', tokenSet: true, tokenReplaced: true });
+    expect(log[0].after).toEqual({
+      connectorType: 'SCIM',
+      connectorBaseUrl: 'https://scim.example.com/scim/v2',
+      integrationLevel: 'Connected',
+      tokenSet: true,
+      tokenReplaced: true,
+    });
     expect(log[1].after).toMatchObject({ tokenSet: true, tokenReplaced: false });
     expect(JSON.stringify(log)).not.toContain('first-token');
   });
@@ -473,23 +581,29 @@ describe('connector configuration', () => {
     const systemId = await makeSystem();
     const f = await fixture();
     await connect(systemId, f);
-    const intro = await admin.request<any>(gql`{ __schema { types { name fields { name } inputFields { name } } } }`);
-    const ts = intro.__schema.types.find((t: any) => t.name === 'TargetSystem');
-    const fields = ts.fields.map((x: any) => x.name);
+    type Named = { name: string };
+    const intro = await admin.request<{ __schema: { types: Array<{ name: string; fields: Named[] | null; inputFields: Named[] | null }> } }>(
+      gql`{ __schema { types { name fields { name } inputFields { name } } } }`,
+    );
+    const ts = intro.__schema.types.find((t) => t.name === 'TargetSystem')!;
+    const fields = ts.fields!.map((x) => x.name);
     expect(fields).toEqual(expect.arrayContaining(['connectorType', 'connectorBaseUrl']));
-    const outputFields = intro.__schema.types.flatMap((t: any) => (t.fields ?? []).map((x: any) => `${t.name}.${x.name}`));
+    const outputFields = intro.__schema.types.flatMap((t) => (t.fields ?? []).map((x) => `${t.name}.${x.name}`));
     expect(outputFields.filter((n: string) => /token|secret|password/i.test(n))).toEqual([]);
 
     // Every scalar field of the application, its batches and events, and the audit log.
-    const scalars = ts.fields.map((x: any) => x.name).filter((n: string) => !['businessOwner', 'itOwner', 'entitlements', 'accounts', 'identityProfiles'].includes(n));
+    const scalars = ts.fields!.map((x) => x.name).filter((n: string) => !['businessOwner', 'itOwner', 'entitlements', 'accounts', 'identityProfiles'].includes(n));
     const batch = await reconcile(systemId);
-    const everything = await admin.request<any>(gql`
+    const everything = await admin.request<{ node: Record<string, unknown> }>(
+      gql`
       query ($id: ID!, $batch: ID!) {
         node(id: $id) { ... on TargetSystem { ${scalars.join(' ')} } }
         reconciliationBatch(id: $batch) { id error targetSystem { ${scalars.join(' ')} } events { nodes { resourceFromTargetSystem diff message } } }
         auditEvents(first: 100) { nodes { before after } }
       }
-    `, { id: systemId, batch: batch.id });
+    `,
+      { id: systemId, batch: batch.id },
+    );
     expect(everything.node.connectorBaseUrl).toBe(f.baseUrl);
     expect(JSON.stringify(everything)).not.toContain(TOKEN);
   });
@@ -538,7 +652,16 @@ describe('refusals and failures', () => {
     await connect(retired, f);
     await connect(busy, f);
     const db = em();
-    db.create(ReconciliationBatch, { workspace: wsId, targetSystem: busy, targetSystemName: 'x', tenantName: 'recon', operation: 'reconcile' as never, entityType: 'Account' as never, resourceType: 'account', status: ReconciliationBatchStatus.RUNNING });
+    db.create(ReconciliationBatch, {
+      workspace: wsId,
+      targetSystem: busy,
+      targetSystemName: 'x',
+      tenantName: 'recon',
+      operation: 'reconcile' as never,
+      entityType: 'Account' as never,
+      resourceType: 'account',
+      status: ReconciliationBatchStatus.RUNNING,
+    });
     await db.flush();
     const a = await errorsOf(reconcile(retired));
     expect(a[0]).toMatchObject({ extensions: { code: 'CONFLICT', field: 'id' }, message: expect.stringMatching(/is retired/) });
@@ -583,7 +706,7 @@ describe('refusals and failures', () => {
     };
     const batch = await reconcile(systemId);
     expect(batch).toMatchObject({ status: 'FAILED', eventCount: 2, error: 'SCIM GET /Users failed with HTTP 503: Service Unavailable' });
-    expect((await events(batch.id)).nodes.map((n: any) => n.resourceName)).toEqual(['alice', 'bob']);
+    expect((await events(batch.id)).nodes.map((n) => n.resourceName)).toEqual(['alice', 'bob']);
     // Missing-account detection never ran on a partial listing.
     expect(await em().count(ReconciliationEvent, { batch: batch.id, status: ReconciliationEventStatus.USER_ACCOUNT_MISSING_IN_TARGET })).toBe(0);
   });
@@ -610,7 +733,9 @@ describe('refusals and failures', () => {
     await connect(systemId, await fixture());
     const batch = await reconcile(systemId);
     const reader = await app.client('recon', [Authority.READ_ONLY]);
-    const ok = await reader.request<any>(gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status } }`, { id: batch.id });
+    const ok = await reader.request<{ reconciliationBatch: { id: string; status: string } }>(gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status } }`, {
+      id: batch.id,
+    });
     expect(ok.reconciliationBatch).toEqual({ id: batch.id, status: 'COMPLETED' });
     const requester = await app.client('recon', [Authority.REQUESTER]);
     for (const query of [
@@ -638,14 +763,22 @@ describe('workspaces', () => {
     expect(a[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
     const b = await errorsOf(connect(systemId, f, 'hijack', other));
     expect(b[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'targetSystemId' });
-    const read = await other.request<any>(gql`
+    const read = await other.request<{
+      reconciliationBatch: { id: string };
+      reconciliationEvents: { totalCount: number; nodes: Array<{ id: string }> };
+      reconciliationBatches: { totalCount: number };
+      all: { totalCount: number };
+    }>(
+      gql`
       query ($id: ID!, $ts: ID!) {
         reconciliationBatch(id: $id) { id }
         reconciliationEvents(batchId: $id) { totalCount nodes { id } }
         reconciliationBatches(targetSystemId: $ts) { totalCount }
         all: reconciliationBatches { totalCount }
       }
-    `, { id: batch.id, ts: systemId });
+    `,
+      { id: batch.id, ts: systemId },
+    );
     expect(read).toEqual({ reconciliationBatch: null, reconciliationEvents: { totalCount: 0, nodes: [] }, reconciliationBatches: { totalCount: 0 }, all: { totalCount: 0 } });
     expect(f.requests).toHaveLength(requestsBefore);
     expect(await em().count(ReconciliationBatch, { targetSystem: systemId })).toBe(1);
@@ -661,18 +794,45 @@ describe('reading runs', () => {
     await connect(systemId, f);
     const first = await reconcile(systemId);
     const second = await reconcile(systemId, { dryRun: true });
-    const data = await admin.request<any>(gql`
+    const data = await admin.request<{
+      reconciliationBatches: { totalCount: number; nodes: Array<{ id: string; dryRun: boolean }> };
+      page1: { events: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ rowNumber: number; resourceName: string | null }> } };
+    }>(
+      gql`
       query ($ts: ID!) {
         reconciliationBatches(targetSystemId: $ts, first: 10) { totalCount nodes { id dryRun } }
         page1: reconciliationBatch(id: "${second.id}") { events(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { rowNumber resourceName } } }
       }
-    `, { ts: systemId });
-    expect(data.reconciliationBatches).toEqual({ totalCount: 2, nodes: [{ id: second.id, dryRun: true }, { id: first.id, dryRun: false }] });
-    expect(data.page1.events).toMatchObject({ totalCount: 5, pageInfo: { hasNextPage: true }, nodes: [{ rowNumber: 1, resourceName: 'alice' }, { rowNumber: 2, resourceName: 'bob' }] });
-    const next = await admin.request<any>(gql`query ($id: ID!, $after: String) { reconciliationEvents(batchId: $id, first: 2, after: $after) { nodes { rowNumber } } }`, {
-      id: second.id,
-      after: (await admin.request<any>(gql`query ($id: ID!) { reconciliationEvents(batchId: $id, first: 2) { pageInfo { endCursor } } }`, { id: second.id })).reconciliationEvents.pageInfo.endCursor,
+    `,
+      { ts: systemId },
+    );
+    expect(data.reconciliationBatches).toEqual({
+      totalCount: 2,
+      nodes: [
+        { id: second.id, dryRun: true },
+        { id: first.id, dryRun: false },
+      ],
     });
+    expect(data.page1.events).toMatchObject({
+      totalCount: 5,
+      pageInfo: { hasNextPage: true },
+      nodes: [
+        { rowNumber: 1, resourceName: 'alice' },
+        { rowNumber: 2, resourceName: 'bob' },
+      ],
+    });
+    const next = await admin.request<{ reconciliationEvents: { nodes: Array<{ rowNumber: number }> } }>(
+      gql`query ($id: ID!, $after: String) { reconciliationEvents(batchId: $id, first: 2, after: $after) { nodes { rowNumber } } }`,
+      {
+        id: second.id,
+        after: (
+          await admin.request<{ reconciliationEvents: { pageInfo: { endCursor: string | null } } }>(
+            gql`query ($id: ID!) { reconciliationEvents(batchId: $id, first: 2) { pageInfo { endCursor } } }`,
+            { id: second.id },
+          )
+        ).reconciliationEvents.pageInfo.endCursor,
+      },
+    );
     expect(next.reconciliationEvents.nodes).toEqual([{ rowNumber: 3 }, { rowNumber: 4 }]);
     const filtered = await events(first.id, { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE' });
     expect(filtered.totalCount).toBe(0);

@@ -69,7 +69,13 @@ describe('ScimClient (RFC 7644) against a SCIM service on 127.0.0.1', () => {
       { op: 'replace', path: 'name.givenName', value: 'Zoë' },
     ]);
     expect(patched).toMatchObject({ id: created.id, active: false, name: { givenName: 'Zoë' } });
-    expect(fixture.requests[1].body).toEqual({ schemas: [SCIM_SCHEMAS.patchOp], Operations: [{ op: 'replace', path: 'active', value: false }, { op: 'replace', path: 'name.givenName', value: 'Zoë' }] });
+    expect(fixture.requests[1].body).toEqual({
+      schemas: [SCIM_SCHEMAS.patchOp],
+      Operations: [
+        { op: 'replace', path: 'active', value: false },
+        { op: 'replace', path: 'name.givenName', value: 'Zoë' },
+      ],
+    });
     expect((await client.get<ScimUser>('Users', created.id)).active).toBe(false);
 
     await client.delete('Users', created.id);

@@ -41,13 +41,15 @@ describe('SCIM filter parsing (RFC 7644 §3.4.2.2)', () => {
 
   it('reads sub-attributes, URN prefixes, numbers, null and escaped strings', () => {
     expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:name.familyName eq "O\\"Malley"')).toEqual({
-      op: 'eq', path: { schema: 'urn:ietf:params:scim:schemas:core:2.0:User', attr: 'name', sub: 'familyName' }, value: 'O"Malley',
+      op: 'eq',
+      path: { schema: 'urn:ietf:params:scim:schemas:core:2.0:User', attr: 'name', sub: 'familyName' },
+      value: 'O"Malley',
     });
     expect(parseFilter('meta.version gt 3')).toMatchObject({ value: 3 });
     expect(parseFilter('externalId eq null')).toMatchObject({ value: null });
   });
 
-  it('accepts unquoted words as strings, as Microsoft\'s collection sends them', () => {
+  it("accepts unquoted words as strings, as Microsoft's collection sends them", () => {
     expect(parseFilter('name.FamilyName eq Employee and (emails.Value co example.com or emails.Value co example.org)')).toEqual({
       op: 'and',
       left: { op: 'eq', path: { attr: 'name', sub: 'FamilyName' }, value: 'Employee' },

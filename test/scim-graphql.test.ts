@@ -33,9 +33,37 @@ const USER_FIELDS = `
   meta { created lastModified location resourceType version }
   user { id login }
 `;
+/** A SCIM user as USER_FIELDS selects it. */
+type ScimUserData = {
+  id: string;
+  userName: string;
+  displayName: string;
+  active: boolean;
+  externalId: string | null;
+  nickName: string | null;
+  userType: string;
+  schemas: unknown;
+  roleNames: Array<string>;
+  name: {
+    familyName: string | null;
+    formatted: string | null;
+    givenName: string | null;
+    honorificPrefix: string | null;
+    honorificSuffix: string | null;
+    middleName: string | null;
+  };
+  emails: Array<{ primary: boolean | null; type: string | null; value: string }>;
+  groups: Array<{ display: string | null; id: string; role: { id: string; displayName: string } }>;
+  roles: Array<{ id: string; displayName: string }>;
+  meta: { created: string; lastModified: string; location: string; resourceType: string; version: string };
+  user: { id: string; login: string };
+};
 const CREATE = gql`mutation ($input: CreateScimUserInput!) { createScimUser(input: $input) { ${USER_FIELDS} } }`;
+type CreateData = { createScimUser: ScimUserData };
 const UPDATE = gql`mutation ($id: ID!, $input: UpdateScimUserInput!, $version: String) { updateScimUser(id: $id, input: $input, version: $version) { ${USER_FIELDS} } }`;
+type UpdateData = { updateScimUser: ScimUserData };
 const DELETE = gql`mutation ($id: ID!) { deleteScimUser(id: $id) { deletedId } }`;
+type DeleteData = { deleteScimUser: { deletedId: string } };
 
 /** The request body of the seed (F5 "Create User with Role Assignment"), verbatim. */
 const SEED_BODY = {
@@ -60,7 +88,7 @@ const counts = async (workspace = acme) => {
 describe('createScimUser (seed 004)', () => {
   it('replays the seed request and answers with the documented response fields', async () => {
     const before = await counts();
-    const { createScimUser: u } = await admin.request<any>(CREATE, { input: SEED_BODY });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: SEED_BODY });
     expect(u.id).toMatch(/^[0-9a-f]{24}$/);
     expect(u).toMatchObject({
       userName: 'example',
@@ -88,7 +116,7 @@ describe('createScimUser (seed 004)', () => {
 
   it('defaults displayName to the formatted name, then given + family name, then userName', async () => {
     const make = async (userName: string, name?: object) =>
-      (await admin.request<any>(CREATE, { input: { userName, roles: [], ...(name ? { name } : {}) } })).createScimUser.displayName;
+      (await admin.request<CreateData>(CREATE, { input: { userName, roles: [], ...(name ? { name } : {}) } })).createScimUser.displayName;
     expect(await make('dn1', { formatted: 'Ms. Barbara J Jensen III', givenName: 'Barbara' })).toBe('Ms. Barbara J Jensen III');
     expect(await make('dn2', { givenName: 'Barbara', familyName: 'Jensen' })).toBe('Barbara Jensen');
     expect(await make('dn3')).toBe('dn3');
@@ -126,7 +154,7 @@ describe('links to the governance graph', () => {
   let aaronScim: string;
 
   it('links roles and groups to Roles by name or display name, the identity by login, and assigns the Roles', async () => {
-    const { createScimUser: u } = await admin.request<any>(CREATE, {
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, {
       input: {
         userName: 'AARON',
         roles: ['all employees', 'Marketing Content Specialist', 'No Such Role'],
@@ -136,7 +164,7 @@ describe('links to the governance graph', () => {
     aaronScim = u.id;
     expect(u.user).toEqual({ id: AARON, login: 'aaron' });
     expect(u.roleNames).toEqual(['all employees', 'Marketing Content Specialist', 'No Such Role']);
-    expect(u.roles.map((r: any) => r.displayName)).toEqual(['All Employees', 'Chief Officer', 'Marketing Content Specialist']);
+    expect(u.roles.map((r) => r.displayName)).toEqual(['All Employees', 'Chief Officer', 'Marketing Content Specialist']);
     expect(u.groups).toEqual([
       { id: CHIEF_OFFICER, display: 'Chief', role: { id: CHIEF_OFFICER, displayName: 'Chief Officer' } },
       { id: 'Nowhere', display: 'Nowhere', role: null },
@@ -150,22 +178,24 @@ describe('links to the governance graph', () => {
       ['GROUP', 'Nowhere', null],
     ]);
 
-    const data = await admin.request<any>(gql`{ user(login: "aaron") { scimUser { id userName } roles { displayName } } }`);
+    const data = await admin.request<{ user: { scimUser: { id: string; userName: string }; roles: Array<{ displayName: string }> } }>(
+      gql`{ user(login: "aaron") { scimUser { id userName } roles { displayName } } }`,
+    );
     expect(data.user.scimUser).toEqual({ id: u.id, userName: 'AARON' });
-    expect(data.user.roles.map((r: any) => r.displayName)).toEqual(expect.arrayContaining(['Chief Officer', 'Marketing Content Specialist']));
+    expect(data.user.roles.map((r) => r.displayName)).toEqual(expect.arrayContaining(['Chief Officer', 'Marketing Content Specialist']));
     const assigned = await app.orm.em.fork().find(RoleMember, { user: AARON, source: 'ASSIGNED' });
     expect(assigned.map((m) => m.role.id).sort()).toEqual([ALL_EMPLOYEES, CHIEF_OFFICER, '6d0000000000000000000001'].sort());
   });
 
   it('links the identity by externalId = employeeNumber, case-insensitively', async () => {
-    const { createScimUser: u } = await admin.request<any>(CREATE, { input: { userName: 'the-ceo', externalId: 'iamsathe001', roles: [] } });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'the-ceo', externalId: 'iamsathe001', roles: [] } });
     expect(u.user).toEqual({ id: expect.any(String), login: 'derrick' });
   });
 
   it('updateScimUser replaces roles: a dropped Role is unassigned, the version moves on', async () => {
-    const { updateScimUser: u } = await admin.request<any>(UPDATE, { id: aaronScim, input: { roles: ['All Employees'], active: false }, version: 'W/"1"' });
+    const { updateScimUser: u } = await admin.request<UpdateData>(UPDATE, { id: aaronScim, input: { roles: ['All Employees'], active: false }, version: 'W/"1"' });
     expect(u).toMatchObject({ active: false, roleNames: ['All Employees'], userName: 'AARON', meta: { version: 'W/"2"' } });
-    expect(u.roles.map((r: any) => r.displayName)).toEqual(['All Employees', 'Chief Officer']);
+    expect(u.roles.map((r) => r.displayName)).toEqual(['All Employees', 'Chief Officer']);
     const assigned = await app.orm.em.fork().find(RoleMember, { user: AARON, source: 'ASSIGNED' });
     expect(assigned.map((m) => m.role.id).sort()).toEqual([ALL_EMPLOYEES, CHIEF_OFFICER].sort());
     const log = await app.orm.em.fork().find(AuditEvent, { entityId: aaronScim, action: 'scimUser.update' });
@@ -189,11 +219,11 @@ describe('links to the governance graph', () => {
   });
 
   it('deleteScimUser removes the user and the assignments it made', async () => {
-    const { createScimUser: u } = await admin.request<any>(CREATE, { input: { userName: 'steve', roles: ['Chief Officer'] } });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'steve', roles: ['Chief Officer'] } });
     expect(await app.orm.em.fork().count(RoleMember, { user: u.user.id, role: CHIEF_OFFICER, source: 'ASSIGNED' })).toBe(1);
-    expect(await admin.request<any>(DELETE, { id: u.id })).toEqual({ deleteScimUser: { deletedId: u.id } });
+    expect(await admin.request<DeleteData>(DELETE, { id: u.id })).toEqual({ deleteScimUser: { deletedId: u.id } });
     expect(await app.orm.em.fork().count(RoleMember, { user: u.user.id, role: CHIEF_OFFICER, source: 'ASSIGNED' })).toBe(0);
-    expect(await admin.request<any>(gql`query ($id: ID!) { scimUser(id: $id) { id } }`, { id: u.id })).toEqual({ scimUser: null });
+    expect(await admin.request<{ scimUser: { id: string } }>(gql`query ($id: ID!) { scimUser(id: $id) { id } }`, { id: u.id })).toEqual({ scimUser: null });
     const again = await errorsOf(admin.request(DELETE, { id: u.id }));
     expect(again[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
     expect((await app.orm.em.fork().find(AuditEvent, { entityId: u.id })).map((e) => e.action)).toEqual(['scimUser.create', 'scimUser.delete']);
@@ -202,7 +232,8 @@ describe('links to the governance graph', () => {
 
 describe('scimUsers', () => {
   it('filters with a SCIM expression, userName case-insensitively, in SQL', async () => {
-    const data = await admin.request<any>(gql`{
+    type Names = { nodes: Array<{ userName: string }> };
+    const data = await admin.request<{ a: Names & { totalCount: number }; b: Names; c: Names; d: { totalCount: number } }>(gql`{
       a: scimUsers(filter: "userName eq \\"aaron\\"") { totalCount nodes { userName } }
       b: scimUsers(filter: "roles eq \\"all employees\\" and active eq false") { nodes { userName } }
       c: scimUsers(filter: "emails[type eq \\"example\\" and value sw \\"EX\\"]") { nodes { userName } }
@@ -215,9 +246,13 @@ describe('scimUsers', () => {
   });
 
   it('pages with cursors in creation order, at most 100 a page', async () => {
-    const first = await admin.request<any>(gql`{ scimUsers(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`);
-    const next = await admin.request<any>(gql`query ($after: String) { scimUsers(first: 100, after: $after) { nodes { id } } }`, { after: first.scimUsers.pageInfo.endCursor });
-    const ids = [...first.scimUsers.nodes, ...next.scimUsers.nodes].map((n: any) => n.id);
+    const first = await admin.request<{ scimUsers: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string }> } }>(
+      gql`{ scimUsers(first: 2) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }`,
+    );
+    const next = await admin.request<{ scimUsers: { nodes: Array<{ id: string }> } }>(gql`query ($after: String) { scimUsers(first: 100, after: $after) { nodes { id } } }`, {
+      after: first.scimUsers.pageInfo.endCursor,
+    });
+    const ids = [...first.scimUsers.nodes, ...next.scimUsers.nodes].map((n) => n.id);
     expect(ids).toHaveLength(first.scimUsers.totalCount);
     expect([...ids].sort()).toEqual(ids);
     const errors = await errorsOf(admin.request(gql`{ scimUsers(first: 101) { totalCount } }`));
@@ -232,15 +267,17 @@ describe('scimUsers', () => {
 
 describe('workspaces and authorities', () => {
   it("another workspace's key sees none of acme's SCIM users and cannot change them", async () => {
-    const { createScimUser: u } = await admin.request<any>(CREATE, { input: { userName: 'shared-name', roles: [] } });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'shared-name', roles: [] } });
     await app.workspace('globex', null);
     const other = await app.client('globex');
-    const read = await other.request<any>(gql`query ($id: ID!) { scimUser(id: $id) { id } scimUsers { totalCount } }`, { id: u.id });
+    const read = await other.request<{ scimUser: { id: string }; scimUsers: { totalCount: number } }>(gql`query ($id: ID!) { scimUser(id: $id) { id } scimUsers { totalCount } }`, {
+      id: u.id,
+    });
     expect(read).toEqual({ scimUser: null, scimUsers: { totalCount: 0 } });
     expect((await errorsOf(other.request(UPDATE, { id: u.id, input: { active: false } })))[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
     expect((await errorsOf(other.request(DELETE, { id: u.id })))[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
     // userName is unique per workspace, not across them
-    const mine = await other.request<any>(CREATE, { input: { userName: 'SHARED-NAME', roles: [] } });
+    const mine = await other.request<CreateData>(CREATE, { input: { userName: 'SHARED-NAME', roles: [] } });
     expect(mine.createScimUser.userName).toBe('SHARED-NAME');
     expect((await app.orm.em.fork().findOneOrFail(ScimUser, u.id)).active).toBe(true);
   });
@@ -249,7 +286,7 @@ describe('workspaces and authorities', () => {
     const provisioner = await app.client('acme', [Authority.SCIM_PROVISIONER]);
     const reader = await app.client('acme', [Authority.READ_ONLY]);
     const requester = await app.client('acme', [Authority.REQUESTER]);
-    const { createScimUser: u } = await provisioner.request<any>(CREATE, { input: { userName: 'by-provisioner', roles: [] } });
+    const { createScimUser: u } = await provisioner.request<CreateData>(CREATE, { input: { userName: 'by-provisioner', roles: [] } });
 
     const before = await counts();
     const denied = [
@@ -263,41 +300,46 @@ describe('workspaces and authorities', () => {
     expect(denied[0][0].extensions).toMatchObject({ action: 'scim:write' });
     expect(denied[3][0].extensions).toMatchObject({ action: 'scim:read' });
     expect(await counts()).toEqual(before);
-    const read = await reader.request<any>(gql`query ($id: ID!) { scimUser(id: $id) { userName } }`, { id: u.id });
+    const read = await reader.request<{ scimUser: { userName: string } }>(gql`query ($id: ID!) { scimUser(id: $id) { userName } }`, { id: u.id });
     expect(read.scimUser).toEqual({ userName: 'by-provisioner' });
   });
 });
 
 describe('node(id)', () => {
   it('finds a SCIM user for keys that may read SCIM, and nothing for keys that may not', async () => {
-    const { createScimUser: u } = await admin.request<any>(CREATE, { input: { userName: 'noded', roles: [] } });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'noded', roles: [] } });
     const query = gql`query ($id: ID!) { node(id: $id) { __typename id ... on ScimUser { userName } } }`;
-    expect(await admin.request<any>(query, { id: u.id })).toEqual({ node: { __typename: 'ScimUser', id: u.id, userName: 'noded' } });
+    type NodeData = { node: { __typename: string; id: string; userName?: string } | null };
+    expect(await admin.request<NodeData>(query, { id: u.id })).toEqual({ node: { __typename: 'ScimUser', id: u.id, userName: 'noded' } });
     const requester = await app.client('acme', [Authority.REQUESTER]);
-    expect(await requester.request<any>(query, { id: u.id })).toEqual({ node: null });
+    expect(await requester.request<NodeData>(query, { id: u.id })).toEqual({ node: null });
   });
 });
 
 describe('batched edges', () => {
   it('users { scimUser { roles } } costs the same SQL statements for 10 and for 50 users', async () => {
-    await app.workspace('bulk', generateDataSet({ users: 60, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 1, accountsPerUser: 1, seed: 4004 }));
+    await app.workspace(
+      'bulk',
+      generateDataSet({ users: 60, roles: 3, systems: 2, entitlementsPerSystem: 2, rolesPerUser: 1, entitlementsPerRole: 1, accountsPerUser: 1, seed: 4004 }),
+    );
     const bulk = await app.client('bulk');
-    const users = await bulk.request<any>(gql`{ users(first: 50) { nodes { login } } }`);
-    const logins: string[] = users.users.nodes.map((n: any) => n.login);
+    const users = await bulk.request<{ users: { nodes: Array<{ login: string }> } }>(gql`{ users(first: 50) { nodes { login } } }`);
+    const logins: string[] = users.users.nodes.map((n) => n.login);
     expect(logins).toHaveLength(50);
     const mutations = logins.map((login, i) => `u${i}: createScimUser(input: { userName: ${JSON.stringify(login)}, roles: ["Role 0001", "role 0002"] }) { id }`);
     await bulk.request(`mutation { ${mutations.join('\n')} }`);
 
     const query = gql`query ($n: Int) { users(first: $n) { nodes { login scimUser { userName roles { displayName } user { login } } } } }`;
+    type UsersData = { users: { nodes: Array<{ login: string; scimUser: { userName: string; roles: Array<{ displayName: string }>; user: { login: string } } }> } };
     const cost = async (n: number) => {
       app.statements.reset();
-      const data = await bulk.request<any>(query, { n });
+      const data = await bulk.request<UsersData>(query, { n });
       const statements = app.statements.value();
       expect(data.users.nodes).toHaveLength(n);
       for (const node of data.users.nodes) {
         expect(node.scimUser.userName).toBe(node.login);
         expect(node.scimUser.user.login).toBe(node.login);
-        expect(node.scimUser.roles.map((r: any) => r.displayName)).toEqual(['Role 0001', 'Role 0002']);
+        expect(node.scimUser.roles.map((r) => r.displayName)).toEqual(['Role 0001', 'Role 0002']);
       }
       return statements;
     };

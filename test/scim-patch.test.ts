@@ -11,7 +11,10 @@ const user = () => ({
   name: { givenName: 'Barbara', familyName: 'Jensen' },
   displayName: 'Babs',
   active: true,
-  emails: [{ value: 'b@work.example', type: 'work', primary: true }, { value: 'b@home.example', type: 'home' }],
+  emails: [
+    { value: 'b@work.example', type: 'work', primary: true },
+    { value: 'b@home.example', type: 'home' },
+  ],
   meta: { resourceType: 'User', version: 'W/"1"' },
 });
 
@@ -35,7 +38,8 @@ describe('PATCH operations', () => {
   });
 
   it('replaces without a path from an object value: {"active": false} (Okta), dotted keys (Entra), URN keys', () => {
-    const out = patch(user(),
+    const out = patch(
+      user(),
       { op: 'Replace', value: { active: false } },
       { op: 'replace', value: { 'name.givenName': 'B.', 'name.familyName': 'J.' } },
       { op: 'add', value: { [`${ENTERPRISE_SCHEMA}:department`]: 'Tour Operations', 'urn:ietf:params:scim:schemas:core:2.0:User:nickName': 'Babs' } },
@@ -62,10 +66,7 @@ describe('PATCH operations', () => {
   });
 
   it('targets values through a filter: replace the work email value, remove the home email', () => {
-    const out = patch(user(),
-      { op: 'replace', path: 'emails[type eq "work"].value', value: 'new@work.example' },
-      { op: 'remove', path: 'emails[type eq "home"]' },
-    );
+    const out = patch(user(), { op: 'replace', path: 'emails[type eq "work"].value', value: 'new@work.example' }, { op: 'remove', path: 'emails[type eq "home"]' });
     expect(out.emails).toEqual([{ value: 'new@work.example', type: 'work', primary: true }]);
   });
 
@@ -75,7 +76,14 @@ describe('PATCH operations', () => {
   });
 
   it('adds to multi-valued attributes without duplicating values, and replaces them wholesale', () => {
-    const added = patch(user(), { op: 'add', path: 'emails', value: [{ value: 'b@home.example', type: 'home' }, { value: 'c@x.example', type: 'other' }] });
+    const added = patch(user(), {
+      op: 'add',
+      path: 'emails',
+      value: [
+        { value: 'b@home.example', type: 'home' },
+        { value: 'c@x.example', type: 'other' },
+      ],
+    });
     expect((added.emails as unknown[]).length).toBe(3);
     const replaced = patch(user(), { op: 'replace', path: 'emails', value: [{ value: 'only@x.example' }] });
     expect(replaced.emails).toEqual([{ value: 'only@x.example' }]);
@@ -83,13 +91,20 @@ describe('PATCH operations', () => {
 
   it('removes an attribute, and a sub-attribute of matching values', () => {
     expect(patch(user(), { op: 'remove', path: 'displayName' })).not.toHaveProperty('displayName');
-    expect(patch(user(), { op: 'remove', path: 'emails[type eq "work"].primary' }).emails).toEqual([{ value: 'b@work.example', type: 'work' }, { value: 'b@home.example', type: 'home' }]);
+    expect(patch(user(), { op: 'remove', path: 'emails[type eq "work"].primary' }).emails).toEqual([
+      { value: 'b@work.example', type: 'work' },
+      { value: 'b@home.example', type: 'home' },
+    ]);
   });
 
   it('changes group members: add, remove by filter, remove by value list, remove all', () => {
     const group = { schemas: [GROUP_SCHEMA], id: 'g', displayName: 'Admins', members: [{ value: 'a' }, { value: 'b' }] };
     const ops = (...o: unknown[]) => applyPatch(group, patchOperations({ Operations: o }), GROUP_SCHEMA);
-    expect(ops({ op: 'add', path: 'members', value: [{ value: 'c', displayName: 'new User' }] }).members).toEqual([{ value: 'a' }, { value: 'b' }, { value: 'c', displayName: 'new User' }]);
+    expect(ops({ op: 'add', path: 'members', value: [{ value: 'c', displayName: 'new User' }] }).members).toEqual([
+      { value: 'a' },
+      { value: 'b' },
+      { value: 'c', displayName: 'new User' },
+    ]);
     expect(ops({ op: 'remove', path: 'members[value eq "a"]' }).members).toEqual([{ value: 'b' }]);
     expect(ops({ op: 'Remove', path: 'members', value: [{ value: 'b' }] }).members).toEqual([{ value: 'a' }]);
     expect(ops({ op: 'remove', path: 'members' }).members).toEqual([]);
@@ -133,10 +148,18 @@ describe('reading a User', () => {
 
   it('keeps other RFC attributes and the enterprise extension, canonically named; drops unknown ones and password', () => {
     const data = readUser({
-      userName: 'a', title: 'Engineer', adreses: [{ country: 'X' }], password: 'secret', addresses: [{ Country: 'Germany', primary: 'false' }],
+      userName: 'a',
+      title: 'Engineer',
+      adreses: [{ country: 'X' }],
+      password: 'secret',
+      addresses: [{ Country: 'Germany', primary: 'false' }],
       [ENTERPRISE_SCHEMA]: { Department: 'R&D', Manager: { Value: 'm1' } },
     });
-    expect(data.attributes).toEqual({ title: 'Engineer', addresses: [{ country: 'Germany', primary: false }], [ENTERPRISE_SCHEMA]: { department: 'R&D', manager: { value: 'm1' } } });
+    expect(data.attributes).toEqual({
+      title: 'Engineer',
+      addresses: [{ country: 'Germany', primary: false }],
+      [ENTERPRISE_SCHEMA]: { department: 'R&D', manager: { value: 'm1' } },
+    });
     expect(data.schemas).toEqual([USER_SCHEMA, ENTERPRISE_SCHEMA]);
     expect(JSON.stringify(data)).not.toContain('secret');
   });

@@ -25,10 +25,33 @@ async function token(workspace: string, authorities: Authority[]) {
   return (await createApiKey(em, em.getReference(Workspace, workspace), `scim ${authorities.join('+')}`, authorities)).token;
 }
 
+/**
+ * A SCIM response body: a resource (User, Group, ResourceType, Schema), a ListResponse or an
+ * Error. These are the members the tests read; each test knows which kind it gets.
+ */
+interface ScimBody {
+  id: string;
+  userName: string;
+  roles: unknown;
+  groups: unknown;
+  members: unknown;
+  [ENTERPRISE]: unknown;
+  meta: { version: string };
+  endpoint: string;
+  schema: string;
+  description: string;
+  attributes: Array<{ name: string }>;
+  totalResults: number;
+  itemsPerPage: number;
+  Resources: ScimBody[];
+  scimType?: string;
+  detail: string;
+}
+
 interface Reply {
   status: number;
   headers: Headers;
-  body: any;
+  body: ScimBody;
 }
 
 async function scim(method: string, path: string, options: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
@@ -36,13 +59,18 @@ async function scim(method: string, path: string, options: { token?: string | nu
   const key = options.token === undefined ? admin : options.token;
   if (key) headers.authorization = `Bearer ${key}`;
   if (options.body !== undefined) headers['content-type'] ??= 'application/scim+json';
-  const res = await app.fetch(`/scim/v2${path}`, { method, headers, body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body) });
+  const res = await app.fetch(`/scim/v2${path}`, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
 }
 
 const post = (body: unknown, key?: string) => scim('POST', '/Users', { body, token: key });
-const patch = (id: string, operations: unknown[], headers: Record<string, string> = {}) => scim('PATCH', `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations: operations }, headers });
+const patch = (id: string, operations: unknown[], headers: Record<string, string> = {}) =>
+  scim('PATCH', `/Users/${id}`, { body: { schemas: [PATCH_OP], Operations: operations }, headers });
 const scimCount = async (workspace = acme) => app.orm.em.fork().count(ScimUser, { workspace });
 
 function expectError(reply: Reply, status: number, scimType?: string) {
@@ -90,18 +118,25 @@ describe('discovery', () => {
     const spc = await scim('GET', '/ServiceProviderConfig');
     expect(spc.status).toBe(200);
     expect(spc.body).toMatchObject({
-      patch: { supported: true }, bulk: { supported: false }, filter: { supported: true, maxResults: 100 },
-      changePassword: { supported: false }, sort: { supported: false }, etag: { supported: true },
+      patch: { supported: true },
+      bulk: { supported: false },
+      filter: { supported: true, maxResults: 100 },
+      changePassword: { supported: false },
+      sort: { supported: false },
+      etag: { supported: true },
       authenticationSchemes: [{ type: 'oauthbearertoken' }],
     });
     const types = await scim('GET', '/ResourceTypes');
-    expect(types.body.Resources.map((r: any) => [r.id, r.endpoint, r.schema])).toEqual([['User', '/Users', USER], ['Group', '/Groups', GROUP]]);
+    expect(types.body.Resources.map((r) => [r.id, r.endpoint, r.schema])).toEqual([
+      ['User', '/Users', USER],
+      ['Group', '/Groups', GROUP],
+    ]);
     expect((await scim('GET', '/ResourceTypes/Group')).body.endpoint).toBe('/Groups');
     const schemas = await scim('GET', '/Schemas');
     expect(schemas.body.totalResults).toBe(3);
     const user = await scim('GET', `/Schemas/${USER}`);
     expect(user.body.description).toBe('User Account');
-    expect(user.body.attributes.find((a: any) => a.name === 'userName')).toMatchObject({ required: true, uniqueness: 'server', caseExact: false });
+    expect(user.body.attributes.find((a) => a.name === 'userName')).toMatchObject({ required: true, uniqueness: 'server', caseExact: false });
     expectError(await scim('GET', '/Schemas/urn:nope'), 404);
     expectError(await scim('GET', '/Nothing'), 404);
     expectError(await scim('DELETE', '/ServiceProviderConfig'), 405);
@@ -109,7 +144,7 @@ describe('discovery', () => {
 });
 
 describe('/Users', () => {
-  let jdoe: any;
+  let jdoe: ScimBody;
 
   it('POST creates (201, Location, ETag), reading "True", any-case names, the enterprise extension; never returns password', async () => {
     const reply = await post({
@@ -118,7 +153,10 @@ describe('/Users', () => {
       Active: 'True',
       password: 'hunter2',
       name: { GivenName: 'Jane', familyName: 'Doe' },
-      emails: [{ value: 'jdoe@example.com', type: 'work', primary: true }, { value: 'jane@home.example', type: 'home' }],
+      emails: [
+        { value: 'jdoe@example.com', type: 'work', primary: true },
+        { value: 'jane@home.example', type: 'home' },
+      ],
       title: 'Engineer',
       roles: [{ value: 'All Employees' }],
       [ENTERPRISE]: { Department: 'R&D', employeeNumber: '42' },
@@ -136,7 +174,10 @@ describe('/Users', () => {
       name: { givenName: 'Jane', familyName: 'Doe' },
       displayName: 'Jane Doe',
       active: true,
-      emails: [{ value: 'jdoe@example.com', type: 'work', primary: true }, { value: 'jane@home.example', type: 'home' }],
+      emails: [
+        { value: 'jdoe@example.com', type: 'work', primary: true },
+        { value: 'jane@home.example', type: 'home' },
+      ],
       userType: 'USER',
       title: 'Engineer',
       roles: [{ value: 'All Employees' }],
@@ -174,7 +215,7 @@ describe('/Users', () => {
       expect((await post({ userName, emails: [{ value: userName, type: userName.startsWith('okta') ? 'work' : 'home' }] })).status).toBe(201);
     }
     const q = async (filter: string) => (await scim('GET', `/Users?filter=${encodeURIComponent(filter)}`)).body;
-    const names = async (filter: string) => (await q(filter)).Resources.map((r: any) => r.userName).sort();
+    const names = async (filter: string) => (await q(filter)).Resources.map((r) => r.userName).sort();
     const okta = await q('userName eq "OKTA.ONE@example.com"');
     expect(okta).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, startIndex: 1, itemsPerPage: 1 });
     expect(okta.Resources[0].userName).toBe('okta.one@example.com');
@@ -192,7 +233,7 @@ describe('/Users', () => {
     expect(page).toMatchObject({ totalResults: 4, startIndex: 1, itemsPerPage: 2 });
     const rest = (await scim('GET', '/Users?startIndex=3&count=2')).body;
     expect(rest).toMatchObject({ totalResults: 4, startIndex: 3, itemsPerPage: 2 });
-    const ids = [...page.Resources, ...rest.Resources].map((r: any) => r.id);
+    const ids = [...page.Resources, ...rest.Resources].map((r) => r.id);
     expect(new Set(ids).size).toBe(4);
     expect((await scim('GET', '/Users?startIndex=5')).body).toMatchObject({ totalResults: 4, itemsPerPage: 0, Resources: [] });
     expect((await scim('GET', '/Users?count=0')).body).toMatchObject({ totalResults: 4, itemsPerPage: 0, Resources: [] });
@@ -211,7 +252,9 @@ describe('/Users', () => {
   });
 
   it('POST /Users/.search takes the query in the body', async () => {
-    const reply = await scim('POST', '/Users/.search', { body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "okta"', count: 1, attributes: ['userName'] } });
+    const reply = await scim('POST', '/Users/.search', {
+      body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "okta"', count: 1, attributes: ['userName'] },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body).toMatchObject({ totalResults: 2, itemsPerPage: 1 });
     expect(Object.keys(reply.body.Resources[0]).sort()).toEqual(['id', 'schemas', 'userName']);
@@ -235,7 +278,10 @@ describe('/Users', () => {
     expectError(stale, 412);
     expect((await app.orm.em.fork().findOneOrFail(ScimUser, jdoe.id)).nickName).toBeNull();
 
-    const put = await scim('PUT', `/Users/${jdoe.id}`, { body: { schemas: [USER], id: jdoe.id, userName: 'jdoe@example.com', nickName: 'JD', active: false }, headers: { 'if-match': 'W/"1"' } });
+    const put = await scim('PUT', `/Users/${jdoe.id}`, {
+      body: { schemas: [USER], id: jdoe.id, userName: 'jdoe@example.com', nickName: 'JD', active: false },
+      headers: { 'if-match': 'W/"1"' },
+    });
     expect(put.status).toBe(200);
     expect(put.headers.get('etag')).toBe('W/"2"');
     expect(put.body).toMatchObject({ userName: 'jdoe@example.com', nickName: 'JD', active: false, displayName: 'jdoe@example.com', meta: { version: 'W/"2"' } });
@@ -255,17 +301,26 @@ describe('/Users', () => {
     expect(okta.headers.get('etag')).toBe('W/"3"');
     expect(okta.body).toBeNull();
 
-    expect((await patch(id, [
-      { op: 'Replace', path: 'active', value: 'False' },
-      { op: 'Add', value: { 'name.givenName': 'Janet', 'name.familyName': 'Doe', displayName: 'Janet Doe' } },
-      { op: 'add', path: 'emails[type eq "work"].value', value: 'janet@example.com' },
-      { op: 'replace', path: `${ENTERPRISE}:department`, value: 'Sales' },
-      { op: 'replace', path: 'userName', value: 'janet@example.com' },
-    ])).status).toBe(204);
+    expect(
+      (
+        await patch(id, [
+          { op: 'Replace', path: 'active', value: 'False' },
+          { op: 'Add', value: { 'name.givenName': 'Janet', 'name.familyName': 'Doe', displayName: 'Janet Doe' } },
+          { op: 'add', path: 'emails[type eq "work"].value', value: 'janet@example.com' },
+          { op: 'replace', path: `${ENTERPRISE}:department`, value: 'Sales' },
+          { op: 'replace', path: 'userName', value: 'janet@example.com' },
+        ])
+      ).status,
+    ).toBe(204);
     const after = (await scim('GET', `/Users/${id}`)).body;
     expect(after).toMatchObject({
-      userName: 'janet@example.com', active: false, displayName: 'Janet Doe', name: { givenName: 'Janet', familyName: 'Doe' },
-      emails: [{ type: 'work', value: 'janet@example.com' }], [ENTERPRISE]: { department: 'Sales' }, meta: { version: 'W/"4"' },
+      userName: 'janet@example.com',
+      active: false,
+      displayName: 'Janet Doe',
+      name: { givenName: 'Janet', familyName: 'Doe' },
+      emails: [{ type: 'work', value: 'janet@example.com' }],
+      [ENTERPRISE]: { department: 'Sales' },
+      meta: { version: 'W/"4"' },
     });
     // and the filters see it, as the index follows every write
     expect((await scim('GET', '/Users?filter=emails.value%20eq%20%22JANET@example.com%22')).body.totalResults).toBe(1);
@@ -316,13 +371,18 @@ describe('workspaces', () => {
 });
 
 describe('/Groups (roles of the workspace)', () => {
-  let aaron: any;
-  let group: any;
+  let aaron: ScimBody;
+  let group: ScimBody;
 
   it('lists the roles as groups and filters by displayName', async () => {
     const list = (await scim('GET', '/Groups?filter=displayName%20eq%20%22all%20employees%22')).body;
     expect(list.totalResults).toBe(1);
-    expect(list.Resources[0]).toMatchObject({ schemas: [GROUP], id: ALL_EMPLOYEES, displayName: 'All Employees', meta: { resourceType: 'Group', location: `${app.origin}/scim/v2/Groups/${ALL_EMPLOYEES}` } });
+    expect(list.Resources[0]).toMatchObject({
+      schemas: [GROUP],
+      id: ALL_EMPLOYEES,
+      displayName: 'All Employees',
+      meta: { resourceType: 'Group', location: `${app.origin}/scim/v2/Groups/${ALL_EMPLOYEES}` },
+    });
     expect(list.Resources[0].meta.version).toMatch(/^W\/".+"$/);
   });
 
@@ -346,7 +406,9 @@ describe('/Groups (roles of the workspace)', () => {
 
   it('PATCH adds and removes members: GROUP links, ASSIGNED memberships, user versions move', async () => {
     const { body: member } = await post({ userName: 'steve', displayName: 'Steve Clark' });
-    const added = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: member.id, display: 'Steve' }, { value: 'no-such-user' }] }] } });
+    const added = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, {
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: member.id, display: 'Steve' }, { value: 'no-such-user' }] }] },
+    });
     expect(added.status).toBe(204);
     const got = (await scim('GET', `/Groups/${ALL_EMPLOYEES}`)).body;
     expect(got.members).toEqual([{ value: member.id, display: 'Steve', type: 'User', $ref: `${app.origin}/scim/v2/Users/${member.id}` }]);
@@ -357,12 +419,18 @@ describe('/Groups (roles of the workspace)', () => {
     const steve = await app.orm.em.fork().findOneOrFail(ScimUser, member.id, { populate: ['user'] });
     expect(steve.user?.login).toBe('steve');
     expect(await app.orm.em.fork().count(RoleMember, { user: steve.user!.id, role: ALL_EMPLOYEES, source: 'ASSIGNED' })).toBe(1);
-    expect((await scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${member.id}"]`)}`)).body.Resources.map((g: any) => g.id)).toEqual([ALL_EMPLOYEES]);
-    expect((await scim('GET', `/Users?filter=${encodeURIComponent(`groups.value eq "${ALL_EMPLOYEES}"`)}`)).body.Resources.map((u: any) => u.id)).toEqual([member.id]);
+    expect((await scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${member.id}"]`)}`)).body.Resources.map((g) => g.id)).toEqual([ALL_EMPLOYEES]);
+    expect((await scim('GET', `/Users?filter=${encodeURIComponent(`groups.value eq "${ALL_EMPLOYEES}"`)}`)).body.Resources.map((u) => u.id)).toEqual([member.id]);
 
-    const stale = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: 'members' }] }, headers: { 'if-match': 'W/"stale"' } });
+    const stale = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, {
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: 'members' }] },
+      headers: { 'if-match': 'W/"stale"' },
+    });
     expectError(stale, 412);
-    const removed = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, { body: { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${member.id}"]` }] }, headers: { 'if-match': got.meta.version } });
+    const removed = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, {
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: `members[value eq "${member.id}"]` }] },
+      headers: { 'if-match': got.meta.version },
+    });
     expect(removed.status).toBe(204);
     expect((await scim('GET', `/Groups/${ALL_EMPLOYEES}`)).body).not.toHaveProperty('members');
     expect(await app.orm.em.fork().count(RoleMember, { user: steve.user!.id, role: ALL_EMPLOYEES, source: 'ASSIGNED' })).toBe(0);

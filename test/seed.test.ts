@@ -29,7 +29,13 @@ describe('seedScaleData (npm run seed)', () => {
     const result = await seedScaleData(app.orm, { shape: SHAPE, workspace: 'scale', replace: false });
     expect(result.counts).toMatchObject({ users: 120, roles: 15, targetSystems: 8, entitlements: 40, roleEntitlements: 60, roleMembers: 360, accounts: 240 });
 
-    const data = await clientOf(result.token).request<any>(gql`
+    const data = await clientOf(result.token).request<{
+      users: { totalCount: number; nodes: Array<{ login: string; roles: Array<{ displayName: string }>; accounts: Array<{ targetSystem: { name: string } }> }> };
+      roles: { totalCount: number };
+      targetSystems: { totalCount: number };
+      entitlements: { totalCount: number };
+      userAccounts: { totalCount: number };
+    }>(gql`
       {
         users(first: 100, orderBy: LOGIN) { totalCount nodes { login roles { displayName } accounts { targetSystem { name } } } }
         roles(first: 1) { totalCount }
@@ -58,7 +64,7 @@ describe('seedScaleData (npm run seed)', () => {
     expect(await countUsers()).toBe(before);
   });
 
-  it("refuses a seed whose ids another workspace already holds, and creates no workspace", async () => {
+  it('refuses a seed whose ids another workspace already holds, and creates no workspace', async () => {
     const attempt = seedScaleData(app.orm, { shape: SHAPE, workspace: 'scale-twin', replace: false });
     await expect(attempt).rejects.toThrow('seed 99 is already loaded in workspace "scale"');
     expect(await app.orm.em.fork().count(Workspace, { name: 'scale-twin' })).toBe(0);
@@ -84,7 +90,7 @@ describe('seedScaleData (npm run seed)', () => {
     expect(result.workspaceId).not.toBe(old.id);
     expect(await app.orm.em.fork().count(Workspace, { id: old.id })).toBe(0);
     expect(await countUsers('scale')).toBe(30);
-    const data = await clientOf(result.token).request<any>(gql`{ users(first: 1) { totalCount } }`);
+    const data = await clientOf(result.token).request<{ users: { totalCount: number } }>(gql`{ users(first: 1) { totalCount } }`);
     expect(data.users.totalCount).toBe(30);
   });
 });
@@ -92,11 +98,39 @@ describe('seedScaleData (npm run seed)', () => {
 describe('parseSeedArgs', () => {
   it('defaults every flag to the benchmark shape and the bench workspace', () => {
     expect(parseSeedArgs([])).toEqual({ shape: DEFAULT_SHAPE, workspace: DEFAULT_WORKSPACE, replace: false });
-    expect(DEFAULT_SHAPE).toEqual({ users: 10000, roles: 200, systems: 50, entitlementsPerSystem: 40, rolesPerUser: 5, entitlementsPerRole: 8, accountsPerUser: 5, seed: 20240601 });
+    expect(DEFAULT_SHAPE).toEqual({
+      users: 10000,
+      roles: 200,
+      systems: 50,
+      entitlementsPerSystem: 40,
+      rolesPerUser: 5,
+      entitlementsPerRole: 8,
+      accountsPerUser: 5,
+      seed: 20240601,
+    });
   });
 
   it('reads every flag', () => {
-    const argv = ['--users', '10', '--roles', '2', '--systems=3', '--entitlements-per-system', '4', '--roles-per-user', '1', '--entitlements-per-role', '2', '--accounts-per-user', '0', '--seed', '4294967295', '--workspace', 'w', '--replace'];
+    const argv = [
+      '--users',
+      '10',
+      '--roles',
+      '2',
+      '--systems=3',
+      '--entitlements-per-system',
+      '4',
+      '--roles-per-user',
+      '1',
+      '--entitlements-per-role',
+      '2',
+      '--accounts-per-user',
+      '0',
+      '--seed',
+      '4294967295',
+      '--workspace',
+      'w',
+      '--replace',
+    ];
     expect(parseSeedArgs(argv)).toEqual({
       shape: { users: 10, roles: 2, systems: 3, entitlementsPerSystem: 4, rolesPerUser: 1, entitlementsPerRole: 2, accountsPerUser: 0, seed: 4294967295 },
       workspace: 'w',

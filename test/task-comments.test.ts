@@ -18,6 +18,18 @@ const COMMENT = `mutation ($taskId: ID!, $user: String!, $message: String!, $att
     id comments { comment userLogin timestamp attachmentId attachment { id filename contentType size sha256 contentBase64 } }
   }
 }`;
+type CommentData = {
+  addTaskComment: {
+    id: string;
+    comments: Array<{
+      comment: string;
+      userLogin: string;
+      timestamp: string;
+      attachmentId: string | null;
+      attachment: { id: string; filename: string; contentType: string; size: number; sha256: string; contentBase64: string };
+    }>;
+  };
+};
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -25,7 +37,9 @@ beforeAll(async () => {
   const em = app.orm.em.fork();
   ({ token } = await createApiKey(em, em.getReference(Workspace, await app.workspace('acme')), 'uploader', [Authority.ORG_ADMIN]));
   // Jerome Fern requests Buffer: the manager task goes to zachary.
-  const submitted = await admin.request<any>(gql`mutation { submitCart(input: { cart: { requester: { login: "jerome" }, cartItems: [{ beneficiaries: { login: "jerome" }, entityId: "63aee3b793ccdf675cc62d3d", entityType: TARGET_SYSTEM }] } }) { requests { tasks { id } } } }`);
+  const submitted = await admin.request<{ submitCart: { requests: Array<{ tasks: Array<{ id: string }> }> } }>(
+    gql`mutation { submitCart(input: { cart: { requester: { login: "jerome" }, cartItems: [{ beneficiaries: { login: "jerome" }, entityId: "63aee3b793ccdf675cc62d3d", entityType: TARGET_SYSTEM }] } }) { requests { tasks { id } } } }`,
+  );
   taskId = submitted.submitCart.requests[0].tasks[0].id;
 });
 afterAll(async () => {
@@ -63,7 +77,10 @@ describe('addTaskComment with a multipart file upload', () => {
     });
     expect(Buffer.from(comment.attachment.contentBase64, 'base64').equals(content)).toBe(true);
 
-    const again = await admin.request<any>(gql`query ($id: ID!) { task(id: $id) { comments { attachment { sha256 contentBase64 } } } }`, { id: taskId });
+    const again = await admin.request<{ task: { comments: Array<{ attachment: { sha256: string; contentBase64: string } }> } }>(
+      gql`query ($id: ID!) { task(id: $id) { comments { attachment { sha256 contentBase64 } } } }`,
+      { id: taskId },
+    );
     expect(Buffer.from(again.task.comments[0].attachment.contentBase64, 'base64').equals(content)).toBe(true);
     const stored = await app.orm.em.fork().findOneOrFail(Attachment, comment.attachment.id, { populate: ['content'] });
     expect(Buffer.from(stored.content).equals(content)).toBe(true);
@@ -121,7 +138,7 @@ describe('addTaskComment with a multipart file upload', () => {
 
 describe('addTaskComment checks', () => {
   it('a comment without a file; the requester may comment too', async () => {
-    const data = await admin.request<any>(COMMENT, { taskId, user: 'jerome', message: 'please approve before Friday' });
+    const data = await admin.request<CommentData>(COMMENT, { taskId, user: 'jerome', message: 'please approve before Friday' });
     expect(data.addTaskComment.comments.at(-1)).toMatchObject({ comment: 'please approve before Friday', userLogin: 'jerome', attachment: null, attachmentId: null });
   });
 

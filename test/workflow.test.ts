@@ -1,8 +1,22 @@
 import { describe, it, expect } from 'vitest';
 import { DomainError } from '../src/errors.js';
 import {
-  assertWorkflowConfig, CATALOG_WORKFLOW, diff, expiryDate, holderOf, mayAct, planStages, possibleActions, RequestType, TaskAction,
-  TaskStatus, TaskType, transition, WORKFLOW_NAMES, WORKFLOWS, type TaskState,
+  assertWorkflowConfig,
+  CATALOG_WORKFLOW,
+  diff,
+  expiryDate,
+  holderOf,
+  mayAct,
+  planStages,
+  possibleActions,
+  RequestType,
+  TaskAction,
+  TaskStatus,
+  TaskType,
+  transition,
+  WORKFLOW_NAMES,
+  WORKFLOWS,
+  type TaskState,
 } from '../src/requests/workflow.js';
 
 const facts = { managerLogin: 'zachary', businessOwnerLogin: 'ali', approver1: 'Approval Group 2', approver2: 'Approval Group 3', approver3: 'CEO' };
@@ -15,7 +29,12 @@ const assignees = (name: string, type: RequestType, f: object = facts) => {
 describe('workflow definitions', () => {
   it('knows exactly the six workflows the seed names', () => {
     expect(WORKFLOW_NAMES.sort()).toEqual([
-      'Auto Approval', 'Auto Role Approval', 'Group Approval', 'Group Role Approval', 'Manager Grant and Auto Revoke', 'Manager and BO Grant and Auto Revoke',
+      'Auto Approval',
+      'Auto Role Approval',
+      'Group Approval',
+      'Group Role Approval',
+      'Manager Grant and Auto Revoke',
+      'Manager and BO Grant and Auto Revoke',
     ]);
   });
 
@@ -26,10 +45,33 @@ describe('workflow definitions', () => {
     ['Manager Grant and Auto Revoke', RequestType.CREATE, [['zachary', 'User', 'Waiting for Manager Approval']]],
     ['Manager Grant and Auto Revoke', RequestType.MODIFY, [['zachary', 'User', 'Waiting for Manager Approval']]],
     ['Manager Grant and Auto Revoke', RequestType.REVOKE, []],
-    ['Manager and BO Grant and Auto Revoke', RequestType.CREATE, [['zachary', 'User', 'Waiting for Manager Approval'], ['ali', 'User', 'Waiting for Business Owner Approval']]],
+    [
+      'Manager and BO Grant and Auto Revoke',
+      RequestType.CREATE,
+      [
+        ['zachary', 'User', 'Waiting for Manager Approval'],
+        ['ali', 'User', 'Waiting for Business Owner Approval'],
+      ],
+    ],
     ['Manager and BO Grant and Auto Revoke', RequestType.REVOKE, []],
-    ['Group Approval', RequestType.CREATE, [['Approval Group 2', 'Group', 'Waiting for Approval'], ['Approval Group 3', 'Group', 'Waiting for Approval'], ['CEO', 'Group', 'Waiting for Approval']]],
-    ['Group Role Approval', RequestType.REVOKE, [['Approval Group 2', 'Group', 'Waiting for Approval'], ['Approval Group 3', 'Group', 'Waiting for Approval'], ['CEO', 'Group', 'Waiting for Approval']]],
+    [
+      'Group Approval',
+      RequestType.CREATE,
+      [
+        ['Approval Group 2', 'Group', 'Waiting for Approval'],
+        ['Approval Group 3', 'Group', 'Waiting for Approval'],
+        ['CEO', 'Group', 'Waiting for Approval'],
+      ],
+    ],
+    [
+      'Group Role Approval',
+      RequestType.REVOKE,
+      [
+        ['Approval Group 2', 'Group', 'Waiting for Approval'],
+        ['Approval Group 3', 'Group', 'Waiting for Approval'],
+        ['CEO', 'Group', 'Waiting for Approval'],
+      ],
+    ],
   ])('%s, %s: stages %j', (name, type, expected) => {
     expect(assignees(name, type)).toEqual(expected);
   });
@@ -39,8 +81,14 @@ describe('workflow definitions', () => {
   });
 
   it('cannot route without a manager, a business owner or any group', () => {
-    expect(planStages(WORKFLOWS['Manager Grant and Auto Revoke'], RequestType.CREATE, { managerLogin: null })).toEqual({ ok: false, reason: 'the beneficiary has no manager to approve it' });
-    expect(planStages(WORKFLOWS['Manager and BO Grant and Auto Revoke'], RequestType.CREATE, { managerLogin: 'x' })).toEqual({ ok: false, reason: 'the item has no business owner to approve it' });
+    expect(planStages(WORKFLOWS['Manager Grant and Auto Revoke'], RequestType.CREATE, { managerLogin: null })).toEqual({
+      ok: false,
+      reason: 'the beneficiary has no manager to approve it',
+    });
+    expect(planStages(WORKFLOWS['Manager and BO Grant and Auto Revoke'], RequestType.CREATE, { managerLogin: 'x' })).toEqual({
+      ok: false,
+      reason: 'the item has no business owner to approve it',
+    });
     expect(planStages(WORKFLOWS['Group Approval'], RequestType.CREATE, {}).ok).toBe(false);
     // ...but an automatic revoke needs nobody
     expect(planStages(WORKFLOWS['Manager Grant and Auto Revoke'], RequestType.REVOKE, {})).toEqual({ ok: true, stages: [] });

@@ -31,8 +31,7 @@ export type Action =
   | 'scim:read'
   | 'scim:write'
   | 'enrollment:read'
-  | 'enrollment:write'
-  | 'apiKeys:manage';
+  | 'enrollment:write';
 
 const READERS = [Authority.READ_ONLY, Authority.CATALOG_ADMIN, Authority.REQUESTER, Authority.APPROVER, Authority.CERTIFIER, Authority.SCIM_PROVISIONER];
 
@@ -57,5 +56,4 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'scim:write': [Authority.SCIM_PROVISIONER],
   'enrollment:read': READERS,
   'enrollment:write': [Authority.CATALOG_ADMIN],
-  'apiKeys:manage': [],
 };

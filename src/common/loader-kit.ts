@@ -31,7 +31,7 @@ export function groupedByKey<K extends string, V>(fetch: (keys: readonly K[]) =>
 
 /**
  * Children grouped by a parent key, read in one statement: `query` selects the child table's
- * columns (aliased `c`) plus the parent key as `__k`. Rows map to read-only entity instances.
+ * columns (aliased `c`) plus the parent key as `__k`. Rows map to read models (plain objects, see rows.ts).
  */
 export function childrenBy<T>(em: EntityManager, entity: EntityClass<T>, query: (knex: Knex, keys: readonly string[]) => Knex.QueryBuilder): DataLoader<string, T[]> {
   const mapper = rowMapper(em, entity);
@@ -53,7 +53,9 @@ export class KeyedLoader<V> {
   constructor(batch: (keys: readonly string[]) => Promise<Array<V | null>>) {
     this.loader = new DataLoader(async (keys) => {
       const values = await batch(keys);
-      keys.forEach((k, i) => this.values.set(k, values[i]));
+      keys.forEach((k, i) => {
+        this.values.set(k, values[i]);
+      });
       return values;
     }, { maxBatchSize: 1000 });
   }

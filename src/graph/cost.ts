@@ -73,7 +73,7 @@ export const SATURATED = Number.MAX_SAFE_INTEGER;
 /** A list of objects without `first` or a declared maximum holds at most this many items. */
 export const DEFAULT_MAX_ITEMS = 100;
 
-const sat = (n: number) => (n > SATURATED ? SATURATED : n);
+const sat = (n: number) => Math.min(n, SATURATED);
 
 /** Measures of one selection set; `perType` holds cost that applies only to one concrete type. */
 interface Measure {

@@ -1,4 +1,4 @@
-import { Args, FieldResolver, Resolver } from 'type-graphql';
+import { Args, FieldResolver, Resolver, type ClassType as ResolverClass } from 'type-graphql';
 import { isInterfaceType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { setNodeImplementers } from './node.js';
 import type { EntityManager } from '@mikro-orm/core';
@@ -20,16 +20,16 @@ export interface GraphContext {
  * type). They only declare the fields: `installEdges` gives each its resolver once the schema
  * is built, so no logic can hide in a method the registry bypasses.
  */
-let declared: Function[] | undefined;
+let declared: ResolverClass[] | undefined;
 
-export function edgeFieldDeclarations(): Function[] {
+export function edgeFieldDeclarations(): ResolverClass[] {
   return (declared ??= declare());
 }
 
-function declare(): Function[] {
+function declare(): ResolverClass[] {
   const byParent = new Map<string, EdgeSpec[]>();
   for (const edge of graphRegistry.edges()) (byParent.get(edge.parent) ?? byParent.set(edge.parent, []).get(edge.parent)!).push(edge);
-  const classes: Function[] = [];
+  const classes: ResolverClass[] = [];
   for (const [parent, edges] of byParent) {
     const declaration = { [`${parent}Edges`]: class {} }[`${parent}Edges`];
     for (const edge of edges) {
@@ -41,10 +41,10 @@ function declare(): Function[] {
       const child = graphRegistry.nodeType(edge.of);
       if (!child) throw new Error(`Edge ${parent}.${edge.field} leads to ${edge.of}, which is not a declared node type`);
       const returns = edge.cardinality === 'connection' ? edge.connection! : edge.cardinality === 'list' ? () => [child.gqlType()] : child.gqlType;
-      FieldResolver(returns as () => Function, { nullable: edge.nullable, description: edge.description })(declaration.prototype, edge.field, descriptor);
-      if (edge.args) Args(edge.args as () => Function)(declaration.prototype, edge.field, 0);
+      FieldResolver(returns as () => ResolverClass, { nullable: edge.nullable, description: edge.description })(declaration.prototype, edge.field, descriptor);
+      if (edge.args) Args(edge.args as () => ResolverClass)(declaration.prototype, edge.field, 0);
     }
-    Resolver(edges[0].parentType as () => Function)(declaration);
+    Resolver(edges[0].parentType as () => ResolverClass)(declaration);
     classes.push(declaration);
   }
   return classes;

@@ -10,8 +10,7 @@ import type { Action } from '../auth/authorities.js';
  * subquery and the cost weight (see README.md beside this file).
  */
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- classes of any shape
-export type ClassType = abstract new (...args: any[]) => object;
+export type ClassType = abstract new (...args: never[]) => object;
 
 export interface NodeTypeSpec {
   /** GraphQL type name. */

@@ -116,7 +116,7 @@ export class BatchRunner {
     for await (const page of this.spec.client.list<ScimUser>('Users', { count: this.spec.pageSize })) {
       await this.page(page.resources.length, (em) => this.accountPage(em, page.resources));
     }
-    await this.unseenAccounts((em, accounts) => ({
+    await this.unseenAccounts((_em, accounts) => ({
       seen: [],
       events: accounts.map((account) => {
         const apply = this.spec.updateOnMismatch;
@@ -210,7 +210,7 @@ export class BatchRunner {
     for await (const page of this.spec.client.list<ScimGroup>('Groups', { count: this.spec.pageSize })) {
       await this.page(page.resources.length, (em) => this.groupPage(em, page.resources));
     }
-    await this.unseen(Entitlement, { retired: false }, (em, entitlements) => ({
+    await this.unseen(Entitlement, { retired: false }, (_em, entitlements) => ({
       seen: [],
       events: entitlements.map((entitlement) => {
         const apply = this.spec.updateOnMismatch;

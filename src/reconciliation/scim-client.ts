@@ -168,7 +168,7 @@ export class ScimClient {
       throw new ScimError(`${what}: ${this.origin()} is unreachable (${e.cause?.code ?? e.cause?.message ?? e.message})`, null, 'network');
     }
 
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     if (text.length > 0) {
       try {
         parsed = JSON.parse(text);

@@ -293,10 +293,6 @@ export function transition(task: TaskState, action: TaskAction, actor: Actor, ta
   }
 }
 
-/** Whether a request status is final. */
-export const isFinal = (status: string) =>
-  status === RequestStatus.COMPLETED || status === RequestStatus.REJECTED || status === RequestStatus.CANCELLED || status === RequestStatus.EXPIRED;
-
 /** The fields that changed between two snapshots (for history `diff`). */
 export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

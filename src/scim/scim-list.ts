@@ -43,7 +43,7 @@ export async function scimPage<T extends { id: string }>(em: EntityManager, enti
 
 /** The filter of a list as a condition entry, parsed once and compiled per statement. */
 export function scimWhere(scope: Pick<RequestScope, 'em' | 'viewer'>, filter: string | null | undefined, spec: ResourceSpec): () => Record<string, unknown> {
-  const parsed = filter && filter.trim() ? parseFilter(filter) : null;
+  const parsed = filter?.trim() ? parseFilter(filter) : null;
   const platform = scope.em.getPlatform();
   return () => ({ workspace: scope.viewer.workspaceId, ...(parsed ? filterCondition(parsed, spec, platform) : {}) });
 }

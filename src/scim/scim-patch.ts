@@ -131,8 +131,8 @@ function multiValued(container: Json, def: AttrDef, op: Op, value: unknown, filt
   if (op === 'remove') {
     if (!filter && !subDef && given.length) {
       // Entra removes members by listing them: {"op":"remove","path":"members","value":[{"value":"id"}]}
-      const drop = new Set(given.map(valueOf));
-      container[def.name] = list.filter((item) => !drop.has(valueOf(item)));
+      const drop = new Set(given.map(itemValue));
+      container[def.name] = list.filter((item) => !drop.has(itemValue(item)));
     } else if (subDef) {
       container[def.name] = list.map((item) => (isObject(item) && selected(item) ? withoutKey(item, subDef.name) : item));
     } else {
@@ -145,8 +145,8 @@ function multiValued(container: Json, def: AttrDef, op: Op, value: unknown, filt
     if (op === 'replace') {
       container[def.name] = given;
     } else {
-      const known = new Set(list.map(valueOf));
-      container[def.name] = [...list, ...given.filter((g) => !known.has(valueOf(g)))];
+      const known = new Set(list.map(itemValue));
+      container[def.name] = [...list, ...given.filter((g) => !known.has(itemValue(g)))];
     }
     return;
   }
@@ -168,7 +168,7 @@ function multiValued(container: Json, def: AttrDef, op: Op, value: unknown, filt
   container[def.name] = next;
 }
 
-const valueOf = (item: unknown) => (isObject(item) ? String(item[keyOf(item, 'value') ?? 'value'] ?? JSON.stringify(item)) : String(item));
+const itemValue = (item: unknown) => (isObject(item) ? String(item[keyOf(item, 'value') ?? 'value'] ?? JSON.stringify(item)) : String(item));
 const withoutKey = (item: Json, name: string) => Object.fromEntries(Object.entries(item).filter(([k]) => k.toLowerCase() !== name.toLowerCase()));
 
 function canonicalKeys(value: Json, def: AttrDef): Json {

@@ -150,10 +150,10 @@ function checkLengths(values: Array<[string, string | null | undefined]>, f: (na
 
 /** The display name a user gets when none is given: the formatted name, given + family, or the userName. */
 export function defaultDisplayName(data: Pick<ScimUserData, 'displayName' | 'name' | 'userName'>): string {
-  if (data.displayName && data.displayName.trim()) return data.displayName;
+  if (data.displayName?.trim()) return data.displayName;
   const { formatted, givenName, familyName } = data.name;
-  if (formatted && formatted.trim()) return formatted;
-  const joined = [givenName, familyName].filter((p) => p && p.trim()).join(' ');
+  if (formatted?.trim()) return formatted;
+  const joined = [givenName, familyName].filter((p) => p?.trim()).join(' ');
   return joined || data.userName;
 }
 
@@ -319,7 +319,7 @@ export function project(resource: Json, schema: string, attributes?: string | nu
     list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
       const plain = s.replace(/\[.*\]/, '');
       const extension = plain.toLowerCase().startsWith(ENTERPRISE_SCHEMA.toLowerCase());
-      const urn = extension ? ENTERPRISE_SCHEMA : plain.toLowerCase().startsWith(schema.toLowerCase() + ':') ? schema : null;
+      const urn = extension ? ENTERPRISE_SCHEMA : plain.toLowerCase().startsWith(`${schema.toLowerCase()}:`) ? schema : null;
       const rest = urn ? plain.slice(urn.length + 1) : plain;
       const [attr, sub] = rest.split('.');
       return { urn: extension ? ENTERPRISE_SCHEMA : null, attr: attr?.toLowerCase() ?? '', sub: sub?.toLowerCase() };
@@ -343,7 +343,10 @@ export function project(resource: Json, schema: string, attributes?: string | nu
       if (!w.sub || !isObject(source[k])) target[k] = source[k];
       else {
         const sk = keyOf(source[k] as Json, w.sub);
-        if (sk) ((target[k] as Json) ??= {})[sk] = (source[k] as Json)[sk];
+        if (sk) {
+          const inner = ((target[k] as Json) ??= {});
+          inner[sk] = (source[k] as Json)[sk];
+        }
       }
     }
     return out;
