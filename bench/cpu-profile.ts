@@ -63,7 +63,10 @@ export function summarizeProfile(profile: CpuProfile, top = 25): ProfileSummary 
   return {
     totalMs: ms(total),
     categories: [...categories].sort((a, b) => b[1] - a[1]).map(([name, us]) => ({ name, ms: ms(us), share: share(us) })),
-    functions: [...functions.values()].sort((a, b) => b.us - a.us).slice(0, top).map((f) => ({ name: f.name, where: f.where, category: f.category, ms: ms(f.us), share: share(f.us) })),
+    functions: [...functions.values()]
+      .sort((a, b) => b.us - a.us)
+      .slice(0, top)
+      .map((f) => ({ name: f.name, where: f.where, category: f.category, ms: ms(f.us), share: share(f.us) })),
   };
 }
 

@@ -76,7 +76,15 @@ function dataFileName(): string {
   const hash = createHash('sha256').update(JSON.stringify(DEFAULT_SHAPE));
   const dist = path.join(root, 'dist', 'src', 'db');
   const migrations = path.join(dist, 'migrations', 'sqlite');
-  for (const file of [path.join(dist, 'generate.js'), path.join(dist, 'load-data-set.js'), ...fs.readdirSync(migrations).sort().filter((f) => f.endsWith('.js')).map((f) => path.join(migrations, f))]) {
+  for (const file of [
+    path.join(dist, 'generate.js'),
+    path.join(dist, 'load-data-set.js'),
+    ...fs
+      .readdirSync(migrations)
+      .sort()
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => path.join(migrations, f)),
+  ]) {
     hash.update(fs.readFileSync(file));
   }
   return path.join(root, 'data', `bench-${hash.digest('hex').slice(0, 12)}.sqlite`);
@@ -161,7 +169,11 @@ interface Server {
 /** Starts a node child process serving HTTP and waits for its /health. */
 async function startServer(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: root, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-4000));
   child.stdout!.on('data', keep);
@@ -275,7 +287,12 @@ async function main() {
   let raw: Server | undefined;
   const measured: Partial<Record<'gateway' | 'raw', Measured>> = {};
   try {
-    gateway = await startServer('gateway', 'dist/src/main.js', { SQLITE_PATH: file, DATABASE_URL: '', NODE_ENV: 'production', SEED_DEMO_DATA: 'false' }, opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
+    gateway = await startServer(
+      'gateway',
+      'dist/src/main.js',
+      { SQLITE_PATH: file, DATABASE_URL: '', NODE_ENV: 'production', SEED_DEMO_DATA: 'false' },
+      opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    );
     servers.push(gateway);
     raw = await startServer('raw SQL', 'dist/bench/raw-server.js', { BENCH_SQLITE: file, BENCH_WORKSPACE_ID: prepared.workspaceId });
     servers.push(raw);
@@ -306,7 +323,10 @@ async function main() {
   const results = {
     date: new Date(started).toISOString(),
     machine: {
-      cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
       // Other processes competing for the cores lower both servers' figures and widen their spread.
       loadAverage: { atStart: round(loadBefore), atEnd: round(os.loadavg()[0]) },
     },
@@ -330,26 +350,29 @@ async function main() {
 
   const row = (name: string, m: Measured, statements: number) =>
     `| ${name} | ${m.requestsPerSecond.toFixed(1)} | ${m.latencyMs.p50} | ${m.latencyMs.p99} | ${m.requests} | ${m.unloadedMs} | ${statements} |`;
-  process.stdout.write([
-    '',
-    `Workload Q on ${DEFAULT_SHAPE.users.toLocaleString('en-US')} users (${results.machine.cpus} cores, ${results.machine.model}, Node ${process.version}),`,
-    `${opts.connections} connections for ${opts.duration} s, after ${opts.warmup * opts.connections} warm-up requests:`,
-    '',
-    '| server | req/s | p50 ms | p99 ms | requests | one request alone, ms | SQL statements / request |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    row('gateway (GraphQL, graphql-jit, SQL planner)', gatewayResult, prepared.statements.warm),
-    row('raw SQL lower bound (one statement)', rawResult, 1),
-    `| gateway / raw | ${results.ratio.requestsPerSecond} | ${results.ratio.p50}× | ${results.ratio.p99}× | | ${results.ratio.unloaded}× | |`,
-    '',
-    gatewayResult.requests > 0
-      ? `The raw SQL server answers ${(1 / results.ratio.requestsPerSecond).toFixed(1)}× as many requests per second as the gateway.`
-      : `The gateway finished no request within ${opts.duration} s: measure longer (--duration).`,
-    `Load average (1 min) of the machine: ${results.machine.loadAverage.atStart} at the start, ${results.machine.loadAverage.atEnd} at the end${
-      Math.max(loadBefore, os.loadavg()[0]) > results.machine.cpus / 2 ? ' — other processes were busy: expect lower, noisier figures than on an idle machine' : ''}.`,
-    `Results: bench/results.json (whole run: ${results.totalSeconds} s)`,
-    ...(profile ? ['', `CPU profile of the gateway process (${results.profile!.file}):`, formatSummary(profile)] : []),
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      '',
+      `Workload Q on ${DEFAULT_SHAPE.users.toLocaleString('en-US')} users (${results.machine.cpus} cores, ${results.machine.model}, Node ${process.version}),`,
+      `${opts.connections} connections for ${opts.duration} s, after ${opts.warmup * opts.connections} warm-up requests:`,
+      '',
+      '| server | req/s | p50 ms | p99 ms | requests | one request alone, ms | SQL statements / request |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      row('gateway (GraphQL, graphql-jit, SQL planner)', gatewayResult, prepared.statements.warm),
+      row('raw SQL lower bound (one statement)', rawResult, 1),
+      `| gateway / raw | ${results.ratio.requestsPerSecond} | ${results.ratio.p50}× | ${results.ratio.p99}× | | ${results.ratio.unloaded}× | |`,
+      '',
+      gatewayResult.requests > 0
+        ? `The raw SQL server answers ${(1 / results.ratio.requestsPerSecond).toFixed(1)}× as many requests per second as the gateway.`
+        : `The gateway finished no request within ${opts.duration} s: measure longer (--duration).`,
+      `Load average (1 min) of the machine: ${results.machine.loadAverage.atStart} at the start, ${results.machine.loadAverage.atEnd} at the end${
+        Math.max(loadBefore, os.loadavg()[0]) > results.machine.cpus / 2 ? ' — other processes were busy: expect lower, noisier figures than on an idle machine' : ''
+      }.`,
+      `Results: bench/results.json (whole run: ${results.totalSeconds} s)`,
+      ...(profile ? ['', `CPU profile of the gateway process (${results.profile!.file}):`, formatSummary(profile)] : []),
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((error) => {

@@ -2,7 +2,8 @@
  * Workload Q: a page of people with their access graph, the gateway's typical nested read
  * (four levels, four edges batched by DataLoader).
  */
-export const WORKLOAD_Q = '{ users(first: 100, orderBy: LOGIN) { nodes { login roles { displayName entitlements { displayName targetSystem { name } } } accounts { status targetSystem { name } } } } }';
+export const WORKLOAD_Q =
+  '{ users(first: 100, orderBy: LOGIN) { nodes { login roles { displayName entitlements { displayName targetSystem { name } } } accounts { status targetSystem { name } } } } }';
 
 /**
  * The lower bound: one hand-written SQLite statement that builds the gateway's exact answer to

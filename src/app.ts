@@ -76,9 +76,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const statements = countStatements(orm);
   const authenticator = new ApiKeyAuthenticator(() => orm.em.fork());
   const schema = await gatewaySchema();
-  const landing = config.env === 'production'
-    ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-    : ApolloServerPluginLandingPageLocalDefault({ footer: false, headers: prepared.sandboxHeaders, document: EXAMPLE_QUERY });
+  const landing =
+    config.env === 'production'
+      ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+      : ApolloServerPluginLandingPageLocalDefault({ footer: false, headers: prepared.sandboxHeaders, document: EXAMPLE_QUERY });
 
   // Operations over a limit are refused after validation, before graphql-jit compiles them.
   const limits = queryLimitsPlugin<Context>({

@@ -17,8 +17,7 @@ export class DomainError extends Error {
 }
 
 export const badInput = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field);
-export const notFound = (what: string, id: string, field?: string) =>
-  new DomainError('NOT_FOUND', `${what} ${JSON.stringify(id)} was not found`, field);
+export const notFound = (what: string, id: string, field?: string) => new DomainError('NOT_FOUND', `${what} ${JSON.stringify(id)} was not found`, field);
 export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field);
 export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
 
@@ -33,8 +32,13 @@ export function isExpected(error: unknown): boolean {
 // Apollo wraps some of them (a scalar's TypeError, a coercion failure) in classes that carry
 // one of its request-error codes.
 const REQUEST_ERROR_CODES = new Set([
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE', 'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
 function isRequestError(error: unknown): boolean {

@@ -5,8 +5,10 @@ export interface Logger {
   error(message: string, meta: Record<string, unknown>): void;
 }
 
-const write = (level: string) => (message: string, meta: Record<string, unknown> = {}) =>
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...meta })}\n`);
+const write =
+  (level: string) =>
+  (message: string, meta: Record<string, unknown> = {}) =>
+    process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...meta })}\n`);
 
 export const logger: Logger = { info: write('info'), warn: write('warn'), error: write('error') };
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -30,9 +30,12 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    app.stop().then(() => process.exit(0), (error) => {
-      logger.error('shutdown failed', { error: String(error) });
-      process.exit(1);
-    });
+    app.stop().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error('shutdown failed', { error: String(error) });
+        process.exit(1);
+      },
+    );
   });
 }

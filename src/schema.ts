@@ -9,10 +9,12 @@ let built: Promise<GraphQLSchema> | undefined;
 
 /** The gateway's schema, built once from the resolvers and types in code and the edge registry. */
 export function gatewaySchema(): Promise<GraphQLSchema> {
-  return (built ??= buildSchema({ resolvers, validate: false }).then(withSyncTypeResolution).then((schema) => {
-    installEdges(schema);
-    return schema;
-  }));
+  return (built ??= buildSchema({ resolvers, validate: false })
+    .then(withSyncTypeResolution)
+    .then((schema) => {
+      installEdges(schema);
+      return schema;
+    }));
 }
 
 /**

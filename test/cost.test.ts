@@ -1,15 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll, vi } from 'vitest';
 import fc from 'fast-check';
-import {
-  getNamedType,
-  isAbstractType,
-  isCompositeType,
-  isObjectType,
-  parse,
-  validate,
-  type GraphQLCompositeType,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, isAbstractType, isCompositeType, isObjectType, parse, validate, type GraphQLCompositeType, type GraphQLSchema } from 'graphql';
 import type { GraphQLClient } from 'graphql-request';
 import { startTestApp, type TestApp } from './harness.js';
 import { gatewaySchema } from '../src/schema.js';
@@ -19,7 +10,8 @@ import { graphRegistry } from '../src/graph/registry.js';
 import { ConfigError, loadConfig, loadConfigOrExit } from '../src/config.js';
 
 /** Workload Q of the README's benchmark. */
-const Q = '{ users(first: 100, orderBy: LOGIN) { nodes { login roles { displayName entitlements { displayName targetSystem { name } } } accounts { status targetSystem { name } } } } }';
+const Q =
+  '{ users(first: 100, orderBy: LOGIN) { nodes { login roles { displayName entitlements { displayName targetSystem { name } } } accounts { status targetSystem { name } } } } }';
 /** A GraphQL answer as the tests read it. */
 interface Answer {
   data?: { users: { nodes: Array<{ login: string }> } } & Record<string, unknown>;
@@ -60,7 +52,7 @@ describe('cost analysis', () => {
     return analyzeOperation(schema, document, operationName, variables, options)!;
   };
 
-  it("workload Q: each object counts once per page, list and maximum it can appear in", () => {
+  it('workload Q: each object counts once per page, list and maximum it can appear in', () => {
     // users 100 × (1 + roles 100 × (1 + entitlements 200 × (1 + targetSystem 1)) + accounts 100 × (1 + targetSystem 1))
     expect(analyse(Q)).toEqual({ cost: Q_COST, depth: 6, aliases: 0, rootFields: 1, fields: 13, variablesRead: [] });
   });
@@ -141,7 +133,9 @@ describe('cost analysis', () => {
 
   it('introspection lists hold what this schema has: the introspection query fits the defaults', async () => {
     const { getIntrospectionQuery } = await import('graphql');
-    const measured = analyse(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }));
+    const measured = analyse(
+      getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true }),
+    );
     const limits = loadConfig({}).queryLimits;
     expect(measured.depth).toBeLessThanOrEqual(limits.depth);
     expect(measured.fields).toBeLessThanOrEqual(limits.fields);
@@ -241,8 +235,13 @@ describe('analysis cache', () => {
 describe('configuration', () => {
   it('reads each limit from its variable', () => {
     const limits = loadConfig({
-      MAX_QUERY_COST: '1000', MAX_QUERY_DEPTH: '5', MAX_QUERY_ALIASES: '3', MAX_ROOT_FIELDS: '2',
-      MAX_QUERY_FIELDS: '40', MAX_QUERY_BYTES: '2048', MAX_QUERY_TOKENS: '300',
+      MAX_QUERY_COST: '1000',
+      MAX_QUERY_DEPTH: '5',
+      MAX_QUERY_ALIASES: '3',
+      MAX_ROOT_FIELDS: '2',
+      MAX_QUERY_FIELDS: '40',
+      MAX_QUERY_BYTES: '2048',
+      MAX_QUERY_TOKENS: '300',
     }).queryLimits;
     expect(limits).toEqual({ cost: 1000, depth: 5, aliases: 3, rootFields: 2, fields: 40, bytes: 2048, tokens: 300 });
   });

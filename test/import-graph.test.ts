@@ -30,9 +30,7 @@ function tsFiles(dir: string): string[] {
 
 /** Removes comments (keeping strings and line structure) so a commented-out import is no edge. */
 function stripComments(source: string): string {
-  return source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g, (m) =>
-    m.startsWith('/') ? m.replace(/[^\n]/g, ' ') : m,
-  );
+  return source.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:\\.|[^'\\\n])*'|"(?:\\.|[^"\\\n])*"|`(?:\\.|[^`\\])*`/g, (m) => (m.startsWith('/') ? m.replace(/[^\n]/g, ' ') : m));
 }
 
 const patterns = [
@@ -158,19 +156,30 @@ describe('the import graph', () => {
       "type L = import('./l.js').L;",
       "// import { m } from './m.js';",
       "/* import { n } from './n.js'; */",
-      "const text = 'import { o } from \"./o.js\"';",
+      'const text = \'import { o } from "./o.js"\';',
       'function p() { return Array.from([1]); }',
     ].join('\n');
-    expect(specifiers(source)).toEqual([
-      'node:fs', './a.js', './c.js', '../d.js', './g.js', './h.js', './i.js', './j.js', './k.js', 'reflect-metadata', './l.js',
-    ]);
+    expect(specifiers(source)).toEqual(['node:fs', './a.js', './c.js', '../d.js', './g.js', './h.js', './i.js', './j.js', './k.js', 'reflect-metadata', './l.js']);
   });
 
   it('finds a cycle, also one made of type-only imports', () => {
-    const graph = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']], ['e', ['e']]]);
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a']],
+      ['d', ['a']],
+      ['e', ['e']],
+    ]);
     expect(cycles(graph)).toEqual([['a', 'b', 'c'], ['e']]);
     expect(circleIn(graph, ['a', 'b', 'c'])).toEqual(['a', 'b', 'c', 'a']);
-    expect(cycles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('has no import cycle in src/ and resolvers/ (habit 12: services do not import the context)', () => {

@@ -1,8 +1,16 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { GraphQLClient } from 'graphql-request';
 import {
-  getNamedType, isAbstractType, isCompositeType, isInterfaceType, isListType, isNonNullType, isObjectType,
-  type GraphQLField, type GraphQLObjectType, type GraphQLSchema,
+  getNamedType,
+  isAbstractType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
 } from 'graphql';
 import { startTestApp, type TestApp } from './harness.js';
 import { Authority, type Action } from '../src/auth/authorities.js';
@@ -23,8 +31,15 @@ import { Task } from '../src/requests/task.entity.js';
 import { ReconciliationEntityType, ReconciliationEventStatus, ReconciliationOperation, ReconciliationResourceType } from '../src/reconciliation/reconciliation.enums.js';
 import { TargetSystem } from '../src/governance/target-system.entity.js';
 
-interface GraphQLErrorShape { message: string; path?: Array<string | number>; extensions?: { code?: string } }
-interface Answer { data?: Record<string, unknown> | null; errors?: GraphQLErrorShape[] }
+interface GraphQLErrorShape {
+  message: string;
+  path?: Array<string | number>;
+  extensions?: { code?: string };
+}
+interface Answer {
+  data?: Record<string, unknown> | null;
+  errors?: GraphQLErrorShape[];
+}
 
 let app: TestApp;
 let schema: GraphQLSchema;
@@ -70,12 +85,23 @@ beforeAll(async () => {
   tx.create(TaskComment, { workspace: workspaceId, task, userLogin: 'zachary', comment: 'walk', attachment });
   const system = await tx.findOneOrFail(TargetSystem, { workspace: workspaceId, displayName: 'Buffer' });
   const batch = tx.create(ReconciliationBatch, {
-    workspace: workspaceId, targetSystem: system, targetSystemName: 'Buffer', tenantName: 'demo', operation: ReconciliationOperation.RECONCILE,
-    entityType: ReconciliationEntityType.ACCOUNT, resourceType: 'User',
+    workspace: workspaceId,
+    targetSystem: system,
+    targetSystemName: 'Buffer',
+    tenantName: 'demo',
+    operation: ReconciliationOperation.RECONCILE,
+    entityType: ReconciliationEntityType.ACCOUNT,
+    resourceType: 'User',
   } as never);
   tx.create(ReconciliationEvent, {
-    workspace: workspaceId, batch, rowNumber: 1, resourceType: ReconciliationResourceType.USER, eventType: 'User',
-    status: ReconciliationEventStatus.NEW_USER_ACCOUNT_LINKED, applied: true, userId: '63aec79393ccdf675cc4ccf4',
+    workspace: workspaceId,
+    batch,
+    rowNumber: 1,
+    resourceType: ReconciliationResourceType.USER,
+    eventType: 'User',
+    status: ReconciliationEventStatus.NEW_USER_ACCOUNT_LINKED,
+    applied: true,
+    userId: '63aec79393ccdf675cc4ccf4',
   } as never);
   await tx.flush();
   const { createCertification } = await admin.request<{ createCertification: { id: string } }>(`mutation {
@@ -138,7 +164,13 @@ describe('the edge registry', () => {
 
   it('the planner answers what the derived loaders answer, for every SQL edge reachable from a planned root', async () => {
     // Roots the planner serves, and a path of SQL edges from one of them to each edge.
-    const roots: Record<string, string> = { User: 'users(first: 30, orderBy: LOGIN)', Role: 'roles(first: 30)', TargetSystem: 'targetSystems(first: 30)', Entitlement: 'entitlements(first: 30)', UserAccount: 'userAccounts(first: 30)' };
+    const roots: Record<string, string> = {
+      User: 'users(first: 30, orderBy: LOGIN)',
+      Role: 'roles(first: 30)',
+      TargetSystem: 'targetSystems(first: 30)',
+      Entitlement: 'entitlements(first: 30)',
+      UserAccount: 'userAccounts(first: 30)',
+    };
     const paths = new Map<string, [root: string, path: string[]]>(Object.keys(roots).map((t) => [t, [t, []]]));
     for (let changed = true; changed; ) {
       changed = false;
@@ -243,13 +275,17 @@ describe('authorization on every edge', () => {
     expect(admin.errors).toBeUndefined();
     const seenByAdmin = typenames(admin.data);
     // The walk reaches the node types of every domain.
-    for (const t of ['User', 'Role', 'ScimUser', 'IdentityProfile', 'EnrollmentAutomation', 'Request', 'Task', 'ReconciliationBatch', 'ReviewItem', 'Certification']) expect(seenByAdmin, t).toContain(t);
+    for (const t of ['User', 'Role', 'ScimUser', 'IdentityProfile', 'EnrollmentAutomation', 'Request', 'Task', 'ReconciliationBatch', 'ReviewItem', 'Certification'])
+      expect(seenByAdmin, t).toContain(t);
     for (const authority of Object.values(Authority)) {
       const answer = await post(authority, query);
       const leaked = [...typenames(answer.data)].filter((t) => !readable(authority, t));
       expect(leaked, `${authority} reads`).toEqual([]);
       const codes = new Set((answer.errors ?? []).map((e) => e.extensions?.code));
-      expect([...codes].filter((c) => c !== 'FORBIDDEN'), `${authority} errors`).toEqual([]);
+      expect(
+        [...codes].filter((c) => c !== 'FORBIDDEN'),
+        `${authority} errors`,
+      ).toEqual([]);
     }
   });
 });
@@ -258,7 +294,10 @@ describe('node(id)', () => {
   it('answers every type that implements Node, for a key that may read it, with one statement per type', async () => {
     const node = schema.getType('Node');
     expect(isInterfaceType(node)).toBe(true);
-    const types = schema.getPossibleTypes(node as never).map((t) => t.name).sort();
+    const types = schema
+      .getPossibleTypes(node as never)
+      .map((t) => t.name)
+      .sort();
     const knex = knexOf(app.orm.em.fork());
     const ids: Record<string, string> = {};
     for (const name of types) {
@@ -281,7 +320,10 @@ describe('node(id)', () => {
     expect(app.statements.value()).toBeLessThanOrEqual(2 * 2 + 1);
 
     // A key sees only the node types it may read.
-    const requester = await post(Authority.REQUESTER, `{ s: node(id: "${ids.ScimUser}") { id } r: node(id: "${ids.ReconciliationBatch}") { id } u: node(id: "${ids.User}") { id } }`);
+    const requester = await post(
+      Authority.REQUESTER,
+      `{ s: node(id: "${ids.ScimUser}") { id } r: node(id: "${ids.ReconciliationBatch}") { id } u: node(id: "${ids.User}") { id } }`,
+    );
     expect(requester.data).toEqual({ s: null, r: null, u: { id: ids.User } });
   });
 
@@ -290,7 +332,11 @@ describe('node(id)', () => {
     const other = await app.client('elsewhere');
     const knex = knexOf(app.orm.em.fork());
     const idOf = async (typeName: string) => {
-      const row = await knex.select('id').from(tableOf(app.orm.em, graphRegistry.nodeType(typeName)!.entity!)).where('workspace_id', workspaceId).first();
+      const row = await knex
+        .select('id')
+        .from(tableOf(app.orm.em, graphRegistry.nodeType(typeName)!.entity!))
+        .where('workspace_id', workspaceId)
+        .first();
       return row.id as string;
     };
     let asked = 0;
@@ -299,13 +345,24 @@ describe('node(id)', () => {
       if (required.length !== 1 || getNamedType(required[0].type).name !== 'ID') continue;
       const named = getNamedType(field.type) as GraphQLObjectType;
       // The node type the id names: the answer's type, a connection's node type, or what the argument is named for.
-      const nodeTypeName = graphRegistry.nodeType(named.name) ? named.name
-        : required[0].name === 'batchId' ? 'ReconciliationBatch' : required[0].name === 'campaignId' ? 'CertificationCampaign' : required[0].name === 'userIdentityId' ? 'User'
-          : field.name === 'previewCertification' ? 'Certification' : field.name === 'node' ? 'User' : null;
+      const nodeTypeName = graphRegistry.nodeType(named.name)
+        ? named.name
+        : required[0].name === 'batchId'
+          ? 'ReconciliationBatch'
+          : required[0].name === 'campaignId'
+            ? 'CertificationCampaign'
+            : required[0].name === 'userIdentityId'
+              ? 'User'
+              : field.name === 'previewCertification'
+                ? 'Certification'
+                : field.name === 'node'
+                  ? 'User'
+                  : null;
       expect(nodeTypeName, `the node type behind Query.${field.name}`).not.toBeNull();
       const id = await idOf(nodeTypeName!);
       const selection = isObjectType(named) && named.getFields().totalCount ? '{ totalCount }' : '{ __typename }';
-      const res = await other.rawRequest<Record<string, unknown>>(`query ($id: ID!) { ${field.name}(${required[0].name}: $id) ${selection} }`, { id })
+      const res = await other
+        .rawRequest<Record<string, unknown>>(`query ($id: ID!) { ${field.name}(${required[0].name}: $id) ${selection} }`, { id })
         .catch((e: { response: Answer }) => e.response as never);
       const answer = res as unknown as Answer;
       const value = answer.data?.[field.name];
@@ -314,7 +371,9 @@ describe('node(id)', () => {
       asked++;
     }
     expect(asked).toBeGreaterThanOrEqual(14);
-    const data = await other.request<Record<string, unknown>>('{ users { totalCount } roles { totalCount } requests { totalCount } scimUsers { totalCount } identityProfiles { totalCount } }');
+    const data = await other.request<Record<string, unknown>>(
+      '{ users { totalCount } roles { totalCount } requests { totalCount } scimUsers { totalCount } identityProfiles { totalCount } }',
+    );
     expect(data).toEqual({ users: { totalCount: 0 }, roles: { totalCount: 0 }, requests: { totalCount: 0 }, scimUsers: { totalCount: 0 }, identityProfiles: { totalCount: 0 } });
   });
 });
@@ -325,7 +384,10 @@ describe('limits of the planner and of lists', () => {
     const systems = `{ targetSystems(first: 5) { nodes { displayName ${'entitlements { displayName targetSystem { displayName '.repeat(4)}${'} }'.repeat(4)} } } }`;
     // Twelve managers deep is within the default limits; four levels of applications and their
     // entitlements (up to 1,000 each) are not, and are asked with the limits raised.
-    for (const [query, limits] of [[managers, defaults], [systems, generous]] as const) {
+    for (const [query, limits] of [
+      [managers, defaults],
+      [systems, generous],
+    ] as const) {
       Object.assign(app.config.queryLimits, limits);
       app.config.sqlPlanner = false;
       const viaLoaders = await post(Authority.READ_ONLY, query);
@@ -339,14 +401,20 @@ describe('limits of the planner and of lists', () => {
 
   it('a list longer than its declared maximum is an error at its path, through the planner and through the loaders', async () => {
     // Role.entitlements answers at most 200: a role of 201 entitlements is refused, not cut.
-    await app.workspace('wide', generateDataSet({ users: 2, roles: 1, systems: 6, entitlementsPerSystem: 40, rolesPerUser: 1, entitlementsPerRole: 201, accountsPerUser: 1, seed: 11 }));
+    await app.workspace(
+      'wide',
+      generateDataSet({ users: 2, roles: 1, systems: 6, entitlementsPerSystem: 40, rolesPerUser: 1, entitlementsPerRole: 201, accountsPerUser: 1, seed: 11 }),
+    );
     const wide = await app.client('wide', [Authority.READ_ONLY]);
     const query = '{ roles(first: 5) { nodes { displayName entitlements { displayName } } } }';
     for (const planner of [true, false]) {
       app.config.sqlPlanner = planner;
       const res = await wide.rawRequest<{ roles: { nodes: unknown[] } }>(query).catch((e: { response: Answer }) => e.response);
       app.config.sqlPlanner = true;
-      expect((res as Answer).errors?.[0], `planner ${planner}`).toMatchObject({ extensions: { code: 'LIST_LIMIT_EXCEEDED', max: 200 }, path: ['roles', 'nodes', 0, 'entitlements'] });
+      expect((res as Answer).errors?.[0], `planner ${planner}`).toMatchObject({
+        extensions: { code: 'LIST_LIMIT_EXCEEDED', max: 200 },
+        path: ['roles', 'nodes', 0, 'entitlements'],
+      });
     }
     const ok = await wide.request<{ roles: { nodes: Array<{ entitlements: unknown[] }> } }>('{ roles(first: 5) { nodes { displayName } } }');
     expect(ok.roles.nodes).toHaveLength(1);

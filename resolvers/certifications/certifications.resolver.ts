@@ -4,8 +4,18 @@ import { Certification } from '../../src/certifications/certification.entity.js'
 import { CertificationCampaign } from '../../src/certifications/certification-campaign.entity.js';
 import { ReviewItem } from '../../src/certifications/review-item.entity.js';
 import {
-  CertificationCampaignConnection, CertificationCampaignsArgs, CertificationConnection, CertificationImpact, CertificationsArgs, CertificationTaskConnection,
-  CertificationTasksArgs, CreateCertificationInput, DecideReviewItemArgs, ReassignReviewItemArgs, ReviewItemConnection, ReviewItemsArgs,
+  CertificationCampaignConnection,
+  CertificationCampaignsArgs,
+  CertificationConnection,
+  CertificationImpact,
+  CertificationsArgs,
+  CertificationTaskConnection,
+  CertificationTasksArgs,
+  CreateCertificationInput,
+  DecideReviewItemArgs,
+  ReassignReviewItemArgs,
+  ReviewItemConnection,
+  ReviewItemsArgs,
 } from '../../schema/certifications/certification.types.js';
 
 @Resolver()
@@ -20,7 +30,9 @@ export class CertificationsResolver {
     return ctx.certifications.certification(id);
   }
 
-  @Query(() => CertificationImpact, { description: 'The impact of running the certification now (userCount, resourceCount, certifierCount, taskCount, userList, resourceList), without running it.' })
+  @Query(() => CertificationImpact, {
+    description: 'The impact of running the certification now (userCount, resourceCount, certifierCount, taskCount, userList, resourceList), without running it.',
+  })
   previewCertification(@Arg('id', () => ID, { description: 'This is the certificate definition ID.' }) id: string, @Ctx() ctx: Context) {
     return ctx.campaigns.previewCertification(id);
   }
@@ -60,7 +72,9 @@ export class CertificationsResolver {
     return ctx.certifications.activateCertification(id);
   }
 
-  @Mutation(() => CertificationCampaign, { description: 'This endpoint enables you to run the certificate: a campaign with one review item per (user, access) in scope, in one task per certifier.' })
+  @Mutation(() => CertificationCampaign, {
+    description: 'This endpoint enables you to run the certificate: a campaign with one review item per (user, access) in scope, in one task per certifier.',
+  })
   runCertification(@Arg('id', () => ID, { description: 'This is the certificate definition ID of the certificate that you want to run.' }) id: string, @Ctx() ctx: Context) {
     return ctx.campaigns.runCertification(id);
   }
@@ -75,7 +89,7 @@ export class CertificationsResolver {
     return ctx.campaigns.reassignReviewItem(args);
   }
 
-  @Mutation(() => Int, { description: 'Escalates overdue certification tasks (automaticEscalation) to the certifier\'s manager now; returns how many. Reads also escalate.' })
+  @Mutation(() => Int, { description: "Escalates overdue certification tasks (automaticEscalation) to the certifier's manager now; returns how many. Reads also escalate." })
   escalateOverdueCertificationTasks(@Ctx() ctx: Context) {
     return ctx.campaigns.escalateOverdueCertificationTasks();
   }

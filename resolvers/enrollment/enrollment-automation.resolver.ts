@@ -20,7 +20,9 @@ export class EnrollmentAutomationResolver {
     return ctx.enrollment.launch(input);
   }
 
-  @Mutation(() => EnrollmentAutomation, { description: 'Deletes an enrollment automation: it stops (isRunning false, stoppedAt set) and is returned; the record stays for the audit trail.' })
+  @Mutation(() => EnrollmentAutomation, {
+    description: 'Deletes an enrollment automation: it stops (isRunning false, stoppedAt set) and is returned; the record stays for the audit trail.',
+  })
   deleteEnrollmentAutomation(@Arg('enrollmentAutomationId', () => ID, { description: 'ID of the enrollment automation' }) id: string, @Ctx() ctx: Context) {
     return ctx.enrollment.stop(id);
   }

@@ -8,14 +8,28 @@ import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
 import { User } from '../../src/governance/user.entity.js';
 import {
-  AuditEventConnection, AuditEventsArgs, CatalogItemConnection, DisplayNameArgs, EntitlementConnection, EntitlementsArgs,
-  LifecycleOperation, RoleConnection, SearchCatalogArgs, TargetSystemConnection, UserAccountConnection, UserAccountsArgs,
-  UserArgs, UserConnection, UsersArgs,
+  AuditEventConnection,
+  AuditEventsArgs,
+  CatalogItemConnection,
+  DisplayNameArgs,
+  EntitlementConnection,
+  EntitlementsArgs,
+  LifecycleOperation,
+  RoleConnection,
+  SearchCatalogArgs,
+  TargetSystemConnection,
+  UserAccountConnection,
+  UserAccountsArgs,
+  UserArgs,
+  UserConnection,
+  UsersArgs,
 } from '../../schema/governance/catalog.types.js';
 
 @Resolver()
 export class CatalogResolver {
-  @Query(() => CatalogItemConnection, { description: 'Search the catalog using the display name of the item which contains the search keyword; narrow by relevanceFilter, collection and tag.' })
+  @Query(() => CatalogItemConnection, {
+    description: 'Search the catalog using the display name of the item which contains the search keyword; narrow by relevanceFilter, collection and tag.',
+  })
   searchCatalog(@Args() args: SearchCatalogArgs, @Ctx() ctx: Context) {
     return ctx.catalog.searchCatalog(args);
   }
@@ -70,11 +84,7 @@ export class CatalogResolver {
   }
 
   @Mutation(() => TargetSystem, { description: 'Operation on the application: Enable / Disable / Retire (seed: Application Operation).' })
-  operateTargetSystem(
-    @Arg('targetSystemId', () => ID) targetSystemId: string,
-    @Arg('operation', () => LifecycleOperation) operation: LifecycleOperation,
-    @Ctx() ctx: Context,
-  ) {
+  operateTargetSystem(@Arg('targetSystemId', () => ID) targetSystemId: string, @Arg('operation', () => LifecycleOperation) operation: LifecycleOperation, @Ctx() ctx: Context) {
     return ctx.catalog.operateTargetSystem(targetSystemId, operation);
   }
 

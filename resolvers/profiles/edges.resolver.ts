@@ -18,7 +18,10 @@ export class IdentityProfileFields {
     return new SourceReference(p.authoritativeSource.id);
   }
 
-  @FieldResolver(() => Int, { description: 'The number of identities that belong to the Identity Profile: people with an account on its authoritative source, unless a profile of higher precedence (lower priority) claims them.' })
+  @FieldResolver(() => Int, {
+    description:
+      'The number of identities that belong to the Identity Profile: people with an account on its authoritative source, unless a profile of higher precedence (lower priority) claims them.',
+  })
   identityCount(@Root() p: Row<IdentityProfile>, @Ctx() ctx: Context) {
     return ctx.profileLoaders.identityCount.load(p.id);
   }

@@ -1,9 +1,7 @@
 import { Arg, Args, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../src/context.js';
 import { IdentityProfile } from '../../src/profiles/identity-profile.entity.js';
-import {
-  CreateIdentityProfileInput, IdentityProfileConnection, IdentityProfilesArgs, UpdateIdentityProfileInput,
-} from '../../schema/profiles/identity-profile.types.js';
+import { CreateIdentityProfileInput, IdentityProfileConnection, IdentityProfilesArgs, UpdateIdentityProfileInput } from '../../schema/profiles/identity-profile.types.js';
 
 @Resolver()
 export class IdentityProfileResolver {
@@ -17,17 +15,15 @@ export class IdentityProfileResolver {
     return ctx.profiles.identityProfiles(args);
   }
 
-  @Mutation(() => IdentityProfile, { description: 'This creates an Identity Profile. A token with ORG_ADMIN authority is required to call this API to create an Identity Profile.' })
+  @Mutation(() => IdentityProfile, {
+    description: 'This creates an Identity Profile. A token with ORG_ADMIN authority is required to call this API to create an Identity Profile.',
+  })
   createIdentityProfile(@Arg('input', () => CreateIdentityProfileInput) input: CreateIdentityProfileInput, @Ctx() ctx: Context) {
     return ctx.profiles.create(input);
   }
 
   @Mutation(() => IdentityProfile, { description: 'Changes the given fields of an Identity Profile (ORG_ADMIN).' })
-  updateIdentityProfile(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateIdentityProfileInput) input: UpdateIdentityProfileInput,
-    @Ctx() ctx: Context,
-  ) {
+  updateIdentityProfile(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateIdentityProfileInput) input: UpdateIdentityProfileInput, @Ctx() ctx: Context) {
     return ctx.profiles.update(id, input);
   }
 

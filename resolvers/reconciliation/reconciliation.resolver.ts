@@ -3,21 +3,25 @@ import type { Context } from '../../src/context.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
 import { ReconciliationBatch } from '../../src/reconciliation/reconciliation-batch.entity.js';
 import {
-  ConnectorInput, ReconcileTargetSystemArgs, ReconciliationBatchConnection, ReconciliationBatchesArgs, ReconciliationEventConnection, ReconciliationEventsArgs,
+  ConnectorInput,
+  ReconcileTargetSystemArgs,
+  ReconciliationBatchConnection,
+  ReconciliationBatchesArgs,
+  ReconciliationEventConnection,
+  ReconciliationEventsArgs,
 } from '../../schema/reconciliation/reconciliation.types.js';
 
 @Resolver()
 export class ReconciliationResolver {
   @Mutation(() => TargetSystem, { description: "Set the application's connector: DISCONNECTED, or SCIM 2.0 with a base URL and a bearer token (never returned)." })
-  configureConnector(
-    @Arg('targetSystemId', () => ID) targetSystemId: string,
-    @Arg('input', () => ConnectorInput) input: ConnectorInput,
-    @Ctx() ctx: Context,
-  ) {
+  configureConnector(@Arg('targetSystemId', () => ID) targetSystemId: string, @Arg('input', () => ConnectorInput) input: ConnectorInput, @Ctx() ctx: Context) {
     return ctx.reconciliation.configureConnector(targetSystemId, input);
   }
 
-  @Mutation(() => ReconciliationBatch, { description: 'This endpoint enables you to do the application reconciliation (seed: Reconciliation By ID). The batch is created Initiated, runs at once, and is returned Completed or Failed with its counts.' })
+  @Mutation(() => ReconciliationBatch, {
+    description:
+      'This endpoint enables you to do the application reconciliation (seed: Reconciliation By ID). The batch is created Initiated, runs at once, and is returned Completed or Failed with its counts.',
+  })
   reconcileTargetSystem(@Args() args: ReconcileTargetSystemArgs, @Ctx() ctx: Context) {
     return ctx.reconciliation.reconcileTargetSystem(args);
   }

@@ -5,8 +5,20 @@ import { Task } from '../../src/requests/task.entity.js';
 import { Cart } from '../../src/requests/cart.entity.js';
 import { ApprovalGroup } from '../../src/requests/approval-group.entity.js';
 import {
-  ApprovalGroupConnection, ApprovalGroupsArgs, CreateApprovalGroupInput, CreateCartInput, CreateCartPayload, OnboardingRequestInput,
-  RequestConnection, RequestsArgs, SubmitCartInput, SubmitCartPayload, TaskActionArgs, TaskCommentArgs, TaskConnection, TasksArgs,
+  ApprovalGroupConnection,
+  ApprovalGroupsArgs,
+  CreateApprovalGroupInput,
+  CreateCartInput,
+  CreateCartPayload,
+  OnboardingRequestInput,
+  RequestConnection,
+  RequestsArgs,
+  SubmitCartInput,
+  SubmitCartPayload,
+  TaskActionArgs,
+  TaskCommentArgs,
+  TaskConnection,
+  TasksArgs,
 } from '../../schema/requests/requests.types.js';
 
 @Resolver()
@@ -46,12 +58,16 @@ export class RequestsResolver {
     return ctx.requests.createCart(input);
   }
 
-  @Mutation(() => SubmitCartPayload, { description: 'This Endpoint allows you to create a request by submitting the cart: one request per item, each running its approval workflow.' })
+  @Mutation(() => SubmitCartPayload, {
+    description: 'This Endpoint allows you to create a request by submitting the cart: one request per item, each running its approval workflow.',
+  })
   submitCart(@Arg('input', () => SubmitCartInput) input: SubmitCartInput, @Ctx() ctx: Context) {
     return ctx.requests.submitCart(input);
   }
 
-  @Mutation(() => AccessRequest, { description: 'Create Application / Role: an onboarding request; on approval the application (with its entitlements) or role is in the catalog.' })
+  @Mutation(() => AccessRequest, {
+    description: 'Create Application / Role: an onboarding request; on approval the application (with its entitlements) or role is in the catalog.',
+  })
   submitOnboardingRequest(@Arg('input', () => OnboardingRequestInput) input: OnboardingRequestInput, @Ctx() ctx: Context) {
     return ctx.requests.submitOnboardingRequest(input);
   }
@@ -71,7 +87,9 @@ export class RequestsResolver {
     return ctx.tasks.performTaskAction(args);
   }
 
-  @Mutation(() => Task, { description: 'Add a comment, with an optional attachment, to a task. The attachment is a file part of a multipart request (send the `apollo-require-preflight` header).' })
+  @Mutation(() => Task, {
+    description: 'Add a comment, with an optional attachment, to a task. The attachment is a file part of a multipart request (send the `apollo-require-preflight` header).',
+  })
   addTaskComment(@Args() args: TaskCommentArgs, @Ctx() ctx: Context) {
     return ctx.tasks.addTaskComment(args);
   }

@@ -4,7 +4,15 @@ import type { Row } from '../../src/common/rows.js';
 import { ScimUser } from '../../src/scim/scim-user.entity.js';
 import { NAME_PARTS, scimLocation, userEtag } from '../../src/scim/scim-resource.js';
 import {
-  CreateScimUserInput, DeleteScimUserPayload, ScimEmail, ScimGroupRef, ScimMeta, ScimName, ScimUserConnection, ScimUsersArgs, ScimUserType,
+  CreateScimUserInput,
+  DeleteScimUserPayload,
+  ScimEmail,
+  ScimGroupRef,
+  ScimMeta,
+  ScimName,
+  ScimUserConnection,
+  ScimUsersArgs,
+  ScimUserType,
   UpdateScimUserInput,
 } from '../../schema/scim/scim.types.js';
 
@@ -29,7 +37,9 @@ export class ScimResolver {
   updateScimUser(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateScimUserInput) input: UpdateScimUserInput,
-    @Arg('version', () => String, { nullable: true, description: 'The meta.version read last (e.g. W/"3"): the update fails with CONFLICT when the user changed since.' }) version: string | null,
+    @Arg('version', () => String, { nullable: true, description: 'The meta.version read last (e.g. W/"3"): the update fails with CONFLICT when the user changed since.' }) version:
+      | string
+      | null,
     @Ctx() ctx: Context,
   ) {
     return ctx.scim.updateUser(id, input as never, version);
@@ -73,6 +83,12 @@ export class ScimUserFields {
 
   @FieldResolver(() => ScimMeta, { description: 'Resource metadata: created, lastModified, location, resourceType, version.' })
   meta(@Root() u: Row<ScimUser>, @Ctx() ctx: Context): ScimMeta {
-    return { created: u.createdAt, lastModified: u.lastModified, location: scimLocation(ctx.config.publicUrl ?? '', 'Users', u.id), resourceType: 'User', version: userEtag(u as ScimUser) };
+    return {
+      created: u.createdAt,
+      lastModified: u.lastModified,
+      location: scimLocation(ctx.config.publicUrl ?? '', 'Users', u.id),
+      resourceType: 'User',
+      version: userEtag(u as ScimUser),
+    };
   }
 }

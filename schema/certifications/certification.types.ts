@@ -5,8 +5,17 @@ import { CertificationCampaign } from '../../src/certifications/certification-ca
 import { CertificationTask } from '../../src/certifications/certification-task.entity.js';
 import { ReviewItem } from '../../src/certifications/review-item.entity.js';
 import {
-  AlternateCertifier, ApproverType, CampaignStatus, CertificationDurationType, CertificationStatus, CertificationTaskStatus, CertificationType,
-  CertifierType, ResourceCollection, ReviewDecision, UserCertificationBy,
+  AlternateCertifier,
+  ApproverType,
+  CampaignStatus,
+  CertificationDurationType,
+  CertificationStatus,
+  CertificationTaskStatus,
+  CertificationType,
+  CertifierType,
+  ResourceCollection,
+  ReviewDecision,
+  UserCertificationBy,
 } from '../../src/certifications/certification.enums.js';
 import type { SelectedResource } from '../../src/certifications/certification.entity.js';
 
@@ -26,24 +35,46 @@ export class CreateCertificationInput {
   @Field(() => String, { description: 'This is the certificate definition name' }) name!: string;
   @Field(() => String, { nullable: true }) searchTags?: string | null;
   @Field(() => String, { description: 'This is the description of the certificate that you are creating' }) description!: string;
-  @Field(() => CertificationType, { description: 'This is the type of the certificate that you want to create. Certificate definition can be of either User Access or Resource Assignement.' }) type!: CertificationType;
-  @Field(() => ApproverType, { description: 'This is the Approval workflow for the certificate definition, which can be either User (a specific individual), Role or none.' }) approverType!: ApproverType;
-  @Field(() => String, { description: 'This is the worfklow for the certificate. By Default, IDHub provides a workflow for the certificate definition. If you have your own custom workflow for the certificate then you can use that as well.' }) workflowName!: string;
+  @Field(() => CertificationType, {
+    description: 'This is the type of the certificate that you want to create. Certificate definition can be of either User Access or Resource Assignement.',
+  })
+  type!: CertificationType;
+  @Field(() => ApproverType, { description: 'This is the Approval workflow for the certificate definition, which can be either User (a specific individual), Role or none.' })
+  approverType!: ApproverType;
+  @Field(() => String, {
+    description:
+      'This is the worfklow for the certificate. By Default, IDHub provides a workflow for the certificate definition. If you have your own custom workflow for the certificate then you can use that as well.',
+  })
+  workflowName!: string;
   @Field(() => String, { nullable: true }) workflowDescription?: string | null;
-  @Field(() => String, { nullable: true, description: 'If the approverType is User, then here you have to enter the login of the user, who will approve the certification.' }) approver?: string | null;
+  @Field(() => String, { nullable: true, description: 'If the approverType is User, then here you have to enter the login of the user, who will approve the certification.' })
+  approver?: string | null;
   @Field(() => ID, { nullable: true, description: 'If the approverType is Role: the id of the role whose members approve the certification.' }) approverRole?: string | null;
   @Field(() => CertificationStatus, { nullable: true, description: 'ACTIVE or DRAFT (the default).' }) status?: CertificationStatus | null;
   @Field(() => Boolean, { nullable: true }) highRiskUsers?: boolean | null;
-  @Field(() => UserCertificationBy, { description: 'Here you select the users for the certificate. You can select the users by either query or the name of the user' }) userCertificationBy!: UserCertificationBy;
+  @Field(() => UserCertificationBy, { description: 'Here you select the users for the certificate. You can select the users by either query or the name of the user' })
+  userCertificationBy!: UserCertificationBy;
   @Field(() => String, { nullable: true, description: 'The users by query, in the role rule language, e.g. {"$and":[{"status":"Active"}]}.' }) userQuery?: string | null;
   @Field(() => String, { nullable: true }) displayUserQuery?: string | null;
   @Field(() => [String], { nullable: true, description: 'The users by name: their logins.' }) users?: string[] | null;
   @Field(() => Boolean, { nullable: true }) highRiskResources?: boolean | null;
   @Field(() => String, { nullable: true }) certificationBy?: string | null;
   @Field(() => Boolean, { nullable: true }) onlySelected?: boolean | null;
-  @Field(() => String, { nullable: true, description: 'The resources by query: a rule over name, displayName, riskLevel, searchTags (with a selection in resources, the text describing it).' }) resourceQuery?: string | null;
-  @Field(() => [SelectedResourceInput], { nullable: true, description: 'This is where you select the resources for the certification. Here you have to enter the entityID of the resource, which you can fetch from the search catalog endpoint.' }) resources?: SelectedResource[] | null;
-  @Field(() => CertifierType, { description: 'Here you have to select the certifier for the certificate. The certifier can be individual user, role, benefeciary\'s manager or resource owner.' }) certifierType!: CertifierType;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The resources by query: a rule over name, displayName, riskLevel, searchTags (with a selection in resources, the text describing it).',
+  })
+  resourceQuery?: string | null;
+  @Field(() => [SelectedResourceInput], {
+    nullable: true,
+    description:
+      'This is where you select the resources for the certification. Here you have to enter the entityID of the resource, which you can fetch from the search catalog endpoint.',
+  })
+  resources?: SelectedResource[] | null;
+  @Field(() => CertifierType, {
+    description: "Here you have to select the certifier for the certificate. The certifier can be individual user, role, benefeciary's manager or resource owner.",
+  })
+  certifierType!: CertifierType;
   @Field(() => String, { nullable: true, description: 'The login of the certifier, if the certifierType is user.' }) certifier?: string | null;
   @Field(() => String, { nullable: true }) certifierDisplayName?: string | null;
   @Field(() => ID, { nullable: true, description: 'The id of the role whose members certify, if the certifierType is role.' }) certifierRole?: string | null;
@@ -54,17 +85,22 @@ export class CreateCertificationInput {
   @Field(() => Boolean, { nullable: true }) selfCertification?: boolean | null;
   @Field(() => Boolean, { nullable: true }) automaticEscalation?: boolean | null;
   @Field(() => Boolean, { nullable: true }) certificationReminderEmail?: boolean | null;
-  @Field(() => AlternateCertifier, { description: 'This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user\'s manager.' }) alternateCertifier!: AlternateCertifier;
+  @Field(() => AlternateCertifier, { description: "This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user's manager." })
+  alternateCertifier!: AlternateCertifier;
   @Field(() => String, { nullable: true, description: 'The login of the alternate certifier, if alternateCertifier is USER.' }) alternateCertifierUser?: string | null;
-  @Field(() => ID, { nullable: true, description: 'The id of the role whose member is the alternate certifier, if alternateCertifier is ROLE.' }) alternateCertifierRole?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The id of the role whose member is the alternate certifier, if alternateCertifier is ROLE.' }) alternateCertifierRole?:
+    | string
+    | null;
   @Field(() => String, { nullable: true }) triggerCondition?: string | null;
-  @Field(() => CertificationDurationType, { nullable: true, description: 'Here you specify the duration of the certificate (DAYS when omitted).' }) certificationDurationType?: CertificationDurationType | null;
+  @Field(() => CertificationDurationType, { nullable: true, description: 'Here you specify the duration of the certificate (DAYS when omitted).' })
+  certificationDurationType?: CertificationDurationType | null;
   @Field(() => Int, { nullable: true, description: 'How many days, months or years a run lasts (15 days when omitted).' }) certificationDuration?: number | null;
 }
 
 @ArgsType()
 export class CertificationsArgs extends PageArgs {
-  @Field(() => CertificationStatus, { nullable: true, description: 'This is the status of the certificate, which can be either Active or Draft' }) status?: CertificationStatus | null;
+  @Field(() => CertificationStatus, { nullable: true, description: 'This is the status of the certificate, which can be either Active or Draft' })
+  status?: CertificationStatus | null;
 }
 
 @ArgsType()
@@ -75,7 +111,7 @@ export class CertificationCampaignsArgs extends PageArgs {
 
 @ArgsType()
 export class CertificationTasksArgs extends PageArgs {
-  @Field(() => String, { nullable: true, description: 'The certifier\'s login.' }) certifierLogin?: string | null;
+  @Field(() => String, { nullable: true, description: "The certifier's login." }) certifierLogin?: string | null;
   @Field(() => CertificationTaskStatus, { nullable: true }) status?: CertificationTaskStatus | null;
   @Field(() => ID, { nullable: true }) campaignId?: string | null;
 }

@@ -10,16 +10,26 @@ export class LaunchEnrollmentAutomationInput {
   @Field(() => ID, { description: 'ID of the user identity for which you want to launch an enrollment automation (a User id: 24 hex characters).' })
   userIdentityId!: string;
 
-  @Field(() => ID, { description: 'ID of the desired access system that serves as the credential manager for the enrollment automation (a TargetSystem id whose isCredentialManager is true).' })
+  @Field(() => ID, {
+    description: 'ID of the desired access system that serves as the credential manager for the enrollment automation (a TargetSystem id whose isCredentialManager is true).',
+  })
   credentialManagerAcsSystemId!: string;
 
   @Field(() => String, { nullable: true, description: 'ID of the credential pool from which to obtain credentials for the user identity (a uuid).' })
   acsCredentialPoolId?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Indicates whether to create an associated credential manager user. If you set createCredentialManagerUser to true, you cannot specify a credentialManagerAcsUserId.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Indicates whether to create an associated credential manager user. If you set createCredentialManagerUser to true, you cannot specify a credentialManagerAcsUserId.',
+  })
   createCredentialManagerUser?: boolean | null;
 
-  @Field(() => ID, { nullable: true, description: "ID of the associated access system user within the credential manager (a UserAccount id of this user on that system). If you specify a credentialManagerAcsUserId, you cannot set createCredentialManagerUser to true. When neither is given, the user's existing account on the credential manager, if any, is used." })
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "ID of the associated access system user within the credential manager (a UserAccount id of this user on that system). If you specify a credentialManagerAcsUserId, you cannot set createCredentialManagerUser to true. When neither is given, the user's existing account on the credential manager, if any, is used.",
+  })
   credentialManagerAcsUserId?: string | null;
 }
 

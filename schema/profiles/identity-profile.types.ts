@@ -42,13 +42,19 @@ export class SourceReference {
 
 @InputType({ description: 'A reference to an object of this product by its id (24 hex characters).' })
 export class ReferenceInput {
-  @Field(() => ReferenceType, { nullable: true, description: 'Type of the object to which this reference applies: IDENTITY for `owner`, SOURCE for `authoritativeSource`; implied when omitted.' })
+  @Field(() => ReferenceType, {
+    nullable: true,
+    description: 'Type of the object to which this reference applies: IDENTITY for `owner`, SOURCE for `authoritativeSource`; implied when omitted.',
+  })
   type?: ReferenceType | null;
 
   @Field(() => ID, { description: 'ID of the object to which this reference applies' })
   id!: string;
 
-  @Field(() => String, { nullable: true, description: 'Human-readable display name of the object to which this reference applies. Read-only: ignored on input; responses show the current name.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Human-readable display name of the object to which this reference applies. Read-only: ignored on input; responses show the current name.',
+  })
   name?: string | null;
 }
 

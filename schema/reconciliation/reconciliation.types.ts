@@ -3,7 +3,11 @@ import { Connection, PageArgs } from '../../src/common/pagination.js';
 import { ReconciliationBatch } from '../../src/reconciliation/reconciliation-batch.entity.js';
 import { ReconciliationEvent } from '../../src/reconciliation/reconciliation-event.entity.js';
 import {
-  ConnectorType, ReconciliationEntityType, ReconciliationEventStatus, ReconciliationOperation, ReconciliationResourceType,
+  ConnectorType,
+  ReconciliationEntityType,
+  ReconciliationEventStatus,
+  ReconciliationOperation,
+  ReconciliationResourceType,
 } from '../../src/reconciliation/reconciliation.enums.js';
 
 export const ReconciliationBatchConnection = Connection(ReconciliationBatch, 'ReconciliationBatch');
@@ -23,18 +27,27 @@ export class ConnectorInput {
 
 @ArgsType()
 export class ReconcileTargetSystemArgs {
-  @Field(() => ID, { description: 'entityID of the application for which you want to run the re-conciliation. You can filter the appropriate entity using the entityID and you can search for the same using the search catalog endpoint.' })
+  @Field(() => ID, {
+    description:
+      'entityID of the application for which you want to run the re-conciliation. You can filter the appropriate entity using the entityID and you can search for the same using the search catalog endpoint.',
+  })
   id!: string;
 
-  @Field(() => ReconciliationOperation, { description: 'If you want to reconcile your data from the target system, then this should be reconcile and if you want to provision accounts then you need to enter provision here.' })
+  @Field(() => ReconciliationOperation, {
+    description:
+      'If you want to reconcile your data from the target system, then this should be reconcile and if you want to provision accounts then you need to enter provision here.',
+  })
   operation!: ReconciliationOperation;
 
-  @Field(() => ReconciliationEntityType, { description: 'Entity type can be either accounts or entitlements depending on whether you are reconciling accounts or entitlements for the recon operation.' })
+  @Field(() => ReconciliationEntityType, {
+    description: 'Entity type can be either accounts or entitlements depending on whether you are reconciling accounts or entitlements for the recon operation.',
+  })
   entityType!: ReconciliationEntityType;
 
   @Field(() => String, {
     nullable: true,
-    description: 'This will update IDHub if any mismatch is found. `updateOnMismatch`: differences found on existing accounts and entitlements (changed attributes, accounts missing in the target, groups gone) are written to the gateway. Any other value, or none: they are only reported as events. New accounts and new entitlements are added either way.',
+    description:
+      'This will update IDHub if any mismatch is found. `updateOnMismatch`: differences found on existing accounts and entitlements (changed attributes, accounts missing in the target, groups gone) are written to the gateway. Any other value, or none: they are only reported as events. New accounts and new entitlements are added either way.',
   })
   condition?: string | null;
 

@@ -10,12 +10,16 @@ import { RequestEntityType, RequestType, TaskAction, TaskOutcome, TaskStatus, Ta
 
 registerEnumType(TaskOutcome, { name: 'TaskOutcome', description: 'How a task ended: approved, rejected, completed (fulfilment), expired or cancelled.' });
 registerEnumType(RequestType, { name: 'RequestType', description: 'The type of the request. Requests can be create, modify, revoke.' });
-registerEnumType(RequestEntityType, { name: 'RequestEntityType', description: 'What a request is about: a role, entitlement or application (TargetSystem); APPLICATION for onboarding.' });
+registerEnumType(RequestEntityType, {
+  name: 'RequestEntityType',
+  description: 'What a request is about: a role, entitlement or application (TargetSystem); APPLICATION for onboarding.',
+});
 registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Task state (seed: Assigned, Completed, Expired, …).' });
 registerEnumType(TaskType, { name: 'TaskType', description: 'ApprovalTask or FulfilmentTask.' });
 registerEnumType(TaskAction, {
   name: 'TaskAction',
-  description: 'Actions on a task (seed: Claim, Approve, Reject, Escalate, Re-Assign): CLAIM and RELEASE a group task, APPROVE or REJECT an approval, COMPLETE a fulfilment, ESCALATE to the manager or escalation assignee, REASSIGN to a named user.',
+  description:
+    'Actions on a task (seed: Claim, Approve, Reject, Escalate, Re-Assign): CLAIM and RELEASE a group task, APPROVE or REJECT an approval, COMPLETE a fulfilment, ESCALATE to the manager or escalation assignee, REASSIGN to a named user.',
 });
 
 export const RequestConnection = Connection(AccessRequest, 'Request');
@@ -36,7 +40,11 @@ export class BeneficiaryInput {
   @Field(() => String, { nullable: true }) employeeNumber?: string | null;
   @Field(() => String, { nullable: true }) displayName?: string | null;
   @Field(() => String, { nullable: true, description: 'Account name on the application (default: the login).' }) accountName?: string | null;
-  @Field(() => GraphQLJSON, { nullable: true, description: 'Account form values, e.g. {"Email": "jerome@gmail.com", "First Name": "Jerome"}; unset attributes come from the person.' }) form?: Record<string, unknown> | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'Account form values, e.g. {"Email": "jerome@gmail.com", "First Name": "Jerome"}; unset attributes come from the person.',
+  })
+  form?: Record<string, unknown> | null;
 }
 
 @InputType({ description: 'This would include the beneficiary details, entityID and entityType. You can request for applications/entitlements/roles.' })
@@ -46,7 +54,8 @@ export class CartItemInput {
   @Field(() => RequestEntityType, { description: 'ROLE, ENTITLEMENT or TARGET_SYSTEM (an application).' }) entityType!: RequestEntityType;
   // Optional with a default rather than non-null with one: the compiled executor applies the
   // initialiser, not a non-null input field's schema default.
-  @Field(() => RequestType, { nullable: true, defaultValue: RequestType.CREATE, description: 'create (grant), modify, or revoke (seed: beneficiaries.type); CREATE when omitted.' }) type: RequestType = RequestType.CREATE;
+  @Field(() => RequestType, { nullable: true, defaultValue: RequestType.CREATE, description: 'create (grant), modify, or revoke (seed: beneficiaries.type); CREATE when omitted.' })
+  type: RequestType = RequestType.CREATE;
 }
 
 @InputType({ description: 'User Cart with beneficiary, requester and cart items' })
@@ -85,7 +94,7 @@ export class EntitlementOnboardingInput {
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true }) displayName?: string | null;
   @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => String, { nullable: true, description: 'One of the six workflows; default: the application\'s.' }) approvalWorkflow?: string | null;
+  @Field(() => String, { nullable: true, description: "One of the six workflows; default: the application's." }) approvalWorkflow?: string | null;
   @Field(() => String, { nullable: true }) approvalWorkflowDisplayName?: string | null;
   @Field(() => String, { nullable: true }) performer?: string | null;
   @Field(() => String, { nullable: true }) riskLevel?: string | null;
@@ -161,7 +170,8 @@ export class OnboardingRequestInput {
 
 @ArgsType()
 export class RequestsArgs extends PageArgs {
-  @Field(() => RequestType, { nullable: true, description: 'This is the type of the request that you want to filter. Requests can be create, modify, revoke.' }) type?: RequestType | null;
+  @Field(() => RequestType, { nullable: true, description: 'This is the type of the request that you want to filter. Requests can be create, modify, revoke.' })
+  type?: RequestType | null;
   @Field(() => String, { nullable: true, description: 'Status, e.g. "Waiting for Manager Approval", "Completed".' }) status?: string | null;
   @Field(() => String, { nullable: true, description: '`Access` or `Catalog`.' }) requestType?: string | null;
   @Field(() => String, { nullable: true }) beneficiaryLogin?: string | null;
@@ -173,7 +183,11 @@ export class TaskFilter {
   @Field(() => String, { nullable: true, description: 'The person: tasks assigned to them, claimed by them, or offered to a group of theirs.' }) userLogin?: string | null;
   @Field(() => TaskType, { nullable: true }) type?: TaskType | null;
   @Field(() => ID, { nullable: true, description: 'Only the tasks of this request.' }) requestId?: string | null;
-  @Field(() => TaskOutcome, { nullable: true, description: 'How the task ended: with status COMPLETED, APPROVE gives the completed approvals and REJECT the completed rejects (seed: Task Fetch).' }) outcome?: TaskOutcome | null;
+  @Field(() => TaskOutcome, {
+    nullable: true,
+    description: 'How the task ended: with status COMPLETED, APPROVE gives the completed approvals and REJECT the completed rejects (seed: Task Fetch).',
+  })
+  outcome?: TaskOutcome | null;
 }
 
 @ArgsType()

@@ -53,7 +53,7 @@ export class ScimGroupInput {
   @Field(() => String, { nullable: true, description: 'ID of the group to which user belongs.' }) id?: string | null;
 }
 
-@InputType({ description: 'Resource metadata as the seed\'s request carries it; ignored, since the server sets meta (read-only in SCIM).' })
+@InputType({ description: "Resource metadata as the seed's request carries it; ignored, since the server sets meta (read-only in SCIM)." })
 export class ScimMetaInput {
   @Field(() => String, { nullable: true, description: 'Create date.' }) created?: string | null;
   @Field(() => String, { nullable: true, description: 'Last modification date and time.' }) lastModified?: string | null;

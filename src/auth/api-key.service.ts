@@ -16,12 +16,7 @@ export function parseKey(token: string): { id: string; secret: string } | undefi
 }
 
 /** Creates a key and returns its plaintext once; only the hash is stored. */
-export async function createApiKey(
-  em: EntityManager,
-  workspace: Workspace,
-  name: string,
-  authorities: Authority[],
-): Promise<{ key: ApiKey; token: string }> {
+export async function createApiKey(em: EntityManager, workspace: Workspace, name: string, authorities: Authority[]): Promise<{ key: ApiKey; token: string }> {
   const secret = randomBytes(24).toString('base64url');
   const key = em.create(ApiKey, { workspace, name, authorities, secretHash: sha256(secret) });
   await em.flush();

@@ -20,7 +20,14 @@ import { CertificationCampaign } from './certification-campaign.entity.js';
 import { CertificationTask } from './certification-task.entity.js';
 import { ReviewItem } from './review-item.entity.js';
 import {
-  AccessKind, AlternateCertifier, CampaignStatus, CertificationStatus, CertificationTaskStatus, CertifierType, ResourceCollection, ReviewDecision,
+  AccessKind,
+  AlternateCertifier,
+  CampaignStatus,
+  CertificationStatus,
+  CertificationTaskStatus,
+  CertifierType,
+  ResourceCollection,
+  ReviewDecision,
   UserCertificationBy,
 } from './certification.enums.js';
 import { dueDateOf, impactOf, narrowScope, resolveCertifier, type AccessRow, type Impact } from './scope.js';
@@ -134,12 +141,17 @@ export class CampaignService {
           certifierLogin: certifier,
         });
       }
-      audit(em, this.scope.viewer, {
-        action: 'certification.run',
-        entityType: 'CertificationCampaign',
-        entityId: campaign.id,
-        after: { certification: certification.id, ...impact, userIds: undefined, resources: undefined, dueDate: dueDate.toISOString() },
-      }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'certification.run',
+          entityType: 'CertificationCampaign',
+          entityId: campaign.id,
+          after: { certification: certification.id, ...impact, userIds: undefined, resources: undefined, dueDate: dueDate.toISOString() },
+        },
+        this.scope.requestId,
+      );
       return campaign;
     });
   }
@@ -161,14 +173,18 @@ export class CampaignService {
     for (const row of rows) for (const login of [row.managerLogin, row.ownerLogin]) if (login) candidates.add(login);
     const activeLogins = new Set<string>();
     for (const part of chunks([...candidates])) {
-      for (const u of await em.find(User, { workspace: this.ws, login: { $in: part }, status: 'Active' }, { fields: ['login'], disableIdentityMap: true })) activeLogins.add(u.login);
+      for (const u of await em.find(User, { workspace: this.ws, login: { $in: part }, status: 'Active' }, { fields: ['login'], disableIdentityMap: true }))
+        activeLogins.add(u.login);
     }
     const facts = { certifierRoleMembers, alternateRoleMembers, activeLogins };
     const planned: PlannedItem[] = [];
     for (const row of rows) {
       const certifier = resolveCertifier(row, c, facts);
       if (!certifier) {
-        throw conflict(`Nobody can certify ${row.resourceName} of ${row.userLogin}: neither the ${c.certifierType} certifier nor the alternate certifier (${c.alternateCertifier}) resolves to an active user who may decide it`, 'id');
+        throw conflict(
+          `Nobody can certify ${row.resourceName} of ${row.userLogin}: neither the ${c.certifierType} certifier nor the alternate certifier (${c.alternateCertifier}) resolves to an active user who may decide it`,
+          'id',
+        );
       }
       planned.push({ row, certifier });
     }
@@ -218,7 +234,16 @@ export class CampaignService {
       const ids = [...byId.keys()];
       for (const m of await em.find(RoleMember, { user: { $in: ids }, source: 'ASSIGNED' }, { populate: ['role'], orderBy: { id: 'asc' } })) {
         const r = m.role;
-        rows.push({ ...base(m.user.id), kind: AccessKind.ROLE, collection: ResourceCollection.ROLE, resourceId: r.id, resourceName: r.displayName, targetSystemId: null, riskLevel: r.riskLevel ?? null, ownerLogin: r.roleOwnerLogin ?? null });
+        rows.push({
+          ...base(m.user.id),
+          kind: AccessKind.ROLE,
+          collection: ResourceCollection.ROLE,
+          resourceId: r.id,
+          resourceName: r.displayName,
+          targetSystemId: null,
+          riskLevel: r.riskLevel ?? null,
+          ownerLogin: r.roleOwnerLogin ?? null,
+        });
       }
       const assignments = await em.find(
         EntitlementAssignment,
@@ -229,15 +254,27 @@ export class CampaignService {
         const e = a.entitlement;
         const ts = e.targetSystem;
         rows.push({
-          ...base(a.account.user.id), kind: AccessKind.ENTITLEMENT, collection: ResourceCollection.ENTITLEMENT, resourceId: e.id, resourceName: e.displayName,
-          targetSystemId: ts.id, riskLevel: e.riskLevel ?? null, ownerLogin: e.businessOwnerLogin ?? ts.businessOwnerLogin ?? null,
+          ...base(a.account.user.id),
+          kind: AccessKind.ENTITLEMENT,
+          collection: ResourceCollection.ENTITLEMENT,
+          resourceId: e.id,
+          resourceName: e.displayName,
+          targetSystemId: ts.id,
+          riskLevel: e.riskLevel ?? null,
+          ownerLogin: e.businessOwnerLogin ?? ts.businessOwnerLogin ?? null,
         });
       }
       for (const a of await em.find(UserAccount, { user: { $in: ids }, status: { $nin: ENDED }, ...NOT_BY_ROLE }, { populate: ['targetSystem'], orderBy: { id: 'asc' } })) {
         const ts = a.targetSystem;
         rows.push({
-          ...base(a.user.id), kind: AccessKind.ACCOUNT, collection: ResourceCollection.TARGET_SYSTEM, resourceId: ts.id, resourceName: ts.displayName,
-          targetSystemId: ts.id, riskLevel: ts.riskLevel ?? null, ownerLogin: ts.businessOwnerLogin ?? null,
+          ...base(a.user.id),
+          kind: AccessKind.ACCOUNT,
+          collection: ResourceCollection.TARGET_SYSTEM,
+          resourceId: ts.id,
+          resourceName: ts.displayName,
+          targetSystemId: ts.id,
+          riskLevel: ts.riskLevel ?? null,
+          ownerLogin: ts.businessOwnerLogin ?? null,
         });
       }
     }
@@ -277,13 +314,18 @@ export class CampaignService {
         });
         item.revokeRequestId = request.id;
       }
-      audit(em, this.scope.viewer, {
-        action: 'reviewItem.decide',
-        entityType: 'ReviewItem',
-        entityId: item.id,
-        after: { decision: args.decision, comment, user: item.userLogin, resource: item.resourceId, revokeRequest: item.revokeRequestId ?? null },
-        actorLogin: args.userLogin,
-      }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'reviewItem.decide',
+          entityType: 'ReviewItem',
+          entityId: item.id,
+          after: { decision: args.decision, comment, user: item.userLogin, resource: item.resourceId, revokeRequest: item.revokeRequestId ?? null },
+          actorLogin: args.userLogin,
+        },
+        this.scope.requestId,
+      );
 
       const task = item.task;
       task.decidedCount += 1;
@@ -292,7 +334,17 @@ export class CampaignService {
       else campaign.revokedCount += 1;
       if (campaign.certifiedCount + campaign.revokedCount >= campaign.itemCount) {
         Object.assign(campaign, { status: CampaignStatus.COMPLETED, completedAt: now });
-        audit(em, this.scope.viewer, { action: 'certificationCampaign.complete', entityType: 'CertificationCampaign', entityId: campaign.id, after: { certified: campaign.certifiedCount, revoked: campaign.revokedCount } }, this.scope.requestId);
+        audit(
+          em,
+          this.scope.viewer,
+          {
+            action: 'certificationCampaign.complete',
+            entityType: 'CertificationCampaign',
+            entityId: campaign.id,
+            after: { certified: campaign.certifiedCount, revoked: campaign.revokedCount },
+          },
+          this.scope.requestId,
+        );
       }
       return item;
     });
@@ -308,7 +360,8 @@ export class CampaignService {
     if (campaign.status !== CampaignStatus.ACTIVE) throw conflict(`Campaign ${campaign.id} is ${campaign.status}`, 'itemId');
     if (item.decision) throw conflict(`Review item ${item.id} was decided already (${item.decision} by ${item.decidedBy})`, 'itemId');
     if (item.certifierLogin !== userLogin) throw forbidden(`${userLogin} is not the certifier of this review item (${item.certifierLogin} is)`);
-    if (!certification.selfCertification && userLogin === item.userLogin) throw forbidden(`${userLogin} may not certify their own access: certification "${certification.name}" does not allow self-certification`);
+    if (!certification.selfCertification && userLogin === item.userLogin)
+      throw forbidden(`${userLogin} may not certify their own access: certification "${certification.name}" does not allow self-certification`);
     return { item, campaign, certification };
   }
 
@@ -329,15 +382,28 @@ export class CampaignService {
       if (args.toLogin === item.certifierLogin) throw badInput('toLogin', `${args.toLogin} is the certifier of this item already`);
       if (!certification.selfCertification && args.toLogin === item.userLogin) throw badInput('toLogin', `${args.toLogin} may not certify their own access`);
       await this.moveItems(em, campaign, item.task, [item], args.toLogin, item.task.dueDate);
-      audit(em, this.scope.viewer, { action: 'reviewItem.reassign', entityType: 'ReviewItem', entityId: item.id, before: { certifier: args.userLogin }, after: { certifier: args.toLogin }, actorLogin: args.userLogin }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'reviewItem.reassign',
+          entityType: 'ReviewItem',
+          entityId: item.id,
+          before: { certifier: args.userLogin },
+          after: { certifier: args.toLogin },
+          actorLogin: args.userLogin,
+        },
+        this.scope.requestId,
+      );
       return item;
     });
   }
 
   /** Moves undecided items from `from` to the open task of `to` in the campaign (created when missing). */
   private async moveItems(em: EntityManager, campaign: CertificationCampaign, from: CertificationTask, items: ReviewItem[], to: string, dueDate: Date): Promise<CertificationTask> {
-    const target = (await em.findOne(CertificationTask, { campaign, certifierLogin: to, status: CertificationTaskStatus.OPEN }))
-      ?? em.create(CertificationTask, { workspace: this.ws, campaign, certifierLogin: to, dueDate, itemCount: 0 });
+    const target =
+      (await em.findOne(CertificationTask, { campaign, certifierLogin: to, status: CertificationTaskStatus.OPEN })) ??
+      em.create(CertificationTask, { workspace: this.ws, campaign, certifierLogin: to, dueDate, itemCount: 0 });
     for (const item of items) Object.assign(item, { task: target, previousCertifierLogin: item.certifierLogin, certifierLogin: to });
     target.itemCount += items.length;
     from.itemCount -= items.length;
@@ -354,7 +420,12 @@ export class CampaignService {
   async escalateOverdue(): Promise<number> {
     const overdue = await this.scope.em.find(
       CertificationTask,
-      { workspace: this.ws, status: CertificationTaskStatus.OPEN, dueDate: { $lt: new Date() }, campaign: { status: CampaignStatus.ACTIVE, certification: { automaticEscalation: true } } },
+      {
+        workspace: this.ws,
+        status: CertificationTaskStatus.OPEN,
+        dueDate: { $lt: new Date() },
+        campaign: { status: CampaignStatus.ACTIVE, certification: { automaticEscalation: true } },
+      },
       { fields: ['id'], disableIdentityMap: true },
     );
     let escalated = 0;
@@ -371,7 +442,18 @@ export class CampaignService {
           const from = task.certifierLogin;
           const target = await this.moveItems(em, task.campaign, task, items, manager.login, dueDateOf(new Date(), c.certificationDuration, c.certificationDurationType));
           Object.assign(target, { escalatedFrom: from, escalatedAt: new Date() });
-          audit(em, this.scope.viewer, { action: 'certificationTask.escalate', entityType: 'CertificationTask', entityId: task.id, before: { certifier: from }, after: { certifier: manager.login, task: target.id, items: items.length } }, this.scope.requestId);
+          audit(
+            em,
+            this.scope.viewer,
+            {
+              action: 'certificationTask.escalate',
+              entityType: 'CertificationTask',
+              entityId: task.id,
+              before: { certifier: from },
+              after: { certifier: manager.login, task: target.id, items: items.length },
+            },
+            this.scope.requestId,
+          );
           return true;
         });
         if (done) escalated++;

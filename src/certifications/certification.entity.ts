@@ -4,7 +4,13 @@ import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
 import { Node } from '../common/node.js';
 import {
-  AlternateCertifier, ApproverType, CertificationDurationType, CertificationStatus, CertificationType, CertifierType, ResourceCollection,
+  AlternateCertifier,
+  ApproverType,
+  CertificationDurationType,
+  CertificationStatus,
+  CertificationType,
+  CertifierType,
+  ResourceCollection,
   UserCertificationBy,
 } from './certification.enums.js';
 
@@ -56,13 +62,17 @@ export class Certification extends WorkspaceEntity {
   @Column({ type: 'boolean', description: 'Only access to high-risk resources (riskLevel `high`) is reviewed.' }) highRiskResources: boolean & Opt = false;
   @Column({ type: 'string', nullable: true, description: 'e.g. `manually`.' }) certificationBy?: string | null;
   @Column({ type: 'boolean', description: 'Only access to the selected resources is reviewed.' }) onlySelected: boolean & Opt = false;
-  @Column({ type: 'text', nullable: true, description: 'The resources to review, as a filter over roles, entitlements and applications (e.g. `{"riskLevel":"high"}`).' }) resourceQuery?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'The resources to review, as a filter over roles, entitlements and applications (e.g. `{"riskLevel":"high"}`).' })
+  resourceQuery?: string | null;
 
-  @Field(() => [SelectedResourceType], { nullable: true, description: 'This is where you select the resources for the certification: the entityID and collection of each resource.' })
+  @Field(() => [SelectedResourceType], {
+    nullable: true,
+    description: 'This is where you select the resources for the certification: the entityID and collection of each resource.',
+  })
   @Property({ type: 'json', nullable: true })
   resources?: SelectedResource[] | null;
 
-  @Field(() => CertifierType, { description: 'The certifier can be individual user, role, benefeciary\'s manager or resource owner.' })
+  @Field(() => CertifierType, { description: "The certifier can be individual user, role, benefeciary's manager or resource owner." })
   @Property({ type: 'string', length: 32 })
   certifierType!: CertifierType;
 
@@ -74,15 +84,17 @@ export class Certification extends WorkspaceEntity {
   @Column({ type: 'boolean', description: 'A comment is required to revoke.' }) commentsOnRevoke: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Certifiers may hand review items to someone else.' }) reassignment: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Whether a certifier may decide their own access.' }) selfCertification: boolean & Opt = false;
-  @Column({ type: 'boolean', description: 'Overdue certification tasks go to the certifier\'s manager.' }) automaticEscalation: boolean & Opt = false;
+  @Column({ type: 'boolean', description: "Overdue certification tasks go to the certifier's manager." }) automaticEscalation: boolean & Opt = false;
   @Column({ type: 'boolean' }) certificationReminderEmail: boolean & Opt = false;
 
-  @Field(() => AlternateCertifier, { description: 'This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user\'s manager.' })
+  @Field(() => AlternateCertifier, { description: "This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user's manager." })
   @Property({ type: 'string', length: 32 })
   alternateCertifier!: AlternateCertifier;
 
   @Column({ type: 'string', nullable: true, description: 'Login of the alternate certifier, if alternateCertifier is User.' }) alternateCertifierUser?: string | null;
-  @Column({ type: 'string', nullable: true, description: 'Id of the role whose member is the alternate certifier, if alternateCertifier is Role.' }) alternateCertifierRole?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Id of the role whose member is the alternate certifier, if alternateCertifier is Role.' }) alternateCertifierRole?:
+    | string
+    | null;
   @Column({ type: 'string', nullable: true }) triggerCondition?: string | null;
 
   @Field(() => CertificationDurationType, { description: 'Here you specify the duration of the certificate' })

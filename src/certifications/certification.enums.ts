@@ -40,7 +40,7 @@ export enum CertifierType {
 }
 registerEnumType(CertifierType, {
   name: 'CertifierType',
-  description: 'Here you have to select the certifier for the certificate. The certifier can be individual user, role, benefeciary\'s manager or resource owner.',
+  description: "Here you have to select the certifier for the certificate. The certifier can be individual user, role, benefeciary's manager or resource owner.",
 });
 
 export enum AlternateCertifier {
@@ -50,7 +50,7 @@ export enum AlternateCertifier {
 }
 registerEnumType(AlternateCertifier, {
   name: 'AlternateCertifier',
-  description: 'This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user\'s manager.',
+  description: "This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user's manager.",
 });
 
 export enum CertificationDurationType {

@@ -14,7 +14,13 @@ import { TargetSystem } from '../governance/target-system.entity.js';
 import { compileRule } from '../governance/rules.js';
 import { Certification, type SelectedResource } from './certification.entity.js';
 import {
-  AlternateCertifier, ApproverType, CertificationDurationType, CertificationStatus, CertificationType, CertifierType, ResourceCollection,
+  AlternateCertifier,
+  ApproverType,
+  CertificationDurationType,
+  CertificationStatus,
+  CertificationType,
+  CertifierType,
+  ResourceCollection,
   UserCertificationBy,
 } from './certification.enums.js';
 import { RESOURCE_RULE_ATTRIBUTES } from './scope.js';
@@ -147,7 +153,12 @@ export class CertificationService {
         ...duration,
         createdBy: this.scope.viewer.apiKeyName,
       });
-      audit(em, this.scope.viewer, { action: 'certification.create', entityType: 'Certification', entityId: certification.id, after: { name, type: input.type, status: certification.status } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'certification.create', entityType: 'Certification', entityId: certification.id, after: { name, type: input.type, status: certification.status } },
+        this.scope.requestId,
+      );
       return certification;
     });
   }
@@ -240,12 +251,14 @@ export class CertificationService {
 
   private async alternate(em: EntityManager, input: CertificationInput) {
     if (input.alternateCertifier === AlternateCertifier.USER) {
-      if (!input.alternateCertifierUser) throw badInput('input.alternateCertifierUser', 'alternateCertifier User needs alternateCertifierUser: the login of the alternate certifier');
+      if (!input.alternateCertifierUser)
+        throw badInput('input.alternateCertifierUser', 'alternateCertifier User needs alternateCertifierUser: the login of the alternate certifier');
       await this.person(em, input.alternateCertifierUser, 'input.alternateCertifierUser');
       return { alternateCertifierUser: input.alternateCertifierUser, alternateCertifierRole: null };
     }
     if (input.alternateCertifier === AlternateCertifier.ROLE) {
-      if (!input.alternateCertifierRole) throw badInput('input.alternateCertifierRole', 'alternateCertifier Role needs alternateCertifierRole: the id of the role whose member certifies');
+      if (!input.alternateCertifierRole)
+        throw badInput('input.alternateCertifierRole', 'alternateCertifier Role needs alternateCertifierRole: the id of the role whose member certifies');
       await this.role(em, input.alternateCertifierRole, 'input.alternateCertifierRole');
       return { alternateCertifierUser: null, alternateCertifierRole: input.alternateCertifierRole };
     }
@@ -268,7 +281,18 @@ export class CertificationService {
       if (!certification) throw notFound('Certification', id, 'id');
       if (certification.status === CertificationStatus.ACTIVE) throw conflict(`Certification "${certification.name}" is Active already`, 'id');
       certification.status = CertificationStatus.ACTIVE;
-      audit(em, this.scope.viewer, { action: 'certification.activate', entityType: 'Certification', entityId: id, before: { status: CertificationStatus.DRAFT }, after: { status: CertificationStatus.ACTIVE } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'certification.activate',
+          entityType: 'Certification',
+          entityId: id,
+          before: { status: CertificationStatus.DRAFT },
+          after: { status: CertificationStatus.ACTIVE },
+        },
+        this.scope.requestId,
+      );
       return certification;
     });
   }

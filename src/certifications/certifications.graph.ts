@@ -10,7 +10,12 @@ import { ResourceCollection } from './certification.enums.js';
 import { CertificationImpact, CertificationTaskConnection, ReviewItemConnection } from '../../schema/certifications/certification.types.js';
 
 /** Certifications' part of the graph (see src/graph/README.md). */
-for (const [name, entity] of [['Certification', Certification], ['CertificationCampaign', CertificationCampaign], ['CertificationTask', CertificationTask], ['ReviewItem', ReviewItem]] as const) {
+for (const [name, entity] of [
+  ['Certification', Certification],
+  ['CertificationCampaign', CertificationCampaign],
+  ['CertificationTask', CertificationTask],
+  ['ReviewItem', ReviewItem],
+] as const) {
   defineNodeType({ name, gqlType: () => entity, entity, read: 'certifications:read' });
 }
 
@@ -22,11 +27,18 @@ const page = (args: PageArgs, ctx: Context) => pageRequest(args, ctx.config);
 
 defineEdges('CertificationImpact', () => CertificationImpact, [
   {
-    field: 'userList', of: 'User', max: 10000, weight: 1, description: 'The users whose access is reviewed (at most 10,000).',
+    field: 'userList',
+    of: 'User',
+    max: 10000,
+    weight: 1,
+    description: 'The users whose access is reviewed (at most 10,000).',
     load: async (impact: CertificationImpact, _: unknown, ctx: Context) => (await Promise.all(impact.userIds.map((id) => ctx.loaders.user.get(id)))).filter(Boolean),
   },
   {
-    field: 'resourceList', of: 'CatalogItem', max: 10000, description: 'The roles, entitlements and applications reviewed (at most 10,000).',
+    field: 'resourceList',
+    of: 'CatalogItem',
+    max: 10000,
+    description: 'The roles, entitlements and applications reviewed (at most 10,000).',
     load: async (impact: CertificationImpact, _: unknown, ctx: Context) => (await Promise.all(impact.resources.map((r) => resource(ctx, r)))).filter(Boolean),
   },
 ]);
@@ -34,11 +46,19 @@ defineEdges('CertificationImpact', () => CertificationImpact, [
 defineEdges('CertificationCampaign', () => CertificationCampaign, [
   { field: 'certification', of: 'Certification', sql: { kind: 'ref', column: 'certification_id' }, description: 'The certification this is a run of.' },
   {
-    field: 'tasks', of: 'CertificationTask', connection: () => CertificationTaskConnection, args: () => PageArgs, description: 'One task per certifier, by certifier login.',
+    field: 'tasks',
+    of: 'CertificationTask',
+    connection: () => CertificationTaskConnection,
+    args: () => PageArgs,
+    description: 'One task per certifier, by certifier login.',
     load: (c: Row<CertificationCampaign>, args: PageArgs, ctx: Context) => ctx.certificationLoaders.tasksOfCampaign.load(c.id, page(args, ctx)),
   },
   {
-    field: 'items', of: 'ReviewItem', connection: () => ReviewItemConnection, args: () => PageArgs, description: 'Review items in creation order (reviewItems filters them).',
+    field: 'items',
+    of: 'ReviewItem',
+    connection: () => ReviewItemConnection,
+    args: () => PageArgs,
+    description: 'Review items in creation order (reviewItems filters them).',
     load: (c: Row<CertificationCampaign>, args: PageArgs, ctx: Context) => ctx.certificationLoaders.itemsOf('campaign').load(c.id, page(args, ctx)),
   },
 ]);
@@ -47,7 +67,11 @@ defineEdges('CertificationTask', () => CertificationTask, [
   { field: 'campaign', of: 'CertificationCampaign', sql: { kind: 'ref', column: 'campaign_id' }, description: 'The campaign of the task.' },
   { field: 'certifier', of: 'User', sql: { kind: 'ref', column: 'certifier_login', key: 'login' }, description: 'The person who decides the items.' },
   {
-    field: 'items', of: 'ReviewItem', connection: () => ReviewItemConnection, args: () => PageArgs, description: 'The review items of the task.',
+    field: 'items',
+    of: 'ReviewItem',
+    connection: () => ReviewItemConnection,
+    args: () => PageArgs,
+    description: 'The review items of the task.',
     load: (t: Row<CertificationTask>, args: PageArgs, ctx: Context) => ctx.certificationLoaders.itemsOf('task').load(t.id, page(args, ctx)),
   },
 ]);
@@ -56,7 +80,10 @@ defineEdges('ReviewItem', () => ReviewItem, [
   { field: 'user', of: 'User', sql: { kind: 'ref', column: 'user_login', key: 'login' }, description: 'The user whose access is reviewed.' },
   { field: 'certifier', of: 'User', sql: { kind: 'ref', column: 'certifier_login', key: 'login' }, description: 'The certifier who decides the item.' },
   {
-    field: 'resource', of: 'CatalogItem', needs: ['resource_id', 'resource_collection'], description: 'The role, entitlement or application (for an account).',
+    field: 'resource',
+    of: 'CatalogItem',
+    needs: ['resource_id', 'resource_collection'],
+    description: 'The role, entitlement or application (for an account).',
     load: (i: Row<ReviewItem>, _: unknown, ctx: Context) => resource(ctx, { id: i.resourceId, collection: i.resourceCollection }),
   },
   { field: 'revokeRequest', of: 'Request', sql: { kind: 'ref', column: 'revoke_request_id' }, description: 'The revoke request a REVOKE decision created.' },

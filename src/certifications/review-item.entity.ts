@@ -28,7 +28,7 @@ export class ReviewItem extends WorkspaceEntity {
   @Column({ type: 'string', description: 'Id of the role, entitlement or application (for accounts).' }) resourceId!: string;
   @Column({ type: 'string', description: 'Display name of the resource at the time of the run.' }) resourceName!: string;
   @Column({ type: 'string', nullable: true, description: 'The application of an entitlement or account.' }) targetSystemId?: string | null;
-  @Column({ type: 'string', nullable: true, description: 'The resource\'s risk level at the time of the run.' }) riskLevel?: string | null;
+  @Column({ type: 'string', nullable: true, description: "The resource's risk level at the time of the run." }) riskLevel?: string | null;
   @Column({ type: 'string', description: 'Login of the certifier who decides the item.' }) certifierLogin!: string;
   @Column({ type: 'string', nullable: true, description: 'The certifier before the last reassignment or escalation.' }) previousCertifierLogin?: string | null;
 

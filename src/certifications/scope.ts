@@ -37,8 +37,7 @@ export interface ScopeOptions {
 
 /** Whether a selection names the item's resource, or the application an entitlement or account is on. */
 function isSelected(row: AccessRow, selected: readonly SelectedResource[]): boolean {
-  return selected.some((s) =>
-    (s.collection === row.collection && s.id === row.resourceId) || (s.collection === ResourceCollection.TARGET_SYSTEM && s.id === row.targetSystemId));
+  return selected.some((s) => (s.collection === row.collection && s.id === row.resourceId) || (s.collection === ResourceCollection.TARGET_SYSTEM && s.id === row.targetSystemId));
 }
 
 /**
@@ -84,8 +83,7 @@ export interface CertifierFacts {
  * certifier. Null when neither resolves.
  */
 export function resolveCertifier(row: AccessRow, rules: CertifierRules, facts: CertifierFacts): string | null {
-  const may = (login: string | null | undefined): login is string =>
-    !!login && facts.activeLogins.has(login) && (rules.selfCertification || login !== row.userLogin);
+  const may = (login: string | null | undefined): login is string => !!login && facts.activeLogins.has(login) && (rules.selfCertification || login !== row.userLogin);
   const firstOf = (logins: readonly string[]) => logins.find(may) ?? null;
 
   const primary = {

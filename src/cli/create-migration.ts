@@ -43,7 +43,11 @@ for (const dialect of dialects) {
     process.stdout.write(`${dialect}: schema is up to date, no migration written\n`);
     continue;
   }
-  const names = fs.readdirSync(dir).filter((f) => /^Migration\d+.*\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, '')).sort();
+  const names = fs
+    .readdirSync(dir)
+    .filter((f) => /^Migration\d+.*\.ts$/.test(f))
+    .map((f) => f.replace(/\.ts$/, ''))
+    .sort();
   const index = [
     "import type { MigrationObject } from '@mikro-orm/core';",
     ...names.map((n) => `import { ${n} } from './${n}.js';`),

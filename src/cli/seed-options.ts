@@ -22,7 +22,9 @@ Generates a deterministic identity data set and writes it into a new workspace o
 database (SQLITE_PATH, or DATABASE_URL for PostgreSQL), then prints an ORG_ADMIN API key.
 
 options (all optional):
-${Object.entries(SHAPE_FLAGS).map(([flag, field]) => `  --${flag.padEnd(25)} default ${DEFAULT_SHAPE[field]}`).join('\n')}
+${Object.entries(SHAPE_FLAGS)
+  .map(([flag, field]) => `  --${flag.padEnd(25)} default ${DEFAULT_SHAPE[field]}`)
+  .join('\n')}
   --workspace <name>          default ${DEFAULT_WORKSPACE}
   --replace                   drop the workspace first when it exists (otherwise: refuse)
   --help                      show this text`;

@@ -30,17 +30,22 @@ try {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   const where = config.database === 'sqlite' ? config.databaseUrl : 'PostgreSQL (DATABASE_URL)';
   const rows = Object.entries(result.counts);
-  process.stdout.write([
-    `workspace "${options.workspace}" (${result.workspaceId}) in ${where}`,
-    ...rows.map(([table, n]) => `  ${table.padEnd(18)} ${n.toLocaleString('en-US').padStart(10)}`),
-    `  ${'total rows'.padEnd(18)} ${rows.reduce((sum, [, n]) => sum + n, 0).toLocaleString('en-US').padStart(10)}`,
-    `generated in ${seconds(result.generateMs)}, written in ${seconds(result.loadMs)}, ${seconds(performance.now() - started)} in all`,
-    'ORG_ADMIN API key for the workspace (shown once):',
-    `  Authorization: Bearer ${result.token}`,
-    '',
-  ].join('\n'));
+  process.stdout.write(
+    [
+      `workspace "${options.workspace}" (${result.workspaceId}) in ${where}`,
+      ...rows.map(([table, n]) => `  ${table.padEnd(18)} ${n.toLocaleString('en-US').padStart(10)}`),
+      `  ${'total rows'.padEnd(18)} ${rows
+        .reduce((sum, [, n]) => sum + n, 0)
+        .toLocaleString('en-US')
+        .padStart(10)}`,
+      `generated in ${seconds(result.generateMs)}, written in ${seconds(result.loadMs)}, ${seconds(performance.now() - started)} in all`,
+      'ORG_ADMIN API key for the workspace (shown once):',
+      `  Authorization: Bearer ${result.token}`,
+      '',
+    ].join('\n'),
+  );
 } catch (error) {
-  process.stderr.write(`\n${error instanceof SeedRefused ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`\n${error instanceof SeedRefused ? error.message : ((error as Error).stack ?? String(error))}\n`);
   process.exitCode = 1;
 } finally {
   await orm.close();

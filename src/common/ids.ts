@@ -11,7 +11,10 @@ let counter = randomBytes(3).readUIntBE(0, 3);
 
 export function newId(now = Date.now()): string {
   counter = (counter + 1) & 0xffffff;
-  const seconds = Math.floor(now / 1000).toString(16).padStart(8, '0').slice(-8);
+  const seconds = Math.floor(now / 1000)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(-8);
   return seconds + processRandom + counter.toString(16).padStart(6, '0');
 }
 

@@ -30,9 +30,20 @@ export async function paginate<T extends { id: string }>(
   const orderBy = (sort === 'id' ? { id: direction } : { [sort]: direction, id: direction }) as never;
   const rows = keysOnly
     ? // Only the keys, as plain rows: no entity is built for a page the planner replaces.
-      ((await (em as SqlEntityManager).createQueryBuilder(entity).select([...new Set(['id', sort])] as never).where(filter).orderBy(orderBy).limit(page.first + 1).execute('all', true)) as T[])
+      ((await (em as SqlEntityManager)
+        .createQueryBuilder(entity)
+        .select([...new Set(['id', sort])] as never)
+        .where(filter)
+        .orderBy(orderBy)
+        .limit(page.first + 1)
+        .execute('all', true)) as T[])
     : await em.find(entity, filter, { orderBy, limit: page.first + 1 });
-  return toConnection(rows, page, (row) => [sortValue(row[sort]), row.id], () => em.count(entity, where()));
+  return toConnection(
+    rows,
+    page,
+    (row) => [sortValue(row[sort]), row.id],
+    () => em.count(entity, where()),
+  );
 }
 
 const sortValue = (v: unknown) => (v instanceof Date ? v.toISOString() : v);

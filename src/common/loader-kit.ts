@@ -8,25 +8,31 @@ import { knexOf, rowMapper } from './rows.js';
  * and of the same length; request values (em, workspace) are captured when a loader is built.
  */
 export function byKey<K extends string, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (v: V) => K): DataLoader<K, V | null> {
-  return new DataLoader<K, V | null>(async (keys) => {
-    const rows = await fetch(keys);
-    const index = new Map<K, V>();
-    for (const row of rows) index.set(keyOf(row), row);
-    return keys.map((k) => index.get(k) ?? null);
-  }, { maxBatchSize: 1000 });
+  return new DataLoader<K, V | null>(
+    async (keys) => {
+      const rows = await fetch(keys);
+      const index = new Map<K, V>();
+      for (const row of rows) index.set(keyOf(row), row);
+      return keys.map((k) => index.get(k) ?? null);
+    },
+    { maxBatchSize: 1000 },
+  );
 }
 
 export function groupedByKey<K extends string, V>(fetch: (keys: readonly K[]) => Promise<Array<[K, V]>>): DataLoader<K, V[]> {
-  return new DataLoader<K, V[]>(async (keys) => {
-    const pairs = await fetch(keys);
-    const groups = new Map<K, V[]>();
-    for (const [k, v] of pairs) {
-      let list = groups.get(k);
-      if (!list) groups.set(k, (list = []));
-      list.push(v);
-    }
-    return keys.map((k) => groups.get(k) ?? []);
-  }, { maxBatchSize: 1000 });
+  return new DataLoader<K, V[]>(
+    async (keys) => {
+      const pairs = await fetch(keys);
+      const groups = new Map<K, V[]>();
+      for (const [k, v] of pairs) {
+        let list = groups.get(k);
+        if (!list) groups.set(k, (list = []));
+        list.push(v);
+      }
+      return keys.map((k) => groups.get(k) ?? []);
+    },
+    { maxBatchSize: 1000 },
+  );
 }
 
 /**
@@ -51,13 +57,16 @@ export class KeyedLoader<V> {
   private readonly loader: DataLoader<string, V | null>;
 
   constructor(batch: (keys: readonly string[]) => Promise<Array<V | null>>) {
-    this.loader = new DataLoader(async (keys) => {
-      const values = await batch(keys);
-      keys.forEach((k, i) => {
-        this.values.set(k, values[i]);
-      });
-      return values;
-    }, { maxBatchSize: 1000 });
+    this.loader = new DataLoader(
+      async (keys) => {
+        const values = await batch(keys);
+        keys.forEach((k, i) => {
+          this.values.set(k, values[i]);
+        });
+        return values;
+      },
+      { maxBatchSize: 1000 },
+    );
   }
 
   /** The value, synchronously when this request has already loaded it. */
@@ -86,7 +95,11 @@ export class KeyedLoader<V> {
 export function rowsByKey<T>(em: EntityManager, entity: EntityClass<T>, workspaceId: string, column = 'id', property = column as keyof T & string): KeyedLoader<T> {
   const mapper = rowMapper(em, entity);
   return new KeyedLoader<T>(async (keys) => {
-    const rows: Array<Record<string, unknown>> = await knexOf(em).select('*').from(mapper.table).whereIn(column, [...keys]).andWhere('workspace_id', workspaceId);
+    const rows: Array<Record<string, unknown>> = await knexOf(em)
+      .select('*')
+      .from(mapper.table)
+      .whereIn(column, [...keys])
+      .andWhere('workspace_id', workspaceId);
     const index = new Map<string, T>();
     for (const row of rows) {
       const value = mapper.map(row);

@@ -55,7 +55,12 @@ export class NestedConnectionLoader<T extends { id: string }> {
       for (const parent of parents) {
         results.set(
           JSON.stringify([parent, first, after]),
-          toConnection(grouped.get(parent) ?? [], page, (row) => [row[this.spec.sortProperty], row.id], () => this.counts.load(parent)),
+          toConnection(
+            grouped.get(parent) ?? [],
+            page,
+            (row) => [row[this.spec.sortProperty], row.id],
+            () => this.counts.load(parent),
+          ),
         );
       }
     }
@@ -73,7 +78,11 @@ export class NestedConnectionLoader<T extends { id: string }> {
     }
     const { parentColumn } = this.spec;
     inner.select(knex.raw(`${parentColumn} as __parent`), 'c.*', knex.raw(`row_number() over (partition by ${parentColumn} order by ${sortColumn}, c.id) as __rn`));
-    const rows: Array<Record<string, unknown>> = await knex.select('*').from(inner.as('w')).where('__rn', '<=', page.first + 1).orderBy([{ column: '__parent' }, { column: '__rn' }]);
+    const rows: Array<Record<string, unknown>> = await knex
+      .select('*')
+      .from(inner.as('w'))
+      .where('__rn', '<=', page.first + 1)
+      .orderBy([{ column: '__parent' }, { column: '__rn' }]);
     const mapper = rowMapper(this.em, this.spec.entity);
     const out = new Map<string, T[]>();
     for (const { __parent, __rn, ...row } of rows) {
@@ -90,4 +99,3 @@ export class NestedConnectionLoader<T extends { id: string }> {
     return parents.map((p) => index.get(p) ?? 0);
   }
 }
-

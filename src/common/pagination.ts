@@ -39,7 +39,11 @@ export class ConnectionResult<T> implements ConnectionShape<T> {
 
   /** The same page with each node replaced (cursors kept). */
   map<U>(f: (node: T) => U): ConnectionResult<U> {
-    return new ConnectionResult(this.edges.map((e) => ({ cursor: e.cursor, node: f(e.node) })), this.pageInfo, this.count);
+    return new ConnectionResult(
+      this.edges.map((e) => ({ cursor: e.cursor, node: f(e.node) })),
+      this.pageInfo,
+      this.count,
+    );
   }
 }
 
@@ -108,11 +112,7 @@ export function toConnection<T>(rows: T[], page: PageRequest, keyOf: (row: T) =>
   const hasNextPage = rows.length > page.first;
   const slice = hasNextPage ? rows.slice(0, page.first) : rows;
   const edges = slice.map((node) => ({ node, cursor: encodeCursor(keyOf(node)) }));
-  return new ConnectionResult(
-    edges,
-    { hasNextPage, hasPreviousPage: !!page.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
-    totalCount,
-  );
+  return new ConnectionResult(edges, { hasNextPage, hasPreviousPage: !!page.after, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null }, totalCount);
 }
 
 export enum SortDirection {

@@ -36,8 +36,70 @@ export function prng(seed: number): () => number {
   };
 }
 
-const FIRST = ['Olivia', 'Liam', 'Emma', 'Noah', 'Ava', 'Elijah', 'Sophia', 'Lucas', 'Mia', 'Mason', 'Isabella', 'Ethan', 'Amelia', 'Logan', 'Harper', 'James', 'Evelyn', 'Benjamin', 'Abigail', 'Henry', 'Ella', 'Daniel', 'Grace', 'Samuel', 'Chloe', 'David', 'Nora', 'Joseph', 'Lily', 'Owen'];
-const LAST = ['Smith', 'Johnson', 'Williams', 'Brown', 'Jones', 'Garcia', 'Miller', 'Davis', 'Rodriguez', 'Martinez', 'Hernandez', 'Lopez', 'Wilson', 'Anderson', 'Thomas', 'Taylor', 'Moore', 'Jackson', 'Martin', 'Lee', 'Perez', 'Thompson', 'White', 'Harris', 'Clark', 'Lewis', 'Young', 'Walker', 'Hall', 'Allen'];
+const FIRST = [
+  'Olivia',
+  'Liam',
+  'Emma',
+  'Noah',
+  'Ava',
+  'Elijah',
+  'Sophia',
+  'Lucas',
+  'Mia',
+  'Mason',
+  'Isabella',
+  'Ethan',
+  'Amelia',
+  'Logan',
+  'Harper',
+  'James',
+  'Evelyn',
+  'Benjamin',
+  'Abigail',
+  'Henry',
+  'Ella',
+  'Daniel',
+  'Grace',
+  'Samuel',
+  'Chloe',
+  'David',
+  'Nora',
+  'Joseph',
+  'Lily',
+  'Owen',
+];
+const LAST = [
+  'Smith',
+  'Johnson',
+  'Williams',
+  'Brown',
+  'Jones',
+  'Garcia',
+  'Miller',
+  'Davis',
+  'Rodriguez',
+  'Martinez',
+  'Hernandez',
+  'Lopez',
+  'Wilson',
+  'Anderson',
+  'Thomas',
+  'Taylor',
+  'Moore',
+  'Jackson',
+  'Martin',
+  'Lee',
+  'Perez',
+  'Thompson',
+  'White',
+  'Harris',
+  'Clark',
+  'Lewis',
+  'Young',
+  'Walker',
+  'Hall',
+  'Allen',
+];
 const DEPARTMENTS = ['Sales', 'Marketing', 'Engineering', 'Finance', 'HR', 'IT', 'Support', 'Legal', 'Operations'];
 const TITLES: Record<string, string[]> = {
   Sales: ['Inside Sales Representative', 'Account Executive', 'Sales Manager'],
@@ -50,7 +112,14 @@ const TITLES: Record<string, string[]> = {
   Legal: ['Counsel', 'Paralegal'],
   Operations: ['Operations Analyst', 'Office Manager'],
 };
-const CITIES: Array<[string, string]> = [['Schaumburg', 'IL'], ['Austin', 'TX'], ['Denver', 'CO'], ['Seattle', 'WA'], ['Boston', 'MA'], ['Atlanta', 'GA']];
+const CITIES: Array<[string, string]> = [
+  ['Schaumburg', 'IL'],
+  ['Austin', 'TX'],
+  ['Denver', 'CO'],
+  ['Seattle', 'WA'],
+  ['Boston', 'MA'],
+  ['Atlanta', 'GA'],
+];
 const WORKFLOWS = ['Auto Approval', 'Manager Grant and Auto Revoke', 'Manager and BO Grant and Auto Revoke', 'Group Approval'];
 const RISK = ['low', 'medium', 'high'];
 
@@ -105,7 +174,14 @@ function people(count: number, rnd: () => number, nextId: () => string, managers
  * entitlements the person's roles grant on that application (provisioned by Role), or one
  * requested entitlement when no role reaches it.
  */
-function accessFor(users: DemoUser[], catalog: { systems: DemoTargetSystem[]; entitlements: DemoEntitlement[]; roles: DemoRole[] }, shape: Pick<Shape, 'rolesPerUser' | 'accountsPerUser'>, rnd: () => number, nextAccountId: () => string, stamp: string): DemoUserAccount[] {
+function accessFor(
+  users: DemoUser[],
+  catalog: { systems: DemoTargetSystem[]; entitlements: DemoEntitlement[]; roles: DemoRole[] },
+  shape: Pick<Shape, 'rolesPerUser' | 'accountsPerUser'>,
+  rnd: () => number,
+  nextAccountId: () => string,
+  stamp: string,
+): DemoUserAccount[] {
   const requestable = catalog.roles.filter((r) => !r.rule && !r.retired);
   const systemOf = new Map(catalog.entitlements.map((e) => [e.id, e.targetSystemId]));
   const bySystem = new Map<string, DemoEntitlement[]>();
@@ -117,10 +193,11 @@ function accessFor(users: DemoUser[], catalog: { systems: DemoTargetSystem[]; en
     const held = sample(rnd, requestable, shape.rolesPerUser);
     for (const role of held) (role.memberLogins ??= []).push(user.login);
     const viaRole = new Map<string, Set<string>>();
-    for (const role of held) for (const e of roleById.get(role.id)!.entitlementIds) {
-      const s = systemOf.get(e)!;
-      (viaRole.get(s) ?? viaRole.set(s, new Set()).get(s)!).add(e);
-    }
+    for (const role of held)
+      for (const e of roleById.get(role.id)!.entitlementIds) {
+        const s = systemOf.get(e)!;
+        (viaRole.get(s) ?? viaRole.set(s, new Set()).get(s)!).add(e);
+      }
     const preferred = [...viaRole.keys()];
     const others = systems.map((s) => s.id).filter((s) => !viaRole.has(s));
     const chosen = [...preferred.slice(0, shape.accountsPerUser), ...sample(rnd, others, Math.max(0, shape.accountsPerUser - preferred.length))];
@@ -129,7 +206,16 @@ function accessFor(users: DemoUser[], catalog: { systems: DemoTargetSystem[]; en
       const entitlements = granted
         ? [...granted].map((entitlementId) => ({ entitlementId, status: 'Provisioned', provisionMechanism: 'Role', provisionedDate: stamp }))
         : [{ entitlementId: pick(rnd, bySystem.get(systemId)!).id, status: 'Provisioned', provisionMechanism: 'Request', provisionedDate: stamp }];
-      accounts.push({ id: nextAccountId(), userLogin: user.login, targetSystemId: systemId, login: user.email ?? user.login, status: 'Provisioned', provisionMechanism: granted ? 'Role' : 'Request', provisionedDate: stamp, entitlements });
+      accounts.push({
+        id: nextAccountId(),
+        userLogin: user.login,
+        targetSystemId: systemId,
+        login: user.email ?? user.login,
+        status: 'Provisioned',
+        provisionMechanism: granted ? 'Role' : 'Request',
+        provisionedDate: stamp,
+        entitlements,
+      });
     }
   }
   return accounts;
@@ -139,29 +225,77 @@ function accessFor(users: DemoUser[], catalog: { systems: DemoTargetSystem[]; en
 export function generateDataSet(shape: Shape): DemoDataSet {
   const rnd = prng(shape.seed);
   const stamp = '2024-06-01T00:00:00.000Z';
-  const ids = { u: idSequence('a1', shape.seed), s: idSequence('a2', shape.seed), e: idSequence('a3', shape.seed), r: idSequence('a4', shape.seed), a: idSequence('a5', shape.seed) };
+  const ids = {
+    u: idSequence('a1', shape.seed),
+    s: idSequence('a2', shape.seed),
+    e: idSequence('a3', shape.seed),
+    r: idSequence('a4', shape.seed),
+    a: idSequence('a5', shape.seed),
+  };
   const targetSystems: DemoTargetSystem[] = [];
   const entitlements: DemoEntitlement[] = [];
   for (let s = 0; s < shape.systems; s++) {
     const name = `App ${String(s + 1).padStart(3, '0')}`;
     const system: DemoTargetSystem = {
-      id: ids.s(), name, displayName: name, description: `Generated application ${s + 1}`,
-      integrationLevel: s % 3 === 0 ? 'Disconnected' : 'Connected', approvalWorkflow: pick(rnd, WORKFLOWS), riskLevel: pick(rnd, RISK),
-      searchTags: pick(rnd, DEPARTMENTS), performer: 'Manual Fulfiller', isRequestable: true, createdOn: stamp,
-      form: [{ name: 'User Login', dataType: 'string', isRequired: true, matchingAttribute: 'login', isReconKey: true, isAccountName: true, isMultiValue: false, syncDirection: 'no-sync' }],
+      id: ids.s(),
+      name,
+      displayName: name,
+      description: `Generated application ${s + 1}`,
+      integrationLevel: s % 3 === 0 ? 'Disconnected' : 'Connected',
+      approvalWorkflow: pick(rnd, WORKFLOWS),
+      riskLevel: pick(rnd, RISK),
+      searchTags: pick(rnd, DEPARTMENTS),
+      performer: 'Manual Fulfiller',
+      isRequestable: true,
+      createdOn: stamp,
+      form: [
+        {
+          name: 'User Login',
+          dataType: 'string',
+          isRequired: true,
+          matchingAttribute: 'login',
+          isReconKey: true,
+          isAccountName: true,
+          isMultiValue: false,
+          syncDirection: 'no-sync',
+        },
+      ],
     };
     system.approvalWorkflowDisplayName = system.approvalWorkflow;
     if (system.approvalWorkflow === 'Group Approval') system.approver1 = 'Approval Group 1';
     targetSystems.push(system);
     for (let e = 0; e < shape.entitlementsPerSystem; e++) {
       const ename = `${name} Entitlement ${String(e + 1).padStart(3, '0')}`;
-      entitlements.push({ id: ids.e(), targetSystemId: system.id, name: ename, displayName: ename, riskLevel: pick(rnd, RISK), approvalWorkflow: system.approvalWorkflow, approvalWorkflowDisplayName: system.approvalWorkflow, isRequestable: true, createdOn: stamp });
+      entitlements.push({
+        id: ids.e(),
+        targetSystemId: system.id,
+        name: ename,
+        displayName: ename,
+        riskLevel: pick(rnd, RISK),
+        approvalWorkflow: system.approvalWorkflow,
+        approvalWorkflowDisplayName: system.approvalWorkflow,
+        isRequestable: true,
+        createdOn: stamp,
+      });
     }
   }
   const roles: DemoRole[] = [];
   for (let r = 0; r < shape.roles; r++) {
     const name = `Role ${String(r + 1).padStart(4, '0')}`;
-    roles.push({ id: ids.r(), name, displayName: name, rule: null, isRequestable: true, approvalWorkflow: 'Auto Role Approval', approvalWorkflowDisplayName: 'Auto Role Approval', riskLevel: pick(rnd, RISK), searchTags: pick(rnd, DEPARTMENTS), createdOn: stamp, entitlementIds: sample(rnd, entitlements, shape.entitlementsPerRole).map((e) => e.id), memberLogins: [] });
+    roles.push({
+      id: ids.r(),
+      name,
+      displayName: name,
+      rule: null,
+      isRequestable: true,
+      approvalWorkflow: 'Auto Role Approval',
+      approvalWorkflowDisplayName: 'Auto Role Approval',
+      riskLevel: pick(rnd, RISK),
+      searchTags: pick(rnd, DEPARTMENTS),
+      createdOn: stamp,
+      entitlementIds: sample(rnd, entitlements, shape.entitlementsPerRole).map((e) => e.id),
+      memberLogins: [],
+    });
   }
   const users = people(shape.users, rnd, ids.u, [], 0, stamp);
   const accounts = accessFor(users, { systems: targetSystems, entitlements, roles }, shape, rnd, ids.a, stamp);
@@ -180,9 +314,19 @@ export function extendDataSet(base: DemoDataSet, extra: number, seed: number): D
   const rnd = prng(seed);
   const stamp = '2023-01-15T09:00:00.000Z';
   const data: DemoDataSet = structuredClone(base);
-  const managers = data.users.filter((u) => u.status === 'Active' && u.department !== 'CO').slice(0, 8).map((u) => u.login);
+  const managers = data.users
+    .filter((u) => u.status === 'Active' && u.department !== 'CO')
+    .slice(0, 8)
+    .map((u) => u.login);
   const users = people(extra, rnd, idSequence('a0', seed), managers, 1, stamp);
-  const accounts = accessFor(users, { systems: data.targetSystems, entitlements: data.entitlements, roles: data.roles }, { rolesPerUser: 2, accountsPerUser: 3 }, rnd, idSequence('af', seed), stamp);
+  const accounts = accessFor(
+    users,
+    { systems: data.targetSystems, entitlements: data.entitlements, roles: data.roles },
+    { rolesPerUser: 2, accountsPerUser: 3 },
+    rnd,
+    idSequence('af', seed),
+    stamp,
+  );
   data.users.push(...users);
   data.accounts.push(...accounts);
   return data;

@@ -46,12 +46,7 @@ async function insertBatched(em: EntityManager, entity: Parameters<EntityManager
  * evaluates every birthright rule in the database. Rules are validated before anything is written.
  * Returns the rows written per table (rule memberships not included).
  */
-export async function loadDataSet(
-  em: EntityManager,
-  workspaceId: string,
-  data: DemoDataSet,
-  progress?: (stage: string, done: number, total: number) => void,
-): Promise<LoadCounts> {
+export async function loadDataSet(em: EntityManager, workspaceId: string, data: DemoDataSet, progress?: (stage: string, done: number, total: number) => void): Promise<LoadCounts> {
   for (const role of data.roles) compileRule(role.rule, `roles[${role.name}].rule`);
   checkWorkflows(data);
   const userIdByLogin = new Map(data.users.map((u) => [u.login, u.id]));
@@ -59,37 +54,57 @@ export async function loadDataSet(
   const step = (stage: string, total: number) => (n: number) => progress?.(stage, n, total);
   const counts = {} as LoadCounts;
 
-  counts.users = await insertBatched(em, User, data.users.map(({ createdOn, homeAddressZipcode, officeAddressZipcode, ...u }) => ({
-    ...u,
-    homeAddressZipcode: homeAddressZipcode == null ? null : String(homeAddressZipcode),
-    officeAddressZipcode: officeAddressZipcode == null ? null : String(officeAddressZipcode),
-    workspace,
-    createdOn: date(createdOn) ?? new Date(),
-  })), step('users', data.users.length));
+  counts.users = await insertBatched(
+    em,
+    User,
+    data.users.map(({ createdOn, homeAddressZipcode, officeAddressZipcode, ...u }) => ({
+      ...u,
+      homeAddressZipcode: homeAddressZipcode == null ? null : String(homeAddressZipcode),
+      officeAddressZipcode: officeAddressZipcode == null ? null : String(officeAddressZipcode),
+      workspace,
+      createdOn: date(createdOn) ?? new Date(),
+    })),
+    step('users', data.users.length),
+  );
 
-  counts.targetSystems = await insertBatched(em, TargetSystem, data.targetSystems.map(({ ITOwner, businessOwner, createdOn, updatedOn, ...t }) => ({
-    ...t,
-    itOwnerLogin: ITOwner ?? null,
-    businessOwnerLogin: businessOwner ?? null,
-    workspace,
-    createdOn: date(createdOn) ?? new Date(),
-    updatedOn: date(updatedOn),
-  })), step('targetSystems', data.targetSystems.length));
+  counts.targetSystems = await insertBatched(
+    em,
+    TargetSystem,
+    data.targetSystems.map(({ ITOwner, businessOwner, createdOn, updatedOn, ...t }) => ({
+      ...t,
+      itOwnerLogin: ITOwner ?? null,
+      businessOwnerLogin: businessOwner ?? null,
+      workspace,
+      createdOn: date(createdOn) ?? new Date(),
+      updatedOn: date(updatedOn),
+    })),
+    step('targetSystems', data.targetSystems.length),
+  );
 
-  counts.entitlements = await insertBatched(em, Entitlement, data.entitlements.map(({ ITOwner, businessOwner, targetSystemId, createdOn, ...e }) => ({
-    ...e,
-    itOwnerLogin: ITOwner ?? null,
-    businessOwnerLogin: businessOwner ?? null,
-    targetSystem: targetSystemId,
-    workspace,
-    createdOn: date(createdOn) ?? new Date(),
-  })), step('entitlements', data.entitlements.length));
+  counts.entitlements = await insertBatched(
+    em,
+    Entitlement,
+    data.entitlements.map(({ ITOwner, businessOwner, targetSystemId, createdOn, ...e }) => ({
+      ...e,
+      itOwnerLogin: ITOwner ?? null,
+      businessOwnerLogin: businessOwner ?? null,
+      targetSystem: targetSystemId,
+      workspace,
+      createdOn: date(createdOn) ?? new Date(),
+    })),
+    step('entitlements', data.entitlements.length),
+  );
 
-  counts.roles = await insertBatched(em, Role, data.roles.map(({ entitlementIds: _e, memberLogins: _m, createdOn, ...r }) => ({
-    ...r,
-    workspace,
-    createdOn: date(createdOn) ?? new Date(),
-  })), step('roles', data.roles.length));
+  counts.roles = await insertBatched(
+    em,
+    Role,
+    data.roles.map(({ entitlementIds: _e, memberLogins: _m, createdOn, ...r }) => ({
+      ...r,
+      workspace,
+      createdOn: date(createdOn) ?? new Date(),
+    })),
+    step('roles', data.roles.length),
+  );
 
   const grants = data.roles.flatMap((r) => r.entitlementIds.map((entitlement) => ({ role: r.id, entitlement })));
   counts.roleEntitlements = await insertBatched(em, RoleEntitlement, grants, step('roleEntitlements', grants.length));
@@ -104,11 +119,16 @@ export async function loadDataSet(
   );
   counts.roleMembers = await insertBatched(em, RoleMember, members, step('roleMembers', members.length));
 
-  counts.accounts = await insertBatched(em, UserAccount, data.accounts.map(({ userLogin, targetSystemId, entitlements: _e, provisionedDate, ...a }) => {
-    const user = userIdByLogin.get(userLogin);
-    if (!user) throw new Error(`account ${a.id}: unknown user ${userLogin}`);
-    return { ...a, user, targetSystem: targetSystemId, workspace, provisionedDate: date(provisionedDate) };
-  }), step('accounts', data.accounts.length));
+  counts.accounts = await insertBatched(
+    em,
+    UserAccount,
+    data.accounts.map(({ userLogin, targetSystemId, entitlements: _e, provisionedDate, ...a }) => {
+      const user = userIdByLogin.get(userLogin);
+      if (!user) throw new Error(`account ${a.id}: unknown user ${userLogin}`);
+      return { ...a, user, targetSystem: targetSystemId, workspace, provisionedDate: date(provisionedDate) };
+    }),
+    step('accounts', data.accounts.length),
+  );
 
   const assignments = data.accounts.flatMap((a) =>
     a.entitlements.map((e) => ({
@@ -124,7 +144,11 @@ export async function loadDataSet(
   counts.assignments = await insertBatched(em, EntitlementAssignment, assignments, step('assignments', assignments.length));
 
   const groups = (data.approvalGroups ?? []).map((g) => ({ ...g, id: g.id ?? newId() }));
-  await insertBatched(em, ApprovalGroup, groups.map(({ memberLogins: _m, ...g }) => ({ ...g, workspace, escalationAssignee: g.escalationAssignee ?? null, createdOn: new Date() })));
+  await insertBatched(
+    em,
+    ApprovalGroup,
+    groups.map(({ memberLogins: _m, ...g }) => ({ ...g, workspace, escalationAssignee: g.escalationAssignee ?? null, createdOn: new Date() })),
+  );
   const groupMembers = groups.flatMap((g) =>
     g.memberLogins.map((login) => {
       const user = userIdByLogin.get(login);

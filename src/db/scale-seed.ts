@@ -38,11 +38,7 @@ export class SeedRefused extends Error {}
  * Refuses when the workspace exists (unless `replace`) or when another workspace already
  * holds this seed's ids (ids are derived from the seed so that reruns are identical).
  */
-export async function seedScaleData(
-  orm: MikroORM,
-  options: ScaleSeedOptions,
-  progress?: (stage: string, done: number, total: number) => void,
-): Promise<ScaleSeedResult> {
+export async function seedScaleData(orm: MikroORM, options: ScaleSeedOptions, progress?: (stage: string, done: number, total: number) => void): Promise<ScaleSeedResult> {
   let t = performance.now();
   progress?.('generate users', 0, options.shape.users);
   const data = generateDataSet(options.shape);
@@ -57,13 +53,19 @@ export async function seedScaleData(
   }
   // Each table's ids come from their own sequence: the first id of each tells whether it is taken.
   const firstIds: Array<[EntityClass<WorkspaceEntity>, string | undefined]> = [
-    [User, data.users[0]?.id], [TargetSystem, data.targetSystems[0]?.id], [Entitlement, data.entitlements[0]?.id], [Role, data.roles[0]?.id], [UserAccount, data.accounts[0]?.id],
+    [User, data.users[0]?.id],
+    [TargetSystem, data.targetSystems[0]?.id],
+    [Entitlement, data.entitlements[0]?.id],
+    [Role, data.roles[0]?.id],
+    [UserAccount, data.accounts[0]?.id],
   ];
   for (const [entity, id] of firstIds) {
     if (!id) continue;
     const holder = await em.findOne(entity, { id }, { populate: ['workspace'] });
     if (holder && holder.workspace.id !== existing?.id) {
-      throw new SeedRefused(`seed ${options.shape.seed} is already loaded in workspace "${holder.workspace.name}": use another --seed, or --replace --workspace ${holder.workspace.name}`);
+      throw new SeedRefused(
+        `seed ${options.shape.seed} is already loaded in workspace "${holder.workspace.name}": use another --seed, or --replace --workspace ${holder.workspace.name}`,
+      );
     }
   }
 

@@ -43,7 +43,12 @@ export class EnrollmentAutomationService {
   }
 
   /** A person's automations, oldest first, optionally only running (or stopped) ones. */
-  async enrollmentAutomations(args: { userIdentityId: string; isRunning?: boolean | null; first?: number | null; after?: string | null }): Promise<ConnectionShape<EnrollmentAutomation>> {
+  async enrollmentAutomations(args: {
+    userIdentityId: string;
+    isRunning?: boolean | null;
+    first?: number | null;
+    after?: string | null;
+  }): Promise<ConnectionShape<EnrollmentAutomation>> {
     authorize(this.scope.viewer, 'enrollment:read');
     const page = pageRequest(args, this.scope.config);
     const where = (): FilterQuery<EnrollmentAutomation> => {
@@ -77,7 +82,10 @@ export class EnrollmentAutomationService {
     requireId(input.credentialManagerAcsSystemId, 'input.credentialManagerAcsSystemId');
     if (input.credentialManagerAcsUserId != null) requireId(input.credentialManagerAcsUserId, 'input.credentialManagerAcsUserId');
     if (input.acsCredentialPoolId != null && !isUuid(input.acsCredentialPoolId)) {
-      throw badInput('input.acsCredentialPoolId', `acsCredentialPoolId must be a uuid (e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6), got ${JSON.stringify(input.acsCredentialPoolId)}`);
+      throw badInput(
+        'input.acsCredentialPoolId',
+        `acsCredentialPoolId must be a uuid (e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6), got ${JSON.stringify(input.acsCredentialPoolId)}`,
+      );
     }
 
     return this.scope.transaction(async (em) => {
@@ -99,7 +107,12 @@ export class EnrollmentAutomationService {
         isRunning: true,
         createdAt: new Date(),
       });
-      audit(em, this.scope.viewer, { action: 'enrollmentAutomation.launch', entityType: 'EnrollmentAutomation', entityId: automation.id, after: snapshot(automation) }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'enrollmentAutomation.launch', entityType: 'EnrollmentAutomation', entityId: automation.id, after: snapshot(automation) },
+        this.scope.requestId,
+      );
       return automation;
     });
   }
@@ -134,12 +147,17 @@ export class EnrollmentAutomationService {
       provisionMechanism: ENROLLMENT_MECHANISM,
       provisionedDate: new Date(),
     });
-    audit(em, this.scope.viewer, {
-      action: 'userAccount.create',
-      entityType: 'UserAccount',
-      entityId: account.id,
-      after: { userId: user.id, targetSystemId: system.id, login: account.login, status: account.status, provisionMechanism: account.provisionMechanism },
-    }, this.scope.requestId);
+    audit(
+      em,
+      this.scope.viewer,
+      {
+        action: 'userAccount.create',
+        entityType: 'UserAccount',
+        entityId: account.id,
+        after: { userId: user.id, targetSystemId: system.id, login: account.login, status: account.status, provisionMechanism: account.provisionMechanism },
+      },
+      this.scope.requestId,
+    );
     return account;
   }
 
@@ -156,7 +174,12 @@ export class EnrollmentAutomationService {
       const before = snapshot(automation);
       automation.isRunning = false;
       automation.stoppedAt = new Date();
-      audit(em, this.scope.viewer, { action: 'enrollmentAutomation.stop', entityType: 'EnrollmentAutomation', entityId: automation.id, before, after: snapshot(automation) }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'enrollmentAutomation.stop', entityType: 'EnrollmentAutomation', entityId: automation.id, before, after: snapshot(automation) },
+        this.scope.requestId,
+      );
       return automation;
     });
   }

@@ -9,16 +9,25 @@ defineNodeType({ name: 'EnrollmentAutomation', gqlType: () => EnrollmentAutomati
 
 defineEdges('EnrollmentAutomation', () => EnrollmentAutomation, [
   { field: 'userIdentity', of: 'User', sql: { kind: 'ref', column: 'user_identity_id' }, description: 'The user identity (person) the automation enrolls.' },
-  { field: 'credentialManager', of: 'TargetSystem', sql: { kind: 'ref', column: 'credential_manager_id' }, description: 'The ACS system (application) that serves as the credential manager.' },
   {
-    field: 'credentialManagerAcsUser', of: 'UserAccount', sql: { kind: 'ref', column: 'credential_manager_acs_user_id' },
+    field: 'credentialManager',
+    of: 'TargetSystem',
+    sql: { kind: 'ref', column: 'credential_manager_id' },
+    description: 'The ACS system (application) that serves as the credential manager.',
+  },
+  {
+    field: 'credentialManagerAcsUser',
+    of: 'UserAccount',
+    sql: { kind: 'ref', column: 'credential_manager_acs_user_id' },
     description: "The associated ACS user within the credential manager: the person's account on it.",
   },
 ]);
 
 defineEdges('User', () => User, [
   {
-    field: 'enrollmentAutomations', of: 'EnrollmentAutomation', max: 100,
+    field: 'enrollmentAutomations',
+    of: 'EnrollmentAutomation',
+    max: 100,
     description: 'Enrollment automations of this person (as a Seam user identity), running or stopped, oldest first (at most 100).',
     load: (u: Row<User>, _: unknown, ctx: Context) => ctx.enrollmentLoaders.automationsOfUser.load(u.id),
   },

@@ -25,6 +25,7 @@ export class EnrollmentLoaders extends LoaderRegistry {
           { orderBy: { userIdentity: 'asc', createdAt: 'asc', id: 'asc' } },
         );
         return rows.map((r) => [r.userIdentity.id, r] as [string, EnrollmentAutomation]);
-      }));
+      }),
+    );
   }
 }

@@ -67,7 +67,9 @@ export class CatalogService {
    * narrowed by collection, tag (one of the comma-separated `searchTags`) and relevance.
    * One UNION statement across the collections, ordered by display name.
    */
-  async searchCatalog(args: { keyword?: string | null; collection?: CatalogCollection | null; tag?: string | null; relevanceFilter?: string | null } & Page): Promise<ConnectionShape<CatalogItem>> {
+  async searchCatalog(
+    args: { keyword?: string | null; collection?: CatalogCollection | null; tag?: string | null; relevanceFilter?: string | null } & Page,
+  ): Promise<ConnectionShape<CatalogItem>> {
     authorize(this.scope.viewer, 'catalog:read');
     const page = this.page(args);
     if (args.relevanceFilter && args.relevanceFilter !== 'recentlyAdded') {
@@ -75,12 +77,21 @@ export class CatalogService {
     }
     const knex = (this.em as SqlEntityManager).getKnex();
     const collections = (args.collection ? [args.collection] : (Object.keys(TABLES) as CatalogCollection[])).filter((c) => !args.tag || TABLES[c].tags);
-    if (collections.length === 0) return toConnection([], page, () => [], () => 0);
+    if (collections.length === 0)
+      return toConnection(
+        [],
+        page,
+        () => [],
+        () => 0,
+      );
 
     const since = new Date(Date.now() - RECENTLY_ADDED_DAYS * 86_400_000);
     const union = (select: (c: CatalogCollection) => string) =>
       collections.map((c) => {
-        const q = knex.select(knex.raw(select(c))).from(TABLES[c].table).where('workspace_id', this.ws);
+        const q = knex
+          .select(knex.raw(select(c)))
+          .from(TABLES[c].table)
+          .where('workspace_id', this.ws);
         if (args.keyword) q.whereRaw(`lower(display_name) like ? escape '\\'`, [containsPattern(args.keyword)]);
         if (args.tag) q.whereRaw(`(',' || replace(lower(search_tags), ', ', ',') || ',') like ?`, [`%,${args.tag.toLowerCase().trim()},%`]);
         if (args.relevanceFilter === 'recentlyAdded') q.where('created_on', '>=', since);
@@ -155,7 +166,13 @@ export class CatalogService {
 
   private async planned<T extends { id: string }>(type: string, selection: Selection | null | undefined, page: ConnectionResult<T>): Promise<ConnectionResult<T>> {
     if (!selection || !this.scope.config.sqlPlanner || page.edges.length === 0) return page;
-    const models = await plannerFor(this.scope.config.database).load<T>(this.em, type, selection, page.edges.map((e) => e.node.id), this.planOptions);
+    const models = await plannerFor(this.scope.config.database).load<T>(
+      this.em,
+      type,
+      selection,
+      page.edges.map((e) => e.node.id),
+      this.planOptions,
+    );
     const byId = new Map(models.map((m) => [m.id, m]));
     return page.map((node) => byId.get(node.id) ?? node);
   }
@@ -244,7 +261,12 @@ export class CatalogService {
     }
     const after = { disabled: target.disabled, retired: target.retired };
     if (before.disabled === after.disabled && before.retired === after.retired) return;
-    audit(em, this.scope.viewer, { action: `${kind}.${operation.toLowerCase()}`, entityType: kind === 'role' ? 'Role' : 'TargetSystem', entityId: target.id, before, after }, this.scope.requestId);
+    audit(
+      em,
+      this.scope.viewer,
+      { action: `${kind}.${operation.toLowerCase()}`, entityType: kind === 'role' ? 'Role' : 'TargetSystem', entityId: target.id, before, after },
+      this.scope.requestId,
+    );
   }
 
   /** Sets a role's birthright rule: validated first (never executed when invalid), members recomputed. */
@@ -260,7 +282,12 @@ export class CatalogService {
       if (ruleForm !== undefined) role.ruleForm = ruleForm;
       await em.flush();
       await recomputeRuleMembers(em, role);
-      audit(em, this.scope.viewer, { action: 'role.rule.set', entityType: 'Role', entityId: role.id, before, after: { rule: role.rule, ruleForm: role.ruleForm ?? null } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'role.rule.set', entityType: 'Role', entityId: role.id, before, after: { rule: role.rule, ruleForm: role.ruleForm ?? null } },
+        this.scope.requestId,
+      );
       return role;
     });
   }

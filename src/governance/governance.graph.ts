@@ -25,41 +25,69 @@ const page = (args: PageArgs, ctx: Context) => pageRequest(args, ctx.config);
 defineEdges('User', () => User, [
   { field: 'manager', of: 'User', sql: { kind: 'ref', column: 'manager_login', key: 'login' }, description: 'The manager (by managerLogin).' },
   {
-    field: 'directReports', of: 'User', connection: () => UserConnection, args: () => PageArgs, needs: ['login'], description: 'People whose manager this is.',
+    field: 'directReports',
+    of: 'User',
+    connection: () => UserConnection,
+    args: () => PageArgs,
+    needs: ['login'],
+    description: 'People whose manager this is.',
     load: (u: Row<User>, args: PageArgs, ctx: Context) => ctx.loaders.directReports.load(u.login, page(args, ctx)),
   },
   {
-    field: 'roles', of: 'Role', max: 100, description: 'Roles held, by assignment or birthright rule (at most 100).',
+    field: 'roles',
+    of: 'Role',
+    max: 100,
+    description: 'Roles held, by assignment or birthright rule (at most 100).',
     sql: { kind: 'list', orderBy: byName, from: (p, c) => `role ${c} where ${c}.id in (select role_id from role_member where user_id = ${p}.id)` },
   },
   {
-    field: 'accounts', of: 'UserAccount', max: 100, description: 'Accounts on applications (at most 100).',
+    field: 'accounts',
+    of: 'UserAccount',
+    max: 100,
+    description: 'Accounts on applications (at most 100).',
     sql: { kind: 'list', orderBy: ['id'], from: (p, c) => `user_account ${c} where ${c}.user_id = ${p}.id` },
   },
   {
-    field: 'entitlements', of: 'Entitlement', max: 500, description: 'Entitlements held through any account (at most 500).',
+    field: 'entitlements',
+    of: 'Entitlement',
+    max: 500,
+    description: 'Entitlements held through any account (at most 500).',
     sql: {
-      kind: 'list', orderBy: byName,
-      from: (p, c) => `entitlement ${c} where ${c}.id in (select ea.entitlement_id from entitlement_assignment ea join user_account ua on ua.id = ea.account_id where ua.user_id = ${p}.id and ea.status <> 'Revoked')`,
+      kind: 'list',
+      orderBy: byName,
+      from: (p, c) =>
+        `entitlement ${c} where ${c}.id in (select ea.entitlement_id from entitlement_assignment ea join user_account ua on ua.id = ea.account_id where ua.user_id = ${p}.id and ea.status <> 'Revoked')`,
     },
   },
 ]);
 
 defineEdges('Role', () => Role, [
   {
-    field: 'entitlements', of: 'Entitlement', max: 200, description: 'Entitlements the role grants (at most 200).',
+    field: 'entitlements',
+    of: 'Entitlement',
+    max: 200,
+    description: 'Entitlements the role grants (at most 200).',
     // A join, not `id in (…)`: (role, entitlement) is the link's primary key, so no duplicates.
     sql: { kind: 'list', orderBy: byName, from: (p, c) => `role_entitlement re_${c} join entitlement ${c} on ${c}.id = re_${c}.entitlement_id where re_${c}.role_id = ${p}.id` },
   },
   {
-    field: 'targetSystems', of: 'TargetSystem', max: 100, description: 'Applications the role reaches through its entitlements (at most 100).',
+    field: 'targetSystems',
+    of: 'TargetSystem',
+    max: 100,
+    description: 'Applications the role reaches through its entitlements (at most 100).',
     sql: {
-      kind: 'list', orderBy: byName,
-      from: (p, c) => `target_system ${c} where ${c}.id in (select e.target_system_id from role_entitlement re join entitlement e on e.id = re.entitlement_id where re.role_id = ${p}.id)`,
+      kind: 'list',
+      orderBy: byName,
+      from: (p, c) =>
+        `target_system ${c} where ${c}.id in (select e.target_system_id from role_entitlement re join entitlement e on e.id = re.entitlement_id where re.role_id = ${p}.id)`,
     },
   },
   {
-    field: 'members', of: 'User', connection: () => UserConnection, args: () => PageArgs, description: 'People holding the role, by assignment or by rule.',
+    field: 'members',
+    of: 'User',
+    connection: () => UserConnection,
+    args: () => PageArgs,
+    description: 'People holding the role, by assignment or by rule.',
     load: (r: Row<Role>, args: PageArgs, ctx: Context) => ctx.loaders.membersOfRole.load(r.id, page(args, ctx)),
   },
   { field: 'owner', of: 'User', sql: { kind: 'ref', column: 'role_owner_login', key: 'login' }, description: 'The role owner (by roleOwnerLogin).' },
@@ -68,18 +96,29 @@ defineEdges('Role', () => Role, [
 defineEdges('Entitlement', () => Entitlement, [
   { field: 'targetSystem', of: 'TargetSystem', nullable: false, sql: { kind: 'ref', column: 'target_system_id' }, description: 'The application the entitlement belongs to.' },
   {
-    field: 'members', of: 'User', connection: () => UserConnection, args: () => PageArgs, description: 'People holding the entitlement through an account.',
+    field: 'members',
+    of: 'User',
+    connection: () => UserConnection,
+    args: () => PageArgs,
+    description: 'People holding the entitlement through an account.',
     load: (e: Row<Entitlement>, args: PageArgs, ctx: Context) => ctx.loaders.membersOfEntitlement.load(e.id, page(args, ctx)),
   },
 ]);
 
 defineEdges('TargetSystem', () => TargetSystem, [
   {
-    field: 'entitlements', of: 'Entitlement', max: 1000, description: 'Entitlements of the application (at most 1,000).',
+    field: 'entitlements',
+    of: 'Entitlement',
+    max: 1000,
+    description: 'Entitlements of the application (at most 1,000).',
     sql: { kind: 'list', orderBy: byName, from: (p, c) => `entitlement ${c} where ${c}.target_system_id = ${p}.id` },
   },
   {
-    field: 'accounts', of: 'UserAccount', connection: () => UserAccountConnection, args: () => PageArgs, description: 'Accounts on the application, by login.',
+    field: 'accounts',
+    of: 'UserAccount',
+    connection: () => UserAccountConnection,
+    args: () => PageArgs,
+    description: 'Accounts on the application, by login.',
     load: (t: Row<TargetSystem>, args: PageArgs, ctx: Context) => ctx.loaders.accountsOfTargetSystem.load(t.id, page(args, ctx)),
   },
   { field: 'businessOwner', of: 'User', sql: { kind: 'ref', column: 'business_owner_login', key: 'login' }, description: 'The business owner (by businessOwnerLogin).' },
@@ -90,7 +129,10 @@ defineEdges('UserAccount', () => UserAccount, [
   { field: 'user', of: 'User', nullable: false, sql: { kind: 'ref', column: 'user_id' }, description: 'The person holding the account.' },
   { field: 'targetSystem', of: 'TargetSystem', nullable: false, sql: { kind: 'ref', column: 'target_system_id' }, description: 'The application of the account.' },
   {
-    field: 'entitlements', of: 'EntitlementAssignment', max: 200, description: 'Entitlement assignments of the account (at most 200).',
+    field: 'entitlements',
+    of: 'EntitlementAssignment',
+    max: 200,
+    description: 'Entitlement assignments of the account (at most 200).',
     sql: { kind: 'list', orderBy: ['id'], from: (p, c) => `entitlement_assignment ${c} where ${c}.account_id = ${p}.id` },
   },
 ]);
@@ -98,9 +140,13 @@ defineEdges('UserAccount', () => UserAccount, [
 defineEdges('EntitlementAssignment', () => EntitlementAssignment, [
   { field: 'entitlement', of: 'Entitlement', nullable: false, sql: { kind: 'ref', column: 'entitlement_id' }, description: 'The entitlement assigned.' },
   {
-    field: 'associatedRoles', of: 'Role', max: 100, description: 'Roles through which the account holder gets this entitlement (at most 100).',
+    field: 'associatedRoles',
+    of: 'Role',
+    max: 100,
+    description: 'Roles through which the account holder gets this entitlement (at most 100).',
     sql: {
-      kind: 'list', orderBy: byName,
+      kind: 'list',
+      orderBy: byName,
       from: (p, c) =>
         `role ${c} where ${c}.id in (select rm.role_id from role_member rm join role_entitlement re on re.role_id = rm.role_id join user_account ua on ua.user_id = rm.user_id where ua.id = ${p}.account_id and re.entitlement_id = ${p}.entitlement_id)`,
     },

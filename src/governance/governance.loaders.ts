@@ -19,69 +19,136 @@ export class GovernanceLoaders extends LoaderRegistry {
     super();
   }
 
-  get user() { return this.get('user', () => rowsByKey(this.em, User, this.workspaceId)); }
-  get role() { return this.get('role', () => rowsByKey(this.em, Role, this.workspaceId)); }
-  get targetSystem() { return this.get('targetSystem', () => rowsByKey(this.em, TargetSystem, this.workspaceId)); }
-  get entitlement() { return this.get('entitlement', () => rowsByKey(this.em, Entitlement, this.workspaceId)); }
-  get account() { return this.get('account', () => rowsByKey(this.em, UserAccount, this.workspaceId)); }
-  get userByLogin() { return this.get('userByLogin', () => rowsByKey(this.em, User, this.workspaceId, 'login')); }
+  get user() {
+    return this.get('user', () => rowsByKey(this.em, User, this.workspaceId));
+  }
+  get role() {
+    return this.get('role', () => rowsByKey(this.em, Role, this.workspaceId));
+  }
+  get targetSystem() {
+    return this.get('targetSystem', () => rowsByKey(this.em, TargetSystem, this.workspaceId));
+  }
+  get entitlement() {
+    return this.get('entitlement', () => rowsByKey(this.em, Entitlement, this.workspaceId));
+  }
+  get account() {
+    return this.get('account', () => rowsByKey(this.em, UserAccount, this.workspaceId));
+  }
+  get userByLogin() {
+    return this.get('userByLogin', () => rowsByKey(this.em, User, this.workspaceId, 'login'));
+  }
 
   /** Roles held by each user, by assignment or by rule (each role once), by display name. */
   get rolesOfUser() {
     return this.get('rolesOfUser', () =>
       childrenBy(this.em, Role, (knex, users) =>
-        knex.select('m.user_id as __k', 'c.*')
-          .from(knex.select('user_id', 'role_id').distinct().from('role_member').whereIn('user_id', [...users]).as('m'))
+        knex
+          .select('m.user_id as __k', 'c.*')
+          .from(
+            knex
+              .select('user_id', 'role_id')
+              .distinct()
+              .from('role_member')
+              .whereIn('user_id', [...users])
+              .as('m'),
+          )
           .join('role as c', 'c.id', 'm.role_id')
-          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }])));
+          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }]),
+      ),
+    );
   }
 
   /** Entitlements each role grants, by display name. */
   get entitlementsOfRole() {
     return this.get('entitlementsOfRole', () =>
       childrenBy(this.em, Entitlement, (knex, roles) =>
-        knex.select('re.role_id as __k', 'c.*').from('role_entitlement as re').join('entitlement as c', 'c.id', 're.entitlement_id')
-          .whereIn('re.role_id', [...roles]).orderBy([{ column: 'c.display_name' }, { column: 'c.id' }])));
+        knex
+          .select('re.role_id as __k', 'c.*')
+          .from('role_entitlement as re')
+          .join('entitlement as c', 'c.id', 're.entitlement_id')
+          .whereIn('re.role_id', [...roles])
+          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }]),
+      ),
+    );
   }
 
   /** Applications each role reaches through its entitlements (each once), by display name. */
   get targetSystemsOfRole() {
     return this.get('targetSystemsOfRole', () =>
       childrenBy(this.em, TargetSystem, (knex, roles) =>
-        knex.select('r.role_id as __k', 'c.*')
-          .from(knex.select('re.role_id', 'e.target_system_id').distinct().from('role_entitlement as re').join('entitlement as e', 'e.id', 're.entitlement_id').whereIn('re.role_id', [...roles]).as('r'))
+        knex
+          .select('r.role_id as __k', 'c.*')
+          .from(
+            knex
+              .select('re.role_id', 'e.target_system_id')
+              .distinct()
+              .from('role_entitlement as re')
+              .join('entitlement as e', 'e.id', 're.entitlement_id')
+              .whereIn('re.role_id', [...roles])
+              .as('r'),
+          )
           .join('target_system as c', 'c.id', 'r.target_system_id')
-          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }])));
+          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }]),
+      ),
+    );
   }
 
   get accountsOfUser() {
     return this.get('accountsOfUser', () =>
       childrenBy(this.em, UserAccount, (knex, users) =>
-        knex.select('c.user_id as __k', 'c.*').from('user_account as c').whereIn('c.user_id', [...users]).orderBy('c.id')));
+        knex
+          .select('c.user_id as __k', 'c.*')
+          .from('user_account as c')
+          .whereIn('c.user_id', [...users])
+          .orderBy('c.id'),
+      ),
+    );
   }
 
   get assignmentsOfAccount() {
     return this.get('assignmentsOfAccount', () =>
       childrenBy(this.em, EntitlementAssignment, (knex, accounts) =>
-        knex.select('c.account_id as __k', 'c.*').from('entitlement_assignment as c').whereIn('c.account_id', [...accounts]).orderBy('c.id')));
+        knex
+          .select('c.account_id as __k', 'c.*')
+          .from('entitlement_assignment as c')
+          .whereIn('c.account_id', [...accounts])
+          .orderBy('c.id'),
+      ),
+    );
   }
 
   /** Entitlements a user holds through any account (each once, revoked ones excluded). */
   get entitlementsOfUser() {
     return this.get('entitlementsOfUser', () =>
       childrenBy(this.em, Entitlement, (knex, users) =>
-        knex.select('h.user_id as __k', 'c.*')
-          .from(knex.select('ua.user_id', 'ea.entitlement_id').distinct().from('entitlement_assignment as ea').join('user_account as ua', 'ua.id', 'ea.account_id')
-            .whereIn('ua.user_id', [...users]).whereNot('ea.status', 'Revoked').as('h'))
+        knex
+          .select('h.user_id as __k', 'c.*')
+          .from(
+            knex
+              .select('ua.user_id', 'ea.entitlement_id')
+              .distinct()
+              .from('entitlement_assignment as ea')
+              .join('user_account as ua', 'ua.id', 'ea.account_id')
+              .whereIn('ua.user_id', [...users])
+              .whereNot('ea.status', 'Revoked')
+              .as('h'),
+          )
           .join('entitlement as c', 'c.id', 'h.entitlement_id')
-          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }])));
+          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }]),
+      ),
+    );
   }
 
   get entitlementsOfTargetSystem() {
     return this.get('entitlementsOfTargetSystem', () =>
       childrenBy(this.em, Entitlement, (knex, systems) =>
-        knex.select('c.target_system_id as __k', 'c.*').from('entitlement as c').whereIn('c.target_system_id', [...systems])
-          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }])));
+        knex
+          .select('c.target_system_id as __k', 'c.*')
+          .from('entitlement as c')
+          .whereIn('c.target_system_id', [...systems])
+          .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }]),
+      ),
+    );
   }
 
   /**
@@ -92,13 +159,22 @@ export class GovernanceLoaders extends LoaderRegistry {
     return this.get('rolesGrantingEntitlementToUser', () =>
       childrenBy(this.em, Role, (knex, keys) => {
         const pairs = keys.map((k) => k.split(':'));
-        return knex.select(knex.raw(`m.user_id || ':' || re.entitlement_id as __k`), 'c.*')
-          .from(knex.select('user_id', 'role_id').distinct().from('role_member').whereIn('user_id', [...new Set(pairs.map((p) => p[0]))]).as('m'))
+        return knex
+          .select(knex.raw(`m.user_id || ':' || re.entitlement_id as __k`), 'c.*')
+          .from(
+            knex
+              .select('user_id', 'role_id')
+              .distinct()
+              .from('role_member')
+              .whereIn('user_id', [...new Set(pairs.map((p) => p[0]))])
+              .as('m'),
+          )
           .join('role_entitlement as re', 're.role_id', 'm.role_id')
           .join('role as c', 'c.id', 'm.role_id')
           .whereIn('re.entitlement_id', [...new Set(pairs.map((p) => p[1]))])
           .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }]);
-      }));
+      }),
+    );
   }
 
   /** Members of each role (assigned or by rule, each user once), by login. */
@@ -109,9 +185,23 @@ export class GovernanceLoaders extends LoaderRegistry {
       sortColumn: 'c.login',
       sortProperty: 'login',
       rows: (knex, roles) =>
-        knex.from(knex.select('role_id', 'user_id').distinct().from('role_member').whereIn('role_id', [...roles]).as('rm')).join('app_user as c', 'c.id', 'rm.user_id'),
+        knex
+          .from(
+            knex
+              .select('role_id', 'user_id')
+              .distinct()
+              .from('role_member')
+              .whereIn('role_id', [...roles])
+              .as('rm'),
+          )
+          .join('app_user as c', 'c.id', 'rm.user_id'),
       counts: (knex, roles) =>
-        knex.select('role_id as __parent').countDistinct({ n: 'user_id' }).from('role_member').whereIn('role_id', [...roles]).groupBy('role_id'),
+        knex
+          .select('role_id as __parent')
+          .countDistinct({ n: 'user_id' })
+          .from('role_member')
+          .whereIn('role_id', [...roles])
+          .groupBy('role_id'),
     });
   }
 
@@ -122,17 +212,32 @@ export class GovernanceLoaders extends LoaderRegistry {
       parentColumn: 'c.manager_login',
       sortColumn: 'c.login',
       sortProperty: 'login',
-      rows: (knex, logins) => knex.from('app_user as c').where('c.workspace_id', this.workspaceId).whereIn('c.manager_login', [...logins]),
+      rows: (knex, logins) =>
+        knex
+          .from('app_user as c')
+          .where('c.workspace_id', this.workspaceId)
+          .whereIn('c.manager_login', [...logins]),
       counts: (knex, logins) =>
-        knex.select('manager_login as __parent').count({ n: '*' }).from('app_user').where('workspace_id', this.workspaceId).whereIn('manager_login', [...logins]).groupBy('manager_login'),
+        knex
+          .select('manager_login as __parent')
+          .count({ n: '*' })
+          .from('app_user')
+          .where('workspace_id', this.workspaceId)
+          .whereIn('manager_login', [...logins])
+          .groupBy('manager_login'),
     });
   }
 
   /** People holding each entitlement through an account, by login. */
   get membersOfEntitlement() {
     const held = (knex: Parameters<NestedSpec<User>['rows']>[0], ids: readonly string[]) =>
-      knex.select('ea.entitlement_id', 'ua.user_id').distinct().from('entitlement_assignment as ea').join('user_account as ua', 'ua.id', 'ea.account_id')
-        .whereIn('ea.entitlement_id', [...ids]).whereNot('ea.status', 'Revoked');
+      knex
+        .select('ea.entitlement_id', 'ua.user_id')
+        .distinct()
+        .from('entitlement_assignment as ea')
+        .join('user_account as ua', 'ua.id', 'ea.account_id')
+        .whereIn('ea.entitlement_id', [...ids])
+        .whereNot('ea.status', 'Revoked');
     return this.nested('membersOfEntitlement', {
       entity: User,
       parentColumn: 'h.entitlement_id',
@@ -151,7 +256,13 @@ export class GovernanceLoaders extends LoaderRegistry {
       sortColumn: 'c.login',
       sortProperty: 'login',
       rows: (knex, ids) => knex.from('user_account as c').whereIn('c.target_system_id', [...ids]),
-      counts: (knex, ids) => knex.select('target_system_id as __parent').count({ n: '*' }).from('user_account').whereIn('target_system_id', [...ids]).groupBy('target_system_id'),
+      counts: (knex, ids) =>
+        knex
+          .select('target_system_id as __parent')
+          .count({ n: '*' })
+          .from('user_account')
+          .whereIn('target_system_id', [...ids])
+          .groupBy('target_system_id'),
     });
   }
 

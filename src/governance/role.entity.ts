@@ -17,7 +17,8 @@ export class Role extends WorkspaceEntity {
   @Column({ type: 'string' }) name!: string;
   @Column({ type: 'string', description: 'Display name of the role (e.g. `All Employees`).' }) displayName!: string;
   @Column({ type: 'text', nullable: true }) description?: string | null;
-  @Column({ type: 'text', nullable: true, description: 'Birthright rule, e.g. `{"$and":[{"status":"Active"},{"department":{"$nin":["CO"]}}]}`: users who match it hold the role.' }) rule?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'Birthright rule, e.g. `{"$and":[{"status":"Active"},{"department":{"$nin":["CO"]}}]}`: users who match it hold the role.' })
+  rule?: string | null;
   @Column({ type: 'text', nullable: true, description: 'The rule as the form builder shows it.' }) ruleForm?: string | null;
   @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
   @Column({ type: 'boolean' }) isRequestable: boolean & Opt = true;

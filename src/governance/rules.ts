@@ -11,9 +11,22 @@ import { newId } from '../common/ids.js';
  * the attributes and operators below may appear, so a rule can never reach other columns.
  */
 export const RULE_ATTRIBUTES = [
-  'login', 'email', 'status', 'department', 'jobTitle', 'userType', 'location', 'organizationName',
-  'employeeNumber', 'managerLogin', 'officeAddressCity', 'officeAddressState', 'officeAddressCountry',
-  'homeAddressCity', 'homeAddressState', 'homeAddressCountry',
+  'login',
+  'email',
+  'status',
+  'department',
+  'jobTitle',
+  'userType',
+  'location',
+  'organizationName',
+  'employeeNumber',
+  'managerLogin',
+  'officeAddressCity',
+  'officeAddressState',
+  'officeAddressCountry',
+  'homeAddressCity',
+  'homeAddressState',
+  'homeAddressCountry',
 ] as const;
 const LOGICAL = new Set(['$and', '$or', '$not']);
 const SCALAR_OPS = new Set(['$eq', '$ne', '$like', '$gt', '$gte', '$lt', '$lte']);

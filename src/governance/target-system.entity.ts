@@ -16,7 +16,12 @@ export class TargetSystem extends WorkspaceEntity {
   @Column({ type: 'text', nullable: true }) description?: string | null;
   @Column({ type: 'string', description: '`Connected` (provisioned by a connector) or `Disconnected` (fulfilled by a person).' }) integrationLevel: string & Opt = 'Disconnected';
   @Column({ type: 'boolean' }) trustedReconciliation: boolean & Opt = false;
-  @Column({ type: 'json', nullable: true, description: 'Account form: one entry per attribute (name, dataType, isRequired, matchingAttribute, syncDirection, isReconKey, isAccountName, isMultiValue).' }) form?: unknown;
+  @Column({
+    type: 'json',
+    nullable: true,
+    description: 'Account form: one entry per attribute (name, dataType, isRequired, matchingAttribute, syncDirection, isReconKey, isAccountName, isMultiValue).',
+  })
+  form?: unknown;
   @Column({ type: 'json', nullable: true, description: 'Reconciliation schedule, e.g. `{"repeat":"Do not repeat"}`.' }) schedule?: unknown;
   @Column({ type: 'string', nullable: true }) logoURL?: string | null;
   @Column({ type: 'string', nullable: true }) applicationURL?: string | null;
@@ -32,7 +37,12 @@ export class TargetSystem extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, description: '`low`, `medium` or `high`.' }) riskLevel?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Comma-separated catalog tags (e.g. `All Employees, HR`).' }) searchTags?: string | null;
   @Column({ type: 'boolean' }) isRequestable: boolean & Opt = true;
-  @Column({ type: 'boolean', description: 'Whether this application is an access system that serves as a credential manager (Seam: the credential manager ACS system of an enrollment automation); its accounts are the credential manager ACS users.' }) isCredentialManager: boolean & Opt = false;
+  @Column({
+    type: 'boolean',
+    description:
+      'Whether this application is an access system that serves as a credential manager (Seam: the credential manager ACS system of an enrollment automation); its accounts are the credential manager ACS users.',
+  })
+  isCredentialManager: boolean & Opt = false;
   @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
   @Column({ type: 'boolean' }) disabled: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Retired applications cannot be enabled or requested again.' }) retired: boolean & Opt = false;

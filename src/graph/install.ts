@@ -81,7 +81,10 @@ function edgeResolver(edge: EdgeSpec): GraphQLFieldResolver<Record<string, unkno
     if (children.length > edge.max!) throw listLimit(edge);
     return children;
   };
-  const finish = edge.cardinality === 'list' ? (value: unknown) => (value instanceof Promise ? value.then((v) => checked(v as unknown[])) : checked(value as unknown[])) : (value: unknown) => value;
+  const finish =
+    edge.cardinality === 'list'
+      ? (value: unknown) => (value instanceof Promise ? value.then((v) => checked(v as unknown[])) : checked(value as unknown[]))
+      : (value: unknown) => value;
   const load = loadFor(edge);
   return (source, args, ctx, info) => {
     if (!ctx.may(read)) throw forbiddenEdge(edge, read);

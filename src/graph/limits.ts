@@ -27,7 +27,11 @@ const MESSAGES: Record<keyof QueryLimits, (value: number | undefined, limit: num
 
 /** An operation refused before it ran: nothing was compiled, no resolver and no SQL ran. */
 export class QueryLimitError extends GraphQLError {
-  constructor(readonly limitName: keyof QueryLimits, value: number | undefined, limit: number) {
+  constructor(
+    readonly limitName: keyof QueryLimits,
+    value: number | undefined,
+    limit: number,
+  ) {
     super(MESSAGES[limitName](value, limit), {
       extensions: { code: LIMIT_CODES[limitName], ...(value === undefined ? {} : { value }), limit, http: { status: 400 } },
     });
@@ -87,7 +91,8 @@ export function queryLimitsPlugin<TContext extends BaseContext>(options: QueryLi
           if (measured) result.extensions = { ...result.extensions, cost: { requested: measured.cost, limit: limits.cost } };
           if (tooManyTokens) {
             const error = result.errors?.find((e) => TOO_MANY_TOKENS.test(e.message));
-            if (error) Object.assign(error, { message: new QueryLimitError('tokens', undefined, limits.tokens).message, extensions: { code: LIMIT_CODES.tokens, limit: limits.tokens } });
+            if (error)
+              Object.assign(error, { message: new QueryLimitError('tokens', undefined, limits.tokens).message, extensions: { code: LIMIT_CODES.tokens, limit: limits.tokens } });
           }
         },
       };
@@ -126,7 +131,10 @@ export function withLimitErrors(format: (formatted: GraphQLFormattedError, error
 export class AnalysisCache {
   private readonly documents = new Map<string, { variables: string[]; byValues: Map<string, QueryCost | undefined> }>();
 
-  constructor(private readonly size: number, private readonly perDocument = 16) {}
+  constructor(
+    private readonly size: number,
+    private readonly perDocument = 16,
+  ) {}
 
   get(key: string, variables: Record<string, unknown> | undefined, analyse: () => (QueryCost & { variablesRead: string[] }) | undefined): QueryCost | undefined {
     const entry = this.documents.get(key);

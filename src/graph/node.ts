@@ -31,7 +31,10 @@ export function nodeTypeLoader(ctx: NodeContext): DataLoader<string, string | nu
     if (types.length === 0) return ids.map(() => null);
     const marks = ids.map(() => '?').join(', ');
     const parts = types.map((t) => `select '${t.name}' as t, id from ${tableOf(ctx.em, t.entity!)} where workspace_id = ? and id in (${marks})`);
-    const result: unknown = await knexOf(ctx.em).raw(parts.join(' union all '), types.flatMap(() => [ctx.viewer.workspaceId, ...ids]));
+    const result: unknown = await knexOf(ctx.em).raw(
+      parts.join(' union all '),
+      types.flatMap(() => [ctx.viewer.workspaceId, ...ids]),
+    );
     const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{ t: string; id: string }>;
     const found = new Map(rows.map((r) => [r.id, r.t]));
     return ids.map((id) => found.get(id) ?? null);

@@ -66,7 +66,7 @@ export class SqlPlanner {
     const expr = this.objectSql(em, typeName, selection, 'c0', aliases, options, NESTING_BUDGET[this.dialect], true);
     const sql = `select ${expr} as x from ${table} c0 where c0.id in (${ids.map(() => '?').join(', ')})`;
     const result: unknown = await knexOf(em).raw(sql, [...ids]);
-    const rows = (this.dialect === 'postgresql' ? (result as { rows: Array<{ x: unknown }> }).rows : (result as Array<{ x: unknown }>));
+    const rows = this.dialect === 'postgresql' ? (result as { rows: Array<{ x: unknown }> }).rows : (result as Array<{ x: unknown }>);
     const byId = new Map<string, T>();
     for (const row of rows) {
       const json = (typeof row.x === 'string' ? JSON.parse(row.x) : row.x) as Record<string | symbol, unknown>;

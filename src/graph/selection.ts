@@ -54,7 +54,11 @@ function collect(info: Info, sets: SelectionSetNode[], typeName: string | null):
 
 /** The selection under the current field, optionally descending a path (`['edges', 'node']`). */
 export function selectionOf(info: Info, path: string[] = []): Selection | null {
-  let current: Selection | null = collect(info, info.fieldNodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x), null);
+  let current: Selection | null = collect(
+    info,
+    info.fieldNodes.map((n) => n.selectionSet).filter((x): x is SelectionSetNode => !!x),
+    null,
+  );
   for (const step of path) {
     if (!current || current.opaque.has(step)) return null;
     current = current.fields.get(step) ?? null;

@@ -67,7 +67,8 @@ export class IdentityProfile extends WorkspaceEntity {
 
   @Column({
     type: 'integer',
-    description: 'The priority for an Identity Profile. The lower the number, the higher the precedence: a person with accounts on the authoritative sources of several profiles belongs to the profile with the lowest priority (the earliest created on a tie). When not given at creation: 10 more than the highest priority in the workspace, so profiles rank in creation order.',
+    description:
+      'The priority for an Identity Profile. The lower the number, the higher the precedence: a person with accounts on the authoritative sources of several profiles belongs to the profile with the lowest priority (the earliest created on a tie). When not given at creation: 10 more than the highest priority in the workspace, so profiles rank in creation order.',
   })
   priority!: number;
 

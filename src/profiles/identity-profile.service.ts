@@ -256,7 +256,10 @@ export function checkFields(input: ProfileInput, options: { partial?: boolean } 
     const seen = new Set<string>();
     transforms.forEach((t, i) => {
       if (seen.has(t.identityAttributeName)) {
-        throw badInput(`input.identityAttributeConfig.attributeTransforms.${i}.identityAttributeName`, `identity attribute "${t.identityAttributeName}" has more than one transform`);
+        throw badInput(
+          `input.identityAttributeConfig.attributeTransforms.${i}.identityAttributeName`,
+          `identity attribute "${t.identityAttributeName}" has more than one transform`,
+        );
       }
       seen.add(t.identityAttributeName);
     });
@@ -266,7 +269,10 @@ export function checkFields(input: ProfileInput, options: { partial?: boolean } 
   const report = input.identityExceptionReportReference;
   if (report !== undefined) {
     if (report?.taskResultId != null && !isUuid(report.taskResultId)) {
-      throw badInput('input.identityExceptionReportReference.taskResultId', `taskResultId must be a uuid (e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6), got ${JSON.stringify(report.taskResultId)}`);
+      throw badInput(
+        'input.identityExceptionReportReference.taskResultId',
+        `taskResultId must be a uuid (e.g. 3fa85f64-5717-4562-b3fc-2c963f66afa6), got ${JSON.stringify(report.taskResultId)}`,
+      );
     }
     out.identityExceptionReportReference = report ? { taskResultId: report.taskResultId?.toLowerCase() ?? null, reportName: report.reportName ?? null } : null;
   }

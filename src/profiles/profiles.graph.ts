@@ -13,7 +13,10 @@ defineNodeType({ name: 'IdentityProfile', gqlType: () => IdentityProfile, entity
 
 defineEdges('IdentityProfile', () => IdentityProfile, [
   {
-    field: 'identities', of: 'User', connection: () => UserConnection, args: () => PageArgs,
+    field: 'identities',
+    of: 'User',
+    connection: () => UserConnection,
+    args: () => PageArgs,
     description: 'The identities that belong to the Identity Profile (the `identityCount` people), by login.',
     load: (p: Row<IdentityProfile>, args: PageArgs, ctx: Context) => ctx.profileLoaders.identities.load(p.id, pageRequest(args, ctx.config)),
   },
@@ -25,22 +28,29 @@ defineEdges('OwnerReference', () => OwnerReference, [
 
 defineEdges('SourceReference', () => SourceReference, [
   {
-    field: 'targetSystem', of: 'TargetSystem', description: 'The application the reference points to.',
+    field: 'targetSystem',
+    of: 'TargetSystem',
+    description: 'The application the reference points to.',
     load: (ref: SourceReference, _: unknown, ctx: Context) => ctx.loaders.targetSystem.load(ref.id),
   },
 ]);
 
 defineEdges('User', () => User, [
   {
-    field: 'identityProfile', of: 'IdentityProfile',
-    description: 'The Identity Profile this person belongs to: of the profiles whose authoritative source holds an account of theirs, the one with the lowest priority number (the earliest created on a tie); null when there is none.',
+    field: 'identityProfile',
+    of: 'IdentityProfile',
+    description:
+      'The Identity Profile this person belongs to: of the profiles whose authoritative source holds an account of theirs, the one with the lowest priority number (the earliest created on a tie); null when there is none.',
     load: async (u: Row<User>, _: unknown, ctx: Context) => (await ctx.profileLoaders.profileOfUser.load(u.id))?.profile ?? null,
   },
 ]);
 
 defineEdges('TargetSystem', () => TargetSystem, [
   {
-    field: 'identityProfiles', of: 'IdentityProfile', max: 100, description: 'Identity Profiles whose authoritative source this application is, in precedence order (at most 100).',
+    field: 'identityProfiles',
+    of: 'IdentityProfile',
+    max: 100,
+    description: 'Identity Profiles whose authoritative source this application is, in precedence order (at most 100).',
     load: (t: Row<TargetSystem>, _: unknown, ctx: Context) => ctx.profileLoaders.profilesOfSource.load(t.id),
   },
 ]);

@@ -70,21 +70,23 @@ export class ProfileLoaders extends LoaderRegistry {
 
   /** `identityCount` of each profile: one grouped COUNT for the whole batch. */
   get identityCount() {
-    return this.get('identityCount', () =>
-      new DataLoader<string, number>((ids) => countIdentities(this.em, ids), { maxBatchSize: 1000 }));
+    return this.get('identityCount', () => new DataLoader<string, number>((ids) => countIdentities(this.em, ids), { maxBatchSize: 1000 }));
   }
 
   /** The people belonging to each profile, ordered by login. */
   get identities(): NestedConnectionLoader<User> {
-    return this.get('identities', () =>
-      new NestedConnectionLoader<User>(this.em, {
-        entity: User,
-        parentColumn: 'm.profile_id',
-        sortColumn: 'c.login',
-        sortProperty: 'login',
-        rows: (knex, ids) => knex.from(belonging(knex, ids).as('m')).join('app_user as c', 'c.id', 'm.user_id'),
-        counts: identityCounts,
-      }) as never) as unknown as NestedConnectionLoader<User>;
+    return this.get(
+      'identities',
+      () =>
+        new NestedConnectionLoader<User>(this.em, {
+          entity: User,
+          parentColumn: 'm.profile_id',
+          sortColumn: 'c.login',
+          sortProperty: 'login',
+          rows: (knex, ids) => knex.from(belonging(knex, ids).as('m')).join('app_user as c', 'c.id', 'm.user_id'),
+          counts: identityCounts,
+        }) as never,
+    ) as unknown as NestedConnectionLoader<User>;
   }
 
   /** Profiles whose authoritative source is each given application, in precedence order. */
@@ -97,7 +99,8 @@ export class ProfileLoaders extends LoaderRegistry {
           { orderBy: { priority: 'asc', created: 'asc', id: 'asc' } },
         );
         return rows.map((p) => [p.authoritativeSource.id, p] as [string, IdentityProfile]);
-      }));
+      }),
+    );
   }
 
   /**
@@ -106,19 +109,23 @@ export class ProfileLoaders extends LoaderRegistry {
    */
   get profileOfUser() {
     return this.get('profileOfUser', () =>
-      byKey<string, { userId: string; profile: IdentityProfile }>(async (userIds) => {
-        const rows: Array<Record<string, unknown>> = await this.knex
-          .select('ua.user_id as __user', 'p.*')
-          .from('user_account as ua')
-          .join('identity_profile as p', 'p.authoritative_source_id', 'ua.target_system_id')
-          .whereIn('ua.user_id', [...userIds])
-          .where('p.workspace_id', this.workspaceId)
-          .orderBy([{ column: 'ua.user_id' }, { column: 'p.priority' }, { column: 'p.created' }, { column: 'p.id' }]);
-        const first = new Map<string, IdentityProfile>();
-        for (const { __user, ...profile } of rows) {
-          if (!first.has(__user as string)) first.set(__user as string, this.em.map(IdentityProfile, profile));
-        }
-        return [...first].map(([userId, profile]) => ({ userId, profile }));
-      }, (r) => r.userId));
+      byKey<string, { userId: string; profile: IdentityProfile }>(
+        async (userIds) => {
+          const rows: Array<Record<string, unknown>> = await this.knex
+            .select('ua.user_id as __user', 'p.*')
+            .from('user_account as ua')
+            .join('identity_profile as p', 'p.authoritative_source_id', 'ua.target_system_id')
+            .whereIn('ua.user_id', [...userIds])
+            .where('p.workspace_id', this.workspaceId)
+            .orderBy([{ column: 'ua.user_id' }, { column: 'p.priority' }, { column: 'p.created' }, { column: 'p.id' }]);
+          const first = new Map<string, IdentityProfile>();
+          for (const { __user, ...profile } of rows) {
+            if (!first.has(__user as string)) first.set(__user as string, this.em.map(IdentityProfile, profile));
+          }
+          return [...first].map(([userId, profile]) => ({ userId, profile }));
+        },
+        (r) => r.userId,
+      ),
+    );
   }
 }

@@ -65,10 +65,7 @@ export const DEFAULT_ACCOUNT_FORM: readonly FormAttribute[] = [
 /** One way of finding the person: every listed User attribute equals the target's value. */
 type Matcher = Array<{ attribute: string; value: Project }>;
 
-const DEFAULT_MATCHERS: Matcher[] = [
-  [{ attribute: 'login', value: (u) => text(u.userName) }],
-  [{ attribute: 'email', value: (u) => text(u.userName) }],
-];
+const DEFAULT_MATCHERS: Matcher[] = [[{ attribute: 'login', value: (u) => text(u.userName) }], [{ attribute: 'email', value: (u) => text(u.userName) }]];
 
 export type Diff = Record<string, { before: unknown; after: unknown }>;
 

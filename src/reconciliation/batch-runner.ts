@@ -12,7 +12,11 @@ import { ReconciliationBatch, type StatusCounts } from './reconciliation-batch.e
 import { ReconciliationEvent } from './reconciliation-event.entity.js';
 import { ReconciliationMark } from './reconciliation-mark.entity.js';
 import {
-  ReconciliationBatchStatus as BatchStatus, ReconciliationEntityType, ReconciliationEventStatus as S, ReconciliationOperation, ReconciliationResourceType,
+  ReconciliationBatchStatus as BatchStatus,
+  ReconciliationEntityType,
+  ReconciliationEventStatus as S,
+  ReconciliationOperation,
+  ReconciliationResourceType,
 } from './reconciliation.enums.js';
 import { ScimError, type ScimClient, type ScimGroup, type ScimUser } from './scim-client.js';
 
@@ -144,7 +148,11 @@ export class BatchRunner {
       : [];
     const byLogin = new Map<string, UserAccount>();
     for (const account of existing) if (!byLogin.has(account.login)) byLogin.set(account.login, account);
-    const people = await mapping.findPeople(em, spec.workspaceId, targets.filter((t) => t.userName && !byLogin.has(t.userName)));
+    const people = await mapping.findPeople(
+      em,
+      spec.workspaceId,
+      targets.filter((t) => t.userName && !byLogin.has(t.userName)),
+    );
 
     const result: PageResult = { events: [], seen: [] };
     for (const target of targets) {
@@ -237,7 +245,11 @@ export class BatchRunner {
     const ids = [...new Set(groups.map((g) => g.id).filter(Boolean))];
     const names = [...new Set(groups.map((g) => g.displayName).filter(Boolean))];
     const existing = groups.length
-      ? await em.find(Entitlement, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, $or: [{ name: { $in: ids } }, { displayName: { $in: names } }] }, { orderBy: { id: 'asc' } })
+      ? await em.find(
+          Entitlement,
+          { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, $or: [{ name: { $in: ids } }, { displayName: { $in: names } }] },
+          { orderBy: { id: 'asc' } },
+        )
       : [];
     const byName = new Map<string, Entitlement>();
     const byDisplayName = new Map<string, Entitlement>();
@@ -304,35 +316,46 @@ export class BatchRunner {
     for await (const page of spec.client.list<ScimUser>('Users', { count: spec.pageSize })) {
       await this.page(page.resources.length, async (em) => {
         const logins = [...new Set(page.resources.map((t) => t.userName).filter(Boolean))];
-        const present = logins.length ? await em.find(UserAccount, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, login: { $in: logins } }, { fields: ['id'] }) : [];
+        const present = logins.length
+          ? await em.find(UserAccount, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, login: { $in: logins } }, { fields: ['id'] })
+          : [];
         return { events: [], seen: present.map((a) => a.id) };
       });
     }
-    await this.unseenAccounts(async (em, accounts) => {
-      await em.populate(accounts, ['user']);
-      const events: EventDraft[] = [];
-      let abort: unknown;
-      for (const account of accounts) {
-        const about = { resourceType: ReconciliationResourceType.USER, resourceName: account.login, resourceDisplayName: account.user.displayName, userId: account.user.id, userAccountId: account.id };
-        const body = scimUserFor(account.login, account.user);
-        if (spec.dryRun) {
-          events.push({ ...about, status: S.ACCOUNT_PROVISIONED, applied: false, resource: body });
-          continue;
-        }
-        try {
-          const created = await spec.client.create<ScimUser>('Users', body);
-          events.push({ ...about, status: S.ACCOUNT_PROVISIONED, applied: true, resourceId: created?.id ?? null, resource: created ?? body });
-        } catch (error) {
-          // Unreachable or refusing our token: every further call would fail the same way.
-          if (!(error instanceof ScimError) || error.status === null || error.status === 401 || error.status === 403) {
-            abort = error;
-            break;
+    await this.unseenAccounts(
+      async (em, accounts) => {
+        await em.populate(accounts, ['user']);
+        const events: EventDraft[] = [];
+        let abort: unknown;
+        for (const account of accounts) {
+          const about = {
+            resourceType: ReconciliationResourceType.USER,
+            resourceName: account.login,
+            resourceDisplayName: account.user.displayName,
+            userId: account.user.id,
+            userAccountId: account.id,
+          };
+          const body = scimUserFor(account.login, account.user);
+          if (spec.dryRun) {
+            events.push({ ...about, status: S.ACCOUNT_PROVISIONED, applied: false, resource: body });
+            continue;
           }
-          events.push({ ...about, status: S.PROVISIONING_FAILED, applied: false, resource: body, message: error.message });
+          try {
+            const created = await spec.client.create<ScimUser>('Users', body);
+            events.push({ ...about, status: S.ACCOUNT_PROVISIONED, applied: true, resourceId: created?.id ?? null, resource: created ?? body });
+          } catch (error) {
+            // Unreachable or refusing our token: every further call would fail the same way.
+            if (!(error instanceof ScimError) || error.status === null || error.status === 401 || error.status === 403) {
+              abort = error;
+              break;
+            }
+            events.push({ ...about, status: S.PROVISIONING_FAILED, applied: false, resource: body, message: error.message });
+          }
         }
-      }
-      return { events, seen: [], abort };
-    }, Math.min(spec.pageSize, 100));
+        return { events, seen: [], abort };
+      },
+      Math.min(spec.pageSize, 100),
+    );
   }
 
   // ---- pages -------------------------------------------------------------------------------
@@ -355,16 +378,20 @@ export class BatchRunner {
     let after = '';
     for (;;) {
       let rows: T[] = [];
-      await this.page(() => rows.length, async (em) => {
-        rows = (await em.createQueryBuilder(entity as never, 'o')
-          .select('*')
-          .where({ workspace: this.spec.workspaceId, targetSystem: this.spec.targetSystem.id, id: { $gt: after }, ...where })
-          .andWhere('not exists (select 1 from reconciliation_mark m where m.batch_id = ? and m.object_id = o.id)', [this.spec.batchId])
-          .orderBy({ id: 'asc' })
-          .limit(pageSize)
-          .getResultList()) as T[];
-        return work(em, rows);
-      });
+      await this.page(
+        () => rows.length,
+        async (em) => {
+          rows = (await em
+            .createQueryBuilder(entity as never, 'o')
+            .select('*')
+            .where({ workspace: this.spec.workspaceId, targetSystem: this.spec.targetSystem.id, id: { $gt: after }, ...where })
+            .andWhere('not exists (select 1 from reconciliation_mark m where m.batch_id = ? and m.object_id = o.id)', [this.spec.batchId])
+            .orderBy({ id: 'asc' })
+            .limit(pageSize)
+            .getResultList()) as T[];
+          return work(em, rows);
+        },
+      );
       if (rows.length < pageSize) return;
       after = rows.at(-1)!.id;
     }
@@ -407,7 +434,12 @@ export class BatchRunner {
       if (rows.length) await tx.insertMany(ReconciliationEvent, rows as never);
       const seen = [...new Set(result.seen)];
       if (seen.length) {
-        await tx.createQueryBuilder(ReconciliationMark).insert(seen.map((objectId) => ({ batch: this.spec.batchId, objectId })) as never).onConflict(['batch', 'objectId'] as never).ignore().execute();
+        await tx
+          .createQueryBuilder(ReconciliationMark)
+          .insert(seen.map((objectId) => ({ batch: this.spec.batchId, objectId })) as never)
+          .onConflict(['batch', 'objectId'] as never)
+          .ignore()
+          .execute();
       }
       if (rows.length) await tx.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { counts, eventCount: rowNumber });
     });
@@ -428,12 +460,17 @@ export class BatchRunner {
     await this.write(this.root.fork({ clear: true }), async (em) => {
       await em.nativeDelete(ReconciliationMark, { batch: this.spec.batchId });
       await em.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { status, endDate: new Date(), error: failure, counts: this.counts, eventCount: this.rowNumber });
-      audit(em, this.spec.viewer, {
-        action: failure ? 'reconciliation.fail' : 'reconciliation.complete',
-        entityType: 'ReconciliationBatch',
-        entityId: this.spec.batchId,
-        after: { status, eventCount: this.rowNumber, counts: this.counts, error: failure },
-      }, this.spec.requestId);
+      audit(
+        em,
+        this.spec.viewer,
+        {
+          action: failure ? 'reconciliation.fail' : 'reconciliation.complete',
+          entityType: 'ReconciliationBatch',
+          entityId: this.spec.batchId,
+          after: { status, eventCount: this.rowNumber, counts: this.counts, error: failure },
+        },
+        this.spec.requestId,
+      );
     });
   }
 
@@ -455,4 +492,3 @@ function describe(error: unknown): string {
   if (error instanceof ScimError || error instanceof DomainError) return error.message;
   return `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
 }
-

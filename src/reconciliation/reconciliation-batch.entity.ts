@@ -35,7 +35,11 @@ export class ReconciliationBatch extends WorkspaceEntity {
   @Column({ type: 'string', description: 'Seed: `resourceType`, `account` or `entitlement`.' })
   resourceType!: string;
 
-  @Column({ type: 'string', nullable: true, description: 'This will update IDHub if any mismatch is found: `updateOnMismatch` applies mismatches to the gateway; any other value (or none) only reports them.' })
+  @Column({
+    type: 'string',
+    nullable: true,
+    description: 'This will update IDHub if any mismatch is found: `updateOnMismatch` applies mismatches to the gateway; any other value (or none) only reports them.',
+  })
   condition?: string | null;
 
   @Column({ type: 'boolean', description: 'A dry run computes the events but changes neither the gateway nor the target.' })

@@ -50,7 +50,10 @@ export class ReconciliationEvent extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, length: 24 })
   entitlementId?: string | null;
 
-  @Column({ type: 'boolean', description: 'Whether this event changed the gateway (reconcile) or the target (provision): false in dry runs and for findings that are only reported.' })
+  @Column({
+    type: 'boolean',
+    description: 'Whether this event changed the gateway (reconcile) or the target (provision): false in dry runs and for findings that are only reported.',
+  })
   applied!: boolean;
 
   @Column({ type: 'json', nullable: true, description: 'Attribute differences found, `{ "<attribute>": { "before": …, "after": … } }`: before is the gateway, after the target.' })

@@ -10,7 +10,8 @@ export enum ConnectorType {
 }
 registerEnumType(ConnectorType, {
   name: 'ConnectorType',
-  description: 'How the gateway reaches an application: `DISCONNECTED` (no connector; fulfilled by a person, no reconciliation) or `SCIM` (a SCIM 2.0 service, RFC 7644; the application is Connected).',
+  description:
+    'How the gateway reaches an application: `DISCONNECTED` (no connector; fulfilled by a person, no reconciliation) or `SCIM` (a SCIM 2.0 service, RFC 7644; the application is Connected).',
 });
 
 export enum ReconciliationOperation {
@@ -19,7 +20,8 @@ export enum ReconciliationOperation {
 }
 registerEnumType(ReconciliationOperation, {
   name: 'ReconciliationOperation',
-  description: 'If you want to reconcile your data from the target system, then this should be reconcile and if you want to provision accounts then you need to enter provision here.',
+  description:
+    'If you want to reconcile your data from the target system, then this should be reconcile and if you want to provision accounts then you need to enter provision here.',
 });
 
 export enum ReconciliationEntityType {
@@ -69,14 +71,18 @@ registerEnumType(ReconciliationEventStatus, {
   description: 'What reconciliation found for one resource (seed naming, e.g. `EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE`).',
   valuesConfig: {
     EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE: { description: 'The target account matches its gateway account.' },
-    EXISTING_USER_ACCOUNT_RECONCILED_UPDATED: { description: 'The target account differs from its gateway account, and the gateway account was updated (condition `updateOnMismatch`); `diff` shows what changed.' },
-    EXISTING_USER_ACCOUNT_MISMATCH_FOUND: { description: 'The target account differs from its gateway account; reported only (no `updateOnMismatch` condition); `diff` shows the differences.' },
+    EXISTING_USER_ACCOUNT_RECONCILED_UPDATED: {
+      description: 'The target account differs from its gateway account, and the gateway account was updated (condition `updateOnMismatch`); `diff` shows what changed.',
+    },
+    EXISTING_USER_ACCOUNT_MISMATCH_FOUND: {
+      description: 'The target account differs from its gateway account; reported only (no `updateOnMismatch` condition); `diff` shows the differences.',
+    },
     NEW_USER_ACCOUNT_LINKED: { description: 'A target account with no gateway account whose recon key matches a person: the account was added to that person.' },
     ORPHAN_ACCOUNT_FOUND: { description: 'A target account whose recon key matches no person (or several).' },
     USER_ACCOUNT_MISSING_IN_TARGET: { description: 'A gateway account the target does not have; with `updateOnMismatch` it is marked Deprovisioned.' },
     NEW_ENTITLEMENT_CREATED: { description: 'A group of the target with no gateway entitlement: the entitlement was created.' },
     EXISTING_ENTITLEMENT_RECONCILED_NO_CHANGE: { description: 'A group of the target that matches a gateway entitlement.' },
-    ENTITLEMENT_REMOVED: { description: "A gateway entitlement whose group is gone from the target; with `updateOnMismatch` it is retired." },
+    ENTITLEMENT_REMOVED: { description: 'A gateway entitlement whose group is gone from the target; with `updateOnMismatch` it is retired.' },
     ACCOUNT_PROVISIONED: { description: 'A gateway account the target lacked was created in the target (provision).' },
     PROVISIONING_FAILED: { description: 'Creating the account in the target failed; `message` says why.' },
   },

@@ -13,7 +13,11 @@ defineNodeType({ name: 'ReconciliationEvent', gqlType: () => ReconciliationEvent
 defineEdges('ReconciliationBatch', () => ReconciliationBatch, [
   { field: 'targetSystem', of: 'TargetSystem', sql: { kind: 'ref', column: 'target_system_id' }, description: 'The application the run read.' },
   {
-    field: 'events', of: 'ReconciliationEvent', connection: () => ReconciliationEventConnection, args: () => PageArgs, description: 'The events of the run, in row order.',
+    field: 'events',
+    of: 'ReconciliationEvent',
+    connection: () => ReconciliationEventConnection,
+    args: () => PageArgs,
+    description: 'The events of the run, in row order.',
     load: (b: Row<ReconciliationBatch>, args: PageArgs, ctx: Context) => ctx.reconciliationLoaders.eventsOfBatch.load(b.id, pageRequest(args, ctx.config)),
   },
 ]);

@@ -17,7 +17,12 @@ import { BatchRunner } from './batch-runner.js';
 import { ReconciliationBatch } from './reconciliation-batch.entity.js';
 import { ReconciliationEvent } from './reconciliation-event.entity.js';
 import {
-  ConnectorType, ReconciliationBatchStatus, ReconciliationEntityType, ReconciliationEventStatus, ReconciliationOperation, ReconciliationResourceType,
+  ConnectorType,
+  ReconciliationBatchStatus,
+  ReconciliationEntityType,
+  ReconciliationEventStatus,
+  ReconciliationOperation,
+  ReconciliationResourceType,
 } from './reconciliation.enums.js';
 import { ScimClient } from './scim-client.js';
 
@@ -92,13 +97,18 @@ export class ReconciliationService {
       system.connectorToken = input.type === ConnectorType.SCIM ? (token ?? kept) : null;
       system.integrationLevel = input.type === ConnectorType.SCIM ? 'Connected' : 'Disconnected';
       system.updatedOn = new Date();
-      audit(em, this.scope.viewer, {
-        action: 'targetSystem.connector.configure',
-        entityType: 'TargetSystem',
-        entityId: system.id,
-        before,
-        after: { ...connectorState(system), tokenReplaced: token !== null },
-      }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'targetSystem.connector.configure',
+          entityType: 'TargetSystem',
+          entityId: system.id,
+          before,
+          after: { ...connectorState(system), tokenReplaced: token !== null },
+        },
+        this.scope.requestId,
+      );
       return system;
     });
   }
@@ -145,12 +155,17 @@ export class ReconciliationService {
         condition: args.condition ?? null,
         dryRun,
       });
-      audit(em, this.scope.viewer, {
-        action: 'reconciliation.start',
-        entityType: 'ReconciliationBatch',
-        entityId: batch.id,
-        after: { status: batch.status, targetSystemId: system.id, operation: args.operation, entityType: args.entityType, condition: batch.condition, dryRun },
-      }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'reconciliation.start',
+          entityType: 'ReconciliationBatch',
+          entityId: batch.id,
+          after: { status: batch.status, targetSystemId: system.id, operation: args.operation, entityType: args.entityType, condition: batch.condition, dryRun },
+        },
+        this.scope.requestId,
+      );
       return { batch, system, mapping, client: new ScimClient({ baseUrl: system.connectorBaseUrl, token: system.connectorToken }) };
     });
 
@@ -241,5 +256,9 @@ function validBaseUrl(value: string | null | undefined): string {
 /** User attributes a recon key may name: the string columns of User. */
 function userAttributes(em: EntityManager): Set<string> {
   const meta = em.getMetadata().get(User.name);
-  return new Set(Object.values(meta.properties).filter((p) => p.kind === 'scalar' && p.runtimeType === 'string').map((p) => p.name));
+  return new Set(
+    Object.values(meta.properties)
+      .filter((p) => p.kind === 'scalar' && p.runtimeType === 'string')
+      .map((p) => p.name),
+  );
 }

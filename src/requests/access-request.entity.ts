@@ -33,16 +33,23 @@ export class AccessRequest extends WorkspaceEntity {
   @Property({ type: 'string', length: 16 })
   entityType!: RequestEntityType;
 
-  @Column({ type: 'string', nullable: true, description: 'Id of the requested role, entitlement or application (for onboarding: set once it is created).' }) entityId?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Id of the requested role, entitlement or application (for onboarding: set once it is created).' }) entityId?:
+    | string
+    | null;
   @Column({ type: 'string', description: 'Display name of the requested item (seed: task `title`).' }) title!: string;
   @Column({ type: 'string', description: 'e.g. `New Role Request - newtestr`, `Grant Buffer to Jerome Fern`.' }) summary!: string;
   @Column({ type: 'string', description: 'The approval workflow the request runs (seed: `workflowName`).' }) workflowName!: string;
-  @Column({ type: 'string', description: 'Seed wording: `Request Submitted`, `Waiting for Manager Approval`, `Waiting for Approval`, …; finally `Completed`, `Rejected`, `Cancelled` or `Expired`.' }) status!: string;
+  @Column({
+    type: 'string',
+    description: 'Seed wording: `Request Submitted`, `Waiting for Manager Approval`, `Waiting for Approval`, …; finally `Completed`, `Rejected`, `Cancelled` or `Expired`.',
+  })
+  status!: string;
   @Column({ type: 'string', description: '`Initiated` while open; `Approved`, `Rejected`, `Cancelled` or `Expired` at the end.' }) resolution: string & Opt = Resolution.INITIATED;
   @Column({ type: 'text', nullable: true, description: 'Here you can enter the justification for the request that you are submitting' }) justification?: string | null;
   @Column({ type: 'string', description: 'Login of the requester.' }) requesterLogin!: string;
   @Column({ type: 'string', nullable: true, description: 'Login of the beneficiary (none for onboarding).' }) beneficiaryLogin?: string | null;
-  @Column({ type: 'json', description: 'What is requested, as in the seed: beneficiary, requester, entityId, entityType, form, type (onboarding: the targetSystem or role).' }) payload!: Record<string, unknown>;
+  @Column({ type: 'json', description: 'What is requested, as in the seed: beneficiary, requester, entityId, entityType, form, type (onboarding: the targetSystem or role).' })
+  payload!: Record<string, unknown>;
 
   /** Approval stages with their assignees, fixed at submit. */
   @Field(() => GraphQLJSON, { name: 'approvalStages', description: 'The approval stages (taskName, assignee, assigneeType, waitingStatus) fixed at submit.' })

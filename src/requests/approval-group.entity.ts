@@ -11,13 +11,19 @@ import { User } from '../governance/user.entity.js';
  * (`Approval Group 1`, `CEO`) or as performer (`Manual Fulfiller`). A task offered to a group is
  * claimed by one member, who then decides it.
  */
-@ObjectType({ implements: Node, description: 'A group of approvers or fulfillers (e.g. `Approval Group 1`, `CEO`, `Manual Fulfiller`): a task offered to the group is claimed by one member, who then decides it.' })
+@ObjectType({
+  implements: Node,
+  description:
+    'A group of approvers or fulfillers (e.g. `Approval Group 1`, `CEO`, `Manual Fulfiller`): a task offered to the group is claimed by one member, who then decides it.',
+})
 @Entity({ tableName: 'approval_group' })
 @Unique({ properties: ['workspace', 'name'] })
 export class ApprovalGroup extends WorkspaceEntity {
   @Column({ type: 'string', description: 'Name used as approver1, approver2, approver3 or performer.' }) name!: string;
   @Column({ type: 'text', nullable: true }) description?: string | null;
-  @Column({ type: 'string', nullable: true, description: 'Login that ESCALATE hands the group\'s tasks to (otherwise the manager of the member escalating).' }) escalationAssignee?: string | null;
+  @Column({ type: 'string', nullable: true, description: "Login that ESCALATE hands the group's tasks to (otherwise the manager of the member escalating)." }) escalationAssignee?:
+    | string
+    | null;
   @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
 }
 

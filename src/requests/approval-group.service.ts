@@ -37,7 +37,12 @@ export class ApprovalGroupService {
       const group = em.create(ApprovalGroup, { workspace: this.ws, name, description: input.description ?? null, escalationAssignee: input.escalationAssignee ?? null });
       const members = await this.members(em, input.memberLogins, 'input.memberLogins');
       for (const user of members) em.create(ApprovalGroupMember, { group, user });
-      audit(em, this.scope.viewer, { action: 'approvalGroup.create', entityType: 'ApprovalGroup', entityId: group.id, after: { name, members: members.map((m) => m.login) } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'approvalGroup.create', entityType: 'ApprovalGroup', entityId: group.id, after: { name, members: members.map((m) => m.login) } },
+        this.scope.requestId,
+      );
       return group;
     });
   }
@@ -52,7 +57,18 @@ export class ApprovalGroupService {
       const members = await this.members(em, memberLogins, 'memberLogins');
       await em.nativeDelete(ApprovalGroupMember, { group });
       for (const user of members) em.create(ApprovalGroupMember, { group, user });
-      audit(em, this.scope.viewer, { action: 'approvalGroup.members.set', entityType: 'ApprovalGroup', entityId: group.id, before: { members: before }, after: { members: members.map((m) => m.login).sort() } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'approvalGroup.members.set',
+          entityType: 'ApprovalGroup',
+          entityId: group.id,
+          before: { members: before },
+          after: { members: members.map((m) => m.login).sort() },
+        },
+        this.scope.requestId,
+      );
       return group;
     });
   }

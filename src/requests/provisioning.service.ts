@@ -182,7 +182,12 @@ export class Provisioning {
 
     if (part.operation === RequestType.REVOKE) {
       if (!account) return;
-      const where = { account, status: { $nin: ENDED }, ...(part.account ? {} : { entitlement: { $in: part.entitlementIds } }), ...(part.mechanism === 'Role' ? { provisionMechanism: 'Role' } : {}) };
+      const where = {
+        account,
+        status: { $nin: ENDED },
+        ...(part.account ? {} : { entitlement: { $in: part.entitlementIds } }),
+        ...(part.mechanism === 'Role' ? { provisionMechanism: 'Role' } : {}),
+      };
       const assignments = await this.em.find(EntitlementAssignment, where);
       for (const a of assignments) {
         a.status = 'Revoked';
@@ -217,15 +222,24 @@ export class Provisioning {
         provisionedDate: now,
         form: part.form,
       });
-      this.audit('account.provision', 'UserAccount', account.id, { user: user.login, targetSystem: part.targetSystemName, login: account.login, provisionMechanism: part.mechanism }, actor);
+      this.audit(
+        'account.provision',
+        'UserAccount',
+        account.id,
+        { user: user.login, targetSystem: part.targetSystemName, login: account.login, provisionMechanism: part.mechanism },
+        actor,
+      );
     } else if (!isActive(account.status)) {
       const before = { status: account.status };
-      Object.assign(account, { status: 'Provisioned', provisionMechanism: part.mechanism, provisionedDate: now, form: { ...((account.form as object | null) ?? {}), ...(part.form ?? {}) } });
+      Object.assign(account, {
+        status: 'Provisioned',
+        provisionMechanism: part.mechanism,
+        provisionedDate: now,
+        form: { ...((account.form as object | null) ?? {}), ...(part.form ?? {}) },
+      });
       this.audit('account.provision', 'UserAccount', account.id, { status: 'Provisioned', provisionMechanism: part.mechanism }, actor, before);
     }
-    const existing = part.entitlementIds.length
-      ? await this.em.find(EntitlementAssignment, { account, entitlement: { $in: part.entitlementIds } })
-      : [];
+    const existing = part.entitlementIds.length ? await this.em.find(EntitlementAssignment, { account, entitlement: { $in: part.entitlementIds } }) : [];
     for (const entitlementId of part.entitlementIds) {
       let assignment = existing.find((a) => a.entitlement.id === entitlementId);
       if (assignment && isActive(assignment.status)) continue;
@@ -241,7 +255,13 @@ export class Provisioning {
           provisionedDate: now,
         });
       }
-      this.audit('entitlementAssignment.provision', 'EntitlementAssignment', assignment.id, { account: account.id, entitlement: entitlementId, status: 'Provisioned', provisionMechanism: part.mechanism }, actor);
+      this.audit(
+        'entitlementAssignment.provision',
+        'EntitlementAssignment',
+        assignment.id,
+        { account: account.id, entitlement: entitlementId, status: 'Provisioned', provisionMechanism: part.mechanism },
+        actor,
+      );
     }
     await this.em.flush();
   }

@@ -9,25 +9,42 @@ import { Task } from './task.entity.js';
 import { HistoryEntry } from './history-entry.entity.js';
 import { ApprovalGroup } from './approval-group.entity.js';
 import { Provisioning, type ProvisioningPart } from './provisioning.service.js';
-import {
-  diff, expiryDate, isOpen, RequestStatus, Resolution, TASK_EXPIRY_DAYS, TaskStatus, TaskType,
-  type AssigneeType, type TaskChange,
-} from './workflow.js';
+import { diff, expiryDate, isOpen, RequestStatus, Resolution, TASK_EXPIRY_DAYS, TaskStatus, TaskType, type AssigneeType, type TaskChange } from './workflow.js';
 
 /** Fields of a request its history records. */
 function requestSnapshot(r: AccessRequest): Record<string, unknown> {
   return {
-    requestId: r.requestId, correlationId: r.correlationId, requestType: r.requestType, type: r.type, entityType: r.entityType,
-    entityId: r.entityId ?? null, title: r.title, summary: r.summary, workflowName: r.workflowName, status: r.status,
-    resolution: r.resolution, justification: r.justification ?? null, requester: r.requesterLogin, beneficiary: r.beneficiaryLogin ?? null,
-    stage: r.stage, payload: r.payload,
+    requestId: r.requestId,
+    correlationId: r.correlationId,
+    requestType: r.requestType,
+    type: r.type,
+    entityType: r.entityType,
+    entityId: r.entityId ?? null,
+    title: r.title,
+    summary: r.summary,
+    workflowName: r.workflowName,
+    status: r.status,
+    resolution: r.resolution,
+    justification: r.justification ?? null,
+    requester: r.requesterLogin,
+    beneficiary: r.beneficiaryLogin ?? null,
+    stage: r.stage,
+    payload: r.payload,
   };
 }
 
 function taskSnapshot(t: Task): Record<string, unknown> {
   return {
-    name: t.name, type: t.type, status: t.status, assignee: t.assignee, assigneeType: t.assigneeType, claimedBy: t.claimedBy ?? null,
-    escalationAssignee: t.escalationAssignee ?? null, outcome: t.outcome ?? null, expiryDate: t.expiryDate.toISOString(), version: t.version,
+    name: t.name,
+    type: t.type,
+    status: t.status,
+    assignee: t.assignee,
+    assigneeType: t.assigneeType,
+    claimedBy: t.claimedBy ?? null,
+    escalationAssignee: t.escalationAssignee ?? null,
+    outcome: t.outcome ?? null,
+    expiryDate: t.expiryDate.toISOString(),
+    version: t.version,
   };
 }
 
@@ -47,7 +64,15 @@ export class RequestFlow {
     this.provisioning = new Provisioning(em, scope.viewer, scope.requestId);
   }
 
-  private history(subjectType: 'Request' | 'Task', subjectId: string, action: string, perpetrator: string, before: Record<string, unknown> | null, after: Record<string, unknown>, comment?: string | null) {
+  private history(
+    subjectType: 'Request' | 'Task',
+    subjectId: string,
+    action: string,
+    perpetrator: string,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown>,
+    comment?: string | null,
+  ) {
     this.em.create(HistoryEntry, {
       workspace: this.em.getReference(Workspace, this.scope.viewer.workspaceId),
       subjectType,
@@ -60,7 +85,19 @@ export class RequestFlow {
       snapshot: after,
       comment: comment ?? null,
     });
-    audit(this.em, this.scope.viewer, { action: `${subjectType === 'Request' ? 'request' : 'task'}.${action}`, entityType: subjectType, entityId: subjectId, before: before ?? undefined, after, actorLogin: perpetrator }, this.scope.requestId);
+    audit(
+      this.em,
+      this.scope.viewer,
+      {
+        action: `${subjectType === 'Request' ? 'request' : 'task'}.${action}`,
+        entityType: subjectType,
+        entityId: subjectId,
+        before: before ?? undefined,
+        after,
+        actorLogin: perpetrator,
+      },
+      this.scope.requestId,
+    );
   }
 
   /** Applies `change` to the request and records it. */
@@ -134,7 +171,10 @@ export class RequestFlow {
     });
   }
 
-  private async createTask(r: AccessRequest, t: { type: TaskType; name: string; assignee: string; assigneeType: AssigneeType; stage: number; payload: Record<string, unknown>; summary?: string }): Promise<Task> {
+  private async createTask(
+    r: AccessRequest,
+    t: { type: TaskType; name: string; assignee: string; assigneeType: AssigneeType; stage: number; payload: Record<string, unknown>; summary?: string },
+  ): Promise<Task> {
     const now = new Date();
     const group = t.assigneeType === 'Group' ? await this.em.findOne(ApprovalGroup, { workspace: r.workspace, name: t.assignee }) : null;
     if (t.assigneeType === 'Group' && !group) throw conflict(`Configuration error: there is no approval group named "${t.assignee}"`);

@@ -19,8 +19,15 @@ import { ApprovalGroup } from './approval-group.entity.js';
 import { RequestFlow } from './request-flow.js';
 import { buildAccountForm, Provisioning } from './provisioning.service.js';
 import {
-  assertWorkflowConfig, CATALOG_WORKFLOW, planStages, RequestEntityType, RequestStatus, RequestType, Resolution,
-  type PlannedStage, type WorkflowConfig,
+  assertWorkflowConfig,
+  CATALOG_WORKFLOW,
+  planStages,
+  RequestEntityType,
+  RequestStatus,
+  RequestType,
+  Resolution,
+  type PlannedStage,
+  type WorkflowConfig,
 } from './workflow.js';
 
 interface Page {
@@ -110,7 +117,12 @@ export class RequestService {
         seen.add(key);
         cart.cartItems.push(planned.item);
       }
-      audit(em, this.scope.viewer, { action: 'cart.create', entityType: 'Cart', entityId: cart.id, after: { name: cart.name, items: cart.cartItems.length }, actorLogin: cart.requesterLogin }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'cart.create', entityType: 'Cart', entityId: cart.id, after: { name: cart.name, items: cart.cartItems.length }, actorLogin: cart.requesterLogin },
+        this.scope.requestId,
+      );
       return { correlationId: cart.correlationId, result: true, cart };
     });
   }
@@ -170,10 +182,28 @@ export class RequestService {
       for (const [i, item] of items.entries()) {
         const planned = await this.planItem(em, item, i, prefix, cart.requester);
         checked.push(planned.item);
-        requests.push(await this.openRequest(em, flow, planned, { correlationId: cart.correlationId, cartId: cart.id, justification: input.justification ?? null, requesterLogin: cart.requesterLogin }));
+        requests.push(
+          await this.openRequest(em, flow, planned, {
+            correlationId: cart.correlationId,
+            cartId: cart.id,
+            justification: input.justification ?? null,
+            requesterLogin: cart.requesterLogin,
+          }),
+        );
       }
       Object.assign(cart, { cartItems: checked, status: 'Submitted', submittedOn: new Date(), justification: input.justification ?? null, archived: input.archive ?? false });
-      audit(em, this.scope.viewer, { action: 'cart.submit', entityType: 'Cart', entityId: cart.id, after: { correlationId: cart.correlationId, requests: requests.map((r) => r.requestId) }, actorLogin: cart.requesterLogin }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'cart.submit',
+          entityType: 'Cart',
+          entityId: cart.id,
+          after: { correlationId: cart.correlationId, requests: requests.map((r) => r.requestId) },
+          actorLogin: cart.requesterLogin,
+        },
+        this.scope.requestId,
+      );
       return { correlationId: cart.correlationId, result: true, cart, requests };
     });
   }
@@ -217,19 +247,38 @@ export class RequestService {
    */
   async submitCertificationRevoke(
     em: EntityManager,
-    args: { beneficiaryLogin: string; entityType: RequestEntityType; entityId: string; certifierLogin: string; justification: string; certification: Record<string, unknown>; field: string },
+    args: {
+      beneficiaryLogin: string;
+      entityType: RequestEntityType;
+      entityId: string;
+      certifierLogin: string;
+      justification: string;
+      certification: Record<string, unknown>;
+      field: string;
+    },
   ): Promise<AccessRequest> {
     const certifier = await em.findOneOrFail(User, { workspace: this.ws, login: args.certifierLogin });
     const requester: RequesterInfo = strip({ login: certifier.login, employeeNumber: certifier.employeeNumber, displayName: certifier.displayName, email: certifier.email });
     let planned: PlannedItem;
     try {
-      planned = await this.planItem(em, { beneficiaries: { login: args.beneficiaryLogin }, entityId: args.entityId, entityType: args.entityType, type: RequestType.REVOKE }, 0, '', requester);
+      planned = await this.planItem(
+        em,
+        { beneficiaries: { login: args.beneficiaryLogin }, entityId: args.entityId, entityType: args.entityType, type: RequestType.REVOKE },
+        0,
+        '',
+        requester,
+      );
     } catch (error) {
       if (error instanceof DomainError) throw new DomainError(error.code, error.message, args.field);
       throw error;
     }
     planned.payload = { ...planned.payload, certification: args.certification };
-    return this.openRequest(em, new RequestFlow(em, this.scope), planned, { correlationId: newId(), cartId: null, justification: args.justification, requesterLogin: certifier.login });
+    return this.openRequest(em, new RequestFlow(em, this.scope), planned, {
+      correlationId: newId(),
+      cartId: null,
+      justification: args.justification,
+      requesterLogin: certifier.login,
+    });
   }
 
   /** Checks one cart item and decides its workflow stages; writes nothing. */
@@ -244,7 +293,13 @@ export class RequestService {
 
     const { entity, system, config, businessOwnerLogin } = await this.requestedEntity(em, item, field('entityId'));
     const notRequestable = (e: Requestable, what: string) =>
-      e.retired ? `${what} is retired and cannot be requested` : e.disabled ? `${what} is disabled and cannot be requested` : !e.isRequestable ? `${what} is not requestable` : null;
+      e.retired
+        ? `${what} is retired and cannot be requested`
+        : e.disabled
+          ? `${what} is disabled and cannot be requested`
+          : !e.isRequestable
+            ? `${what} is not requestable`
+            : null;
     if (grant) {
       const reason = notRequestable(entity, entity.displayName) ?? (system && system !== entity ? notRequestable(system, `Its application ${system.displayName}`) : null);
       if (reason) throw badInput(field('entityId'), reason);
@@ -290,7 +345,8 @@ export class RequestService {
       const accountHeld = item.entityType !== RequestEntityType.TARGET_SYSTEM && (await provisioning.holding(beneficiary, RequestEntityType.TARGET_SYSTEM, system.id)).held;
       if (!accountHeld) {
         const built = buildAccountForm(system.form, beneficiary, form);
-        if (built.missing.length) throw badInput(field('beneficiaries.form'), `${system.displayName} needs ${built.missing.map((m) => JSON.stringify(m)).join(', ')} in the account form`);
+        if (built.missing.length)
+          throw badInput(field('beneficiaries.form'), `${system.displayName} needs ${built.missing.map((m) => JSON.stringify(m)).join(', ')} in the account form`);
         form = built.values;
       }
     }
@@ -320,7 +376,11 @@ export class RequestService {
   }
 
   /** The role, entitlement or application of a cart item, with its workflow configuration. */
-  private async requestedEntity(em: EntityManager, item: CartItemInput, field: string): Promise<{ entity: Requestable & { id: string }; system?: TargetSystem; config: WorkflowConfig; businessOwnerLogin?: string | null }> {
+  private async requestedEntity(
+    em: EntityManager,
+    item: CartItemInput,
+    field: string,
+  ): Promise<{ entity: Requestable & { id: string }; system?: TargetSystem; config: WorkflowConfig; businessOwnerLogin?: string | null }> {
     const id = item.entityId;
     const where = { id, workspace: this.ws };
     if (item.entityType === RequestEntityType.ROLE) {
@@ -448,7 +508,13 @@ export class RequestService {
       await this.checkOwner(em, e.ITOwner, f('ITOwner'));
       await this.checkPerformer(em, e.performer, f('performer'));
     }
-    return strip({ ...ts, name, displayName: String(ts.displayName ?? name), integrationLevel: level, entitlements: entitlements.map((e) => strip({ ...e, displayName: e.displayName ?? e.name })) });
+    return strip({
+      ...ts,
+      name,
+      displayName: String(ts.displayName ?? name),
+      integrationLevel: level,
+      entitlements: entitlements.map((e) => strip({ ...e, displayName: e.displayName ?? e.name })),
+    });
   }
 
   private async checkRole(em: EntityManager, role: Record<string, unknown>, field: (n: string) => string): Promise<Record<string, unknown>> {
@@ -496,13 +562,14 @@ export class RequestService {
     authorize(this.scope.viewer, 'requests:read');
     const page = pageRequest(args, this.scope.config);
     await this.tasks.expireOverdue();
-    const where = (): FilterQuery<AccessRequest> => strip({
-      workspace: this.ws,
-      type: args.type,
-      status: args.status,
-      requestType: args.requestType,
-      beneficiaryLogin: args.beneficiaryLogin,
-    }) as FilterQuery<AccessRequest>;
+    const where = (): FilterQuery<AccessRequest> =>
+      strip({
+        workspace: this.ws,
+        type: args.type,
+        status: args.status,
+        requestType: args.requestType,
+        beneficiaryLogin: args.beneficiaryLogin,
+      }) as FilterQuery<AccessRequest>;
     return paginate(this.scope.em, AccessRequest, where, page, 'id', 'desc');
   }
 

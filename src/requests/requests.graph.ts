@@ -10,7 +10,15 @@ import { ApprovalGroup } from './approval-group.entity.js';
 import { RequestEntityType } from './workflow.js';
 
 /** Access requests' part of the graph (see src/graph/README.md). */
-for (const [name, entity] of [['Request', AccessRequest], ['Task', Task], ['Cart', Cart], ['HistoryEntry', HistoryEntry], ['TaskComment', TaskComment], ['Attachment', Attachment], ['ApprovalGroup', ApprovalGroup]] as const) {
+for (const [name, entity] of [
+  ['Request', AccessRequest],
+  ['Task', Task],
+  ['Cart', Cart],
+  ['HistoryEntry', HistoryEntry],
+  ['TaskComment', TaskComment],
+  ['Attachment', Attachment],
+  ['ApprovalGroup', ApprovalGroup],
+] as const) {
   defineNodeType({ name, gqlType: () => entity, entity, read: 'requests:read' });
 }
 
@@ -18,20 +26,34 @@ defineEdges('Request', () => AccessRequest, [
   { field: 'requester', of: 'User', sql: { kind: 'ref', column: 'requester_login', key: 'login' }, description: 'The person who asked.' },
   { field: 'beneficiary', of: 'User', sql: { kind: 'ref', column: 'beneficiary_login', key: 'login' }, description: 'The person the access is for (none for onboarding).' },
   {
-    field: 'entity', of: 'CatalogItem', needs: ['entity_id', 'entity_type'], description: 'The requested role, entitlement or application (for onboarding: once created).',
+    field: 'entity',
+    of: 'CatalogItem',
+    needs: ['entity_id', 'entity_type'],
+    description: 'The requested role, entitlement or application (for onboarding: once created).',
     load: (r: Row<AccessRequest>, _: unknown, ctx: Context) => {
       if (!r.entityId) return null;
       const l = ctx.loaders;
-      const loader = { [RequestEntityType.ROLE]: l.role, [RequestEntityType.ENTITLEMENT]: l.entitlement, [RequestEntityType.TARGET_SYSTEM]: l.targetSystem, [RequestEntityType.APPLICATION]: l.targetSystem }[r.entityType];
+      const loader = {
+        [RequestEntityType.ROLE]: l.role,
+        [RequestEntityType.ENTITLEMENT]: l.entitlement,
+        [RequestEntityType.TARGET_SYSTEM]: l.targetSystem,
+        [RequestEntityType.APPLICATION]: l.targetSystem,
+      }[r.entityType];
       return loader.load(r.entityId);
     },
   },
   {
-    field: 'history', of: 'HistoryEntry', max: 1000, description: 'Every step, oldest first: timestamp, status change, diff, snapshot, who (at most 1,000).',
+    field: 'history',
+    of: 'HistoryEntry',
+    max: 1000,
+    description: 'Every step, oldest first: timestamp, status change, diff, snapshot, who (at most 1,000).',
     load: (r: Row<AccessRequest>, _: unknown, ctx: Context) => ctx.requestLoaders.historyOf.load(r.id),
   },
   {
-    field: 'tasks', of: 'Task', max: 100, description: 'Approval and fulfilment tasks, oldest first (at most 100).',
+    field: 'tasks',
+    of: 'Task',
+    max: 100,
+    description: 'Approval and fulfilment tasks, oldest first (at most 100).',
     load: (r: Row<AccessRequest>, _: unknown, ctx: Context) => ctx.requestLoaders.tasksOfRequest.load(r.id),
   },
 ]);
@@ -39,15 +61,24 @@ defineEdges('Request', () => AccessRequest, [
 defineEdges('Task', () => Task, [
   { field: 'request', of: 'Request', nullable: false, sql: { kind: 'ref', column: 'request_id' }, description: 'The request the task belongs to (seed: requestObject).' },
   {
-    field: 'comments', of: 'TaskComment', max: 1000, description: 'Comments on the task, oldest first (at most 1,000).',
+    field: 'comments',
+    of: 'TaskComment',
+    max: 1000,
+    description: 'Comments on the task, oldest first (at most 1,000).',
     load: (t: Row<Task>, _: unknown, ctx: Context) => ctx.requestLoaders.commentsOfTask.load(t.id),
   },
   {
-    field: 'history', of: 'HistoryEntry', max: 1000, description: 'Every change of the task, oldest first (seed: history with timestamp, perpetrator, snapshot, delta; at most 1,000).',
+    field: 'history',
+    of: 'HistoryEntry',
+    max: 1000,
+    description: 'Every change of the task, oldest first (seed: history with timestamp, perpetrator, snapshot, delta; at most 1,000).',
     load: (t: Row<Task>, _: unknown, ctx: Context) => ctx.requestLoaders.historyOf.load(t.id),
   },
   {
-    field: 'assigneeGroup', of: 'ApprovalGroup', needs: ['assignee_type', 'assignee'], description: 'The group, when the task is offered to one.',
+    field: 'assigneeGroup',
+    of: 'ApprovalGroup',
+    needs: ['assignee_type', 'assignee'],
+    description: 'The group, when the task is offered to one.',
     load: (t: Row<Task>, _: unknown, ctx: Context) => (t.assigneeType === 'Group' ? ctx.requestLoaders.groupByName.load(t.assignee) : null),
   },
 ]);
@@ -58,14 +89,20 @@ defineEdges('TaskComment', () => TaskComment, [
 
 defineEdges('Cart', () => Cart, [
   {
-    field: 'requests', of: 'Request', max: 100, description: 'The requests submitted from the cart (at most 100).',
+    field: 'requests',
+    of: 'Request',
+    max: 100,
+    description: 'The requests submitted from the cart (at most 100).',
     load: (c: Row<Cart>, _: unknown, ctx: Context) => ctx.requestLoaders.requestsOfCart.load(c.id),
   },
 ]);
 
 defineEdges('ApprovalGroup', () => ApprovalGroup, [
   {
-    field: 'members', of: 'User', max: 1000, description: 'Members of the group (at most 1,000).',
+    field: 'members',
+    of: 'User',
+    max: 1000,
+    description: 'Members of the group (at most 1,000).',
     load: (g: Row<ApprovalGroup>, _: unknown, ctx: Context) => ctx.requestLoaders.membersOfGroup.load(g.id),
   },
 ]);

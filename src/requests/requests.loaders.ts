@@ -17,22 +17,39 @@ export class RequestLoaders extends LoaderRegistry {
     super();
   }
 
-  get request() { return this.get('request', () => rowsByKey(this.em, AccessRequest, this.workspaceId)); }
-  get task() { return this.get('task', () => rowsByKey(this.em, Task, this.workspaceId)); }
-  get cart() { return this.get('cart', () => rowsByKey(this.em, Cart, this.workspaceId)); }
-  get attachment() { return this.get('attachment', () => rowsByKey(this.em, Attachment, this.workspaceId)); }
-  get comment() { return this.get('comment', () => rowsByKey(this.em, TaskComment, this.workspaceId)); }
-  get historyEntry() { return this.get('historyEntry', () => rowsByKey(this.em, HistoryEntry, this.workspaceId)); }
-  get approvalGroup() { return this.get('approvalGroup', () => rowsByKey(this.em, ApprovalGroup, this.workspaceId)); }
-
+  get request() {
+    return this.get('request', () => rowsByKey(this.em, AccessRequest, this.workspaceId));
+  }
+  get task() {
+    return this.get('task', () => rowsByKey(this.em, Task, this.workspaceId));
+  }
+  get cart() {
+    return this.get('cart', () => rowsByKey(this.em, Cart, this.workspaceId));
+  }
+  get attachment() {
+    return this.get('attachment', () => rowsByKey(this.em, Attachment, this.workspaceId));
+  }
+  get comment() {
+    return this.get('comment', () => rowsByKey(this.em, TaskComment, this.workspaceId));
+  }
+  get historyEntry() {
+    return this.get('historyEntry', () => rowsByKey(this.em, HistoryEntry, this.workspaceId));
+  }
+  get approvalGroup() {
+    return this.get('approvalGroup', () => rowsByKey(this.em, ApprovalGroup, this.workspaceId));
+  }
 
   /** File contents, read only when a client selects them. */
   get attachmentContent() {
     return this.get('attachmentContent', () =>
-      byKey<string, { id: string; content: Buffer }>(async (ids) => {
-        const rows = await this.em.find(Attachment, { id: { $in: [...ids] }, workspace: this.workspaceId }, { populate: ['content'] });
-        return rows.map((r) => ({ id: r.id, content: r.content }));
-      }, (r) => r.id));
+      byKey<string, { id: string; content: Buffer }>(
+        async (ids) => {
+          const rows = await this.em.find(Attachment, { id: { $in: [...ids] }, workspace: this.workspaceId }, { populate: ['content'] });
+          return rows.map((r) => ({ id: r.id, content: r.content }));
+        },
+        (r) => r.id,
+      ),
+    );
   }
 
   get tasksOfRequest() {
@@ -40,7 +57,8 @@ export class RequestLoaders extends LoaderRegistry {
       groupedByKey<string, Task>(async (ids) => {
         const rows = await this.em.find(Task, { request: { $in: [...ids] } }, { orderBy: { request: 'asc', createDate: 'asc', id: 'asc' } });
         return rows.map((t) => [t.request.id, t] as [string, Task]);
-      }));
+      }),
+    );
   }
 
   get requestsOfCart() {
@@ -48,16 +66,22 @@ export class RequestLoaders extends LoaderRegistry {
       groupedByKey<string, AccessRequest>(async (ids) => {
         const rows = await this.em.find(AccessRequest, { cartId: { $in: [...ids] }, workspace: this.workspaceId }, { orderBy: { id: 'asc' } });
         return rows.map((r) => [r.cartId!, r] as [string, AccessRequest]);
-      }));
+      }),
+    );
   }
 
   /** History of requests and tasks, oldest first. */
   get historyOf() {
     return this.get('historyOf', () =>
       groupedByKey<string, HistoryEntry>(async (ids) => {
-        const rows = await this.em.find(HistoryEntry, { subjectId: { $in: [...ids] }, workspace: this.workspaceId }, { orderBy: { subjectId: 'asc', timestamp: 'asc', id: 'asc' } });
+        const rows = await this.em.find(
+          HistoryEntry,
+          { subjectId: { $in: [...ids] }, workspace: this.workspaceId },
+          { orderBy: { subjectId: 'asc', timestamp: 'asc', id: 'asc' } },
+        );
         return rows.map((h) => [h.subjectId, h] as [string, HistoryEntry]);
-      }));
+      }),
+    );
   }
 
   get commentsOfTask() {
@@ -65,12 +89,17 @@ export class RequestLoaders extends LoaderRegistry {
       groupedByKey<string, TaskComment>(async (ids) => {
         const rows = await this.em.find(TaskComment, { task: { $in: [...ids] } }, { orderBy: { task: 'asc', timestamp: 'asc', id: 'asc' } });
         return rows.map((c) => [c.task.id, c] as [string, TaskComment]);
-      }));
+      }),
+    );
   }
 
   get groupByName() {
     return this.get('groupByName', () =>
-      byKey<string, ApprovalGroup>((names) => this.em.find(ApprovalGroup, { workspace: this.workspaceId, name: { $in: [...names] } }), (g) => g.name));
+      byKey<string, ApprovalGroup>(
+        (names) => this.em.find(ApprovalGroup, { workspace: this.workspaceId, name: { $in: [...names] } }),
+        (g) => g.name,
+      ),
+    );
   }
 
   get membersOfGroup() {
@@ -78,19 +107,17 @@ export class RequestLoaders extends LoaderRegistry {
       groupedByKey<string, User>(async (ids) => {
         const rows = await this.em.find(ApprovalGroupMember, { group: { $in: [...ids] } }, { populate: ['user'], orderBy: { group: 'asc', user: { login: 'asc' } } });
         return rows.map((m) => [m.group.id, m.user] as [string, User]);
-      }));
+      }),
+    );
   }
 
   /** Names of the approval groups each login belongs to. */
   get groupNamesOfLogin() {
     return this.get('groupNamesOfLogin', () =>
       groupedByKey<string, string>(async (logins) => {
-        const rows = await this.em.find(
-          ApprovalGroupMember,
-          { user: { login: { $in: [...logins] }, workspace: this.workspaceId } },
-          { populate: ['group', 'user'] },
-        );
+        const rows = await this.em.find(ApprovalGroupMember, { user: { login: { $in: [...logins] }, workspace: this.workspaceId } }, { populate: ['group', 'user'] });
         return rows.map((m) => [m.user.login, m.group.name] as [string, string]);
-      }));
+      }),
+    );
   }
 }

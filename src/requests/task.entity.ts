@@ -36,7 +36,12 @@ export class Task extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, description: 'The group member who claimed the task.' }) claimedBy?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Login ESCALATE hands the task to (otherwise the manager of the person escalating).' }) escalationAssignee?: string | null;
   @Column({ type: 'string', nullable: true, description: 'The decision: APPROVE, REJECT or COMPLETE; EXPIRED or CANCELLED when it ended undecided.' }) outcome?: string | null;
-  @Column({ type: 'json', nullable: true, description: 'What the task is about: beneficiary, requester, entityId, entityType, form, type (fulfilment: the application and entitlements to provision).' }) payload?: Record<string, unknown> | null;
+  @Column({
+    type: 'json',
+    nullable: true,
+    description: 'What the task is about: beneficiary, requester, entityId, entityType, form, type (fulfilment: the application and entitlements to provision).',
+  })
+  payload?: Record<string, unknown> | null;
   @Column({ type: 'json', nullable: true, description: 'Form values of the request.' }) form?: Record<string, unknown> | null;
   @Column({ type: 'integer', description: 'Days the task stays open (seed: `expiry`).' }) expiry!: number;
   @Column({ type: 'datetime', description: 'After this the task is Expired and can no longer be decided.' }) expiryDate!: Date;

@@ -28,8 +28,7 @@ export interface TaskFilter {
 const OPEN = [TaskStatus.ASSIGNED, TaskStatus.CLAIMED];
 
 /** Nobody decides a request for their own access, nor approves their own onboarding request. */
-const ownRequest = (request: AccessRequest, login: string) =>
-  login === request.beneficiaryLogin || (request.requestType === 'Catalog' && login === request.requesterLogin);
+const ownRequest = (request: AccessRequest, login: string) => login === request.beneficiaryLogin || (request.requestType === 'Catalog' && login === request.requesterLogin);
 
 /** Reads of tasks and the actions people take on them. */
 export class TaskService {
@@ -48,11 +47,7 @@ export class TaskService {
    * requests, so nobody sees or decides a task past its expiry date. Usually one cheap query.
    */
   async expireOverdue(): Promise<void> {
-    const overdue = await this.scope.em.find(
-      Task,
-      { workspace: this.ws, status: { $in: OPEN }, expiryDate: { $lt: new Date() } },
-      { fields: ['id'], disableIdentityMap: true },
-    );
+    const overdue = await this.scope.em.find(Task, { workspace: this.ws, status: { $in: OPEN }, expiryDate: { $lt: new Date() } }, { fields: ['id'], disableIdentityMap: true });
     for (const { id } of overdue) {
       try {
         await this.scope.transaction(async (em) => {
@@ -217,13 +212,18 @@ export class TaskService {
         });
       }
       const comment = em.create(TaskComment, { workspace: this.ws, task, userLogin: args.userLogin, comment: args.message.trim(), attachment });
-      audit(em, this.scope.viewer, {
-        action: 'task.comment',
-        entityType: 'Task',
-        entityId: task.id,
-        after: { comment: comment.id, attachment: attachment ? { id: attachment.id, filename: attachment.filename, size: attachment.size, sha256: attachment.sha256 } : null },
-        actorLogin: args.userLogin,
-      }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        {
+          action: 'task.comment',
+          entityType: 'Task',
+          entityId: task.id,
+          after: { comment: comment.id, attachment: attachment ? { id: attachment.id, filename: attachment.filename, size: attachment.size, sha256: attachment.sha256 } : null },
+          actorLogin: args.userLogin,
+        },
+        this.scope.requestId,
+      );
       return task;
     });
   }

@@ -239,7 +239,7 @@ export const isOpen = (status: TaskStatus) => status === TaskStatus.ASSIGNED || 
 /** Who holds the task now: the user assignee, or the member who claimed a group task. */
 export function holderOf(task: TaskState): string | null {
   if (task.assigneeType === 'User') return task.assignee;
-  return task.status === TaskStatus.CLAIMED ? task.claimedBy ?? null : null;
+  return task.status === TaskStatus.CLAIMED ? (task.claimedBy ?? null) : null;
 }
 
 /** Whether the person may act on the task at all (as its holder, or as a member of its group). */

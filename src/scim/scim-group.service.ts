@@ -89,7 +89,12 @@ export class ScimGroupService {
       const { role, members } = await this.load(em, id, ifMatch);
       await this.setMembers(em, role, []);
       em.remove(role);
-      audit(em, this.scope.viewer, { action: 'scimGroup.delete', entityType: 'Role', entityId: role.id, before: { displayName: role.displayName, members: members.map((m) => m.scimUserId) } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'scimGroup.delete', entityType: 'Role', entityId: role.id, before: { displayName: role.displayName, members: members.map((m) => m.scimUserId) } },
+        this.scope.requestId,
+      );
       return role.id;
     });
   }
@@ -119,7 +124,12 @@ export class ScimGroupService {
         role.displayName = data.displayName;
       }
       const after = await this.setMembers(em, role, data.members);
-      audit(em, this.scope.viewer, { action: 'scimGroup.update', entityType: 'Role', entityId: role.id, before, after: { displayName: role.displayName, members: after } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'scimGroup.update', entityType: 'Role', entityId: role.id, before, after: { displayName: role.displayName, members: after } },
+        this.scope.requestId,
+      );
       return role;
     });
   }
@@ -134,7 +144,11 @@ export class ScimGroupService {
   }
 
   private async assertUnique(em: EntityManager, displayName: string, except: string | null) {
-    const clash = await em.findOne(Role, { workspace: this.ws, $or: [lowerEquals('name', displayName), lowerEquals('display_name', displayName)], ...(except ? { id: { $ne: except } } : {}) }, { fields: ['id'] });
+    const clash = await em.findOne(
+      Role,
+      { workspace: this.ws, $or: [lowerEquals('name', displayName), lowerEquals('display_name', displayName)], ...(except ? { id: { $ne: except } } : {}) },
+      { fields: ['id'] },
+    );
     if (clash) throw conflict(`A group (role) named "${displayName}" already exists`, 'displayName');
   }
 
@@ -171,7 +185,14 @@ export class ScimGroupService {
       const positions = await em.find(ScimUserRole, { scimUser: { $in: added } }, { fields: ['scimUser', 'position'] });
       for (const userId of added) {
         const last = Math.max(-1, ...positions.filter((p) => p.scimUser.id === userId).map((p) => p.position));
-        em.create(ScimUserRole, { scimUser: known.get(userId)!, kind: 'GROUP', value: role.id, display: desired.get(userId) ?? known.get(userId)!.displayName, role, position: last + 1 });
+        em.create(ScimUserRole, {
+          scimUser: known.get(userId)!,
+          kind: 'GROUP',
+          value: role.id,
+          display: desired.get(userId) ?? known.get(userId)!.displayName,
+          role,
+          position: last + 1,
+        });
         changed.add(userId);
       }
     }

@@ -39,16 +39,28 @@ export async function matchIdentity(em: EntityManager, workspaceId: string, data
  */
 export async function resolveRoles(em: EntityManager, workspaceId: string, kind: ScimLinkKind, links: ScimLinkValue[]): Promise<Array<Role | null>> {
   if (links.length === 0) return [];
-  const names = [...new Set(links.flatMap((l) => [l.value, l.display ?? '']).filter(Boolean).map((s) => s.toLowerCase()))];
+  const names = [
+    ...new Set(
+      links
+        .flatMap((l) => [l.value, l.display ?? ''])
+        .filter(Boolean)
+        .map((s) => s.toLowerCase()),
+    ),
+  ];
   const ids = kind === 'GROUP' ? links.map((l) => l.value).filter(isId) : [];
-  const byName = { [raw((alias: string) => `(lower(${alias}.name) in (${names.map(() => '?').join(', ')}) or lower(${alias}.display_name) in (${names.map(() => '?').join(', ')}))`, [...names, ...names])]: [] };
+  const byName = {
+    [raw(
+      (alias: string) => `(lower(${alias}.name) in (${names.map(() => '?').join(', ')}) or lower(${alias}.display_name) in (${names.map(() => '?').join(', ')}))`,
+      [...names, ...names],
+    )]: [],
+  };
   const roles = await em.find(Role, { workspace: workspaceId, $or: [byName, ...(ids.length ? [{ id: { $in: ids } }] : [])] }, { orderBy: { id: 'asc' } });
   const find = (text: string | null | undefined) => {
     if (!text) return undefined;
     const key = text.toLowerCase();
     return roles.find((r) => r.name.toLowerCase() === key) ?? roles.find((r) => r.displayName.toLowerCase() === key);
   };
-  return links.map((l) => (kind === 'GROUP' ? roles.find((r) => r.id === l.value) ?? find(l.display) ?? find(l.value) : find(l.value)) ?? null);
+  return links.map((l) => (kind === 'GROUP' ? (roles.find((r) => r.id === l.value) ?? find(l.display) ?? find(l.value)) : find(l.value)) ?? null);
 }
 
 /** Rewrites a user's roles and groups (kept in the given order) with their links. */

@@ -35,7 +35,12 @@ export function scimWindow(args: ScimListArgs, maxResults: number): { offset: nu
 }
 
 /** Reads a list page: the rows of `where` after `offset`, ordered by id, and their total. */
-export async function scimPage<T extends { id: string }>(em: EntityManager, entity: new (...args: never[]) => T, where: () => FilterQuery<T>, window: { offset: number; limit: number; startIndex: number }): Promise<ScimList<T>> {
+export async function scimPage<T extends { id: string }>(
+  em: EntityManager,
+  entity: new (...args: never[]) => T,
+  where: () => FilterQuery<T>,
+  window: { offset: number; limit: number; startIndex: number },
+): Promise<ScimList<T>> {
   const totalResults = await em.count(entity, where());
   const items = window.limit === 0 ? [] : await em.find(entity, where(), { orderBy: { id: 'asc' } as never, offset: window.offset, limit: window.limit });
   return { totalResults, startIndex: window.startIndex, items };

@@ -69,7 +69,12 @@ export const GROUP_FILTER: ResourceSpec = {
     'meta.created': col('created_on', 'datetime'),
   },
   multi: {
-    members: { table: 'scim_user_role', parent: 'role_id', where: { column: 'kind', value: 'GROUP' }, subs: { value: col('scim_user_id', 'exact'), display: col('display', 'ci') } },
+    members: {
+      table: 'scim_user_role',
+      parent: 'role_id',
+      where: { column: 'kind', value: 'GROUP' },
+      subs: { value: col('scim_user_id', 'exact'), display: col('display', 'ci') },
+    },
   },
 };
 
@@ -147,7 +152,8 @@ function exists(multi: MultiSpec, alias: string, aliases: { n: number }, inner: 
 
 function condition(spec: ColumnSpec, alias: string, filter: Exclude<Filter, { op: 'and' | 'or' | 'not' | 'has' }>, platform: Platform): Sql {
   const ref = `${alias}.${spec.column}`;
-  if (filter.op === 'pr') return { sql: spec.kind === 'boolean' || spec.kind === 'datetime' || spec.kind === 'integer' ? `${ref} is not null` : `(${ref} is not null and ${ref} <> '')`, params: [] };
+  if (filter.op === 'pr')
+    return { sql: spec.kind === 'boolean' || spec.kind === 'datetime' || spec.kind === 'integer' ? `${ref} is not null` : `(${ref} is not null and ${ref} <> '')`, params: [] };
   const { op, value } = filter;
   if (value === null) {
     if (op === 'eq') return { sql: `${ref} is null`, params: [] };

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '../errors.js';
-import {
-  attributeDef, canonicalSchema, subAttributeDef, ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, USER_TYPES, type AttrDef,
-} from './scim-schemas.js';
+import { attributeDef, canonicalSchema, subAttributeDef, ENTERPRISE_SCHEMA, GROUP_SCHEMA, USER_SCHEMA, USER_TYPES, type AttrDef } from './scim-schemas.js';
 import type { ScimEmailValue, ScimUser } from './scim-user.entity.js';
 
 /**
@@ -56,8 +54,18 @@ export function readUser(body: unknown, at = ''): ScimUserData {
   const f = (name: string) => (at ? `${at}.${name}` : name);
   if (!isObject(body)) throw invalidValue(at || 'body', 'A User must be a JSON object');
   const data: ScimUserData = {
-    userName: '', externalId: null, active: true, displayName: null, nickName: null, name: {}, emails: [], userType: 'USER',
-    roles: [], groups: [], schemas: [USER_SCHEMA], attributes: {},
+    userName: '',
+    externalId: null,
+    active: true,
+    displayName: null,
+    nickName: null,
+    name: {},
+    emails: [],
+    userType: 'USER',
+    roles: [],
+    groups: [],
+    schemas: [USER_SCHEMA],
+    attributes: {},
   };
   let userNameGiven = false;
   for (const [rawKey, value] of Object.entries(body)) {
@@ -110,7 +118,12 @@ export function readUser(body: unknown, at = ''): ScimUserData {
       case 'emails':
         data.emails = readMulti(value, def, f('emails')).map((e, i) => {
           if (typeof e.value !== 'string' || e.value === '') throw invalidValue(f(`emails.${i}.value`), 'Each email needs a value');
-          return { value: e.value, ...(e.type != null ? { type: e.type as string } : {}), ...(e.primary != null ? { primary: e.primary as boolean } : {}), ...(e.display != null ? { display: e.display as string } : {}) };
+          return {
+            value: e.value,
+            ...(e.type != null ? { type: e.type as string } : {}),
+            ...(e.primary != null ? { primary: e.primary as boolean } : {}),
+            ...(e.display != null ? { display: e.display as string } : {}),
+          };
         });
         break;
       case 'roles':
@@ -123,19 +136,45 @@ export function readUser(body: unknown, at = ''): ScimUserData {
         break; // accepted, never stored: this directory authenticates no one
       default:
         if (BAG.includes(name)) {
-          const v = def.multiValued ? readMulti(value, def, f(name)) : def.type === 'complex' ? (value == null ? null : readComplex(value as Json, USER_SCHEMA, f(name), def)) : readString(value, f(name));
+          const v = def.multiValued
+            ? readMulti(value, def, f(name))
+            : def.type === 'complex'
+              ? value == null
+                ? null
+                : readComplex(value as Json, USER_SCHEMA, f(name), def)
+              : readString(value, f(name));
           if (v != null && !(Array.isArray(v) && v.length === 0)) data.attributes[name] = v;
         }
     }
   }
   if (!userNameGiven) throw invalidValue(f('userName'), 'userName is required');
   if (data.attributes[ENTERPRISE_SCHEMA]) data.schemas.push(ENTERPRISE_SCHEMA);
-  checkLengths([
-    ['userName', data.userName], ['externalId', data.externalId], ['displayName', data.displayName], ['nickName', data.nickName],
-    ...Object.entries(data.name).map(([k, v]) => [`name.${k}`, v] as [string, string | null]),
-    ...data.emails.flatMap((e, i) => [[`emails.${i}.value`, e.value], [`emails.${i}.type`, e.type ?? null]] as Array<[string, string | null]>),
-    ...(['roles', 'groups'] as const).flatMap((k) => data[k].flatMap((l, i) => [[`${k}.${i}.value`, l.value], [`${k}.${i}.display`, l.display ?? null]] as Array<[string, string | null]>)),
-  ], f);
+  checkLengths(
+    [
+      ['userName', data.userName],
+      ['externalId', data.externalId],
+      ['displayName', data.displayName],
+      ['nickName', data.nickName],
+      ...Object.entries(data.name).map(([k, v]) => [`name.${k}`, v] as [string, string | null]),
+      ...data.emails.flatMap(
+        (e, i) =>
+          [
+            [`emails.${i}.value`, e.value],
+            [`emails.${i}.type`, e.type ?? null],
+          ] as Array<[string, string | null]>,
+      ),
+      ...(['roles', 'groups'] as const).flatMap((k) =>
+        data[k].flatMap(
+          (l, i) =>
+            [
+              [`${k}.${i}.value`, l.value],
+              [`${k}.${i}.display`, l.display ?? null],
+            ] as Array<[string, string | null]>,
+        ),
+      ),
+    ],
+    f,
+  );
   return data;
 }
 
@@ -239,8 +278,9 @@ export function userResource(user: ScimUser, links: RenderedLink[], baseUrl: str
     userType: user.userType,
     ...bag,
     roles: links.filter((l) => l.kind === 'ROLE').map((l) => omitEmpty({ value: l.value, display: l.display })),
-    groups: links.filter((l) => l.kind === 'GROUP').map((l) =>
-      omitEmpty({ value: l.roleId ?? l.value, display: l.display, $ref: l.roleId ? scimLocation(baseUrl, 'Groups', l.roleId) : null })),
+    groups: links
+      .filter((l) => l.kind === 'GROUP')
+      .map((l) => omitEmpty({ value: l.roleId ?? l.value, display: l.display, $ref: l.roleId ? scimLocation(baseUrl, 'Groups', l.roleId) : null })),
     [ENTERPRISE_SCHEMA]: enterprise,
     meta: {
       resourceType: 'User',
@@ -281,30 +321,40 @@ export interface GroupMember {
   display?: string | null;
 }
 
-export function groupResource(
-  role: { id: string; displayName: string; createdOn: Date },
-  members: GroupMember[],
-  lastModified: Date,
-  baseUrl: string,
-): Json {
+export function groupResource(role: { id: string; displayName: string; createdOn: Date }, members: GroupMember[], lastModified: Date, baseUrl: string): Json {
   const body = omitEmpty({
     schemas: [GROUP_SCHEMA],
     id: role.id,
     displayName: role.displayName,
     members: members.map((m) => omitEmpty({ value: m.scimUserId, display: m.display, type: 'User', $ref: scimLocation(baseUrl, 'Users', m.scimUserId) })),
   });
-  return { ...body, meta: { resourceType: 'Group', created: role.createdOn.toISOString(), lastModified: lastModified.toISOString(), location: scimLocation(baseUrl, 'Groups', role.id), version: groupEtag(role, members) } };
+  return {
+    ...body,
+    meta: {
+      resourceType: 'Group',
+      created: role.createdOn.toISOString(),
+      lastModified: lastModified.toISOString(),
+      location: scimLocation(baseUrl, 'Groups', role.id),
+      version: groupEtag(role, members),
+    },
+  };
 }
 
 /** Roles keep no version column: a group's ETag is a hash of what it shows. */
 export function groupEtag(role: { displayName: string }, members: GroupMember[]): string {
-  const digest = createHash('sha256').update(JSON.stringify([role.displayName, members.map((m) => [m.scimUserId, m.display ?? null]).sort()])).digest('base64url');
+  const digest = createHash('sha256')
+    .update(JSON.stringify([role.displayName, members.map((m) => [m.scimUserId, m.display ?? null]).sort()]))
+    .digest('base64url');
   return `W/"${digest.slice(0, 16)}"`;
 }
 
 /** If-Match / If-None-Match: `*`, or any of a comma-separated list of (weak or strong) tags. */
 export function etagMatches(header: string, etag: string): boolean {
-  const opaque = (t: string) => t.trim().replace(/^W\//i, '').replace(/^"(.*)"$/, '$1');
+  const opaque = (t: string) =>
+    t
+      .trim()
+      .replace(/^W\//i, '')
+      .replace(/^"(.*)"$/, '$1');
   return header.split(',').some((t) => t.trim() === '*' || opaque(t) === opaque(etag));
 }
 
@@ -316,14 +366,18 @@ export function etagMatches(header: string, etag: string): boolean {
  */
 export function project(resource: Json, schema: string, attributes?: string | null, excluded?: string | null): Json {
   const parse = (list: string) =>
-    list.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-      const plain = s.replace(/\[.*\]/, '');
-      const extension = plain.toLowerCase().startsWith(ENTERPRISE_SCHEMA.toLowerCase());
-      const urn = extension ? ENTERPRISE_SCHEMA : plain.toLowerCase().startsWith(`${schema.toLowerCase()}:`) ? schema : null;
-      const rest = urn ? plain.slice(urn.length + 1) : plain;
-      const [attr, sub] = rest.split('.');
-      return { urn: extension ? ENTERPRISE_SCHEMA : null, attr: attr?.toLowerCase() ?? '', sub: sub?.toLowerCase() };
-    });
+    list
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => {
+        const plain = s.replace(/\[.*\]/, '');
+        const extension = plain.toLowerCase().startsWith(ENTERPRISE_SCHEMA.toLowerCase());
+        const urn = extension ? ENTERPRISE_SCHEMA : plain.toLowerCase().startsWith(`${schema.toLowerCase()}:`) ? schema : null;
+        const rest = urn ? plain.slice(urn.length + 1) : plain;
+        const [attr, sub] = rest.split('.');
+        return { urn: extension ? ENTERPRISE_SCHEMA : null, attr: attr?.toLowerCase() ?? '', sub: sub?.toLowerCase() };
+      });
   const ALWAYS = new Set(['id', 'schemas']);
 
   if (attributes) {

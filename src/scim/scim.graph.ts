@@ -10,25 +10,34 @@ defineNodeType({ name: 'ScimUser', gqlType: () => ScimUser, entity: ScimUser, re
 
 defineEdges('User', () => User, [
   {
-    field: 'scimUser', of: 'ScimUser', description: 'The SCIM directory user of this person (the first provisioned, when several).',
+    field: 'scimUser',
+    of: 'ScimUser',
+    description: 'The SCIM directory user of this person (the first provisioned, when several).',
     load: (u: Row<User>, _: unknown, ctx: Context) => ctx.scimLoaders.scimUserOfUser.load(u.id),
   },
 ]);
 
 defineEdges('ScimUser', () => ScimUser, [
   {
-    field: 'roles', of: 'Role', max: 100, description: "The Roles of the workspace that the user's roles and groups name (at most 100).",
+    field: 'roles',
+    of: 'Role',
+    max: 100,
+    description: "The Roles of the workspace that the user's roles and groups name (at most 100).",
     load: (u: Row<ScimUser>, _: unknown, ctx: Context) => ctx.scimLoaders.rolesOfScimUser.load(u.id),
   },
   {
-    field: 'user', of: 'User', sql: { kind: 'ref', column: 'user_id' },
+    field: 'user',
+    of: 'User',
+    sql: { kind: 'ref', column: 'user_id' },
     description: 'The IGA identity this SCIM user is (matched at creation by userName = login or email, or externalId = employeeNumber).',
   },
 ]);
 
 defineEdges('ScimGroupRef', () => ScimGroupRef, [
   {
-    field: 'role', of: 'Role', description: 'The Role this group is.',
+    field: 'role',
+    of: 'Role',
+    description: 'The Role this group is.',
     load: (g: ScimGroupRef, _: unknown, ctx: Context) => (g.roleId ? ctx.loaders.role.load(g.roleId) : null),
   },
 ]);

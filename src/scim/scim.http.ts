@@ -267,7 +267,12 @@ function serviceProviderConfig(baseUrl: string): Json {
     sort: { supported: false },
     etag: { supported: true },
     authenticationSchemes: [
-      { type: 'oauthbearertoken', name: 'Workspace API key', description: 'Authorization: Bearer igk_… — a key of the workspace with SCIM_PROVISIONER (or ORG_ADMIN) to write, READ_ONLY to read.', primary: true },
+      {
+        type: 'oauthbearertoken',
+        name: 'Workspace API key',
+        description: 'Authorization: Bearer igk_… — a key of the workspace with SCIM_PROVISIONER (or ORG_ADMIN) to write, READ_ONLY to read.',
+        primary: true,
+      },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}${SCIM_PREFIX}/ServiceProviderConfig` },
   };
@@ -284,10 +289,7 @@ function resourceTypes(baseUrl: string): Json[] {
     schemaExtensions: extensions.map((s) => ({ schema: s, required: false })),
     meta: { resourceType: 'ResourceType', location: `${baseUrl}${SCIM_PREFIX}/ResourceTypes/${id}` },
   });
-  return [
-    type('User', '/Users', 'User Account', USER_SCHEMA, [ENTERPRISE_SCHEMA]),
-    type('Group', '/Groups', 'Group: a role of the workspace', GROUP_SCHEMA, []),
-  ];
+  return [type('User', '/Users', 'User Account', USER_SCHEMA, [ENTERPRISE_SCHEMA]), type('Group', '/Groups', 'Group: a role of the workspace', GROUP_SCHEMA, [])];
 }
 
 function schemas(baseUrl: string): Json[] {

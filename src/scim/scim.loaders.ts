@@ -20,11 +20,15 @@ export class ScimLoaders extends LoaderRegistry {
   /** The SCIM user of each IGA identity (the oldest when several link to it). */
   get scimUserOfUser() {
     return this.get('scimUserOfUser', () =>
-      byKey<string, ScimUser>(async (userIds) => {
-        const rows = await this.em.find(ScimUser, { workspace: this.workspaceId, user: { $in: [...userIds] } }, { orderBy: { id: 'desc' } });
-        // byKey keeps the last row per key: ordered newest first, the oldest wins.
-        return rows;
-      }, (s) => s.user!.id));
+      byKey<string, ScimUser>(
+        async (userIds) => {
+          const rows = await this.em.find(ScimUser, { workspace: this.workspaceId, user: { $in: [...userIds] } }, { orderBy: { id: 'desc' } });
+          // byKey keeps the last row per key: ordered newest first, the oldest wins.
+          return rows;
+        },
+        (s) => s.user!.id,
+      ),
+    );
   }
 
   /** Roles and groups of each SCIM user as given, in order. */
@@ -33,7 +37,8 @@ export class ScimLoaders extends LoaderRegistry {
       groupedByKey<string, ScimUserRole>(async (ids) => {
         const rows = await this.em.find(ScimUserRole, { scimUser: { $in: [...ids] } }, { orderBy: { scimUser: 'asc', position: 'asc' } });
         return rows.map((r) => [r.scimUser.id, r] as [string, ScimUserRole]);
-      }));
+      }),
+    );
   }
 
   /** The Roles each SCIM user's roles and groups link to (each once, by display name). */
@@ -56,7 +61,8 @@ export class ScimLoaders extends LoaderRegistry {
           pairs.push([__parent as string, this.em.map(Role, role)]);
         }
         return pairs;
-      }));
+      }),
+    );
   }
 
   /** Members of each group (a Role): its GROUP links, in order of the SCIM user id. */
@@ -65,7 +71,8 @@ export class ScimLoaders extends LoaderRegistry {
       groupedByKey<string, ScimUserRole>(async (roleIds) => {
         const rows = await this.em.find(ScimUserRole, { role: { $in: [...roleIds] }, kind: 'GROUP' }, { orderBy: { role: 'asc', scimUser: 'asc' } });
         return rows.map((r) => [r.role!.id, r] as [string, ScimUserRole]);
-      }));
+      }),
+    );
   }
 
   /**
@@ -74,16 +81,20 @@ export class ScimLoaders extends LoaderRegistry {
    */
   get groupLastChanged() {
     return this.get('groupLastChanged', () =>
-      byKey<string, { id: string; at: Date }>(async (roleIds) => {
-        const knex = (this.em as SqlEntityManager).getKnex();
-        const rows: Array<{ id: string; at: unknown }> = await knex
-          .select('entity_id as id')
-          .max({ at: 'at' })
-          .from('audit_event')
-          .where('workspace_id', this.workspaceId)
-          .whereIn('entity_id', [...roleIds])
-          .groupBy('entity_id');
-        return rows.map((r) => ({ id: r.id, at: new Date(typeof r.at === 'string' && /^\d+$/.test(r.at) ? Number(r.at) : (r.at as string | number)) }));
-      }, (r) => r.id));
+      byKey<string, { id: string; at: Date }>(
+        async (roleIds) => {
+          const knex = (this.em as SqlEntityManager).getKnex();
+          const rows: Array<{ id: string; at: unknown }> = await knex
+            .select('entity_id as id')
+            .max({ at: 'at' })
+            .from('audit_event')
+            .where('workspace_id', this.workspaceId)
+            .whereIn('entity_id', [...roleIds])
+            .groupBy('entity_id');
+          return rows.map((r) => ({ id: r.id, at: new Date(typeof r.at === 'string' && /^\d+$/.test(r.at) ? Number(r.at) : (r.at as string | number)) }));
+        },
+        (r) => r.id,
+      ),
+    );
   }
 }

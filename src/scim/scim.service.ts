@@ -11,9 +11,7 @@ import { paginate } from '../common/keyset.js';
 import { USER_FILTER } from './scim-query.js';
 import { scimPage, scimWhere, scimWindow, versionMismatch, type ScimList, type ScimListArgs } from './scim-list.js';
 import { applyPatch, patchOperations } from './scim-patch.js';
-import {
-  defaultDisplayName, etagMatches, readUser, userEtag, userResource, NAME_PARTS, type Json, type ScimUserData,
-} from './scim-resource.js';
+import { defaultDisplayName, etagMatches, readUser, userEtag, userResource, NAME_PARTS, type Json, type ScimUserData } from './scim-resource.js';
 import { USER_SCHEMA } from './scim-schemas.js';
 import { linkedRoles, matchIdentity, replaceEmails, replaceLinks, syncAssignments } from './scim-links.js';
 import { ScimUser, ScimUserRole } from './scim-user.entity.js';
@@ -111,7 +109,12 @@ export class ScimService {
     if (users.length === 0) return [];
     const rows = await em.find(ScimUserRole, { scimUser: { $in: users.map((u) => u.id) } }, { orderBy: { scimUser: 'asc', position: 'asc' } });
     return users.map((u) =>
-      userResource(u, rows.filter((l) => l.scimUser.id === u.id).map((l) => ({ kind: l.kind, value: l.value, display: l.display, roleId: l.role?.id ?? null })), baseUrl));
+      userResource(
+        u,
+        rows.filter((l) => l.scimUser.id === u.id).map((l) => ({ kind: l.kind, value: l.value, display: l.display, roleId: l.role?.id ?? null })),
+        baseUrl,
+      ),
+    );
   }
 
   /**
@@ -137,7 +140,8 @@ export class ScimService {
         await syncAssignments(em, new Map(), await linkedRoles(em, [user.id]));
         audit(em, this.scope.viewer, { action: 'scimUser.create', entityType: 'ScimUser', entityId: user.id, after: snapshotOf(data) }, this.scope.requestId);
         return user;
-      }));
+      }),
+    );
   }
 
   /**
@@ -160,7 +164,8 @@ export class ScimService {
         await syncAssignments(em, before, await linkedRoles(em, [user.id]));
         audit(em, this.scope.viewer, { action: 'scimUser.update', entityType: 'ScimUser', entityId: user.id, before: snapshot, after: snapshotOf(data) }, this.scope.requestId);
         return user;
-      }));
+      }),
+    );
   }
 
   private async load(em: EntityManager, id: string, expected: string | null | undefined, versionField: string): Promise<ScimUser> {

@@ -3598,11 +3598,22 @@ export const demoData: DemoDataSet = {
   // invented; "Access Manager" approves catalog onboarding (the seed's "AIMS Approval").
   // ---------------------------------------------------------------------------------------------
   approvalGroups: [
-    { id: '6f0000000000000000000001', name: 'Approval Group 1', description: 'First-line approvers for sales and marketing applications.', escalationAssignee: 'samantha', memberLogins: ['michael', 'ali'] },
+    {
+      id: '6f0000000000000000000001',
+      name: 'Approval Group 1',
+      description: 'First-line approvers for sales and marketing applications.',
+      escalationAssignee: 'samantha',
+      memberLogins: ['michael', 'ali'],
+    },
     { id: '6f0000000000000000000002', name: 'Approval Group 2', description: 'Approvers for IT and cloud access.', memberLogins: ['spencer', 'liz'] },
     { id: '6f0000000000000000000003', name: 'Approval Group 3', description: 'Executive approvers.', memberLogins: ['samantha', 'zachary'] },
     { id: '6f0000000000000000000004', name: 'CEO', description: 'Final approval for high-risk access.', memberLogins: ['derrick'] },
     { id: '6f0000000000000000000005', name: 'Manual Fulfiller', description: 'Provisions access on Disconnected applications by hand.', memberLogins: ['travis', 'rachel'] },
-    { id: '6f0000000000000000000006', name: 'Access Manager', description: 'Approves onboarding of applications and roles (AIMS Approval) and fulfils access for onboarded applications.', memberLogins: ['jerome', 'michael'] },
+    {
+      id: '6f0000000000000000000006',
+      name: 'Access Manager',
+      description: 'Approves onboarding of applications and roles (AIMS Approval) and fulfils access for onboarded applications.',
+      memberLogins: ['jerome', 'michael'],
+    },
   ],
 };

@@ -15,12 +15,7 @@ const ENTRA_ID = '64ad77dafdfcc6b382aeaceb';
  * (seed 004), and the Seam enrollment automation (seeds 000/001).
  */
 export async function seedDemoDomains(orm: MikroORM, workspaceId: string, config: Config): Promise<void> {
-  const ctx = new Context(
-    'demo-seed',
-    { apiKeyId: 'demo-seed', apiKeyName: 'demo seed', workspaceId, authorities: [Authority.ORG_ADMIN] },
-    orm.em.fork(),
-    config,
-  );
+  const ctx = new Context('demo-seed', { apiKeyId: 'demo-seed', apiKeyName: 'demo seed', workspaceId, authorities: [Authority.ORG_ADMIN] }, orm.em.fork(), config);
   await ctx.profiles.create({
     name: 'HR Employees',
     description: 'Everyone with an ADP account: the HR system is the authoritative source of identities',
@@ -37,7 +32,10 @@ export async function seedDemoDomains(orm: MikroORM, workspaceId: string, config
     identityExceptionReportReference: { taskResultId: '3fa85f64-5717-4562-b3fc-2c963f66afa6', reportName: 'Identity exceptions (ADP)' },
     hasTimeBasedAttr: true,
   });
-  for (const [login, given, family] of [['jerome', 'Jerome', 'Fern'], ['aaron', 'Aaron', 'King']]) {
+  for (const [login, given, family] of [
+    ['jerome', 'Jerome', 'Fern'],
+    ['aaron', 'Aaron', 'King'],
+  ]) {
     await ctx.scim.createUser({
       userName: login,
       active: true,
