@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { buildSchema } from 'type-graphql';
 import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { graphqlTypeOf } from './common/rows.js';
+import { graphqlTypeOf } from './graph/rows.js';
 import { installEdges } from './graph/install.js';
 import { resolvers } from '../resolvers/index.js';
 

@@ -19,7 +19,7 @@ import { can } from '../src/auth/viewer.js';
 import { gatewaySchema } from '../src/schema.js';
 import { graphRegistry } from '../src/graph/registry.js';
 import { tableOf } from '../src/graph/edge-loaders.js';
-import { knexOf } from '../src/common/rows.js';
+import { knexOf } from '../src/graph/rows.js';
 import { generateDataSet } from '../src/db/generate.js';
 import { ensureDemoWorkspace } from '../src/db/demo/seed-demo.js';
 import { createApiKey } from '../src/auth/api-key.service.js';

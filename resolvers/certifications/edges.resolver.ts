@@ -1,5 +1,5 @@
 import { FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Row } from '../../src/common/rows.js';
+import type { Row } from '../../src/graph/rows.js';
 import { CertificationCampaign } from '../../src/certifications/certification-campaign.entity.js';
 import { CertificationTask } from '../../src/certifications/certification-task.entity.js';
 import { CampaignProgress, CertificationImpact } from '../../schema/certifications/certification.types.js';

@@ -1,5 +1,5 @@
 import { FieldResolver, Resolver, Root } from 'type-graphql';
-import type { Row } from '../../src/common/rows.js';
+import type { Row } from '../../src/graph/rows.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
 import { Entitlement } from '../../src/governance/entitlement.entity.js';

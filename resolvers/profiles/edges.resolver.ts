@@ -1,6 +1,6 @@
 import { Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
-import type { Row } from '../../src/common/rows.js';
+import type { Row } from '../../src/graph/rows.js';
 import { IdentityProfile } from '../../src/profiles/identity-profile.entity.js';
 import { OwnerReference, SourceReference } from '../../schema/profiles/identity-profile.types.js';
 

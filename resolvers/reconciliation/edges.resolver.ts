@@ -1,5 +1,5 @@
 import { FieldResolver, ID, Resolver, Root } from 'type-graphql';
-import type { Row } from '../../src/common/rows.js';
+import type { Row } from '../../src/graph/rows.js';
 import { ReconciliationBatch } from '../../src/reconciliation/reconciliation-batch.entity.js';
 import { ReconciliationEvent } from '../../src/reconciliation/reconciliation-event.entity.js';
 import { ReconciliationEventStatus } from '../../src/reconciliation/reconciliation.enums.js';

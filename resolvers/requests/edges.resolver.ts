@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
-import type { Row } from '../../src/common/rows.js';
+import type { Row } from '../../src/graph/rows.js';
 import { Task } from '../../src/requests/task.entity.js';
 import { Attachment, TaskComment } from '../../src/requests/task-comment.entity.js';
 import { ACTION_DISPLAY_NAMES } from '../../src/requests/workflow.js';

@@ -1,6 +1,6 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
-import type { Row } from '../../src/common/rows.js';
+import type { Row } from '../../src/graph/rows.js';
 import { ScimUser } from '../../src/scim/scim-user.entity.js';
 import { NAME_PARTS, scimLocation, userEtag } from '../../src/scim/scim-resource.js';
 import {

@@ -1,6 +1,6 @@
 import { ArgsType, createUnionType, Field, ID, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../src/common/pagination.js';
-import { graphqlTypeOf } from '../../src/common/rows.js';
+import { graphqlTypeOf } from '../../src/graph/rows.js';
 import { User } from '../../src/governance/user.entity.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';

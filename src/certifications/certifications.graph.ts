@@ -1,6 +1,6 @@
 import { defineEdges, defineNodeType } from '../graph/registry.js';
 import { PageArgs, pageRequest } from '../common/pagination.js';
-import type { Row } from '../common/rows.js';
+import type { Row } from '../graph/rows.js';
 import type { Context } from '../context.js';
 import { Certification, type SelectedResource } from './certification.entity.js';
 import { CertificationCampaign } from './certification-campaign.entity.js';

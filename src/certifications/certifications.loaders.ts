@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
-import { NestedConnectionLoader } from '../common/nested-connection.js';
+import { LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
+import { NestedConnectionLoader } from '../graph/nested-connection.js';
 import { Certification } from './certification.entity.js';
 import { CertificationCampaign } from './certification-campaign.entity.js';
 import { CertificationTask } from './certification-task.entity.js';

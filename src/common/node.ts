@@ -1,5 +1,5 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
-import { graphqlTypeOf } from './rows.js';
+import { graphqlTypeOf } from '../graph/rows.js';
 
 /** Relay's Node: every object with an id can be fetched again with `node(id)`. */
 @InterfaceType({ description: 'An object with a globally unique id.', resolveType: (value: object) => graphqlTypeOf(value) })

@@ -1,5 +1,5 @@
 import { defineEdges, defineNodeType } from '../graph/registry.js';
-import type { Row } from '../common/rows.js';
+import type { Row } from '../graph/rows.js';
 import type { Context } from '../context.js';
 import { User } from '../governance/user.entity.js';
 import { EnrollmentAutomation } from './enrollment-automation.entity.js';

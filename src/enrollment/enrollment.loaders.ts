@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
+import { groupedByKey, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
 import { EnrollmentAutomation } from './enrollment-automation.entity.js';
 
 /** Enrollment automation reads and edges, one SQL statement per batch. */

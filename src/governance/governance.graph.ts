@@ -1,6 +1,6 @@
 import { defineEdges, defineNodeType } from '../graph/registry.js';
 import { PageArgs, pageRequest } from '../common/pagination.js';
-import type { Row } from '../common/rows.js';
+import type { Row } from '../graph/rows.js';
 import type { Context } from '../context.js';
 import { User } from './user.entity.js';
 import { Role } from './role.entity.js';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { childrenBy, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
-import { NestedConnectionLoader, type NestedSpec } from '../common/nested-connection.js';
+import { childrenBy, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
+import { NestedConnectionLoader, type NestedSpec } from '../graph/nested-connection.js';
 import { User } from './user.entity.js';
 import { Role } from './role.entity.js';
 import { TargetSystem } from './target-system.entity.js';

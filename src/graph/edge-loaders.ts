@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { EntityClass, EntityManager, EntityMetadata } from '@mikro-orm/core';
-import { groupedByKey, KeyedLoader, rowsByKey } from '../common/loader-kit.js';
-import { knexOf, rowMapper } from '../common/rows.js';
+import { groupedByKey, KeyedLoader, rowsByKey } from './loader-kit.js';
+import { knexOf, rowMapper } from './rows.js';
 import { graphRegistry, type EdgeSpec } from './registry.js';
 
 /** The table of a node type's entity. */

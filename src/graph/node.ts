@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import { isId } from '../common/ids.js';
-import { knexOf } from '../common/rows.js';
+import { knexOf } from './rows.js';
 import { graphRegistry } from './registry.js';
 import { entityOf, tableOf, type EdgeLoaders } from './edge-loaders.js';
 import type { Action } from '../auth/authorities.js';

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Action } from '../auth/authorities.js';
 import type { Selection } from './selection.js';
-import { identity, knexOf, rowMapper, TYPE, type ColumnMapping } from '../common/rows.js';
+import { identity, knexOf, rowMapper, TYPE, type ColumnMapping } from './rows.js';
 import { graphRegistry, type EdgeSpec } from './registry.js';
 import { entityOf, tableOf } from './edge-loaders.js';
 

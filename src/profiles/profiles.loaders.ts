@@ -2,8 +2,8 @@ import DataLoader from 'dataloader';
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Knex } from 'knex';
-import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
-import { NestedConnectionLoader } from '../common/nested-connection.js';
+import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
+import { NestedConnectionLoader } from '../graph/nested-connection.js';
 import { User } from '../governance/user.entity.js';
 import { IdentityProfile } from './identity-profile.entity.js';
 

@@ -1,6 +1,6 @@
 import { defineEdges, defineNodeType } from '../graph/registry.js';
 import { PageArgs, pageRequest } from '../common/pagination.js';
-import type { Row } from '../common/rows.js';
+import type { Row } from '../graph/rows.js';
 import type { Context } from '../context.js';
 import { ReconciliationBatch } from './reconciliation-batch.entity.js';
 import { ReconciliationEvent } from './reconciliation-event.entity.js';

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
-import { NestedConnectionLoader } from '../common/nested-connection.js';
+import { LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
+import { NestedConnectionLoader } from '../graph/nested-connection.js';
 import { ReconciliationBatch } from './reconciliation-batch.entity.js';
 import { ReconciliationEvent } from './reconciliation-event.entity.js';
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
+import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
 import { AccessRequest } from './access-request.entity.js';
 import { Task } from './task.entity.js';
 import { Cart } from './cart.entity.js';

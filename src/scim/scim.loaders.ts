@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
-import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../common/loader-kit.js';
+import { byKey, groupedByKey, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
 import { Role } from '../governance/role.entity.js';
 import { ScimUser, ScimUserRole } from './scim-user.entity.js';
 

@@ -1,7 +1,7 @@
 import type { EntityClass, EntityManager, EntityMetadata, EntityProperty } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Knex } from 'knex';
-import { graphRegistry } from '../graph/registry.js';
+import { graphRegistry } from './registry.js';
 
 /**
  * Read-side mapping from SQL rows to plain objects shaped like the entity, without the ORM's

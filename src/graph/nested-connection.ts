@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { EntityClass, EntityManager } from '@mikro-orm/core';
 import type { Knex } from 'knex';
-import { toConnection, type ConnectionShape, type PageRequest } from './pagination.js';
+import { toConnection, type ConnectionShape, type PageRequest } from '../common/pagination.js';
 import { badInput } from '../errors.js';
 import { knexOf, rowMapper } from './rows.js';
 
