@@ -200,7 +200,7 @@ describe('the edge registry', () => {
   });
 });
 
-const mayRead = (authority: Authority, action: Action) => can({ apiKeyId: '', apiKeyName: '', workspaceId: '', authorities: [authority] }, action);
+const mayRead = (authority: Authority, action: Action) => can({ apiKeyId: '', apiKeyName: '', workspaceId: '', authorities: [authority], person: null }, action);
 
 /**
  * A query over every root list the schema offers, three levels deep through every edge and

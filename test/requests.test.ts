@@ -1150,7 +1150,7 @@ describe('racing approvers (concurrent requests against the running server)', ()
   it('the compare-and-set itself: a change made from a stale version is refused and writes nothing', async () => {
     const open = await submitOne(admin, { login: 'ali', entityId: ID.jiraSoftwareUser, entityType: 'ENTITLEMENT' }, 'ali');
     const workspace = (await app.orm.em.fork().findOneOrFail(Task, open.tasks[0].id)).workspace.id;
-    const ctx = new Context('test', { apiKeyId: 'k', apiKeyName: 'test', workspaceId: workspace, authorities: [Authority.ORG_ADMIN] }, app.orm.em.fork(), app.config);
+    const ctx = new Context('test', { apiKeyId: 'k', apiKeyName: 'test', workspaceId: workspace, authorities: [Authority.ORG_ADMIN], person: null }, app.orm.em.fork(), app.config);
     const stale = await ctx.em.findOneOrFail(Task, open.tasks[0].id);
     // Another approver's change lands between this read and this write.
     await app.orm.em.fork().nativeUpdate(Task, { id: stale.id }, { version: 2 });

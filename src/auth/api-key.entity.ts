@@ -1,9 +1,10 @@
 import { Entity, ManyToOne, PrimaryKey, Property, type Opt } from '@mikro-orm/core';
 import { newId } from '../common/ids.js';
 import { Workspace } from './workspace.entity.js';
+import { User } from '../governance/user.entity.js';
 import type { Authority } from './authorities.js';
 
-/** An API key: only the SHA-256 of its secret is stored. */
+/** An API key: only the SHA-256 of its secret is stored. A personal key names its person. */
 @Entity({ tableName: 'api_key' })
 export class ApiKey {
   @PrimaryKey({ type: 'string', length: 24 })
@@ -14,6 +15,10 @@ export class ApiKey {
 
   @Property({ type: 'string' })
   name!: string;
+
+  /** The person a personal key belongs to; none for a service key. */
+  @ManyToOne(() => User, { nullable: true, deleteRule: 'cascade' })
+  person?: User | null;
 
   @Property({ type: 'string', length: 64 })
   secretHash!: string;

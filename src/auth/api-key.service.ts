@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/core';
 import { ApiKey } from './api-key.entity.js';
 import { Workspace } from './workspace.entity.js';
+import type { User } from '../governance/user.entity.js';
 import type { Authority } from './authorities.js';
 import type { Viewer } from './viewer.js';
 import { DomainError } from '../errors.js';
@@ -16,9 +17,15 @@ export function parseKey(token: string): { id: string; secret: string } | undefi
 }
 
 /** Creates a key and returns its plaintext once; only the hash is stored. */
-export async function createApiKey(em: EntityManager, workspace: Workspace, name: string, authorities: Authority[]): Promise<{ key: ApiKey; token: string }> {
+export async function createApiKey(
+  em: EntityManager,
+  workspace: Workspace,
+  name: string,
+  authorities: Authority[],
+  person: User | null = null,
+): Promise<{ key: ApiKey; token: string }> {
   const secret = randomBytes(24).toString('base64url');
-  const key = em.create(ApiKey, { workspace, name, authorities, secretHash: sha256(secret) });
+  const key = em.create(ApiKey, { workspace, name, authorities, secretHash: sha256(secret), person });
   await em.flush();
   return { key, token: `${PREFIX}_${key.id}_${secret}` };
 }
@@ -44,15 +51,18 @@ export class ApiKeyAuthenticator {
     const hit = this.cache.get(cacheKey);
     if (hit && hit.until > Date.now()) return hit.viewer;
 
-    const key = await this.em().findOne(ApiKey, { id: parsed.id, revokedAt: null });
+    const key = await this.em().findOne(ApiKey, { id: parsed.id, revokedAt: null }, { populate: ['person'] });
     const expected = key ? Buffer.from(key.secretHash, 'hex') : Buffer.alloc(32);
     const actual = Buffer.from(sha256(parsed.secret), 'hex');
     if (!key || !timingSafeEqual(expected, actual)) throw new DomainError('UNAUTHENTICATED', 'Unknown or revoked API key');
+    // A personal key works only while its person is active.
+    if (key.person && key.person.status !== 'Active') throw new DomainError('UNAUTHENTICATED', 'The person of this API key is not active');
     const viewer: Viewer = {
       apiKeyId: key.id,
       apiKeyName: key.name,
       workspaceId: key.workspace.id,
       authorities: key.authorities,
+      person: key.person ? { id: key.person.id, login: key.person.login } : null,
     };
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(cacheKey, { viewer, until: Date.now() + this.ttlMs });

@@ -9,6 +9,8 @@ export enum Authority {
   CERTIFIER = 'CERTIFIER',
   SCIM_PROVISIONER = 'SCIM_PROVISIONER',
   READ_ONLY = 'READ_ONLY',
+  /** A service key with it may act for a named person (audited as acting for them). */
+  ACT_AS = 'ACT_AS',
 }
 registerEnumType(Authority, { name: 'Authority', description: 'A permission an API key carries.' });
 
@@ -31,7 +33,8 @@ export type Action =
   | 'scim:read'
   | 'scim:write'
   | 'enrollment:read'
-  | 'enrollment:write';
+  | 'enrollment:write'
+  | 'people:actAs';
 
 const READERS = [Authority.READ_ONLY, Authority.CATALOG_ADMIN, Authority.REQUESTER, Authority.APPROVER, Authority.CERTIFIER, Authority.SCIM_PROVISIONER];
 
@@ -56,4 +59,6 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'scim:write': [Authority.SCIM_PROVISIONER],
   'enrollment:read': READERS,
   'enrollment:write': [Authority.CATALOG_ADMIN],
+  // A service key acting for a named person (personal credentials always act as their person).
+  'people:actAs': [Authority.ACT_AS],
 };

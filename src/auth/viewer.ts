@@ -1,12 +1,25 @@
 import { Authority, POLICY, type Action } from './authorities.js';
 import { DomainError } from '../errors.js';
 
-/** The authenticated caller of one request: an API key of one workspace. */
+/** The person a credential belongs to (a personal API key, a sign-in token). */
+export interface ViewerPerson {
+  id: string;
+  login: string;
+}
+
+/**
+ * The authenticated caller of one request: a credential of one workspace. A personal credential
+ * names its person, who is the actor of every person-level action; a service key names none.
+ */
 export interface Viewer {
+  /** The API key's id (for other credentials: their stable id, e.g. the token's issuer and subject). */
   apiKeyId: string;
+  /** The credential's name as audits show it. */
   apiKeyName: string;
   workspaceId: string;
   authorities: readonly Authority[];
+  /** The person behind the credential; null for a service key. */
+  person: ViewerPerson | null;
 }
 
 export function can(viewer: Viewer, action: Action): boolean {

@@ -15,7 +15,7 @@ const ENTRA_ID = '64ad77dafdfcc6b382aeaceb';
  * (seed 004), and the Seam enrollment automation (seeds 000/001).
  */
 export async function seedDemoDomains(orm: MikroORM, workspaceId: string, config: Config): Promise<void> {
-  const ctx = new Context('demo-seed', { apiKeyId: 'demo-seed', apiKeyName: 'demo seed', workspaceId, authorities: [Authority.ORG_ADMIN] }, orm.em.fork(), config);
+  const ctx = new Context('demo-seed', { apiKeyId: 'demo-seed', apiKeyName: 'demo seed', workspaceId, authorities: [Authority.ORG_ADMIN], person: null }, orm.em.fork(), config);
   await ctx.profiles.create({
     name: 'HR Employees',
     description: 'Everyone with an ADP account: the HR system is the authoritative source of identities',
