@@ -247,6 +247,19 @@ describe('workspace isolation', () => {
     await expectRefused(await issuerB.sign({ aud: 'frontend-b', preferred_username: 'jerome' }), /not known in this workspace/);
     await expectRefused(await issuerB.sign({ aud: 'frontend-a', preferred_username: betaPeople[1].login }), /audience/);
   });
+
+  it('two workspaces sharing an issuer are told apart by audience, never both', async () => {
+    const gammaId = await app.workspace('oidc-gamma', null);
+    // Gamma has its own person with Jerome's address.
+    const [twin] = await buildUsers(app.orm.em.fork(), gammaId, 1, { email: 'jerome@iamsath.com' });
+    expect((await cli('sign-in', '--workspace', 'oidc-gamma', '--issuer', issuerA.url, '--audience', 'frontend-g', '--authority', 'READ_ONLY')).code).toBe(0);
+    const asGamma = await post(await issuerA.sign({ aud: 'frontend-g', email: 'jerome@iamsath.com' }), '{ me { workspaceId person { login } } }');
+    expect(asGamma.data).toEqual({ me: { workspaceId: gammaId, person: { login: twin.login } } });
+    const asDemo = await post(await issuerA.sign({ aud: 'frontend-a', email: 'jerome@iamsath.com' }), '{ me { workspaceId person { login } } }');
+    expect(asDemo.data).toEqual({ me: { workspaceId: demoId, person: { login: 'jerome' } } });
+    await expectRefused(await issuerA.sign({ aud: ['frontend-a', 'frontend-g'], email: 'jerome@iamsath.com' }), /audience/);
+    await expectRefused(await issuerA.sign({ aud: 'frontend-x', email: 'jerome@iamsath.com' }), /audience/);
+  });
 });
 
 describe('keys', () => {

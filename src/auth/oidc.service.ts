@@ -68,8 +68,11 @@ export class OidcAuthenticator {
     const em = this.em();
     const candidates = await em.find(SignInSettings, { issuer: claimed.iss }, { populate: ['workspace'] });
     const audiences = typeof claimed.aud === 'string' ? [claimed.aud] : Array.isArray(claimed.aud) ? claimed.aud : [];
-    const settings = candidates.length === 1 ? candidates[0] : candidates.find((c) => audiences.includes(c.audience));
-    if (!settings) throw refuse(candidates.length ? 'The sign-in token is not meant for this gateway (audience)' : 'No workspace accepts sign-in tokens of this issuer');
+    if (!candidates.length) throw refuse('No workspace accepts sign-in tokens of this issuer');
+    // Workspaces sharing an issuer differ by audience; a token must pick exactly one of them.
+    const meant = candidates.length === 1 ? candidates : candidates.filter((c) => audiences.includes(c.audience));
+    if (meant.length !== 1) throw refuse('The sign-in token is not meant for this gateway (audience)');
+    const settings = meant[0];
 
     const payload = await this.verify(token, settings);
     const person = await this.person(em, settings, payload);
