@@ -13,6 +13,7 @@ import { RequestsResolver } from './requests/requests.resolver.js';
 import { AttachmentFields, TaskCommentFields, TaskFields } from './requests/edges.resolver.js';
 import { CertificationsResolver } from './certifications/certifications.resolver.js';
 import { CertificationCampaignFields, CertificationTaskFields } from './certifications/edges.resolver.js';
+import { MeResolver } from './auth/me.resolver.js';
 
 /**
  * Every resolver of the gateway: root fields and computed fields per domain, and the edge
@@ -40,5 +41,6 @@ export const resolvers: NonEmptyArray<ClassType> = [
   CertificationsResolver,
   CertificationCampaignFields,
   CertificationTaskFields,
+  MeResolver,
   ...edgeFieldDeclarations(),
 ];

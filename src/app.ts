@@ -10,6 +10,8 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Config } from './config.js';
 import { openOrm, countStatements } from './db/orm.js';
 import { ApiKeyAuthenticator } from './auth/api-key.service.js';
+import { OidcAuthenticator } from './auth/oidc.service.js';
+import { Authenticator } from './auth/authenticator.js';
 import type { Viewer } from './auth/viewer.js';
 import { Context } from './context.js';
 import { DomainError, formatError, isExpected } from './errors.js';
@@ -31,7 +33,8 @@ export interface App {
   orm: MikroORM;
   /** SQL statements sent so far (tests and the benchmark read it). */
   statements: { value: () => number; reset: () => void };
-  authenticator: ApiKeyAuthenticator;
+  /** API keys and OpenID Connect tokens, for GraphQL and SCIM. */
+  authenticator: Authenticator;
   stop: () => Promise<void>;
 }
 
@@ -74,7 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const prepared = (await options.prepare?.(orm)) ?? {};
 
   const statements = countStatements(orm);
-  const authenticator = new ApiKeyAuthenticator(() => orm.em.fork());
+  const authenticator = new Authenticator(new ApiKeyAuthenticator(() => orm.em.fork()), new OidcAuthenticator(() => orm.em.fork(), config.oidc, log));
   const schema = await gatewaySchema();
   const landing =
     config.env === 'production'

@@ -26,6 +26,26 @@ export interface Config {
   publicUrl?: string;
   /** What one GraphQL operation may ask for; checked before it runs (src/graph/limits.ts). */
   queryLimits: QueryLimits;
+  /** OpenID Connect sign-in tokens (README: Signing in with OpenID Connect). */
+  oidc: OidcTiming;
+}
+
+/** Timing of OpenID Connect token verification. */
+export interface OidcTiming {
+  /**
+   * After a key set was fetched, how long a token whose `kid` is not in it waits before the set is
+   * fetched again (jose's refetch cooldown; OIDC_JWKS_COOLDOWN_MS). Bounds the fetches forged
+   * `kid`s can cause, and is the longest a key the provider has just rotated in can be refused.
+   */
+  jwksCooldownMs: number;
+  /** How long a key set is used before it is fetched again anyway (jose's cache max age). */
+  jwksMaxAgeMs: number;
+  /** How long a discovery document (the issuer's `jwks_uri`) is remembered. */
+  discoveryMaxAgeMs: number;
+  /** Leeway for `exp` and `nbf` against the provider's clock, in seconds (OIDC_CLOCK_TOLERANCE_SECONDS). */
+  clockToleranceSeconds: number;
+  /** Timeout of one request to the provider. */
+  fetchTimeoutMs: number;
 }
 
 /** The limits of one GraphQL operation (README: Query cost and limits). */
@@ -87,6 +107,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       fields: positiveInteger(env, 'MAX_QUERY_FIELDS', 500),
       bytes: positiveInteger(env, 'MAX_QUERY_BYTES', 32 * 1024),
       tokens: positiveInteger(env, 'MAX_QUERY_TOKENS', 4000),
+    },
+    oidc: {
+      jwksCooldownMs: positiveInteger(env, 'OIDC_JWKS_COOLDOWN_MS', 5_000),
+      jwksMaxAgeMs: 10 * 60_000,
+      discoveryMaxAgeMs: 60 * 60_000,
+      clockToleranceSeconds: positiveInteger(env, 'OIDC_CLOCK_TOLERANCE_SECONDS', 30),
+      fetchTimeoutMs: 5_000,
     },
   };
 }

@@ -12,7 +12,7 @@ export enum Authority {
   /** A service key with it may act for a named person (audited as acting for them). */
   ACT_AS = 'ACT_AS',
 }
-registerEnumType(Authority, { name: 'Authority', description: 'A permission an API key carries.' });
+registerEnumType(Authority, { name: 'Authority', description: 'A permission a credential (API key or sign-in token) carries.' });
 
 /** Typed action names: every permission check in the services names one of these. */
 export type Action =

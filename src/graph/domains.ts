@@ -6,3 +6,4 @@ import '../scim/scim.graph.js';
 import '../reconciliation/reconciliation.graph.js';
 import '../requests/requests.graph.js';
 import '../certifications/certifications.graph.js';
+import '../auth/auth.graph.js';

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
-import type { ApiKeyAuthenticator } from '../auth/api-key.service.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Viewer } from '../auth/viewer.js';
 import type { Logger } from '../logger.js';
 import type { ScimService } from './scim.service.js';
@@ -30,7 +30,7 @@ export interface ScimServices {
 
 interface Deps {
   config: Config;
-  authenticator: ApiKeyAuthenticator;
+  authenticator: Authenticator;
   log: Logger;
   /** Builds a request's services (with their own EntityManager fork) for an authenticated caller. */
   servicesFor: (requestId: string, viewer: Viewer) => ScimServices;
