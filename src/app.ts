@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import http from 'node:http';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
@@ -23,7 +24,8 @@ import { graphRegistry } from './graph/registry.js';
 import { readBody } from './http/body.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
-import { isScimPath, scimHandler } from './scim/scim.http.js';
+import { isScimPath, scimHandler, sendScimError } from './scim/scim.http.js';
+import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -72,11 +74,13 @@ query AccessGraph {
 /** Boots the gateway: database (migrated), schema, Apollo, HTTP. Tests call it too. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? logger;
-  const orm = await openOrm(config);
-  await orm.getMigrator().up();
+  const orm = await migratedOrm(config);
   const prepared = (await options.prepare?.(orm)) ?? {};
 
   const statements = countStatements(orm);
+  const budgets = await RequestBudgets.create(config.rateLimits, log);
+  /** The abort signal of the request being served (aborted when it was answered 504). */
+  const requestSignal = new AsyncLocalStorage<AbortSignal>();
   const authenticator = new Authenticator(new ApiKeyAuthenticator(() => orm.em.fork()), new OidcAuthenticator(() => orm.em.fork(), config.oidc, log));
   const schema = await gatewaySchema();
   const landing =
@@ -90,6 +94,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     limits: config.queryLimits,
     fieldCosts: schemaFieldCosts(schema, graphRegistry.costTable()),
     pageSizes: config,
+    // The rate limit spends the operation's cost (plus a fixed cost per mutation) before it runs.
+    admit: async (ctx, { cost, rootFields, operation }) => {
+      const points = operation === 'mutation' ? cost + config.rateLimits.mutationCost * rootFields : cost;
+      await budgets.spend(ctx.viewer.apiKeyId, points).catch(asGraphQLError);
+    },
   });
 
   const apollo = new ApolloServer<Context>({
@@ -109,8 +118,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await apollo.start();
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
-  const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config);
-  const scim = scimHandler({ config, authenticator, log, servicesFor: contextFor });
+  const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config, requestSignal.getStore());
+  const scim = scimHandler({
+    config,
+    authenticator,
+    log,
+    servicesFor: contextFor,
+    // A SCIM read costs a fixed amount (a page holds at most 100 resources), a write what a mutation costs.
+    admit: (viewer, method) => budgets.spend(viewer.apiKeyId, ['GET', 'HEAD'].includes(method) ? config.rateLimits.scimReadCost : config.rateLimits.mutationCost),
+  });
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
@@ -131,17 +147,60 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       res.writeHead(302, { location: '/graphql' }).end();
       return;
     }
-    if (isScimPath(url.pathname)) {
-      await scim(req, res, url);
-      return;
-    }
-    if (url.pathname !== '/graphql') {
+    const surface = isScimPath(url.pathname) ? 'scim' : url.pathname === '/graphql' ? 'graphql' : undefined;
+    if (!surface) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }
-    const requestId = randomUUID();
-    res.setHeader('x-request-id', requestId);
-    await graphql(req, res, url, requestId);
+    await guarded(req, res, surface, async () => {
+      if (surface === 'scim') return scim(req, res, url);
+      const requestId = randomUUID();
+      res.setHeader('x-request-id', requestId);
+      await graphql(req, res, url, requestId);
+    });
+  }
+
+  /**
+   * What every GraphQL and SCIM request goes through: an address that failed authentication
+   * too often is refused (429) before its key is looked at, a 401 counts as a failure, and a
+   * request still running after REQUEST_TIMEOUT_MS is answered 504 (its signal aborts, so a
+   * mutation that has not committed yet rolls back; see README: Rate limits and timeouts).
+   */
+  async function guarded(req: http.IncomingMessage, res: http.ServerResponse, surface: 'graphql' | 'scim', serve: () => Promise<void>) {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    try {
+      await budgets.admitAddress(address);
+    } catch (error) {
+      if (!(error instanceof RateLimitedError)) throw error;
+      req.resume();
+      return refuse(res, surface, 429, error.message, { code: error.code, ...error.details }, { 'retry-after': String(error.retryAfterSeconds) });
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      if (res.headersSent) return; // already answering: let it finish
+      const message = `The request did not finish within ${config.requestTimeoutMs} ms`;
+      controller.abort(new DomainError('REQUEST_TIMEOUT', message));
+      refuse(res, surface, 504, message, { code: 'REQUEST_TIMEOUT', limit: config.requestTimeoutMs });
+    }, config.requestTimeoutMs);
+    try {
+      await requestSignal.run(controller.signal, serve);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (res.statusCode === 401) await budgets.authenticationFailed(address);
+  }
+
+  function refuse(
+    res: http.ServerResponse,
+    surface: 'graphql' | 'scim',
+    status: number,
+    message: string,
+    extensions: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    if (surface === 'scim') sendScimError(res, status, message);
+    else sendErrors(res, status, message, extensions);
   }
 
   async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) {
@@ -162,6 +221,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         throw error;
       }
     }
+    if (requestSignal.getStore()?.aborted) return; // answered 504 while the body was read
     const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
     if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -181,6 +241,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         return contextFor(requestId, viewer);
       },
     });
+    if (requestSignal.getStore()?.aborted) return; // answered 504 already; the result is dropped
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
@@ -237,9 +298,38 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
+      await budgets.close();
       await orm.close(true);
     },
   };
+}
+
+/**
+ * The gateway's ORM, migrated. On PostgreSQL its connections cancel any statement that runs
+ * longer than the request timeout; the migrations run before, on connections without it.
+ */
+async function migratedOrm(config: Config): Promise<MikroORM> {
+  if (config.database === 'sqlite') {
+    const orm = await openOrm(config);
+    await orm.getMigrator().up();
+    return orm;
+  }
+  const migrating = await openOrm(config);
+  try {
+    await migrating.getMigrator().up();
+  } finally {
+    await migrating.close(true);
+  }
+  return openOrm(config, { statementTimeoutMs: config.requestTimeoutMs });
+}
+
+/** A refusal of the rate limit as Apollo sends it: HTTP 429 with Retry-After, code RATE_LIMITED. */
+function asGraphQLError(error: unknown): never {
+  if (!(error instanceof RateLimitedError)) throw error;
+  throw new GraphQLError(error.message, {
+    originalError: error,
+    extensions: { code: error.code, ...error.details, http: { status: 429, headers: new HeaderMap([['retry-after', String(error.retryAfterSeconds)]]) } },
+  });
 }
 
 /**

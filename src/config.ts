@@ -28,6 +28,12 @@ export interface Config {
   queryLimits: QueryLimits;
   /** OpenID Connect sign-in tokens (README: Signing in with OpenID Connect). */
   oidc: OidcTiming;
+  /** How fast one API key and one client address may go (README: Rate limits and timeouts). */
+  rateLimits: RateLimits;
+  /** Longest a request may take before it is answered 504 (REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
+  /** SQLite's `synchronous` pragma (SQLITE_SYNCHRONOUS): NORMAL survives a process crash, FULL also a power loss. */
+  sqliteSynchronous: 'normal' | 'full';
 }
 
 /** Timing of OpenID Connect token verification. */
@@ -46,6 +52,24 @@ export interface OidcTiming {
   clockToleranceSeconds: number;
   /** Timeout of one request to the provider. */
   fetchTimeoutMs: number;
+}
+
+/** Budgets per minute, shared by every gateway process when REDIS_URL is set. */
+export interface RateLimits {
+  /** RATE_LIMIT=false turns every budget off. */
+  enabled: boolean;
+  /** Cost points one API key may spend per minute (RATE_LIMIT_POINTS). */
+  points: number;
+  /** What one mutation root field or SCIM write costs, on top of its selection (RATE_LIMIT_MUTATION_COST). */
+  mutationCost: number;
+  /** What one SCIM read costs (RATE_LIMIT_SCIM_READ_COST). */
+  scimReadCost: number;
+  /** Failed authentications one client address may have per minute (RATE_LIMIT_AUTH_FAILURES). */
+  authFailures: number;
+  /** redis:// URL of the shared store (REDIS_URL); unset: each process counts in memory. */
+  redisUrl?: string;
+  /** Prefix of the Redis keys (tests give each app its own). */
+  redisPrefix: string;
 }
 
 /** The limits of one GraphQL operation (README: Query cost and limits). */
@@ -83,6 +107,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
+/** The variable as one of `choices` (any case), or its default when unset. */
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(env[name])}`);
+  return raw as T;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const url = env.DATABASE_URL?.trim();
@@ -115,6 +147,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clockToleranceSeconds: positiveInteger(env, 'OIDC_CLOCK_TOLERANCE_SECONDS', 30),
       fetchTimeoutMs: 5_000,
     },
+    rateLimits: {
+      enabled: env.RATE_LIMIT !== 'false',
+      points: positiveInteger(env, 'RATE_LIMIT_POINTS', 200_000_000),
+      mutationCost: positiveInteger(env, 'RATE_LIMIT_MUTATION_COST', 100_000),
+      scimReadCost: positiveInteger(env, 'RATE_LIMIT_SCIM_READ_COST', 1_000),
+      authFailures: positiveInteger(env, 'RATE_LIMIT_AUTH_FAILURES', 20),
+      redisUrl: env.REDIS_URL?.trim() || undefined,
+      redisPrefix: 'igrl',
+    },
+    requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
+    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'] as const, 'normal'),
   };
 }
 

@@ -63,8 +63,10 @@ export class Context {
     /** A fork of the ORM's EntityManager: its own identity map and unit of work. */
     readonly em: EntityManager,
     readonly config: Config,
+    /** Aborted when the request was answered 504 while it still ran (see RequestScope.transaction). */
+    signal?: AbortSignal,
   ) {
-    this.scope = new RequestScope(requestId, viewer, em, config);
+    this.scope = new RequestScope(requestId, viewer, em, config, signal);
     this.loaders = this.scope.clearsAfterWrites(new GovernanceLoaders(em, viewer.workspaceId));
     this.graph = this.scope.clearsAfterWrites(new EdgeLoaders(em, viewer.workspaceId));
   }

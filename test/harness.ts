@@ -28,7 +28,7 @@ export async function postgresReachable(url = POSTGRES_URL ?? 'postgres://postgr
   }
 }
 
-async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `ig_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const base = { ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql' as const, databaseUrl: url };
   const admin = await openOrm(base);
@@ -57,8 +57,13 @@ export interface TestApp extends App {
 export async function startTestApp(options: { postgres?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
   const usePg = options.postgres ?? !!POSTGRES_URL;
   const scratch = usePg ? await scratchDatabase(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
+  const defaults = loadConfig({ NODE_ENV: 'test' });
   const config: Config = {
-    ...loadConfig({ NODE_ENV: 'test' }),
+    ...defaults,
+    // Every test calls from 127.0.0.1, and tests of bad keys (fuzzing among them) may fail
+    // authentication more often than the default 20 a minute; the test of that limit sets its own.
+    // The cost budget per key stays at its default: the suite runs within it.
+    rateLimits: { ...defaults.rateLimits, authFailures: 10_000 },
     database: usePg ? 'postgresql' : 'sqlite',
     databaseUrl: scratch?.url ?? ':memory:',
     seedDemoData: false,

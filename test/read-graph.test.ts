@@ -61,7 +61,8 @@ let defaults: QueryLimits;
 const generous: QueryLimits = { cost: 1e15, depth: 20, aliases: 10_000, rootFields: 100, fields: 1_000_000, bytes: 1 << 20, tokens: 1_000_000 };
 
 beforeAll(async () => {
-  app = await startTestApp({ config: { queryLimits: { ...generous } } });
+  // The walk runs operations far over the default budgets on purpose, so no rate limit either (test/rate-limits.test.ts tests it).
+  app = await startTestApp({ config: { queryLimits: { ...generous }, rateLimits: { ...loadConfig({ NODE_ENV: 'test' }).rateLimits, enabled: false } } });
   defaults = loadConfig({ NODE_ENV: 'test' }).queryLimits;
   schema = await gatewaySchema();
   const { workspace } = await ensureDemoWorkspace(app.orm, app.config);

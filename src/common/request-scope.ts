@@ -23,6 +23,8 @@ export class RequestScope {
     /** A fork of the ORM's EntityManager: its own identity map and unit of work. */
     readonly em: EntityManager,
     readonly config: Config,
+    /** Aborted when the request was answered 504 (REQUEST_TIMEOUT_MS) while it still ran. */
+    readonly signal?: AbortSignal,
   ) {}
 
   /** Makes `cache` forget what it read whenever a transaction of this request commits. */
@@ -36,7 +38,12 @@ export class RequestScope {
    * read, so the mutation's payload and later fields see the new state.
    */
   async transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    const result = await this.em.transactional(work);
+    const result = await this.em.transactional(async (em) => {
+      const value = await work(em);
+      // The client was told this request timed out: roll back rather than commit behind its back.
+      this.signal?.throwIfAborted();
+      return value;
+    });
     for (const cache of this.caches) cache.clearAll();
     return result;
   }

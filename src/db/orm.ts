@@ -12,8 +12,13 @@ import { postgresqlMigrations } from './migrations/postgresql/index.js';
 
 export type Orm = MikroORM;
 
-/** MikroORM options for the configured database; migrations are listed in code, one set per dialect. */
-export function ormOptions(config: Config): Options {
+/**
+ * MikroORM options for the configured database; migrations are listed in code, one set per
+ * dialect. `statementTimeoutMs` (PostgreSQL) makes the server cancel any statement running
+ * longer: the gateway passes its request timeout, so work behind a request answered 504 does not
+ * run on (migrations and the command-line tools open the database without it).
+ */
+export function ormOptions(config: Config, statementTimeoutMs?: number): Options {
   const common = {
     entities,
     discovery: { warnWhenNoEntities: true },
@@ -35,6 +40,7 @@ export function ormOptions(config: Config): Options {
       driver: PostgreSqlDriver,
       clientUrl: config.databaseUrl,
       pool: { min: 0, max: 10 },
+      ...(statementTimeoutMs ? { driverOptions: { connection: { statement_timeout: statementTimeoutMs } } } : {}),
       migrations: { ...common.migrations, path: 'src/db/migrations/postgresql', migrationsList: postgresqlMigrations },
     };
   }
@@ -46,17 +52,22 @@ export function ormOptions(config: Config): Options {
   };
 }
 
-export async function openOrm(config: Config): Promise<MikroORM> {
+export async function openOrm(config: Config, options: { statementTimeoutMs?: number } = {}): Promise<MikroORM> {
   if (config.database === 'sqlite' && config.databaseUrl !== ':memory:') {
     fs.mkdirSync(path.dirname(config.databaseUrl), { recursive: true });
   }
-  const orm = await MikroORM.init(ormOptions(config));
+  const orm = await MikroORM.init(ormOptions(config, options.statementTimeoutMs));
   if (config.database === 'sqlite') {
     // WAL lets readers run while a writer commits; foreign keys are off by default in SQLite.
     const conn = orm.em.getConnection();
     if (config.databaseUrl !== ':memory:') await conn.execute('pragma journal_mode = wal');
     await conn.execute('pragma foreign_keys = on');
-    await conn.execute('pragma synchronous = normal');
+    // In WAL mode, NORMAL syncs the log at checkpoints, not at each commit: a committed
+    // transaction is in the operating system's cache when the commit returns, so it survives
+    // the process being killed (test/crash-durability.test.ts) but not a power loss or an OS
+    // crash, which may take the last commits (never corrupting the file). FULL syncs every
+    // commit and survives those too, at the cost of one fsync per write (SQLITE_SYNCHRONOUS).
+    await conn.execute(`pragma synchronous = ${config.sqliteSynchronous}`);
   }
   return orm;
 }

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { QueryLimits } from '../config.js';
 import { analyzeOperation, type FieldCosts, type QueryCost } from './cost.js';
@@ -44,13 +44,18 @@ const CHECKED: Array<keyof QueryCost & keyof QueryLimits> = ['depth', 'aliases',
 // graphql's parser aborts with "Document contains more than N tokens" ("more that" in 16.x).
 const TOO_MANY_TOKENS = /^Syntax Error: Document contains more tha[nt] \d+ tokens/;
 
-export interface QueryLimitsOptions {
+export interface QueryLimitsOptions<TContext = BaseContext> {
   schema: GraphQLSchema;
   limits: QueryLimits;
   fieldCosts: FieldCosts;
   pageSizes: { defaultPageSize: number; maxPageSize: number };
   /** Documents whose analysis is kept (the oldest goes first). */
   cacheSize?: number;
+  /**
+   * Runs once an operation is within every limit, before it executes (the rate limit spends
+   * its cost here); an error it throws refuses the operation.
+   */
+  admit?: (context: TContext, measured: { cost: number; rootFields: number; operation: OperationTypeNode }) => Promise<void>;
 }
 
 /**
@@ -62,7 +67,7 @@ export interface QueryLimitsOptions {
  * sees the request (`oversizedDocument`), since an error thrown by a plugin before parsing
  * becomes a 500.
  */
-export function queryLimitsPlugin<TContext extends BaseContext>(options: QueryLimitsOptions): ApolloServerPlugin<TContext> {
+export function queryLimitsPlugin<TContext extends BaseContext>(options: QueryLimitsOptions<TContext>): ApolloServerPlugin<TContext> {
   const { limits } = options;
   const cache = new AnalysisCache(options.cacheSize ?? 1000);
   return {
@@ -75,15 +80,21 @@ export function queryLimitsPlugin<TContext extends BaseContext>(options: QueryLi
             tooManyTokens = !!error && TOO_MANY_TOKENS.test(error.message);
           };
         },
-        async didResolveOperation({ document, request, queryHash }) {
+        async didResolveOperation({ document, request, queryHash, contextValue, operation }) {
           const key = `${queryHash}\u0000${request.operationName ?? ''}`;
           measured = cache.get(key, request.variables, () =>
             analyzeOperation(options.schema, document, request.operationName, request.variables, { fieldCosts: options.fieldCosts, ...options.pageSizes }),
           );
-          if (!measured) return;
+          // Apollo resolves the operation before this hook; a query is the harmless assumption otherwise.
+          const kind = operation?.operation ?? ('query' as OperationTypeNode);
+          if (!measured) {
+            await options.admit?.(contextValue, { cost: 1, rootFields: 1, operation: kind });
+            return;
+          }
           for (const name of CHECKED) {
             if (measured[name] > limits[name]) throw new QueryLimitError(name, measured[name], limits[name]);
           }
+          await options.admit?.(contextValue, { cost: measured.cost, rootFields: measured.rootFields, operation: kind });
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;

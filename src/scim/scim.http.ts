@@ -34,6 +34,8 @@ interface Deps {
   log: Logger;
   /** Builds a request's services (with their own EntityManager fork) for an authenticated caller. */
   servicesFor: (requestId: string, viewer: Viewer) => ScimServices;
+  /** Runs after authentication, before anything else (the rate limit spends the request's cost); may throw. */
+  admit?: (viewer: Viewer, method: string) => Promise<void>;
 }
 
 interface Exchange {
@@ -70,6 +72,7 @@ export function scimHandler(deps: Deps) {
         if (error instanceof DomainError) throw new HttpError(401, error.message);
         throw error;
       });
+      await deps.admit?.(viewer, req.method ?? 'GET');
       const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readJson(req) : undefined;
       const baseUrl = (deps.config.publicUrl ?? `http://${req.headers.host ?? `${deps.config.host}:${deps.config.port}`}`).replace(/\/+$/, '');
       const segments = url.pathname.slice(SCIM_PREFIX.length).split('/').filter(Boolean).map(decodeSegment);
@@ -301,8 +304,14 @@ function schemas(baseUrl: string): Json[] {
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  if (res.writableEnded) return; // answered already (504 after REQUEST_TIMEOUT_MS)
   res.writeHead(status, { 'content-type': CONTENT_TYPE, ...headers });
   res.end(JSON.stringify(body));
+}
+
+/** A SCIM Error body with this status, for refusals decided before the SCIM handler runs (429, 504). */
+export function sendScimError(res: http.ServerResponse, status: number, detail: string): void {
+  send(res, status, { schemas: [ERROR_SCHEMA], status: String(status), detail });
 }
 
 /** Every failure as a SCIM Error body (RFC 7644 §3.12); unexpected ones masked and logged. */
@@ -322,6 +331,7 @@ function sendError(res: http.ServerResponse, error: unknown, log: Logger, reques
     else if (error.code === 'CONFLICT') [status, scimType] = details.reason === 'VERSION_MISMATCH' ? [412, undefined] : [409, 'uniqueness'];
     else if (error.code === 'FORBIDDEN') status = 403;
     else if (error.code === 'UNAUTHENTICATED') status = 401;
+    else if (error.code === 'RATE_LIMITED') [status, headers['retry-after']] = [429, String(error.details?.retryAfter ?? 60)];
   } else {
     log.error('unexpected error', { requestId, error: error instanceof Error ? error.stack : String(error) });
   }
