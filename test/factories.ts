@@ -103,7 +103,7 @@ export async function buildRole(
   const name = unique('role');
   const role = em.create(Role, { workspace: workspaceOf(em, workspaceId), name, displayName: `Role ${name}`, ...options.overrides } as never) as Role;
   for (const entitlement of options.entitlements ?? []) em.create(RoleEntitlement, { role, entitlement } as never);
-  for (const user of options.members ?? []) em.create(RoleMember, { role, user, source: 'ASSIGNED' } as never);
+  for (const user of options.members ?? []) em.create(RoleMember, { role, user, source: 'REQUEST' } as never);
   await em.flush();
   return role;
 }

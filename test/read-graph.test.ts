@@ -109,7 +109,7 @@ beforeAll(async () => {
     createCertification(input: {
       name: "walk", description: "walk", workflowName: "Certification", repeat: "Do not repeat", alternateCertifier: USER_MANAGER, type: USER_ACCESS, approverType: USER, approver: "jerome", status: ACTIVE, userCertificationBy: QUERY,
       userQuery: "{\\"$and\\":[{\\"status\\":\\"Active\\"}]}", certificationBy: "manually", onlySelected: true,
-      resources: [{ id: "63af039793ccdf675cc7aa10", collection: ROLE }], certifierType: USER, certifier: "jerome",
+      resources: [{ id: "63af258b93ccdf675ccab0da", collection: ROLE }], certifierType: USER, certifier: "jerome",
       certificationDurationType: DAYS, certificationDuration: 1
     }) { id }
   }`);

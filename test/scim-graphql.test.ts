@@ -82,7 +82,7 @@ const SEED_BODY = {
 
 const counts = async (workspace = acme) => {
   const em = app.orm.em.fork();
-  return { users: await em.count(ScimUser, { workspace }), audit: await em.count(AuditEvent, { workspace }), members: await em.count(RoleMember, { source: 'ASSIGNED' }) };
+  return { users: await em.count(ScimUser, { workspace }), audit: await em.count(AuditEvent, { workspace }), members: await em.count(RoleMember, { source: 'SCIM' }) };
 };
 
 describe('createScimUser (seed 004)', () => {
@@ -101,7 +101,8 @@ describe('createScimUser (seed 004)', () => {
       roles: [],
       name: { familyName: 'example', formatted: 'example', givenName: 'example', honorificPrefix: 'example', honorificSuffix: 'example', middleName: 'example' },
       emails: [{ primary: true, type: 'example', value: 'example' }],
-      groups: [{ display: 'example', id: 'example', role: null }],
+      // groups is read-only (RFC 7643 §4.1.2): the seed sends it, membership comes from /Groups.
+      groups: [],
       user: null,
     });
     // meta is the server's, not the request's "example" values.
@@ -153,7 +154,7 @@ describe('createScimUser (seed 004)', () => {
 describe('links to the governance graph', () => {
   let aaronScim: string;
 
-  it('links roles and groups to Roles by name or display name, the identity by login, and assigns the Roles', async () => {
+  it('links roles to Roles by name or display name, the identity by login, and assigns the Roles; ignores the read-only groups', async () => {
     const { createScimUser: u } = await admin.request<CreateData>(CREATE, {
       input: {
         userName: 'AARON',
@@ -164,27 +165,22 @@ describe('links to the governance graph', () => {
     aaronScim = u.id;
     expect(u.user).toEqual({ id: AARON, login: 'aaron' });
     expect(u.roleNames).toEqual(['all employees', 'Marketing Content Specialist', 'No Such Role']);
-    expect(u.roles.map((r) => r.displayName)).toEqual(['All Employees', 'Chief Officer', 'Marketing Content Specialist']);
-    expect(u.groups).toEqual([
-      { id: CHIEF_OFFICER, display: 'Chief', role: { id: CHIEF_OFFICER, displayName: 'Chief Officer' } },
-      { id: 'Nowhere', display: 'Nowhere', role: null },
-    ]);
+    expect(u.roles.map((r) => r.displayName)).toEqual(['All Employees', 'Marketing Content Specialist']);
+    expect(u.groups).toEqual([]);
     const links = await app.orm.em.fork().find(ScimUserRole, { scimUser: u.id }, { orderBy: { position: 'asc' } });
     expect(links.map((l) => [l.kind, l.value, l.role?.id ?? null])).toEqual([
       ['ROLE', 'all employees', ALL_EMPLOYEES],
       ['ROLE', 'Marketing Content Specialist', '6d0000000000000000000001'],
       ['ROLE', 'No Such Role', null],
-      ['GROUP', CHIEF_OFFICER, CHIEF_OFFICER],
-      ['GROUP', 'Nowhere', null],
     ]);
 
     const data = await admin.request<{ user: { scimUser: { id: string; userName: string }; roles: Array<{ displayName: string }> } }>(
       gql`{ user(login: "aaron") { scimUser { id userName } roles { displayName } } }`,
     );
     expect(data.user.scimUser).toEqual({ id: u.id, userName: 'AARON' });
-    expect(data.user.roles.map((r) => r.displayName)).toEqual(expect.arrayContaining(['Chief Officer', 'Marketing Content Specialist']));
-    const assigned = await app.orm.em.fork().find(RoleMember, { user: AARON, source: 'ASSIGNED' });
-    expect(assigned.map((m) => m.role.id).sort()).toEqual([ALL_EMPLOYEES, CHIEF_OFFICER, '6d0000000000000000000001'].sort());
+    expect(data.user.roles.map((r) => r.displayName)).toEqual(expect.arrayContaining(['All Employees', 'Marketing Content Specialist']));
+    const assigned = await app.orm.em.fork().find(RoleMember, { user: AARON, source: 'SCIM' });
+    expect(assigned.map((m) => m.role.id).sort()).toEqual([ALL_EMPLOYEES, '6d0000000000000000000001'].sort());
   });
 
   it('links the identity by externalId = employeeNumber, case-insensitively', async () => {
@@ -195,9 +191,9 @@ describe('links to the governance graph', () => {
   it('updateScimUser replaces roles: a dropped Role is unassigned, the version moves on', async () => {
     const { updateScimUser: u } = await admin.request<UpdateData>(UPDATE, { id: aaronScim, input: { roles: ['All Employees'], active: false }, version: 'W/"1"' });
     expect(u).toMatchObject({ active: false, roleNames: ['All Employees'], userName: 'AARON', meta: { version: 'W/"2"' } });
-    expect(u.roles.map((r) => r.displayName)).toEqual(['All Employees', 'Chief Officer']);
-    const assigned = await app.orm.em.fork().find(RoleMember, { user: AARON, source: 'ASSIGNED' });
-    expect(assigned.map((m) => m.role.id).sort()).toEqual([ALL_EMPLOYEES, CHIEF_OFFICER].sort());
+    expect(u.roles.map((r) => r.displayName)).toEqual(['All Employees']);
+    const assigned = await app.orm.em.fork().find(RoleMember, { user: AARON, source: 'SCIM' });
+    expect(assigned.map((m) => m.role.id)).toEqual([ALL_EMPLOYEES]);
     const log = await app.orm.em.fork().find(AuditEvent, { entityId: aaronScim, action: 'scimUser.update' });
     expect(log).toHaveLength(1);
     expect(log[0].before).toMatchObject({ active: true, roles: ['all employees', 'Marketing Content Specialist', 'No Such Role'] });
@@ -220,9 +216,9 @@ describe('links to the governance graph', () => {
 
   it('deleteScimUser removes the user and the assignments it made', async () => {
     const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'steve', roles: ['Chief Officer'] } });
-    expect(await app.orm.em.fork().count(RoleMember, { user: u.user.id, role: CHIEF_OFFICER, source: 'ASSIGNED' })).toBe(1);
+    expect(await app.orm.em.fork().count(RoleMember, { user: u.user.id, role: CHIEF_OFFICER, source: 'SCIM' })).toBe(1);
     expect(await admin.request<DeleteData>(DELETE, { id: u.id })).toEqual({ deleteScimUser: { deletedId: u.id } });
-    expect(await app.orm.em.fork().count(RoleMember, { user: u.user.id, role: CHIEF_OFFICER, source: 'ASSIGNED' })).toBe(0);
+    expect(await app.orm.em.fork().count(RoleMember, { user: u.user.id, role: CHIEF_OFFICER, source: 'SCIM' })).toBe(0);
     expect(await admin.request<{ scimUser: { id: string } }>(gql`query ($id: ID!) { scimUser(id: $id) { id } }`, { id: u.id })).toEqual({ scimUser: null });
     const again = await errorsOf(admin.request(DELETE, { id: u.id }));
     expect(again[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });

@@ -133,10 +133,21 @@ describe('PATCH operations', () => {
     expect(error.message).toMatch(message);
   });
 
-  it('ignores read-only and unknown attributes in a path-less value, as a PUT does', () => {
-    const out = patch(user(), { op: 'replace', value: { id: 'other', meta: {}, foo: 'bar', userName: 'x' } });
+  it('ignores unknown attributes in a path-less value, as a PUT does', () => {
+    const out = patch(user(), { op: 'replace', value: { foo: 'bar', userName: 'x' } });
     expect(out).toMatchObject({ id: '65a000000000000000000001', userName: 'x' });
     expect(out).not.toHaveProperty('foo');
+  });
+
+  it('refuses read-only attributes (RFC 7644 §3.5.2: scimType mutability), with a path or without', () => {
+    for (const op of [
+      { op: 'replace', value: { id: 'other', userName: 'x' } },
+      { op: 'replace', value: { meta: {} } },
+      { op: 'replace', path: 'meta.created', value: '2001-01-01T00:00:00Z' },
+      { op: 'add', path: 'groups', value: [{ value: 'g' }] },
+    ]) {
+      expect(() => patch(user(), op)).toThrow(expect.objectContaining({ details: { scimType: 'mutability' } }));
+    }
   });
 });
 

@@ -398,27 +398,27 @@ describe('/Groups (roles of the workspace)', () => {
     expect(group).toMatchObject({ schemas: [GROUP], displayName: 'Future Role' });
     const role = await app.orm.em.fork().findOneOrFail(Role, group.id);
     expect([role.name, role.displayName, role.workspace.id]).toEqual(['Future Role', 'Future Role', acme]);
-    // aaron's "Future Role" now links to it, and his IGA identity holds it by assignment.
+    // aaron's "Future Role" now links to it, and his IGA identity holds it through SCIM.
     expect((await app.orm.em.fork().findOneOrFail(ScimUserRole, { scimUser: aaron.id, kind: 'ROLE' })).role?.id).toBe(group.id);
-    expect(await app.orm.em.fork().count(RoleMember, { user: AARON, role: group.id, source: 'ASSIGNED' })).toBe(1);
+    expect(await app.orm.em.fork().count(RoleMember, { user: AARON, role: group.id, source: 'SCIM' })).toBe(1);
     expectError(await scim('POST', '/Groups', { body: { schemas: [GROUP] } }), 400, 'invalidValue');
   });
 
-  it('PATCH adds and removes members: GROUP links, ASSIGNED memberships, user versions move', async () => {
+  it('PATCH adds and removes members: GROUP links, SCIM memberships, user versions move', async () => {
     const { body: member } = await post({ userName: 'steve', displayName: 'Steve Clark' });
     const added = await scim('PATCH', `/Groups/${ALL_EMPLOYEES}`, {
-      body: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: member.id, display: 'Steve' }, { value: 'no-such-user' }] }] },
+      body: { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: member.id, display: 'Steve' }] }] },
     });
     expect(added.status).toBe(204);
     const got = (await scim('GET', `/Groups/${ALL_EMPLOYEES}`)).body;
     expect(got.members).toEqual([{ value: member.id, display: 'Steve', type: 'User', $ref: `${app.origin}/scim/v2/Users/${member.id}` }]);
     expect(added.headers.get('etag')).toBe(got.meta.version);
     const user = (await scim('GET', `/Users/${member.id}`)).body;
-    expect(user.groups).toEqual([{ value: ALL_EMPLOYEES, display: 'Steve', $ref: `${app.origin}/scim/v2/Groups/${ALL_EMPLOYEES}` }]);
+    expect(user.groups).toEqual([{ value: ALL_EMPLOYEES, display: 'All Employees', $ref: `${app.origin}/scim/v2/Groups/${ALL_EMPLOYEES}` }]);
     expect(user.meta.version).toBe('W/"2"');
     const steve = await app.orm.em.fork().findOneOrFail(ScimUser, member.id, { populate: ['user'] });
     expect(steve.user?.login).toBe('steve');
-    expect(await app.orm.em.fork().count(RoleMember, { user: steve.user!.id, role: ALL_EMPLOYEES, source: 'ASSIGNED' })).toBe(1);
+    expect(await app.orm.em.fork().count(RoleMember, { user: steve.user!.id, role: ALL_EMPLOYEES, source: 'SCIM' })).toBe(1);
     expect((await scim('GET', `/Groups?filter=${encodeURIComponent(`members[value eq "${member.id}"]`)}`)).body.Resources.map((g) => g.id)).toEqual([ALL_EMPLOYEES]);
     expect((await scim('GET', `/Users?filter=${encodeURIComponent(`groups.value eq "${ALL_EMPLOYEES}"`)}`)).body.Resources.map((u) => u.id)).toEqual([member.id]);
 
@@ -433,7 +433,7 @@ describe('/Groups (roles of the workspace)', () => {
     });
     expect(removed.status).toBe(204);
     expect((await scim('GET', `/Groups/${ALL_EMPLOYEES}`)).body).not.toHaveProperty('members');
-    expect(await app.orm.em.fork().count(RoleMember, { user: steve.user!.id, role: ALL_EMPLOYEES, source: 'ASSIGNED' })).toBe(0);
+    expect(await app.orm.em.fork().count(RoleMember, { user: steve.user!.id, role: ALL_EMPLOYEES, source: 'SCIM' })).toBe(0);
     expect((await scim('GET', `/Users/${member.id}`)).body).not.toHaveProperty('groups');
   });
 
@@ -451,6 +451,6 @@ describe('/Groups (roles of the workspace)', () => {
     // aaron keeps the role name he was given, now unlinked
     expect((await scim('GET', `/Users/${aaron.id}`)).body.roles).toEqual([{ value: 'Future Role' }]);
     const actions = (await app.orm.em.fork().find(AuditEvent, { entityId: group.id }, { orderBy: { id: 'asc' } })).map((e) => e.action);
-    expect(actions).toEqual(['scimGroup.create', 'scimGroup.update', 'scimGroup.delete']);
+    expect(actions.filter((a) => a.startsWith('scimGroup.'))).toEqual(['scimGroup.create', 'scimGroup.update', 'scimGroup.delete']);
   });
 });

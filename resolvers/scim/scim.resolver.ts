@@ -33,7 +33,9 @@ export class ScimResolver {
     return ctx.scim.createUser(input as never);
   }
 
-  @Mutation(() => ScimUser, { description: 'Change a SCIM user: given fields replace stored ones; roles and groups relink to Roles.' })
+  @Mutation(() => ScimUser, {
+    description: 'Change a SCIM user: given fields replace stored ones; roles relink to Roles (groups are read-only: membership changes through /scim/v2/Groups).',
+  })
   updateScimUser(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateScimUserInput) input: UpdateScimUserInput,
@@ -76,9 +78,10 @@ export class ScimUserFields {
 
   @FieldResolver(() => [ScimGroupRef], { description: 'Groups to which user is part of. Required: YES.' })
   async groups(@Root() u: Row<ScimUser>, @Ctx() ctx: Context): Promise<ScimGroupRef[]> {
-    return (await ctx.scimLoaders.linksOfScimUser.load(u.id))
-      .filter((l) => l.kind === 'GROUP')
-      .map((l) => ({ id: l.role?.id ?? l.value, display: l.display ?? null, roleId: l.role?.id ?? null }));
+    const links = (await ctx.scimLoaders.linksOfScimUser.load(u.id)).filter((l) => l.kind === 'GROUP');
+    // A group's display is its Role's name (the row's own display is the member's, for /Groups).
+    const roles = await Promise.all(links.map((l) => (l.role ? ctx.loaders.role.load(l.role.id) : null)));
+    return links.map((l, i) => ({ id: l.role?.id ?? l.value, display: roles[i]?.displayName ?? l.display ?? null, roleId: l.role?.id ?? null }));
   }
 
   @FieldResolver(() => ScimMeta, { description: 'Resource metadata: created, lastModified, location, resourceType, version.' })

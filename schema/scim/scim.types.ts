@@ -68,7 +68,12 @@ export class CreateScimUserInput {
   @Field(() => String, { nullable: true, description: 'DisplayName refers to the name to be displayed for the user. Default is name.' }) displayName?: string | null;
   @Field(() => [ScimEmail], { nullable: true, description: 'Emails can be list of emails to be used by user work, personal etc.' }) emails?: ScimEmail[] | null;
   @Field(() => String, { nullable: true, description: 'ExternalId refers to the ID for user represented in the external system like Azure etc.' }) externalId?: string | null;
-  @Field(() => [ScimGroupInput], { nullable: true, description: 'Groups to which user belongs to.' }) groups?: ScimGroupInput[] | null;
+  @Field(() => [ScimGroupInput], {
+    nullable: true,
+    description: 'Groups to which user belongs to. Read-only (RFC 7643 §4.1.2): accepted as the seed sends it and ignored; membership changes through /scim/v2/Groups.',
+    deprecationReason: 'Read-only: ignored. Group membership changes through /scim/v2/Groups.',
+  })
+  groups?: ScimGroupInput[] | null;
   @Field(() => ScimMetaInput, { nullable: true, description: 'Resource metadata; ignored (the server sets it).' }) meta?: ScimMetaInput | null;
   @Field(() => ScimName, { nullable: true, description: 'Name of the user.' }) name?: ScimName | null;
   @Field(() => [String], { description: 'Roles defined for the user. Required: YES. Each names a role of the workspace (by name or display name).' }) roles!: string[];
@@ -83,7 +88,12 @@ export class UpdateScimUserInput {
   @Field(() => String, { nullable: true, description: 'DisplayName refers to the name to be displayed for the user. Default is name.' }) displayName?: string | null;
   @Field(() => [ScimEmail], { nullable: true, description: 'Emails can be list of emails to be used by user work, personal etc.' }) emails?: ScimEmail[] | null;
   @Field(() => String, { nullable: true, description: 'ExternalId refers to the ID for user represented in the external system like Azure etc.' }) externalId?: string | null;
-  @Field(() => [ScimGroupInput], { nullable: true, description: 'Groups to which user belongs to.' }) groups?: ScimGroupInput[] | null;
+  @Field(() => [ScimGroupInput], {
+    nullable: true,
+    description: 'Groups to which user belongs to. Read-only (RFC 7643 §4.1.2): accepted as the seed sends it and ignored; membership changes through /scim/v2/Groups.',
+    deprecationReason: 'Read-only: ignored. Group membership changes through /scim/v2/Groups.',
+  })
+  groups?: ScimGroupInput[] | null;
   @Field(() => ScimName, { nullable: true, description: 'Name of the user.' }) name?: ScimName | null;
   @Field(() => [String], { nullable: true, description: 'Roles defined for the user.' }) roles?: string[] | null;
   @Field(() => String, { nullable: true, description: 'UserName: unique in the workspace, case-insensitively.' }) userName?: string | null;

@@ -223,8 +223,8 @@ export class CampaignService {
   }
 
   /**
-   * Access the users hold that a review can revoke: roles held by assignment (a birthright role
-   * follows its rule), entitlements and accounts not provisioned through a role.
+   * Access the users hold that a review can revoke: roles granted by request (a birthright role
+   * follows its rule, a directory role its SCIM group), entitlements and accounts not provisioned through a role.
    */
   private async accessOf(em: EntityManager, users: ScopeUser[]): Promise<AccessRow[]> {
     const rows: AccessRow[] = [];
@@ -232,7 +232,7 @@ export class CampaignService {
       const byId = new Map(part.map((u) => [u.id, u]));
       const base = (userId: string) => ({ userId, userLogin: byId.get(userId)!.login, managerLogin: byId.get(userId)!.managerLogin ?? null });
       const ids = [...byId.keys()];
-      for (const m of await em.find(RoleMember, { user: { $in: ids }, source: 'ASSIGNED' }, { populate: ['role'], orderBy: { id: 'asc' } })) {
+      for (const m of await em.find(RoleMember, { user: { $in: ids }, source: 'REQUEST' }, { populate: ['role'], orderBy: { id: 'asc' } })) {
         const r = m.role;
         rows.push({
           ...base(m.user.id),

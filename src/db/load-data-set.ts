@@ -114,7 +114,7 @@ export async function loadDataSet(em: EntityManager, workspaceId: string, data: 
     (r.memberLogins ?? []).map((login) => {
       const user = userIdByLogin.get(login);
       if (!user) throw new Error(`role ${r.name}: unknown member ${login}`);
-      return { id: newId(), role: r.id, user, source: 'ASSIGNED', createdAt };
+      return { id: newId(), role: r.id, user, source: 'REQUEST' as const, createdAt };
     }),
   );
   counts.roleMembers = await insertBatched(em, RoleMember, members, step('roleMembers', members.length));

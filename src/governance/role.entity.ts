@@ -35,7 +35,17 @@ export class Role extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true }) workflowRequestFormId?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Login of the role owner.' }) roleOwnerLogin?: string | null;
   @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
+  @Column({
+    type: 'string',
+    length: 16,
+    default: 'CATALOG',
+    description:
+      '`CATALOG`: onboarded (or loaded) into the catalog. `SCIM`: a directory group an identity provider created through /scim/v2/Groups: never requestable, grants no entitlements, deletable through SCIM.',
+  })
+  origin: RoleOrigin & Opt = 'CATALOG';
 }
+
+export type RoleOrigin = 'CATALOG' | 'SCIM';
 
 /** Which entitlements a role grants. */
 @Entity({ tableName: 'role_entitlement' })
@@ -45,11 +55,16 @@ export class RoleEntitlement {
   @ManyToOne(() => Entitlement, { primary: true, index: true, deleteRule: 'cascade' }) entitlement!: Entitlement;
 }
 
-export type MembershipSource = 'ASSIGNED' | 'RULE';
+/** Where a membership comes from; a person holds a role while any source grants it. */
+export const MEMBERSHIP_SOURCES = ['REQUEST', 'RULE', 'SCIM', 'RECONCILIATION'] as const;
+export type MembershipSource = (typeof MEMBERSHIP_SOURCES)[number];
 
 /**
- * Who holds a role. `RULE` rows are the birthright rule's result, recomputed in the database
- * whenever the rule or a user changes; `ASSIGNED` rows are explicit grants.
+ * Who holds a role, one row per source: `REQUEST` rows are grants of approved requests (and
+ * loaded data sets), `RULE` rows the birthright rule's result, recomputed in the database
+ * whenever the rule or a user changes, `SCIM` rows the directory's groups and roles, and
+ * `RECONCILIATION` rows what a reconciliation found on a target. Removing one source never
+ * touches the others; the role is no longer held when its last row goes.
  */
 @Entity({ tableName: 'role_member' })
 @Unique({ properties: ['role', 'user', 'source'] })

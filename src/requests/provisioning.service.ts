@@ -3,7 +3,7 @@ import type { Viewer } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { conflict } from '../errors.js';
 import { User } from '../governance/user.entity.js';
-import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
+import { Role, RoleEntitlement, RoleMember, type MembershipSource } from '../governance/role.entity.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
@@ -39,7 +39,7 @@ export interface ProvisioningPart {
 /** Whether, and how, a person holds a role, an entitlement or an application. */
 export interface Holding {
   held: boolean;
-  /** Roles: held by explicit assignment (only such a membership can be revoked by request). */
+  /** Roles: held through a granted request (only such a membership can be revoked by request). */
   assigned?: boolean;
   /** Entitlements: the held roles that grant it. */
   viaRoles?: string[];
@@ -88,7 +88,7 @@ export class Provisioning {
     private readonly requestId: string,
   ) {}
 
-  private audit(action: string, entityType: string, entityId: string, after: unknown, actorLogin: string, before?: unknown) {
+  private audit(action: string, entityType: string, entityId: string, after: unknown, actorLogin: string | undefined, before?: unknown) {
     audit(this.em, this.viewer, { action, entityType, entityId, before, after, actorLogin }, this.requestId);
   }
 
@@ -96,7 +96,7 @@ export class Provisioning {
   async holding(user: User, entityType: RequestEntityType, entityId: string, targetSystemId?: string): Promise<Holding> {
     if (entityType === RequestEntityType.ROLE) {
       const rows = await this.em.find(RoleMember, { user, role: entityId });
-      return { held: rows.length > 0, assigned: rows.some((r) => r.source === 'ASSIGNED') };
+      return { held: rows.length > 0, assigned: rows.some((r) => r.source === 'REQUEST') };
     }
     if (entityType === RequestEntityType.TARGET_SYSTEM) {
       const accounts = await this.em.find(UserAccount, { user, targetSystem: entityId });
@@ -122,13 +122,79 @@ export class Provisioning {
     if (request.entityType !== RequestEntityType.ROLE || request.type === RequestType.MODIFY) return;
     const role = this.em.getReference(Role, request.entityId!);
     if (request.type === RequestType.CREATE) {
-      this.em.create(RoleMember, { role, user, source: 'ASSIGNED' });
+      this.em.create(RoleMember, { role, user, source: 'REQUEST' });
       await this.em.flush();
-      this.audit('role.member.add', 'Role', role.id, { user: user.login, source: 'ASSIGNED', request: request.requestId }, actor);
+      this.audit('role.member.add', 'Role', role.id, { user: user.login, source: 'REQUEST', request: request.requestId }, actor);
     } else {
-      await this.em.nativeDelete(RoleMember, { role, user, source: 'ASSIGNED' });
-      this.audit('role.member.remove', 'Role', role.id, { user: user.login, source: 'ASSIGNED', request: request.requestId }, actor);
+      // The request's own provisioning revokes the entitlements (with fulfilment tasks).
+      await this.removeMembership(user, role.id, 'REQUEST', actor, { request: request.requestId }, false);
     }
+  }
+
+  /**
+   * Ends one source's membership of `user` in a role; the role's other sources are untouched.
+   * When none is left the person no longer holds the role: that is audited on the person
+   * (`user.role.remove`) and, with `revoke`, the role's entitlements are revoked as a revoke
+   * request revokes them (the same parts; those another held role grants are kept). A
+   * Disconnected application's share has no request to carry a fulfilment task: the audit
+   * event names it (`manualDeprovisioning`). Returns whether the person lost the role.
+   */
+  async removeMembership(user: User, roleId: string, source: MembershipSource, actor: string | undefined, context: Record<string, unknown>, revoke = true): Promise<boolean> {
+    const removed = await this.em.nativeDelete(RoleMember, { role: roleId, user, source });
+    if (removed === 0) return false;
+    this.audit('role.member.remove', 'Role', roleId, { user: user.login, source, ...context }, actor);
+    if ((await this.em.count(RoleMember, { role: roleId, user })) > 0) return false;
+    const role = await this.em.findOneOrFail(Role, roleId);
+    const parts = revoke
+      ? await this.roleParts(role.id, user, RequestType.REVOKE, (ts, performer, rest) => this.part(ts, performer, RequestType.REVOKE, user.login, null, rest))
+      : [];
+    for (const part of parts) if (part.connected) await this.apply(part, user, actor);
+    this.audit(
+      'user.role.remove',
+      'User',
+      user.id,
+      {
+        role: role.id,
+        roleName: role.displayName,
+        source,
+        ...context,
+        ...(revoke ? { revokedEntitlements: parts.filter((p) => p.connected).flatMap((p) => p.entitlementIds) } : {}),
+        ...(parts.some((p) => !p.connected)
+          ? { manualDeprovisioning: parts.filter((p) => !p.connected).map((p) => ({ targetSystem: p.targetSystemName, entitlementIds: p.entitlementIds })) }
+          : {}),
+      },
+      actor,
+      { role: role.id, roleName: role.displayName },
+    );
+    return true;
+  }
+
+  /** Audits on the person that a source now grants them a role they did not hold. */
+  async addMembership(user: User, role: Role, source: MembershipSource, actor: string | undefined, context: Record<string, unknown>): Promise<void> {
+    const held = await this.em.count(RoleMember, { role: role.id, user });
+    this.em.create(RoleMember, { role, user, source });
+    this.audit('role.member.add', 'Role', role.id, { user: user.login, source, ...context }, actor);
+    if (held === 0) this.audit('user.role.add', 'User', user.id, { role: role.id, roleName: role.displayName, source, ...context }, actor);
+  }
+
+  private part(
+    ts: TargetSystem,
+    performer: string | null | undefined,
+    operation: RequestType,
+    accountLogin: string,
+    form: Record<string, unknown> | null,
+    rest: Pick<ProvisioningPart, 'account' | 'entitlementIds' | 'mechanism'>,
+  ): ProvisioningPart {
+    return {
+      targetSystemId: ts.id,
+      targetSystemName: ts.displayName,
+      connected: ts.integrationLevel === 'Connected',
+      performer: performer ?? ts.performer ?? null,
+      operation,
+      accountLogin,
+      form,
+      ...rest,
+    };
   }
 
   /**
@@ -138,16 +204,7 @@ export class Provisioning {
   async partsOf(request: AccessRequest, user: User): Promise<ProvisioningPart[]> {
     const payload = request.payload as { accountName?: string | null; form?: Record<string, unknown> | null };
     const accountLogin = payload.accountName || user.login;
-    const part = (ts: TargetSystem, performer: string | null | undefined, rest: Pick<ProvisioningPart, 'account' | 'entitlementIds' | 'mechanism'>): ProvisioningPart => ({
-      targetSystemId: ts.id,
-      targetSystemName: ts.displayName,
-      connected: ts.integrationLevel === 'Connected',
-      performer: performer ?? ts.performer ?? null,
-      operation: request.type,
-      accountLogin,
-      form: payload.form ?? null,
-      ...rest,
-    });
+    const part: PartOf = (ts, performer, rest) => this.part(ts, performer, request.type, accountLogin, payload.form ?? null, rest);
 
     if (request.entityType === RequestEntityType.TARGET_SYSTEM) {
       const ts = await this.em.findOneOrFail(TargetSystem, request.entityId!);
@@ -157,25 +214,30 @@ export class Provisioning {
       const e = await this.em.findOneOrFail(Entitlement, request.entityId!, { populate: ['targetSystem'] });
       return [part(e.targetSystem, e.performer, { account: false, entitlementIds: [e.id], mechanism: 'Request' })];
     }
-    const links = await this.em.find(RoleEntitlement, { role: request.entityId! }, { populate: ['entitlement.targetSystem'] });
+    return this.roleParts(request.entityId!, user, request.type, part);
+  }
+
+  /** A role's entitlements by application; a revoke keeps those another held role grants. */
+  private async roleParts(roleId: string, user: User, type: RequestType, part: PartOf): Promise<ProvisioningPart[]> {
+    const links = await this.em.find(RoleEntitlement, { role: roleId }, { populate: ['entitlement.targetSystem'] });
     let ids = links.map((l) => l.entitlement.id);
-    if (request.type === RequestType.REVOKE) {
+    if (type === RequestType.REVOKE) {
       const kept = new Set((await this.rolesGranting(user, ids)).map((r) => r.entitlementId));
       ids = ids.filter((id) => !kept.has(id));
     }
     const bySystem = new Map<string, ProvisioningPart>();
     for (const { entitlement } of links) {
-      if (request.type !== RequestType.MODIFY && !ids.includes(entitlement.id)) continue;
+      if (type !== RequestType.MODIFY && !ids.includes(entitlement.id)) continue;
       const ts = entitlement.targetSystem;
       const existing = bySystem.get(ts.id) ?? part(ts, entitlement.performer, { account: false, entitlementIds: [], mechanism: 'Role' });
-      if (request.type !== RequestType.MODIFY) existing.entitlementIds.push(entitlement.id);
+      if (type !== RequestType.MODIFY) existing.entitlementIds.push(entitlement.id);
       bySystem.set(ts.id, existing);
     }
     return [...bySystem.values()];
   }
 
   /** Applies one part to the person's account on the part's application; audits each change. */
-  async apply(part: ProvisioningPart, user: User, actor: string): Promise<void> {
+  async apply(part: ProvisioningPart, user: User, actor: string | undefined): Promise<void> {
     const accounts = await this.em.find(UserAccount, { user, targetSystem: part.targetSystemId }, { orderBy: { id: 'asc' } });
     let account = accounts.find((a) => isActive(a.status)) ?? accounts[0];
     const now = new Date();
@@ -302,6 +364,8 @@ export class Provisioning {
     return role.id;
   }
 }
+
+type PartOf = (ts: TargetSystem, performer: string | null | undefined, rest: Pick<ProvisioningPart, 'account' | 'entitlementIds' | 'mechanism'>) => ProvisioningPart;
 
 /** The application of an onboarding payload, as validated at submit. */
 export interface OnboardedTargetSystem extends Partial<Omit<TargetSystem, 'entitlements'>> {

@@ -5,12 +5,13 @@ import type { GovernanceLoaders } from '../governance/governance.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { Workspace } from '../auth/workspace.entity.js';
-import { conflict, notFound } from '../errors.js';
+import { conflict, DomainError, notFound } from '../errors.js';
+import { Provisioning } from '../requests/provisioning.service.js';
 import { isId } from '../common/ids.js';
 import { Role } from '../governance/role.entity.js';
 import { GROUP_FILTER } from './scim-query.js';
 import { applyPatch, patchOperations } from './scim-patch.js';
-import { etagMatches, groupEtag, groupResource, readGroup, type GroupData, type GroupMember, type Json } from './scim-resource.js';
+import { etagMatches, groupEtag, groupResource, invalidValue, readGroup, type GroupData, type GroupMember, type Json } from './scim-resource.js';
 import { GROUP_SCHEMA } from './scim-schemas.js';
 import { linkedRoles, lowerEquals, syncAssignments } from './scim-links.js';
 import { ScimUser, ScimUserRole } from './scim-user.entity.js';
@@ -18,8 +19,11 @@ import { scimPage, scimWhere, scimWindow, versionMismatch, type ScimList, type S
 
 /**
  * /scim/v2/Groups: a SCIM Group is a Role of the workspace. Its members are SCIM users (their
- * GROUP links); a member whose SCIM user is linked to an IGA identity holds the Role by
- * assignment. Creating a group creates a Role; deleting one deletes the Role.
+ * GROUP links); a member whose SCIM user is linked to an IGA identity holds the Role through a
+ * SCIM membership. /Groups is no way into the catalog: a group created here is a directory
+ * group (`origin: SCIM`), never requestable and granting no entitlements, and only such a
+ * group can be deleted or renamed here; catalog roles are onboarded, renamed and retired in the
+ * catalog.
  */
 export class ScimGroupService {
   constructor(
@@ -47,20 +51,33 @@ export class ScimGroupService {
   }
 
   /**
-   * POST /Groups: checks scim:write; creates a Role named by displayName (CONFLICT when a Role
-   * of that name or display name exists), links the SCIM users' dangling roles and groups that
-   * name it, and sets its members. One transaction, audited.
+   * POST /Groups: checks scim:write; creates a directory group, a Role of origin SCIM that is
+   * not requestable, named by displayName (CONFLICT when a Role of that name or display name
+   * exists); links the SCIM users' dangling roles that name it, and sets its members. One
+   * transaction, audited.
    */
   async create(body: unknown): Promise<Role> {
     authorize(this.scope.viewer, 'scim:write');
     const data = readGroup(body);
     return this.scope.transaction(async (em) => {
       await this.assertUnique(em, data.displayName, null);
-      const role = em.create(Role, { workspace: em.getReference(Workspace, this.ws), name: data.displayName, displayName: data.displayName });
+      const role = em.create(Role, {
+        workspace: em.getReference(Workspace, this.ws),
+        name: data.displayName,
+        displayName: data.displayName,
+        origin: 'SCIM',
+        isRequestable: false,
+        description: 'Directory group created through SCIM',
+      });
       await em.flush();
       await this.linkDangling(em, role);
       const members = await this.setMembers(em, role, data.members);
-      audit(em, this.scope.viewer, { action: 'scimGroup.create', entityType: 'Role', entityId: role.id, after: { displayName: role.displayName, members } }, this.scope.requestId);
+      audit(
+        em,
+        this.scope.viewer,
+        { action: 'scimGroup.create', entityType: 'Role', entityId: role.id, after: { displayName: role.displayName, origin: role.origin, members } },
+        this.scope.requestId,
+      );
       return role;
     });
   }
@@ -80,13 +97,20 @@ export class ScimGroupService {
   }
 
   /**
-   * DELETE /Groups/{id}: checks scim:write and If-Match; removes the memberships (and the
-   * assignments they made) and deletes the Role. Audited.
+   * DELETE /Groups/{id}: checks scim:write and If-Match; only a directory group (origin SCIM)
+   * can be deleted: a catalog role is a CONFLICT (retired is final, and retiring goes through
+   * operateRole). Removes the memberships (and the access they alone granted) and deletes the
+   * Role. Audited.
    */
   async delete(id: string, ifMatch?: string | null): Promise<string> {
     authorize(this.scope.viewer, 'scim:write');
     return this.scope.transaction(async (em) => {
       const { role, members } = await this.load(em, id, ifMatch);
+      if (role.origin !== 'SCIM') {
+        throw new DomainError('CONFLICT', `Group "${role.displayName}" is a catalog role: it cannot be deleted through SCIM (retire it with operateRole)`, 'id', {
+          scimType: null,
+        });
+      }
       await this.setMembers(em, role, []);
       em.remove(role);
       audit(
@@ -120,6 +144,7 @@ export class ScimGroupService {
       const data = next(groupResource(role, members, role.createdOn, ''));
       const before = { displayName: role.displayName, members: members.map((m) => m.scimUserId) };
       if (data.displayName !== role.displayName) {
+        if (role.origin !== 'SCIM') throw mutabilityError('displayName', `Group "${role.displayName}" is a catalog role: its name changes in the catalog, not through SCIM`);
         await this.assertUnique(em, data.displayName, role.id);
         role.displayName = data.displayName;
       }
@@ -153,16 +178,20 @@ export class ScimGroupService {
   }
 
   /**
-   * Makes the role's members exactly `wanted` (values that are no SCIM user of the workspace are
-   * ignored); the SCIM users whose membership changed get a new version, and their IGA
-   * identities' ASSIGNED memberships follow. Returns the member ids.
+   * Makes the role's members exactly `wanted`; a value that is no SCIM user of the workspace is
+   * BAD_USER_INPUT (scimType invalidValue) naming `members.<i>.value`. The SCIM users whose
+   * membership changed get a new version, and their IGA identities' SCIM memberships follow.
+   * Returns the member ids.
    */
   private async setMembers(em: EntityManager, role: Role, wanted: Array<{ value: string; display?: string | null }>): Promise<string[]> {
     const ids = [...new Set(wanted.map((w) => w.value).filter(isId))];
     const users = ids.length ? await em.find(ScimUser, { workspace: this.ws, id: { $in: ids } }) : [];
     const known = new Map(users.map((u) => [u.id, u]));
     const desired = new Map<string, string | null>();
-    for (const w of wanted) if (known.has(w.value) && !desired.has(w.value)) desired.set(w.value, w.display ?? null);
+    wanted.forEach((w, i) => {
+      if (!known.has(w.value)) throw invalidValue(`members.${i}.value`, `members[${i}].value ${JSON.stringify(w.value)} is not the id of a User of this directory`);
+      if (!desired.has(w.value)) desired.set(w.value, w.display ?? null);
+    });
 
     const rows = await em.find(ScimUserRole, { role: role.id, kind: 'GROUP' });
     const current = new Map(rows.map((r) => [r.scimUser.id, r]));
@@ -203,7 +232,7 @@ export class ScimGroupService {
       u.version += 1;
       u.lastModified = new Date();
     }
-    await syncAssignments(em, before, await linkedRoles(em, [...changed]));
+    await syncAssignments(em, this.provisioning(em), before, await linkedRoles(em, [...changed]));
     return [...desired.keys()];
   }
 
@@ -218,8 +247,14 @@ export class ScimGroupService {
     const affected = [...new Set(rows.map((r) => r.scimUser.id))];
     const before = await linkedRoles(em, affected);
     for (const row of rows) row.role = role;
-    await syncAssignments(em, before, await linkedRoles(em, affected));
+    await syncAssignments(em, this.provisioning(em), before, await linkedRoles(em, affected));
+  }
+
+  private provisioning(em: EntityManager): Provisioning {
+    return new Provisioning(em, this.scope.viewer, this.scope.requestId);
   }
 }
 
 const memberOf = (row: ScimUserRole): GroupMember => ({ scimUserId: row.scimUser.id, display: row.display });
+
+const mutabilityError = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field, { scimType: 'mutability' });

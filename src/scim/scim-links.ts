@@ -2,12 +2,13 @@ import { raw, type EntityManager } from '@mikro-orm/core';
 import { Role, RoleMember } from '../governance/role.entity.js';
 import { User } from '../governance/user.entity.js';
 import { isId } from '../common/ids.js';
+import type { Provisioning } from '../requests/provisioning.service.js';
 import { ScimUser, ScimUserEmail, ScimUserRole, type ScimLinkKind } from './scim-user.entity.js';
 import type { ScimLinkValue, ScimUserData } from './scim-resource.js';
 
 /**
  * How SCIM users meet the governance graph: their roles and groups link to Roles, the Roles
- * they link become ASSIGNED memberships of their IGA identity, and the identity itself is found
+ * they link become SCIM memberships of their IGA identity, and the identity itself is found
  * by userName or externalId when the SCIM user is created.
  */
 
@@ -63,23 +64,22 @@ export async function resolveRoles(em: EntityManager, workspaceId: string, kind:
   return links.map((l) => (kind === 'GROUP' ? (roles.find((r) => r.id === l.value) ?? find(l.display) ?? find(l.value)) : find(l.value)) ?? null);
 }
 
-/** Rewrites a user's roles and groups (kept in the given order) with their links. */
-export async function replaceLinks(em: EntityManager, workspaceId: string, user: ScimUser, data: Pick<ScimUserData, 'roles' | 'groups'>): Promise<void> {
-  await em.nativeDelete(ScimUserRole, { scimUser: user.id });
-  const [roles, groups] = await Promise.all([resolveRoles(em, workspaceId, 'ROLE', data.roles), resolveRoles(em, workspaceId, 'GROUP', data.groups)]);
+/**
+ * Rewrites a user's roles (kept in the given order) with their links. Groups are read-only on a
+ * User (RFC 7643 §4.1.2): its GROUP links change only through /Groups and are kept as they are.
+ */
+export async function replaceLinks(em: EntityManager, workspaceId: string, user: ScimUser, data: Pick<ScimUserData, 'roles'>): Promise<void> {
+  await em.nativeDelete(ScimUserRole, { scimUser: user.id, kind: 'ROLE' });
+  const groups = await em.find(ScimUserRole, { scimUser: user.id, kind: 'GROUP' }, { fields: ['position'] });
+  const first = Math.max(-1, ...groups.map((g) => g.position)) + 1;
+  const roles = await resolveRoles(em, workspaceId, 'ROLE', data.roles);
   const seen = new Set<string>();
-  const rows: Array<Partial<ScimUserRole>> = [];
-  const add = (kind: ScimLinkKind, links: ScimLinkValue[], resolved: Array<Role | null>) =>
-    links.forEach((l, i) => {
-      const role = resolved[i];
-      const value = kind === 'GROUP' && role ? role.id : l.value;
-      if (seen.has(`${kind}:${value.toLowerCase()}`)) return;
-      seen.add(`${kind}:${value.toLowerCase()}`);
-      rows.push({ scimUser: user, kind, value, display: l.display ?? (kind === 'GROUP' ? role?.displayName : null) ?? null, role: role ?? null, position: rows.length });
-    });
-  add('ROLE', data.roles, roles);
-  add('GROUP', data.groups, groups);
-  for (const row of rows) em.create(ScimUserRole, row as ScimUserRole);
+  let position = first;
+  data.roles.forEach((l, i) => {
+    if (seen.has(l.value.toLowerCase())) return;
+    seen.add(l.value.toLowerCase());
+    em.create(ScimUserRole, { scimUser: user, kind: 'ROLE', value: l.value, display: l.display ?? null, role: roles[i] ?? null, position: position++ });
+  });
 }
 
 /** Rewrites the lower-cased email index of a user. */
@@ -101,33 +101,40 @@ export async function linkedRoles(em: EntityManager, scimUserIds: string[]): Pro
 }
 
 /**
- * Makes the IGA memberships follow SCIM: a Role a SCIM user newly links becomes an ASSIGNED
- * membership of its identity; one it no longer links stops being one. Rule memberships are
- * never touched.
+ * Makes the IGA memberships follow SCIM: a Role a SCIM user newly links becomes a SCIM
+ * membership of its identity; one it no longer links stops being one. Memberships of other
+ * sources (requests, rules) are never touched: when the SCIM one was the last, the person loses
+ * the role, audited on the person, with its entitlements revoked as a revoke request does.
  */
 export async function syncAssignments(
   em: EntityManager,
+  provisioning: Provisioning,
   before: Map<string, { user: string | null; roles: Set<string> }>,
   after: Map<string, { user: string | null; roles: Set<string> }>,
 ): Promise<void> {
-  const grant: Array<[string, string]> = [];
-  const revoke: Array<[string, string]> = [];
+  const grant: Array<[string, string, string]> = [];
+  const revoke: Array<[string, string, string]> = [];
   for (const id of new Set([...before.keys(), ...after.keys()])) {
     const b = before.get(id);
     const a = after.get(id);
     const user = a?.user ?? b?.user;
     if (!user) continue;
-    for (const role of a?.roles ?? []) if (!b?.roles.has(role)) grant.push([user, role]);
-    for (const role of b?.roles ?? []) if (!a?.roles.has(role)) revoke.push([user, role]);
+    for (const role of a?.roles ?? []) if (!b?.roles.has(role)) grant.push([user, role, id]);
+    for (const role of b?.roles ?? []) if (!a?.roles.has(role)) revoke.push([user, role, id]);
   }
-  for (const [user, role] of revoke) await em.nativeDelete(RoleMember, { user, role, source: 'ASSIGNED' });
+  if (grant.length === 0 && revoke.length === 0) return;
+  await em.flush();
+  const userIds = [...new Set([...grant, ...revoke].map(([user]) => user))];
+  const users = new Map((await em.find(User, { id: { $in: userIds } })).map((u) => [u.id, u]));
+  for (const [user, role, scimUser] of revoke) await provisioning.removeMembership(users.get(user)!, role, 'SCIM', undefined, { scimUser });
   if (grant.length) {
-    const existing = await em.find(RoleMember, { source: 'ASSIGNED', $or: grant.map(([user, role]) => ({ user, role })) }, { fields: ['user', 'role'] });
+    const existing = await em.find(RoleMember, { source: 'SCIM', $or: grant.map(([user, role]) => ({ user, role })) }, { fields: ['user', 'role'] });
     const have = new Set(existing.map((m) => `${m.user.id}:${m.role.id}`));
-    for (const [user, role] of grant) {
+    const roles = new Map((await em.find(Role, { id: { $in: [...new Set(grant.map(([, role]) => role))] } })).map((r) => [r.id, r]));
+    for (const [user, role, scimUser] of grant) {
       if (have.has(`${user}:${role}`)) continue;
       have.add(`${user}:${role}`);
-      em.create(RoleMember, { user: em.getReference(User, user), role: em.getReference(Role, role), source: 'ASSIGNED' });
+      await provisioning.addMembership(users.get(user)!, roles.get(role)!, 'SCIM', undefined, { scimUser });
     }
   }
 }

@@ -20,7 +20,8 @@ const syntax = (message: string, field = 'Operations') => new DomainError('BAD_U
 const noTarget = (message: string) => new DomainError('BAD_USER_INPUT', message, 'path', { scimType: 'noTarget' });
 const mutability = (message: string) => new DomainError('BAD_USER_INPUT', message, 'path', { scimType: 'mutability' });
 
-const READ_ONLY = new Set(['id', 'meta', 'schemas']);
+/** Common attributes every resource has (RFC 7643 §3.1) that no client may change. */
+const READ_ONLY = new Set(['id', 'meta']);
 
 /** Checks a PatchOp body and returns its operations. */
 export function patchOperations(body: unknown): Array<{ op: Op; path?: string; value?: unknown }> {
@@ -76,10 +77,12 @@ function applyAt(doc: Json, schema: string, op: Op, pathText: string, value: unk
   if (!urn || (urn !== schema && urn !== ENTERPRISE_SCHEMA)) throw invalidPath(`Unknown schema in path "${pathText}"`);
   const def = attributeDef(urn, target.path.attr);
   if (!def) {
-    if (lenient || READ_ONLY.has(target.path.attr.toLowerCase())) return; // ignored, as unknown attributes of a PUT are
+    // RFC 7644 §3.5.2: changing a readOnly attribute is an error, never silently skipped.
+    if (READ_ONLY.has(target.path.attr.toLowerCase()) && urn === schema) throw mutability(`${target.path.attr} is read-only and cannot be changed`);
+    if (lenient || target.path.attr.toLowerCase() === 'schemas') return; // ignored, as unknown attributes of a PUT are
     throw invalidPath(`Unknown attribute in path "${pathText}"`);
   }
-  if (def.mutability === 'readOnly') throw mutability(`${def.name} is read-only`);
+  if (def.mutability === 'readOnly') throw mutability(`${def.name} is read-only${def.name === 'groups' ? ': group membership changes through /Groups' : ''}`);
   let container = doc;
   if (urn === ENTERPRISE_SCHEMA) {
     if (!isObject(doc[ENTERPRISE_SCHEMA])) {
@@ -98,6 +101,9 @@ function applyAt(doc: Json, schema: string, op: Op, pathText: string, value: unk
   if (sub && !subDef) {
     if (lenient) return;
     throw invalidPath(`Unknown sub-attribute "${sub}" of ${def.name}`);
+  }
+  if (subDef?.mutability === 'readOnly' || (subDef?.mutability === 'immutable' && op !== 'add')) {
+    throw mutability(`${def.name}.${subDef.name} is ${subDef.mutability} and cannot be ${op === 'remove' ? 'removed' : 'replaced'}`);
   }
   if (def.multiValued) multiValued(container, def, op, value, target.filter, subDef);
   else if (subDef) singleSub(container, def, op, value, subDef);

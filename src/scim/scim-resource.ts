@@ -27,7 +27,6 @@ export interface ScimUserData {
   emails: ScimEmailValue[];
   userType: string;
   roles: ScimLinkValue[];
-  groups: ScimLinkValue[];
   schemas: string[];
   attributes: Json;
 }
@@ -46,7 +45,8 @@ const BAG = ['profileUrl', 'title', 'preferredLanguage', 'locale', 'timezone', '
 
 /**
  * Reads a User (POST and PUT bodies, a patched resource, GraphQL input). Attribute names are
- * matched case-insensitively; read-only attributes (id, meta) and unknown ones are ignored;
+ * matched case-insensitively; read-only attributes (id, meta, groups: RFC 7643 §4.1.2 and
+ * §3.5.1 — membership changes through /Groups) and unknown ones are ignored;
  * booleans may come as the strings "True"/"False", as identity providers send them.
  * Throws BAD_USER_INPUT (scimType invalidValue) naming the attribute, prefixed by `at`.
  */
@@ -63,7 +63,6 @@ export function readUser(body: unknown, at = ''): ScimUserData {
     emails: [],
     userType: 'USER',
     roles: [],
-    groups: [],
     schemas: [USER_SCHEMA],
     attributes: {},
   };
@@ -83,6 +82,7 @@ export function readUser(body: unknown, at = ''): ScimUserData {
       }
       continue; // id, meta, and attributes this server does not know
     }
+    if (def.mutability === 'readOnly') continue;
     const name = def.name;
     switch (name) {
       case 'userName':
@@ -129,9 +129,6 @@ export function readUser(body: unknown, at = ''): ScimUserData {
       case 'roles':
         data.roles = readLinks(value, def, f('roles'));
         break;
-      case 'groups':
-        data.groups = readLinks(value, def, f('groups'));
-        break;
       case 'password':
         break; // accepted, never stored: this directory authenticates no one
       default:
@@ -163,14 +160,12 @@ export function readUser(body: unknown, at = ''): ScimUserData {
             [`emails.${i}.type`, e.type ?? null],
           ] as Array<[string, string | null]>,
       ),
-      ...(['roles', 'groups'] as const).flatMap((k) =>
-        data[k].flatMap(
-          (l, i) =>
-            [
-              [`${k}.${i}.value`, l.value],
-              [`${k}.${i}.display`, l.display ?? null],
-            ] as Array<[string, string | null]>,
-        ),
+      ...data.roles.flatMap(
+        (l, i) =>
+          [
+            [`roles.${i}.value`, l.value],
+            [`roles.${i}.display`, l.display ?? null],
+          ] as Array<[string, string | null]>,
       ),
     ],
     f,
@@ -253,6 +248,8 @@ export interface RenderedLink {
   value: string;
   display?: string | null;
   roleId?: string | null;
+  /** The linked Role's display name: a group's display is its name, never the member's. */
+  roleDisplayName?: string | null;
 }
 
 const omitEmpty = (o: Json): Json => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0)));
@@ -280,7 +277,7 @@ export function userResource(user: ScimUser, links: RenderedLink[], baseUrl: str
     roles: links.filter((l) => l.kind === 'ROLE').map((l) => omitEmpty({ value: l.value, display: l.display })),
     groups: links
       .filter((l) => l.kind === 'GROUP')
-      .map((l) => omitEmpty({ value: l.roleId ?? l.value, display: l.display, $ref: l.roleId ? scimLocation(baseUrl, 'Groups', l.roleId) : null })),
+      .map((l) => omitEmpty({ value: l.roleId ?? l.value, display: l.roleDisplayName ?? l.display, $ref: l.roleId ? scimLocation(baseUrl, 'Groups', l.roleId) : null })),
     [ENTERPRISE_SCHEMA]: enterprise,
     meta: {
       resourceType: 'User',

@@ -59,6 +59,9 @@ const multi = (name: string, description: string, types: string[], valueType: At
     { multiValued: true },
   );
 
+/** The attribute with it and its sub-attributes read-only. */
+const readOnly = (def: AttrDef): AttrDef => ({ ...def, mutability: 'readOnly', subAttributes: def.subAttributes?.map(readOnly) });
+
 /** The userType values of the seed's CreateUserRequest (`"userType": "USER"`). */
 export const USER_TYPES = ['USER', 'SERVICE', 'DEBUG'] as const;
 
@@ -104,9 +107,15 @@ export const USER_ATTRIBUTES: AttrDef[] = [
     ],
     { multiValued: true },
   ),
-  multi('groups', 'A list of groups (roles of the workspace) to which the user belongs.', ['direct', 'indirect'], 'string', [
-    attr('$ref', 'reference', 'The URI of the Group.', { referenceTypes: ['Group'] }),
-  ]),
+  readOnly(
+    multi(
+      'groups',
+      'A list of groups (roles of the workspace) to which the user belongs. Read-only (RFC 7643 §4.1.2): membership changes through /Groups.',
+      ['direct', 'indirect'],
+      'string',
+      [attr('$ref', 'reference', 'The URI of the Group.', { referenceTypes: ['Group'] })],
+    ),
+  ),
   multi('entitlements', 'A list of entitlements for the User.', []),
   multi('roles', 'A list of roles for the User; each names a role of the workspace.', []),
   multi('x509Certificates', 'A list of certificates issued to the User.', [], 'string'),

@@ -325,10 +325,11 @@ function sendError(res: http.ServerResponse, error: unknown, log: Logger, reques
     detail = error.message;
   } else if (error instanceof DomainError) {
     detail = error.message;
-    const details = (error.details ?? {}) as { scimType?: string; reason?: string };
+    const details = (error.details ?? {}) as { scimType?: string | null; reason?: string };
     if (error.code === 'BAD_USER_INPUT') [status, scimType] = [400, details.scimType ?? 'invalidValue'];
     else if (error.code === 'NOT_FOUND') status = 404;
-    else if (error.code === 'CONFLICT') [status, scimType] = details.reason === 'VERSION_MISMATCH' ? [412, undefined] : [409, 'uniqueness'];
+    // A conflict is a uniqueness clash unless it says otherwise (scimType null: a state conflict).
+    else if (error.code === 'CONFLICT') [status, scimType] = details.reason === 'VERSION_MISMATCH' ? [412, undefined] : [409, details.scimType === null ? undefined : 'uniqueness'];
     else if (error.code === 'FORBIDDEN') status = 403;
     else if (error.code === 'UNAUTHENTICATED') status = 401;
     else if (error.code === 'RATE_LIMITED') [status, headers['retry-after']] = [429, String(error.details?.retryAfter ?? 60)];

@@ -15,6 +15,7 @@ import { defaultDisplayName, etagMatches, readUser, userEtag, userResource, NAME
 import { USER_SCHEMA } from './scim-schemas.js';
 import { linkedRoles, matchIdentity, replaceEmails, replaceLinks, syncAssignments } from './scim-links.js';
 import { ScimUser, ScimUserRole } from './scim-user.entity.js';
+import { Provisioning } from '../requests/provisioning.service.js';
 
 /** The SCIM directory's users (seed 004), for GraphQL and for the /scim/v2/Users endpoints. */
 export class ScimService {
@@ -62,7 +63,8 @@ export class ScimService {
 
   /**
    * GraphQL update: the given fields replace the stored ones (a given `name` replaces the whole
-   * name; `roles`/`groups` replace the lists); `version` (an ETag) guards against lost updates.
+   * name; `roles` replaces the list; `groups` is read-only and ignored); `version` (an ETag)
+   * guards against lost updates.
    */
   async updateUser(id: string, input: Json, version?: string | null): Promise<ScimUser> {
     authorize(this.scope.viewer, 'scim:write');
@@ -84,8 +86,8 @@ export class ScimService {
   }
 
   /**
-   * Deletes a SCIM user (and its emails and links); the Roles it linked stop being ASSIGNED to
-   * its IGA identity. Checks scim:write and, when given, If-Match. Audited.
+   * Deletes a SCIM user (and its emails and links); the Roles it linked stop being SCIM
+   * memberships of its IGA identity (access another source grants stays). Checks scim:write and, when given, If-Match. Audited.
    */
   async delete(id: string, ifMatch?: string | null): Promise<string> {
     authorize(this.scope.viewer, 'scim:write');
@@ -94,7 +96,7 @@ export class ScimService {
       const before = await linkedRoles(em, [user.id]);
       const [resource] = await this.resources([user], '', em);
       const snapshot = snapshotFromResource(resource);
-      await syncAssignments(em, before, new Map());
+      await syncAssignments(em, this.provisioning(em), before, new Map());
       em.remove(user);
       audit(em, this.scope.viewer, { action: 'scimUser.delete', entityType: 'ScimUser', entityId: user.id, before: snapshot }, this.scope.requestId);
       return user.id;
@@ -107,11 +109,13 @@ export class ScimService {
    */
   async resources(users: ScimUser[], baseUrl: string, em: EntityManager = this.scope.em): Promise<Json[]> {
     if (users.length === 0) return [];
-    const rows = await em.find(ScimUserRole, { scimUser: { $in: users.map((u) => u.id) } }, { orderBy: { scimUser: 'asc', position: 'asc' } });
+    const rows = await em.find(ScimUserRole, { scimUser: { $in: users.map((u) => u.id) } }, { orderBy: { scimUser: 'asc', position: 'asc' }, populate: ['role'] });
     return users.map((u) =>
       userResource(
         u,
-        rows.filter((l) => l.scimUser.id === u.id).map((l) => ({ kind: l.kind, value: l.value, display: l.display, roleId: l.role?.id ?? null })),
+        rows
+          .filter((l) => l.scimUser.id === u.id)
+          .map((l) => ({ kind: l.kind, value: l.value, display: l.display, roleId: l.role?.id ?? null, roleDisplayName: l.role?.displayName ?? null })),
         baseUrl,
       ),
     );
@@ -119,8 +123,8 @@ export class ScimService {
 
   /**
    * Creates a SCIM user: userName unique in the workspace, case-insensitively (CONFLICT on
-   * `conflictField` otherwise); displayName defaults to the name; links its roles and groups to
-   * Roles, its identity to an IGA User, and assigns the linked Roles to that User. One
+   * `conflictField` otherwise); displayName defaults to the name; links its roles to Roles (groups
+   * are read-only: membership comes from /Groups), its identity to an IGA User, and assigns the linked Roles to that User. One
    * transaction, audited.
    */
   private async create(data: ScimUserData, conflictField: string): Promise<ScimUser> {
@@ -137,7 +141,7 @@ export class ScimService {
         });
         await replaceEmails(em, user);
         await replaceLinks(em, this.ws, user, data);
-        await syncAssignments(em, new Map(), await linkedRoles(em, [user.id]));
+        await syncAssignments(em, this.provisioning(em), new Map(), await linkedRoles(em, [user.id]));
         audit(em, this.scope.viewer, { action: 'scimUser.create', entityType: 'ScimUser', entityId: user.id, after: snapshotOf(data) }, this.scope.requestId);
         return user;
       }),
@@ -161,11 +165,15 @@ export class ScimService {
         Object.assign(user, { ...columns(data), version: user.version + 1, lastModified: new Date() });
         await replaceEmails(em, user);
         await replaceLinks(em, this.ws, user, data);
-        await syncAssignments(em, before, await linkedRoles(em, [user.id]));
+        await syncAssignments(em, this.provisioning(em), before, await linkedRoles(em, [user.id]));
         audit(em, this.scope.viewer, { action: 'scimUser.update', entityType: 'ScimUser', entityId: user.id, before: snapshot, after: snapshotOf(data) }, this.scope.requestId);
         return user;
       }),
     );
+  }
+
+  private provisioning(em: EntityManager): Provisioning {
+    return new Provisioning(em, this.scope.viewer, this.scope.requestId);
   }
 
   private async load(em: EntityManager, id: string, expected: string | null | undefined, versionField: string): Promise<ScimUser> {
@@ -216,7 +224,6 @@ function snapshotOf(data: ScimUserData) {
     active: data.active,
     displayName: defaultDisplayName(data),
     roles: data.roles.map((r) => r.value),
-    groups: data.groups.map((g) => g.value),
   };
 }
 
