@@ -22,6 +22,8 @@ import { readBody } from './http/body.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
 import { isScimPath, scimHandler } from './scim/scim.http.js';
+import { secretBox } from './common/secrets.js';
+import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -71,6 +73,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const log = options.log ?? logger;
   const orm = await openOrm(config);
   await orm.getMigrator().up();
+  // Connector tokens stored in plain text by earlier versions are sealed before anything reads them.
+  const { sealed } = await resealConnectorTokens(orm.em.fork(), secretBox(config.secrets), { plainOnly: true });
+  if (sealed > 0) log.info('sealed connector tokens stored in plain text', { count: sealed });
   const prepared = (await options.prepare?.(orm)) ?? {};
 
   const statements = countStatements(orm);
