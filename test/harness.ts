@@ -28,7 +28,8 @@ export async function postgresReachable(url = POSTGRES_URL ?? 'postgres://postgr
   }
 }
 
-async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A new PostgreSQL database next to `url`'s, dropped by `drop()`. */
+export async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `ig_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const base = { ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql' as const, databaseUrl: url };
   const admin = await openOrm(base);

@@ -1,5 +1,6 @@
 import { Workspace } from '../auth/workspace.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { CredentialRevision } from '../auth/credential-revision.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { User } from '../governance/user.entity.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
@@ -27,6 +28,7 @@ import { ReviewItem } from '../certifications/review-item.entity.js';
 export const entities = [
   Workspace,
   ApiKey,
+  CredentialRevision,
   AuditEvent,
   User,
   TargetSystem,
