@@ -94,7 +94,7 @@ async function ask(url: string, token: string): Promise<{ status: number; code?:
 const OK = { status: 200, code: undefined, typename: 'Query' };
 const REFUSED = { status: 401, code: 'UNAUTHENTICATED', typename: undefined };
 
-describe('two gateway processes on one database', () => {
+describe('two gateway processes on one database', { timeout: 90_000 }, () => {
   let first: string;
   let second: string;
   beforeAll(async () => {
@@ -140,7 +140,7 @@ describe('two gateway processes on one database', () => {
   });
 });
 
-describe('production start', () => {
+describe('production start', { timeout: 90_000 }, () => {
   it('without SECRETS_KEY the gateway refuses to start with one clear line and no stack trace', async () => {
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: root,
