@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -290,8 +290,9 @@ async function main() {
     gateway = await startServer(
       'gateway',
       'dist/src/main.js',
+      // Production needs a secrets key of its own; the bench data holds no secrets, so any key does.
       // The benchmark measures throughput, so no rate limit: workload Q at 25 req/s would spend a key's default budget in two seconds.
-      { SQLITE_PATH: file, DATABASE_URL: '', NODE_ENV: 'production', SEED_DEMO_DATA: 'false', RATE_LIMIT: 'false' },
+      { SQLITE_PATH: file, DATABASE_URL: '', NODE_ENV: 'production', SEED_DEMO_DATA: 'false', RATE_LIMIT: 'false', SECRETS_KEY: randomBytes(32).toString('base64') },
       opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
     );
     servers.push(gateway);

@@ -26,6 +26,8 @@ import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
 import { isScimPath, scimHandler, sendScimError } from './scim/scim.http.js';
 import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
+import { secretBox } from './common/secrets.js';
+import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -75,6 +77,9 @@ query AccessGraph {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? logger;
   const orm = await migratedOrm(config);
+  // Connector tokens stored in plain text by earlier versions are sealed before anything reads them.
+  const { sealed } = await resealConnectorTokens(orm.em.fork(), secretBox(config.secrets), { plainOnly: true });
+  if (sealed > 0) log.info('sealed connector tokens stored in plain text', { count: sealed });
   const prepared = (await options.prepare?.(orm)) ?? {};
 
   const statements = countStatements(orm);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEVELOPMENT_SECRETS_KEY, type SecretKeys } from './common/secrets.js';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
@@ -34,6 +35,12 @@ export interface Config {
   requestTimeoutMs: number;
   /** SQLite's `synchronous` pragma (SQLITE_SYNCHRONOUS): NORMAL survives a process crash, FULL also a power loss. */
   sqliteSynchronous: 'normal' | 'full';
+  /**
+   * Keys that seal stored secrets such as connector tokens (src/common/secrets.ts): SECRETS_KEY
+   * seals, it and SECRETS_KEYS_PREVIOUS open. Without SECRETS_KEY, development and tests use the
+   * public development key; production refuses to start.
+   */
+  secrets: SecretKeys;
 }
 
 /** Timing of OpenID Connect token verification. */
@@ -115,6 +122,31 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: 
   return raw as T;
 }
 
+/** One secrets key: 32 bytes, in base64 (`openssl rand -base64 32`) or 64 hex digits. */
+function secretsKey(name: string, raw: string): Buffer {
+  const text = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(text) ? Buffer.from(text, 'hex') : /^[A-Za-z0-9+/_-]{43}=?$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+  if (key?.length !== 32) throw new ConfigError(`${name} must be a 32-byte key in base64 or hex (generate one with: openssl rand -base64 32)`);
+  return key;
+}
+
+function secretKeys(env: NodeJS.ProcessEnv, mode: Config['env']): SecretKeys {
+  const raw = env.SECRETS_KEY?.trim();
+  const previous = (env.SECRETS_KEYS_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((k) => secretsKey('SECRETS_KEYS_PREVIOUS', k));
+  if (raw) {
+    const current = secretsKey('SECRETS_KEY', raw);
+    if (mode === 'production' && current.equals(DEVELOPMENT_SECRETS_KEY))
+      throw new ConfigError('SECRETS_KEY is the public development key; production needs a key of its own (openssl rand -base64 32)');
+    return { current, previous };
+  }
+  if (mode === 'production') throw new ConfigError('SECRETS_KEY is required in production: it encrypts connector tokens at rest (generate one with: openssl rand -base64 32)');
+  return { current: DEVELOPMENT_SECRETS_KEY, previous };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const mode = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
   const url = env.DATABASE_URL?.trim();
@@ -158,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'] as const, 'normal'),
+    secrets: secretKeys(env, mode),
   };
 }
 

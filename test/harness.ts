@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { GraphQLClient, ClientError } from 'graphql-request';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
-import { logger, silentLogger } from '../src/logger.js';
+import { logger, silentLogger, type Logger } from '../src/logger.js';
 import { openOrm } from '../src/db/orm.js';
 import { Workspace } from '../src/auth/workspace.entity.js';
 import { createApiKey } from '../src/auth/api-key.service.js';
@@ -28,6 +28,7 @@ export async function postgresReachable(url = POSTGRES_URL ?? 'postgres://postgr
   }
 }
 
+/** A new PostgreSQL database next to `url`'s, dropped by `drop()`. */
 export async function scratchDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `ig_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const base = { ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql' as const, databaseUrl: url };
@@ -54,7 +55,7 @@ export interface TestApp extends App {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startTestApp(options: { postgres?: boolean; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function startTestApp(options: { postgres?: boolean; config?: Partial<Config>; log?: Logger } = {}): Promise<TestApp> {
   const usePg = options.postgres ?? !!POSTGRES_URL;
   const scratch = usePg ? await scratchDatabase(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
   const defaults = loadConfig({ NODE_ENV: 'test' });
@@ -69,7 +70,7 @@ export async function startTestApp(options: { postgres?: boolean; config?: Parti
     seedDemoData: false,
     ...options.config,
   };
-  const app = await createApp(config, { port: 0, log: process.env.TEST_LOG ? logger : silentLogger });
+  const app = await createApp(config, { port: 0, log: options.log ?? (process.env.TEST_LOG ? logger : silentLogger) });
   const workspaces = new Map<string, string>();
 
   const ensureWorkspace = async (name: string, data: DemoDataSet | null = demoData) => {

@@ -13,6 +13,8 @@ import { ReconciliationEvent } from '../src/reconciliation/reconciliation-event.
 import { ReconciliationMark } from '../src/reconciliation/reconciliation-mark.entity.js';
 import { ConnectorType, ReconciliationBatchStatus, ReconciliationEventStatus } from '../src/reconciliation/reconciliation.enums.js';
 import { SCIM_SCHEMAS, type ScimUser } from '../src/reconciliation/scim-client.js';
+import { connectorTokenContext } from '../src/reconciliation/connector-secrets.js';
+import { secretBox } from '../src/common/secrets.js';
 
 const TOKEN = 'scim-fixture-token-7f3a9c';
 /** The account form of the seed's applications: recon key User Login → login. */
@@ -528,11 +530,13 @@ describe('connector configuration', () => {
     const systemId = await makeSystem({ integrationLevel: 'Disconnected' });
     const data = await admin.request<ConfigureData>(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim.example.com/scim/v2/', token: 'first-token' } });
     expect(data.configureConnector).toEqual({ id: systemId, connectorType: 'SCIM', connectorBaseUrl: 'https://scim.example.com/scim/v2', integrationLevel: 'Connected' });
-    expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorType: ConnectorType.SCIM, connectorToken: 'first-token' });
+    const stored = await em().findOneOrFail(TargetSystem, systemId);
+    expect(stored.connectorType).toBe(ConnectorType.SCIM);
+    expect(secretBox(app.config.secrets).open(stored.connectorToken!, connectorTokenContext(systemId))).toBe('first-token');
 
-    // Omitting the token keeps the stored one.
-    await admin.request(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim2.example.com/v2' } });
-    expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorBaseUrl: 'https://scim2.example.com/v2', connectorToken: 'first-token' });
+    // Omitting the token keeps the stored one while the base URL stays the same.
+    await admin.request(CONFIGURE, { id: systemId, input: { type: 'SCIM', baseUrl: 'https://scim.example.com/scim/v2' } });
+    expect(await em().findOneOrFail(TargetSystem, systemId)).toMatchObject({ connectorBaseUrl: 'https://scim.example.com/scim/v2', connectorToken: stored.connectorToken });
 
     const off = await admin.request<ConfigureData>(CONFIGURE, { id: systemId, input: { type: 'DISCONNECTED' } });
     expect(off.configureConnector).toMatchObject({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected' });
@@ -782,7 +786,8 @@ describe('workspaces', () => {
     expect(read).toEqual({ reconciliationBatch: null, reconciliationEvents: { totalCount: 0, nodes: [] }, reconciliationBatches: { totalCount: 0 }, all: { totalCount: 0 } });
     expect(f.requests).toHaveLength(requestsBefore);
     expect(await em().count(ReconciliationBatch, { targetSystem: systemId })).toBe(1);
-    expect((await em().findOneOrFail(TargetSystem, systemId)).connectorToken).toBe(TOKEN);
+    const sealed = (await em().findOneOrFail(TargetSystem, systemId)).connectorToken!;
+    expect(secretBox(app.config.secrets).open(sealed, connectorTokenContext(systemId))).toBe(TOKEN);
   });
 });
 

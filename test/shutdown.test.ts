@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -10,7 +11,10 @@ describe('shutdown', () => {
     const env = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
     try {
-      const app = await createApp({ ...loadConfig({ NODE_ENV: 'production' }), databaseUrl: ':memory:', seedDemoData: false }, { port: 0, log: silentLogger });
+      const app = await createApp(
+        { ...loadConfig({ NODE_ENV: 'production', SECRETS_KEY: randomBytes(32).toString('base64') }), databaseUrl: ':memory:', seedDemoData: false },
+        { port: 0, log: silentLogger },
+      );
       expect({ int: process.listenerCount('SIGINT'), term: process.listenerCount('SIGTERM') }).toEqual(before);
       await app.stop();
     } finally {

@@ -21,7 +21,11 @@ export class ConnectorInput {
   @Field(() => String, { nullable: true, description: 'SCIM only: base URL of the SCIM 2.0 service (https; http only for localhost), e.g. `https://scim.example.com/scim/v2`.' })
   baseUrl?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'SCIM only: the bearer token the gateway sends. Stored, never returned. Omit it to keep the stored token.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'SCIM only: the bearer token the gateway sends. Stored encrypted, never returned, sent only to the baseUrl it was given with. Omit it to keep the stored token while the type and baseUrl stay the same; a new baseUrl needs its token.',
+  })
   token?: string | null;
 }
 

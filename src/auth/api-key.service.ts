@@ -30,17 +30,36 @@ export async function createApiKey(
   return { key, token: `${PREFIX}_${key.id}_${secret}` };
 }
 
+/** The one statement a request costs when its key is remembered (app.statements does not count it). */
+export const CREDENTIAL_REVISION_SQL = 'select revision from credential_revision where id = 1';
+
 /**
- * Resolves a bearer token to its viewer. Successful lookups are remembered briefly, keyed by
- * the token's hash, so the hot path costs no SQL; revocation clears the memory.
+ * Resolves a bearer token to its viewer. Successful lookups are remembered, keyed by the
+ * token's hash, together with the credential revision they were made at. Every request first
+ * reads the revision (one primary-key read of a one-row table, which database triggers raise
+ * whenever a key is changed, revoked or deleted, or a person's status or login changes): a
+ * remembered viewer is used only while the revision is unchanged, so a revoked key or a
+ * deactivated person is refused on the next request in every gateway process on the database.
  */
 export class ApiKeyAuthenticator {
-  private readonly cache = new Map<string, { viewer: Viewer; until: number }>();
+  private readonly cache = new Map<string, { viewer: Viewer; until: number; revision: number }>();
+  private revisionSeen = 0;
 
   constructor(
     private readonly em: () => EntityManager,
     private readonly ttlMs = 30_000,
   ) {}
+
+  /** The credential revision now (forgetting this cache when it moved). */
+  async revision(): Promise<number> {
+    const rows = await this.em().getConnection().execute<Array<{ revision: number | string }>>(CREDENTIAL_REVISION_SQL);
+    const revision = Number(rows[0]?.revision ?? 0);
+    if (revision !== this.revisionSeen) {
+      this.cache.clear();
+      this.revisionSeen = revision;
+    }
+    return revision;
+  }
 
   async authenticate(authorization: string | undefined): Promise<Viewer> {
     if (!authorization) throw new DomainError('UNAUTHENTICATED', 'Missing API key: send Authorization: Bearer <key>');
@@ -48,8 +67,10 @@ export class ApiKeyAuthenticator {
     const parsed = token ? parseKey(token) : undefined;
     if (!parsed) throw new DomainError('UNAUTHENTICATED', 'Malformed API key: expected Authorization: Bearer igk_…');
     const cacheKey = sha256(token!);
+    // Read before the lookup: a viewer remembered with it is stale as soon as anything changes after.
+    const revision = await this.revision();
     const hit = this.cache.get(cacheKey);
-    if (hit && hit.until > Date.now()) return hit.viewer;
+    if (hit && hit.until > Date.now() && hit.revision === revision) return hit.viewer;
 
     const key = await this.em().findOne(ApiKey, { id: parsed.id, revokedAt: null }, { populate: ['person'] });
     const expected = key ? Buffer.from(key.secretHash, 'hex') : Buffer.alloc(32);
@@ -65,7 +86,7 @@ export class ApiKeyAuthenticator {
       person: key.person ? { id: key.person.id, login: key.person.login } : null,
     };
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(cacheKey, { viewer, until: Date.now() + this.ttlMs });
+    this.cache.set(cacheKey, { viewer, until: Date.now() + this.ttlMs, revision });
     return viewer;
   }
 

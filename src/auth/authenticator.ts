@@ -7,6 +7,9 @@ import type { Viewer } from './viewer.js';
  * Connect token (a JWT) of an issuer a workspace accepts. Failures are UNAUTHENTICATED.
  */
 export class Authenticator {
+  /** The credential revision the sign-in token cache was filled at. */
+  private oidcRevision = -1;
+
   constructor(
     readonly apiKeys: ApiKeyAuthenticator,
     readonly oidc: OidcAuthenticator,
@@ -14,7 +17,16 @@ export class Authenticator {
 
   async authenticate(authorization: string | undefined): Promise<Viewer> {
     const token = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-    if (token && !token.startsWith('igk_') && looksLikeJwt(token)) return this.oidc.authenticate(token);
+    if (token && !token.startsWith('igk_') && looksLikeJwt(token)) {
+      // A deactivated person's sign-in tokens stop on the next request too: remembered token
+      // viewers are dropped whenever the credential revision moves (see ApiKeyAuthenticator).
+      const revision = await this.apiKeys.revision();
+      if (revision !== this.oidcRevision) {
+        this.oidc.forget();
+        this.oidcRevision = revision;
+      }
+      return this.oidc.authenticate(token);
+    }
     return this.apiKeys.authenticate(authorization);
   }
 

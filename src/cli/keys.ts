@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openOrm } from '../db/orm.js';
 import { Workspace } from '../auth/workspace.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
@@ -25,7 +25,7 @@ const { positionals, values } = parseArgs({
   },
 });
 
-const orm = await openOrm(loadConfig());
+const orm = await openOrm(loadConfigOrExit());
 await orm.getMigrator().up();
 const em = orm.em.fork();
 try {

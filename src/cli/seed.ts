@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openOrm } from '../db/orm.js';
 import { seedScaleData, SeedRefused } from '../db/scale-seed.js';
 import { ProgressBar } from './progress.js';
@@ -20,7 +20,7 @@ if (options === 'help') {
 }
 
 const started = performance.now();
-const config = loadConfig();
+const config = loadConfigOrExit();
 const orm = await openOrm(config);
 try {
   await orm.getMigrator().up();

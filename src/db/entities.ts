@@ -1,6 +1,7 @@
 import { Workspace } from '../auth/workspace.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
 import { SignInSettings } from '../auth/sign-in-settings.entity.js';
+import { CredentialRevision } from '../auth/credential-revision.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { User } from '../governance/user.entity.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
@@ -29,6 +30,7 @@ export const entities = [
   Workspace,
   ApiKey,
   SignInSettings,
+  CredentialRevision,
   AuditEvent,
   User,
   TargetSystem,

@@ -59,7 +59,10 @@ export class TargetSystem extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, description: 'Base URL of the SCIM 2.0 service (e.g. `https://scim.example.com/scim/v2`); `/Users` and `/Groups` are under it.' })
   connectorBaseUrl?: string | null;
 
-  /** The connector's bearer token: stored for outgoing calls, never shown through GraphQL. */
+  /**
+   * The connector's bearer token, sealed (AES-256-GCM, src/common/secrets.ts; bound to this row):
+   * opened only to call the connector's own base URL, never shown through GraphQL.
+   */
   @Column({ type: 'text', nullable: true, graphql: false })
   connectorToken?: string | null;
 }

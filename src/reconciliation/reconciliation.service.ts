@@ -25,6 +25,8 @@ import {
   ReconciliationResourceType,
 } from './reconciliation.enums.js';
 import { ScimClient } from './scim-client.js';
+import { connectorTokenContext } from './connector-secrets.js';
+import { SecretError, secretBox, type SecretKeys } from '../common/secrets.js';
 
 /** The condition value that lets reconciliation write mismatches into the gateway. */
 export const UPDATE_ON_MISMATCH = 'updateOnMismatch';
@@ -70,10 +72,11 @@ export class ReconciliationService {
 
   /**
    * Sets how the gateway reaches an application. Checks: SCIM needs an https base URL (http
-   * only to this machine) and a bearer token (kept when omitted and one is stored); DISCONNECTED
-   * takes neither and forgets both. Writes the connector columns and integrationLevel
-   * (Connected / Disconnected), and an audit record that tells whether a token is set, never
-   * the token itself.
+   * only to this machine) and a bearer token; the stored token is kept when none is given only
+   * while the type and the base URL stay the same (a token is never sent to a URL it was not
+   * given for); DISCONNECTED takes neither and forgets both. Writes the connector columns (the
+   * token sealed, see src/common/secrets.ts) and integrationLevel (Connected / Disconnected),
+   * and an audit record that tells whether a token is set, never the token itself.
    */
   async configureConnector(targetSystemId: string, input: ConnectorInput): Promise<TargetSystem> {
     authorize(this.scope.viewer, 'connectors:configure');
@@ -89,12 +92,21 @@ export class ReconciliationService {
     return this.scope.transaction(async (em) => {
       const system = await em.findOne(TargetSystem, { id: targetSystemId, workspace: this.ws });
       if (!system) throw notFound('TargetSystem', targetSystemId, 'targetSystemId');
-      const kept = system.connectorType === ConnectorType.SCIM ? (system.connectorToken ?? null) : null;
-      if (input.type === ConnectorType.SCIM && !token && !kept) throw badInput('input.token', 'A SCIM connector needs a bearer token');
+      const stored = system.connectorToken ?? null;
+      const sameTarget = system.connectorType === input.type && system.connectorBaseUrl === baseUrl;
+      const kept = input.type === ConnectorType.SCIM && sameTarget ? stored : null;
+      if (input.type === ConnectorType.SCIM && !token && !kept) {
+        throw badInput(
+          'input.token',
+          stored
+            ? 'The connector changes its base URL or type: give the token for the new target (the stored token is never sent to another URL)'
+            : 'A SCIM connector needs a bearer token',
+        );
+      }
       const before = connectorState(system);
       system.connectorType = input.type;
       system.connectorBaseUrl = baseUrl;
-      system.connectorToken = input.type === ConnectorType.SCIM ? (token ?? kept) : null;
+      system.connectorToken = token ? secretBox(this.scope.config.secrets).seal(token, connectorTokenContext(system.id)) : kept;
       system.integrationLevel = input.type === ConnectorType.SCIM ? 'Connected' : 'Disconnected';
       system.updatedOn = new Date();
       audit(
@@ -166,7 +178,7 @@ export class ReconciliationService {
         },
         this.scope.requestId,
       );
-      return { batch, system, mapping, client: new ScimClient({ baseUrl: system.connectorBaseUrl, token: system.connectorToken }) };
+      return { batch, system, mapping, client: new ScimClient({ baseUrl: system.connectorBaseUrl, token: openToken(system, this.scope.config.secrets) }) };
     });
 
     await new BatchRunner(this.em as SqlEntityManager, {
@@ -222,6 +234,16 @@ export class ReconciliationService {
       return w;
     };
     return paginate(this.em, ReconciliationEvent, where, page, 'rowNumber');
+  }
+}
+
+/** The connector's token in clear, for its own base URL only; a token this gateway cannot open is a CONFLICT. */
+function openToken(system: TargetSystem, keys: SecretKeys): string {
+  try {
+    return secretBox(keys).open(system.connectorToken!, connectorTokenContext(system.id));
+  } catch (error) {
+    if (!(error instanceof SecretError)) throw error;
+    throw conflict(`The connector token of ${system.displayName} cannot be used: ${error.message}. Configure the connector again with its token`, 'id');
   }
 }
 
