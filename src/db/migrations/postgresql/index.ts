@@ -1,9 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123180542 } from './Migration20261123180542.js';
 import { Migration20261130115122 } from './Migration20261130115122.js';
+import { Migration20261130115812 } from './Migration20261130115812.js';
 
 /** The postgresql migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261123180542', class: Migration20261123180542 },
   { name: 'Migration20261130115122', class: Migration20261130115122 },
+  { name: 'Migration20261130115812', class: Migration20261130115812 },
 ];
