@@ -22,6 +22,7 @@ import { readBody } from './http/body.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
 import { isScimPath, scimHandler } from './scim/scim.http.js';
+import { isLoopbackHost } from './http/loopback.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -51,7 +52,8 @@ const MAX_JSON_BODY = 1024 * 1024;
 
 class BodyNotJson extends Error {}
 
-const EXAMPLE_QUERY = `# Welcome to Identity Graph. The Authorization header is pre-filled with a demo key.
+const EXAMPLE_QUERY = `# Welcome to Identity Graph. The Authorization header is pre-filled with the personal demo key
+# of Zachary Graham (zachary, ORG_ADMIN): mutations act as him (tasks, carts, decisions).
 # One person's whole access graph, across governance, SCIM, identity profiles and enrollment:
 query AccessGraph {
   user(login: "jerome") {
@@ -79,7 +81,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const landing =
     config.env === 'production'
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-      : ApolloServerPluginLandingPageLocalDefault({ footer: false, headers: prepared.sandboxHeaders, document: EXAMPLE_QUERY });
+      : ApolloServerPluginLandingPageLocalDefault({
+          footer: false,
+          // A key is embedded in the page only where nobody else can load it.
+          headers: isLoopbackHost(config.host) ? prepared.sandboxHeaders : undefined,
+          document: EXAMPLE_QUERY,
+        });
 
   // Operations over a limit are refused after validation, before graphql-jit compiles them.
   const limits = queryLimitsPlugin<Context>({
