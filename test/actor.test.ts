@@ -16,6 +16,7 @@ import { EntitlementAssignment } from '../src/governance/user-account.entity.js'
 // The demo data's people: spencer manages aaron, ali manages steve, zachary manages jerome and michael; kevin is Inactive.
 const SALESFORCE_SALES_USER = '6c0000000000000000000005'; // Manager Grant and Auto Revoke
 const JIRA_SOFTWARE_USER = '64c8a4ddfdfcc6b382d82267'; // Manager Grant and Auto Revoke
+const AWS_DEVELOPER = '63af258b93ccdf675ccab0da'; // a role: Group Role Approval, Approval Group 2 (spencer, liz)
 
 let app: TestApp;
 let admin: GraphQLClient;
@@ -112,21 +113,35 @@ describe('the actor comes from the credential (through HTTP)', () => {
   });
 
   it('an approver approving their own request is refused (separation of duties), whatever the credential', async () => {
-    // spencer requests for aaron (his report): the manager task is spencer's own.
+    // spencer (aaron's manager) requests for aaron: the manager stage goes up to samantha, his manager.
     const spencer = await app.client('acme', [Authority.REQUESTER, Authority.APPROVER], { person: 'spencer' });
     const r = await submit(spencer, 'aaron', SALESFORCE_SALES_USER, 'spencer');
-    expect(r).toMatchObject({ requesterLogin: 'spencer', beneficiaryLogin: 'aaron', tasks: [{ assignee: 'spencer' }] });
+    expect(r).toMatchObject({ requesterLogin: 'spencer', beneficiaryLogin: 'aaron', tasks: [{ assignee: 'samantha' }] });
     const before = await snapshot();
     for (const client of [spencer, admin]) {
       const errors = await errorsOf(act(client, r.tasks[0].id, 'APPROVE', 'spencer'));
       expect(errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'SEPARATION_OF_DUTIES' });
       expect(errors[0].message).toMatch(/^spencer is the requester of request \w+ and may not act on its tasks/);
     }
-    const offered = await spencer.request<{ task: { possibleActions: unknown[] } }>(gql`query ($id: ID!) { task(id: $id) { possibleActions { action } } }`, { id: r.tasks[0].id });
-    expect(offered.task.possibleActions).toEqual([]);
     expect(await snapshot()).toEqual(before);
     expect(await held('aaron')).not.toContain(SALESFORCE_SALES_USER);
     await spencer.request(CANCEL, { id: r.id });
+
+    // A group task: spencer is a member of Approval Group 2, which approves AWS Developer.
+    const group = await spencer.request<SubmitData>(SUBMIT, {
+      input: { cart: { cartItems: [{ beneficiaries: { login: 'aaron' }, entityId: AWS_DEVELOPER, entityType: 'ROLE' }] } },
+    });
+    const task = group.submitCart.requests[0].tasks[0];
+    expect(task.assignee).toBe('Approval Group 2');
+    const offered = await spencer.request<{ task: { possibleActions: unknown[] } }>(gql`query ($id: ID!) { task(id: $id) { possibleActions { action } } }`, { id: task.id });
+    expect(offered.task.possibleActions).toEqual([]);
+    const pending = await snapshot();
+    const claim = await errorsOf(act(spencer, task.id, 'CLAIM'));
+    expect(claim[0].extensions).toMatchObject({ code: 'FORBIDDEN', rule: 'SEPARATION_OF_DUTIES' });
+    expect(await snapshot()).toEqual(pending);
+    const liz = await app.client('acme', [Authority.APPROVER], { person: 'liz' });
+    await act(liz, task.id, 'CLAIM');
+    expect(await act(liz, task.id, 'APPROVE')).toMatchObject({ status: 'COMPLETED' });
   });
 
   it('a personal key acts as its person without naming anyone; naming someone else is refused on every person-level mutation', async () => {
@@ -228,6 +243,22 @@ describe('the request policy (through HTTP)', () => {
     await ali.request(CANCEL, { id: byManager.id });
     const desk = await app.client('acme', [Authority.REQUESTER, Authority.REQUEST_FOR_OTHERS], { person: 'jerome' });
     expect(await submit(desk, 'steve', JIRA_SOFTWARE_USER)).toMatchObject({ requesterLogin: 'jerome', beneficiaryLogin: 'steve' });
+  });
+});
+
+describe('routing away from the parties of a request', () => {
+  it('a stage that would go to the requester goes to their manager; with nobody above, the submit is a CONFLICT and writes nothing', async () => {
+    const zachary = await app.client('acme', [Authority.REQUESTER], { person: 'zachary' });
+    const r = await submit(zachary, 'michael', SALESFORCE_SALES_USER);
+    expect(r).toMatchObject({ requesterLogin: 'zachary', tasks: [{ assignee: 'derrick' }] });
+    await zachary.request(CANCEL, { id: r.id });
+    // derrick, the CEO, has no manager: his request for zachary has nobody to approve it.
+    const derrick = await app.client('acme', [Authority.REQUESTER], { person: 'derrick' });
+    const before = await snapshot();
+    const errors = await errorsOf(submit(derrick, 'zachary', SALESFORCE_SALES_USER));
+    expect(errors[0]).toMatchObject({ extensions: { code: 'CONFLICT', field: 'input.cart.cartItems.0.entityId' } });
+    expect(errors[0].message).toMatch(/would go to derrick, a party of the request, and nobody above them can decide it/);
+    expect(await snapshot()).toEqual(before);
   });
 });
 

@@ -392,7 +392,8 @@ export class RequestService {
     }
     const plan = planStages(workflow, type, { ...config, managerLogin: beneficiary.managerLogin, businessOwnerLogin });
     if (!plan.ok) throw conflict(`${entity.displayName} for ${who} cannot be routed: ${plan.reason}`, field('entityId'));
-    await this.assertGroupsExist(em, plan.stages, field('entityId'));
+    const stages = await this.awayFromParties(em, plan.stages, [requester.login, beneficiary.login], `${entity.displayName} for ${who}`, field('entityId'));
+    await this.assertGroupsExist(em, stages, field('entityId'));
     if (system && system.integrationLevel !== 'Connected') {
       const performer = (entity as { performer?: string | null }).performer ?? system.performer;
       try {
@@ -425,7 +426,7 @@ export class RequestService {
       beneficiary,
       title: entity.displayName,
       workflowName: workflow.name,
-      stages: plan.stages,
+      stages,
       payload: {
         beneficiary: beneficiaryInfo,
         requester,
@@ -469,6 +470,28 @@ export class RequestService {
       };
     }
     throw badInput(field.replace(/entityId$/, 'entityType'), `${item.entityType} cannot be requested through a cart`);
+  }
+
+  /**
+   * Separation of duties when routing: a stage that would go to a party of the request (its
+   * requester or beneficiary: a manager requesting for a report, a business owner for themself)
+   * goes to that person's manager instead, up the hierarchy; CONFLICT when there is none active.
+   */
+  private async awayFromParties(em: EntityManager, stages: PlannedStage[], parties: string[], what: string, field: string): Promise<PlannedStage[]> {
+    const routed: PlannedStage[] = [];
+    for (const stage of stages) {
+      let assignee = stage.assignee;
+      for (let hops = 0; stage.assigneeType === 'User' && parties.includes(assignee); hops++) {
+        const person = hops < 20 ? await em.findOne(User, { workspace: this.ws, login: assignee }) : null;
+        const manager = person?.managerLogin ? await em.findOne(User, { workspace: this.ws, login: person.managerLogin, status: 'Active' }) : null;
+        if (!manager) {
+          throw conflict(`${what} cannot be routed: the ${stage.taskName} would go to ${assignee}, a party of the request, and nobody above them can decide it instead`, field);
+        }
+        assignee = manager.login;
+      }
+      routed.push({ ...stage, assignee });
+    }
+    return routed;
   }
 
   private async assertGroupsExist(em: EntityManager, stages: PlannedStage[], field: string) {
