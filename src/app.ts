@@ -28,6 +28,7 @@ import { isScimPath, scimHandler, sendScimError } from './scim/scim.http.js';
 import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
 import { secretBox } from './common/secrets.js';
 import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
+import { isLoopbackHost } from './http/loopback.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -58,7 +59,8 @@ const MAX_JSON_BODY = 1024 * 1024;
 
 class BodyNotJson extends Error {}
 
-const EXAMPLE_QUERY = `# Welcome to Identity Graph. The Authorization header is pre-filled with a demo key.
+const EXAMPLE_QUERY = `# Welcome to Identity Graph. The Authorization header is pre-filled with the personal demo key
+# of Zachary Graham (zachary, ORG_ADMIN): mutations act as him (tasks, carts, decisions).
 # One person's whole access graph, across governance, SCIM, identity profiles and enrollment:
 query AccessGraph {
   user(login: "jerome") {
@@ -91,7 +93,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const landing =
     config.env === 'production'
       ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
-      : ApolloServerPluginLandingPageLocalDefault({ footer: false, headers: prepared.sandboxHeaders, document: EXAMPLE_QUERY });
+      : ApolloServerPluginLandingPageLocalDefault({
+          footer: false,
+          // A key is embedded in the page only where nobody else can load it.
+          headers: isLoopbackHost(config.host) ? prepared.sandboxHeaders : undefined,
+          document: EXAMPLE_QUERY,
+        });
 
   // Operations over a limit are refused after validation, before graphql-jit compiles them.
   const limits = queryLimitsPlugin<Context>({

@@ -1,7 +1,8 @@
 import { loadConfigOrExit } from './config.js';
 import { createApp } from './app.js';
 import { logger } from './logger.js';
-import { ensureDemoWorkspace, rotateDevelopmentKey } from './db/demo/seed-demo.js';
+import { DEMO_PERSON, ensureDemoWorkspace, rotateDevelopmentKey } from './db/demo/seed-demo.js';
+import { isLoopbackHost } from './http/loopback.js';
 
 const config = loadConfigOrExit();
 let demoKey: string | undefined;
@@ -12,6 +13,11 @@ const app = await createApp(config, {
     const { workspace, created } = await ensureDemoWorkspace(orm, config);
     if (created) logger.info('demo workspace created and filled from the seed documents', { workspace: workspace.id });
     if (config.env !== 'development') return;
+    // Never hand out a key on an address others can reach.
+    if (!isLoopbackHost(config.host)) {
+      logger.info('no development key: the server listens on a non-loopback address', { host: config.host });
+      return;
+    }
     demoKey = await rotateDevelopmentKey(orm, workspace);
     return { sandboxHeaders: { Authorization: `Bearer ${demoKey}` } };
   },
@@ -21,7 +27,7 @@ const where = config.database === 'sqlite' ? config.databaseUrl : 'PostgreSQL (D
 process.stdout.write(`\nIdentity Graph is listening on ${app.url}  (database: ${where})\n`);
 if (demoKey) {
   process.stdout.write(`Open ${app.url} in a browser for Apollo Sandbox: its Authorization header is pre-filled.\n`);
-  process.stdout.write(`Development demo key (ORG_ADMIN, workspace "demo"; a new one each start):\n  Authorization: Bearer ${demoKey}\n\n`);
+  process.stdout.write(`Development demo key (personal key of ${DEMO_PERSON}, ORG_ADMIN, workspace "demo"; a new one each start):\n  Authorization: Bearer ${demoKey}\n\n`);
 }
 
 let stopping = false;

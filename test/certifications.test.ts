@@ -492,7 +492,7 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(graph.ben.entitlements.map((e) => e.displayName).sort()).toEqual(['Wiki Admin', 'Wiki Reader']);
     const revokes = await app.orm.em.fork().find(AuditEvent, { workspace: s.ws, action: 'entitlementAssignment.revoke' });
     expect(revokes).toHaveLength(1);
-    expect(revokes[0].actor).toBe('cara (via test key ORG_ADMIN)');
+    expect(revokes[0].actor).toBe('key test key ORG_ADMIN acting as cara');
 
     const [again] = await errorsOf(s.client.request(DECIDE, { itemId: annAdmin.id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(again.extensions).toEqual({ code: 'CONFLICT', field: 'itemId' });
@@ -704,7 +704,8 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     const c = await create(s.client, eng());
     const readOnly = await app.client('certs-keys', [Authority.READ_ONLY]);
     const catalogAdmin = await app.client('certs-keys', [Authority.CATALOG_ADMIN]);
-    const certifier = await app.client('certs-keys', [Authority.CERTIFIER]);
+    // The certifier decides with her own personal key.
+    const certifier = await app.client('certs-keys', [Authority.CERTIFIER], { person: 'cara' });
     for (const client of [readOnly, certifier]) {
       const [run] = await errorsOf(client.request(RUN, { id: c.id }));
       expect(run.extensions).toMatchObject({ code: 'FORBIDDEN', action: 'certifications:manage' });

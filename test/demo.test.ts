@@ -61,6 +61,17 @@ describe('the demo workspace', () => {
     expect(data.scimUsers.totalCount).toBe(2);
   });
 
+  it('the development key is the personal key of the demo person (zachary): a cart without a requester is his', async () => {
+    const data = await client.request<{ submitCart: { requests: Array<{ requesterLogin: string; beneficiaryLogin: string; status: string }> } }>(gql`
+      mutation {
+        submitCart(input: { cart: { cartItems: [{ beneficiaries: { login: "michael" }, entityId: "6c0000000000000000000005", entityType: ENTITLEMENT }] } }) {
+          requests { requesterLogin beneficiaryLogin status }
+        }
+      }
+    `);
+    expect(data.submitCart.requests).toEqual([{ requesterLogin: 'zachary', beneficiaryLogin: 'michael', status: 'Waiting for Manager Approval' }]);
+  });
+
   it('rotating the development key revokes the previous one', async () => {
     const { Workspace } = await import('../src/auth/workspace.entity.js');
     const ws = await app.orm.em.fork().findOneOrFail(Workspace, { name: 'demo' });

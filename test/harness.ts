@@ -7,6 +7,7 @@ import { openOrm } from '../src/db/orm.js';
 import { Workspace } from '../src/auth/workspace.entity.js';
 import { createApiKey } from '../src/auth/api-key.service.js';
 import { Authority } from '../src/auth/authorities.js';
+import { User } from '../src/governance/user.entity.js';
 import { loadDataSet } from '../src/db/load-data-set.js';
 import { demoData } from '../src/db/demo/demo-data.js';
 import type { DemoDataSet } from '../src/db/demo/demo-data.types.js';
@@ -47,8 +48,13 @@ export async function scratchDatabase(url: string): Promise<{ url: string; drop:
 
 export interface TestApp extends App {
   config: Config;
-  /** A client of a workspace with the given authorities (ORG_ADMIN by default). */
-  client(workspace: string, authorities?: Authority[]): Promise<GraphQLClient>;
+  /**
+   * A client of a workspace with the given authorities (ORG_ADMIN by default): a service key, or
+   * with `person` (a login of the workspace) that person's personal key.
+   */
+  client(workspace: string, authorities?: Authority[], options?: { person?: string }): Promise<GraphQLClient>;
+  /** The bearer token of a new key, as `client` makes it (for raw fetch and custom headers). */
+  token(workspace: string, authorities?: Authority[], options?: { person?: string }): Promise<string>;
   /** Creates (or finds) a workspace and fills it with a data set (the seed's demo data by default). */
   workspace(name: string, data?: DemoDataSet | null): Promise<string>;
   /** Raw fetch against the server. */
@@ -84,15 +90,22 @@ export async function startTestApp(options: { postgres?: boolean; config?: Parti
     return ws.id;
   };
 
+  async function newToken(workspace: string, authorities = [Authority.ORG_ADMIN], options: { person?: string } = {}) {
+    const id = await ensureWorkspace(workspace);
+    const em = app.orm.em.fork();
+    const person = options.person ? await em.findOneOrFail(User, { workspace: id, login: options.person }) : null;
+    const name = `test key ${authorities.join('+')}${person ? ` of ${person.login}` : ''}`;
+    const { token } = await createApiKey(em, em.getReference(Workspace, id), name, authorities, person);
+    return token;
+  }
+
   return {
     ...app,
     config,
     workspace: ensureWorkspace,
-    async client(workspace, authorities = [Authority.ORG_ADMIN]) {
-      const id = await ensureWorkspace(workspace);
-      const em = app.orm.em.fork();
-      const { token } = await createApiKey(em, em.getReference(Workspace, id), `test key ${authorities.join('+')}`, authorities);
-      return new GraphQLClient(app.url, { headers: { authorization: `Bearer ${token}` } });
+    token: newToken,
+    async client(workspace, authorities = [Authority.ORG_ADMIN], options = {}) {
+      return new GraphQLClient(app.url, { headers: { authorization: `Bearer ${await newToken(workspace, authorities, options)}` } });
     },
     fetch: (path, init) => fetch(app.origin + path, init),
     async stop() {

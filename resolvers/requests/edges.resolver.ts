@@ -10,8 +10,15 @@ import { PossibleAction } from '../../schema/requests/requests.types.js';
 // what stays here are computed fields.
 @Resolver(() => Task)
 export class TaskFields {
-  @FieldResolver(() => [PossibleAction], { description: 'Actions the task offers now; with userLogin, only those that person may take.' })
-  async possibleActions(@Root() t: Row<Task>, @Arg('userLogin', () => String, { nullable: true }) userLogin: string | null, @Ctx() ctx: Context) {
+  @FieldResolver(() => [PossibleAction], {
+    description:
+      "Actions the task offers now; for a person, only those that person may take: a personal credential's own person (no argument needed), or the person an ACT_AS key names in userLogin.",
+  })
+  async possibleActions(
+    @Root() t: Row<Task>,
+    @Arg('userLogin', () => String, { nullable: true, description: 'An ACT_AS key: the person; a personal credential: its own login or nothing.' }) userLogin: string | null,
+    @Ctx() ctx: Context,
+  ) {
     const actions = await ctx.tasks.possibleActionsFor(t as Task, userLogin);
     return actions.map((action) => ({ action, displayName: ACTION_DISPLAY_NAMES[action] }));
   }

@@ -75,7 +75,12 @@ export class RequestsResolver {
   @Mutation(() => AccessRequest, { description: 'Cancel an open request (by its requester or beneficiary); its open tasks are cancelled.' })
   cancelRequest(
     @Arg('id', () => ID) id: string,
-    @Arg('userLogin', () => String) userLogin: string,
+    @Arg('userLogin', () => String, {
+      nullable: true,
+      description:
+        'Login of the person cancelling (requester or beneficiary). Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
+    })
+    userLogin: string | null,
     @Arg('comment', () => String, { nullable: true }) comment: string | null,
     @Ctx() ctx: Context,
   ) {

@@ -134,7 +134,12 @@ export class ReviewItemsArgs extends PageArgs {
 export class DecideReviewItemArgs {
   @Field(() => ID) itemId!: string;
   @Field(() => ReviewDecision) decision!: ReviewDecision;
-  @Field(() => String, { description: 'Login of the certifier deciding.' }) userLogin!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Login of the certifier deciding. Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
+  })
+  userLogin?: string | null;
   @Field(() => String, { nullable: true, description: 'Required when the certification asks for comments on this decision.' }) comment?: string | null;
 }
 
@@ -142,7 +147,12 @@ export class DecideReviewItemArgs {
 export class ReassignReviewItemArgs {
   @Field(() => ID) itemId!: string;
   @Field(() => String, { description: 'Login of the new certifier.' }) toLogin!: string;
-  @Field(() => String, { description: 'Login of the current certifier.' }) userLogin!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Login of the current certifier. Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
+  })
+  userLogin?: string | null;
 }
 
 /** The seed's impactObject: what a run reviews. The id lists are resolved through loaders. */

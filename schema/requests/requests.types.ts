@@ -60,7 +60,12 @@ export class CartItemInput {
 
 @InputType({ description: 'User Cart with beneficiary, requester and cart items' })
 export class CreateCartInput {
-  @Field(() => RequesterInput) requester!: RequesterInput;
+  @Field(() => RequesterInput, {
+    nullable: true,
+    description:
+      'The requester. Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
+  })
+  requester?: RequesterInput | null;
   @Field(() => [CartItemInput]) cartItems!: CartItemInput[];
   @Field(() => String, { nullable: true, description: 'owner of the cart - user login' }) owner?: string | null;
   @Field(() => String, { nullable: true, description: 'name of the cart' }) name?: string | null;
@@ -163,7 +168,12 @@ export class OnboardingPayloadInput {
 export class OnboardingRequestInput {
   @Field(() => RequestEntityType, { description: 'Type of Entity: APPLICATION (with its entitlements) or ROLE.' }) entityType!: RequestEntityType;
   @Field(() => String, { description: 'This is the justification that you have enter for on-boarding this application' }) justification!: string;
-  @Field(() => RequesterInput, { description: 'This is the requester object and contains the details of the requester like requester email and login' }) requester!: RequesterInput;
+  @Field(() => RequesterInput, {
+    nullable: true,
+    description:
+      'The requester (login, email). Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
+  })
+  requester?: RequesterInput | null;
   @Field(() => OnboardingPayloadInput, { description: 'This is the payload object which is used to on-board the application.' }) payload!: OnboardingPayloadInput;
   @Field(() => String, { nullable: true, description: 'e.g. "New Application Request - testag" (default).' }) summary?: string | null;
 }
@@ -199,7 +209,12 @@ export class TasksArgs extends PageArgs {
 export class TaskActionArgs {
   @Field(() => ID, { description: 'This is the task object id which you can get from the Fetch Task endpoint.' }) id!: string;
   @Field(() => TaskAction, { description: 'You can perform different actions on a task depending on the workflow of the task.' }) action!: TaskAction;
-  @Field(() => String, { description: 'Login of the person acting.' }) userLogin!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Login of the person acting. Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
+  })
+  userLogin?: string | null;
   @Field(() => String, { nullable: true }) comment?: string | null;
   @Field(() => String, { nullable: true, description: 'REASSIGN only: login of the new assignee.' }) assignee?: string | null;
 }
@@ -207,7 +222,12 @@ export class TaskActionArgs {
 @ArgsType()
 export class TaskCommentArgs {
   @Field(() => ID) taskId!: string;
-  @Field(() => String) userLogin!: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Login of the person commenting. Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
+  })
+  userLogin?: string | null;
   @Field(() => String) message!: string;
   @Field(() => UploadScalar, { nullable: true, description: 'A file, sent as a multipart request part (GraphQL multipart request spec).' }) attachment?: Upload | null;
 }

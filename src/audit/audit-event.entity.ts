@@ -28,9 +28,23 @@ export class AuditEvent {
   @Property({ type: 'string', length: 24 })
   entityId!: string;
 
-  @Field(() => String, { description: 'Who acted: the API key name, or the user login acting through it.' })
+  @Field(() => String, {
+    description: "Who acted: the credential's name; `login (via key)` for a personal credential; `key acting as login` for a service key acting for a person (ACT_AS).",
+  })
   @Property({ type: 'string' })
   actor!: string;
+
+  @Field(() => String, { nullable: true, description: 'The id of the credential (API key) the change was made with.' })
+  @Property({ type: 'string', nullable: true })
+  actorKeyId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The login of the person the change was made as, if any.' })
+  @Property({ type: 'string', nullable: true })
+  actorPerson?: string | null;
+
+  @Field(() => Boolean, { description: "True when a service key acted for the person (ACT_AS), rather than the person's own credential." })
+  @Property({ type: 'boolean' })
+  actingAs: boolean & Opt = false;
 
   @Field(() => GraphQLJSON, { nullable: true })
   @Property({ type: 'json', nullable: true })

@@ -9,8 +9,15 @@ export interface AuditEntry {
   entityId: string;
   before?: unknown;
   after?: unknown;
-  /** A user login acting through the key (an approver, a requester); defaults to the key. */
+  /** The person acting (an approver, a requester), as decided by src/auth/actor.ts; none: the credential itself. */
   actorLogin?: string;
+}
+
+/** How the audit log names the actor: a personal credential's person, or a service key acting for one. */
+function actorOf(viewer: Viewer, login: string | undefined): { actor: string; actorPerson: string | null; actingAs: boolean } {
+  if (!login) return { actor: viewer.apiKeyName, actorPerson: null, actingAs: false };
+  if (viewer.person?.login === login) return { actor: `${login} (via ${viewer.apiKeyName})`, actorPerson: login, actingAs: false };
+  return { actor: `key ${viewer.apiKeyName} acting as ${login}`, actorPerson: login, actingAs: true };
 }
 
 /** Queues an audit event in the caller's unit of work, so it commits with the change it records. */
@@ -20,7 +27,8 @@ export function audit(em: EntityManager, viewer: Viewer, entry: AuditEntry, requ
     action: entry.action,
     entityType: entry.entityType,
     entityId: entry.entityId,
-    actor: entry.actorLogin ? `${entry.actorLogin} (via ${viewer.apiKeyName})` : viewer.apiKeyName,
+    ...actorOf(viewer, entry.actorLogin),
+    actorKeyId: viewer.apiKeyId,
     before: entry.before ?? null,
     after: entry.after ?? null,
     at: new Date(),

@@ -11,6 +11,8 @@ export enum Authority {
   READ_ONLY = 'READ_ONLY',
   /** A service key with it may act for a named person (audited as acting for them). */
   ACT_AS = 'ACT_AS',
+  /** May request access for people other than the requester (besides their manager, who always may). */
+  REQUEST_FOR_OTHERS = 'REQUEST_FOR_OTHERS',
 }
 registerEnumType(Authority, { name: 'Authority', description: 'A permission a credential (API key or sign-in token) carries.' });
 
@@ -34,7 +36,8 @@ export type Action =
   | 'scim:write'
   | 'enrollment:read'
   | 'enrollment:write'
-  | 'people:actAs';
+  | 'people:actAs'
+  | 'requests:forOthers';
 
 const READERS = [Authority.READ_ONLY, Authority.CATALOG_ADMIN, Authority.REQUESTER, Authority.APPROVER, Authority.CERTIFIER, Authority.SCIM_PROVISIONER];
 
@@ -61,4 +64,6 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'enrollment:write': [Authority.CATALOG_ADMIN],
   // A service key acting for a named person (personal credentials always act as their person).
   'people:actAs': [Authority.ACT_AS],
+  // Requesting for someone else than oneself; a beneficiary's manager may without it.
+  'requests:forOthers': [Authority.REQUEST_FOR_OTHERS],
 };

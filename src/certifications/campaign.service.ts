@@ -3,6 +3,7 @@ import type { RequestScope } from '../common/request-scope.js';
 import type { CertificationLoaders } from './certifications.loaders.js';
 import type { RequestService } from '../requests/request.service.js';
 import { authorize } from '../auth/viewer.js';
+import { actingPerson, decideActor } from '../auth/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
 import { isId } from '../common/ids.js';
@@ -282,18 +283,20 @@ export class CampaignService {
   }
 
   /**
-   * Decides one review item as the certifier `userLogin` (FORBIDDEN for anyone else, and for
-   * one's own access unless selfCertification). A comment is required when the certification
+   * Decides one review item as its certifier: the credential's person, or the one an ACT_AS key
+   * names in `userLogin` (FORBIDDEN for anyone else, and for one's own access unless the
+   * certification allows selfCertification). A comment is required when the certification
    * says so for the decision. REVOKE submits a revoke request through the request engine, so
    * the access goes the way any revoke goes. The item is claimed with a guarded update, so two
    * decisions at once cannot both win. Writes the decision, task and campaign progress (each
    * completes with its last item) and audit events.
    */
-  async decideReviewItem(args: { itemId: string; decision: ReviewDecision; userLogin: string; comment?: string | null }): Promise<ReviewItem> {
+  async decideReviewItem(args: { itemId: string; decision: ReviewDecision; userLogin?: string | null; comment?: string | null }): Promise<ReviewItem> {
     authorize(this.scope.viewer, 'certifications:decide');
+    decideActor(this.scope.viewer, args.userLogin, 'userLogin');
     await this.escalateOverdue();
     return this.scope.transaction(async (em) => {
-      const { item, campaign, certification } = await this.openItem(em, args.itemId, args.userLogin);
+      const { item, campaign, certification, userLogin } = await this.openItem(em, args.itemId, args.userLogin);
       const comment = args.comment?.trim() || null;
       const required = args.decision === ReviewDecision.CERTIFY ? certification.commentsOnCertify : certification.commentsOnRevoke;
       if (required && !comment) throw badInput('comment', `Certification "${certification.name}" requires a comment to ${args.decision.toLowerCase()}`);
@@ -301,14 +304,14 @@ export class CampaignService {
       const now = new Date();
       const claimed = await em.nativeUpdate(ReviewItem, { id: item.id, decision: null }, { decision: args.decision });
       if (claimed !== 1) throw conflict(`Review item ${item.id} was decided by someone else at the same time`, 'itemId');
-      Object.assign(item, { decision: args.decision, comment, decidedBy: args.userLogin, decidedAt: now });
+      Object.assign(item, { decision: args.decision, comment, decidedBy: userLogin, decidedAt: now });
       if (args.decision === ReviewDecision.REVOKE) {
         const request = await this.requests.submitCertificationRevoke(em, {
           beneficiaryLogin: item.userLogin,
           entityType: REVOKE_ENTITY[item.accessKind],
           entityId: item.resourceId,
-          certifierLogin: args.userLogin,
-          justification: `Revoked in certification "${certification.name}" (campaign ${campaign.id}, review item ${item.id}) by ${args.userLogin}${comment ? `: ${comment}` : ''}`,
+          certifierLogin: userLogin,
+          justification: `Revoked in certification "${certification.name}" (campaign ${campaign.id}, review item ${item.id}) by ${userLogin}${comment ? `: ${comment}` : ''}`,
           certification: { certificationId: certification.id, certificationName: certification.name, campaignId: campaign.id, reviewItemId: item.id, comment },
           field: 'itemId',
         });
@@ -322,7 +325,7 @@ export class CampaignService {
           entityType: 'ReviewItem',
           entityId: item.id,
           after: { decision: args.decision, comment, user: item.userLogin, resource: item.resourceId, revokeRequest: item.revokeRequestId ?? null },
-          actorLogin: args.userLogin,
+          actorLogin: userLogin,
         },
         this.scope.requestId,
       );
@@ -350,19 +353,24 @@ export class CampaignService {
     });
   }
 
-  /** An undecided item of an Active campaign that `userLogin`, an existing user, is the certifier of. */
-  private async openItem(em: EntityManager, itemId: string, userLogin: string) {
+  /** An undecided item of an Active campaign whose certifier is the acting person (src/auth/actor.ts). */
+  private async openItem(em: EntityManager, itemId: string, named: string | null | undefined) {
     const item = isId(itemId) ? await em.findOne(ReviewItem, { id: itemId, workspace: this.ws }, { populate: ['task', 'campaign.certification'], refresh: true }) : null;
     if (!item) throw notFound('ReviewItem', itemId, 'itemId');
-    if (!(await em.count(User, { workspace: this.ws, login: userLogin }))) throw notFound('User', userLogin, 'userLogin');
+    const { login: userLogin } = await actingPerson(em, this.scope.viewer, named, 'userLogin');
     const campaign = item.campaign;
     const certification = campaign.certification;
     if (campaign.status !== CampaignStatus.ACTIVE) throw conflict(`Campaign ${campaign.id} is ${campaign.status}`, 'itemId');
     if (item.decision) throw conflict(`Review item ${item.id} was decided already (${item.decision} by ${item.decidedBy})`, 'itemId');
     if (item.certifierLogin !== userLogin) throw forbidden(`${userLogin} is not the certifier of this review item (${item.certifierLogin} is)`);
     if (!certification.selfCertification && userLogin === item.userLogin)
-      throw forbidden(`${userLogin} may not certify their own access: certification "${certification.name}" does not allow self-certification`);
-    return { item, campaign, certification };
+      throw new DomainError(
+        'FORBIDDEN',
+        `${userLogin} may not certify their own access: certification "${certification.name}" does not allow self-certification (rule: selfCertification)`,
+        undefined,
+        { rule: 'SELF_CERTIFICATION' },
+      );
+    return { item, campaign, certification, userLogin };
   }
 
   /**
@@ -371,11 +379,12 @@ export class CampaignService {
    * selfCertification). The item moves to that person's open task in the campaign, created
    * when missing. Writes the item, both tasks and a `reviewItem.reassign` audit event.
    */
-  async reassignReviewItem(args: { itemId: string; toLogin: string; userLogin: string }): Promise<ReviewItem> {
+  async reassignReviewItem(args: { itemId: string; toLogin: string; userLogin?: string | null }): Promise<ReviewItem> {
     authorize(this.scope.viewer, 'certifications:decide');
+    decideActor(this.scope.viewer, args.userLogin, 'userLogin');
     await this.escalateOverdue();
     return this.scope.transaction(async (em) => {
-      const { item, campaign, certification } = await this.openItem(em, args.itemId, args.userLogin);
+      const { item, campaign, certification, userLogin } = await this.openItem(em, args.itemId, args.userLogin);
       if (!certification.reassignment) throw forbidden(`Certification "${certification.name}" does not allow reassignment`);
       const target = await em.findOne(User, { workspace: this.ws, login: args.toLogin, status: 'Active' });
       if (!target) throw notFound('User', args.toLogin, 'toLogin');
@@ -389,9 +398,9 @@ export class CampaignService {
           action: 'reviewItem.reassign',
           entityType: 'ReviewItem',
           entityId: item.id,
-          before: { certifier: args.userLogin },
+          before: { certifier: userLogin },
           after: { certifier: args.toLogin },
-          actorLogin: args.userLogin,
+          actorLogin: userLogin,
         },
         this.scope.requestId,
       );

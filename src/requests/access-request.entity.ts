@@ -6,6 +6,9 @@ import { WorkspaceEntity } from '../common/base.entity.js';
 import { Node } from '../common/node.js';
 import { RequestEntityType, RequestType, Resolution, type PlannedStage } from './workflow.js';
 
+/** The unique index that allows one open request per beneficiary and entity. */
+export const OPEN_REQUEST_INDEX = 'access_request_one_open';
+
 /** `Access` for cart requests, `Catalog` for onboarding of applications and roles (seed: requestType). */
 export type RequestCategory = 'Access' | 'Catalog';
 
@@ -19,6 +22,12 @@ export type RequestCategory = 'Access' | 'Catalog';
 @Index({ properties: ['workspace', 'status'] })
 @Index({ properties: ['workspace', 'beneficiaryLogin', 'entityId'] })
 @Index({ properties: ['workspace', 'correlationId'] })
+// At most one open request per beneficiary and entity, held by the database (a partial unique
+// index, the same SQL on SQLite and PostgreSQL): two submits at once cannot both commit.
+@Index({
+  name: OPEN_REQUEST_INDEX,
+  expression: `create unique index "${OPEN_REQUEST_INDEX}" on "access_request" ("workspace_id", "beneficiary_login", "entity_id") where "resolution" = '${Resolution.INITIATED}'`,
+})
 export class AccessRequest extends WorkspaceEntity {
   @Column({ type: 'string', description: 'Short request reference shown to people (seed: `requestId`, e.g. `e4b07`).' }) requestId!: string;
   @Column({ type: 'string', description: 'The correlationId of the cart the request came from (or of the onboarding submission).' }) correlationId!: string;

@@ -11,6 +11,9 @@ import { ApprovalGroup } from './approval-group.entity.js';
 import { Provisioning, type ProvisioningPart } from './provisioning.service.js';
 import { diff, expiryDate, isOpen, RequestStatus, Resolution, TASK_EXPIRY_DAYS, TaskStatus, TaskType, type AssigneeType, type TaskChange } from './workflow.js';
 
+/** The perpetrator of changes nobody made (expiry); not a person. */
+export const SYSTEM_PERPETRATOR = 'system';
+
 /** Fields of a request its history records. */
 function requestSnapshot(r: AccessRequest): Record<string, unknown> {
   return {
@@ -94,7 +97,8 @@ export class RequestFlow {
         entityId: subjectId,
         before: before ?? undefined,
         after,
-        actorLogin: perpetrator,
+        // The audit log names a person only when one acted (not the system, not the key itself).
+        actorLogin: perpetrator === SYSTEM_PERPETRATOR || perpetrator === this.scope.viewer.apiKeyName ? undefined : perpetrator,
       },
       this.scope.requestId,
     );

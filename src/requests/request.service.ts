@@ -1,8 +1,9 @@
-import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
 import type { RequestLoaders } from './requests.loaders.js';
 import type { TaskService } from './task.service.js';
-import { authorize } from '../auth/viewer.js';
+import { authorize, can } from '../auth/viewer.js';
+import { actingPerson, decideActor } from '../auth/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
 import { isId, newId } from '../common/ids.js';
@@ -50,7 +51,8 @@ export interface CartItemInput {
 }
 
 export interface CreateCartInput {
-  requester: RequesterInput;
+  /** Who requests: the credential's person; an ACT_AS key names the person it acts for. */
+  requester?: RequesterInput | null;
   cartItems: CartItemInput[];
   owner?: string | null;
   name?: string | null;
@@ -66,7 +68,7 @@ export interface SubmitCartInput {
 export interface OnboardingInput {
   entityType: RequestEntityType;
   justification: string;
-  requester: RequesterInput;
+  requester?: RequesterInput | null;
   summary?: string | null;
   payload: { targetSystem?: object | null; role?: object | null };
 }
@@ -80,6 +82,12 @@ interface PlannedItem {
   stages: PlannedStage[];
   payload: Record<string, unknown>;
 }
+
+/** How often a submit runs when the database was busy with another writer (SQLite across processes). */
+const SUBMIT_ATTEMPTS = 10;
+
+/** The request policy's rule names (extensions.rule). */
+export const REQUEST_FOR_OTHERS_RULE = 'REQUEST_FOR_OTHERS';
 
 type Requestable = { displayName: string; isRequestable: boolean; disabled: boolean; retired: boolean };
 
@@ -100,18 +108,20 @@ export class RequestService {
   }
 
   /**
-   * Creates a cart (seed: Request Create). Checks the requester and every item (entity exists,
-   * is requestable, enabled and not retired for grants; beneficiary exists; a revoke or modify
-   * names access held, a grant access not held nor already requested; the workflow can route
-   * it). Writes the cart and a `cart.create` audit event.
+   * Creates a cart (seed: Request Create). The requester is the credential's person (or the one
+   * an ACT_AS key names), active. Checks every item (the requester may request for the
+   * beneficiary; entity exists, is requestable, enabled and not retired for grants; beneficiary
+   * exists; a revoke or modify names access held, a grant access not held nor already requested;
+   * the workflow can route it). Writes the cart and a `cart.create` audit event.
    */
   async createCart(input: CreateCartInput): Promise<{ correlationId: string; result: boolean; cart: Cart }> {
     authorize(this.scope.viewer, 'requests:submit');
+    decideActor(this.scope.viewer, input.requester?.login, 'input.requester.login');
     return this.scope.transaction(async (em) => {
       const cart = await this.newCart(em, input, 'input.');
       const seen = new Set<string>();
       for (const [i, item] of input.cartItems.entries()) {
-        const planned = await this.planItem(em, item, i, 'input.', cart.requester);
+        const planned = await this.planItem(em, item, i, 'input.', cart.requester, true);
         const key = `${planned.beneficiary.login}:${item.entityId}`;
         if (seen.has(key)) throw badInput(`input.cartItems.${i}.entityId`, `The cart already has an item for ${planned.title} and ${planned.beneficiary.login}`);
         seen.add(key);
@@ -130,7 +140,7 @@ export class RequestService {
   /** The cart's own fields; its items are added once each is checked. */
   private async newCart(em: EntityManager, input: CreateCartInput, prefix: string): Promise<Cart> {
     if (!input.cartItems?.length) throw badInput(`${prefix}cartItems`, 'A cart needs at least one item');
-    const requester = await this.person(em, input.requester, `${prefix}requester`);
+    const requester = await this.requesterOf(em, input.requester, `${prefix}requester`);
     return em.create(Cart, {
       workspace: this.ws,
       name: input.name?.trim() || 'default',
@@ -140,6 +150,18 @@ export class RequestService {
       requester: strip({ login: requester.login, employeeNumber: requester.employeeNumber, displayName: requester.displayName, email: requester.email }),
       cartItems: [],
     });
+  }
+
+  /**
+   * The requester: the acting person (src/auth/actor.ts), who must be an active person of the
+   * workspace; an employeeNumber given with them must match.
+   */
+  private async requesterOf(em: EntityManager, given: RequesterInput | null | undefined, field: string): Promise<User> {
+    const { user } = await actingPerson(em, this.scope.viewer, given?.login, `${field}.login`);
+    if (given?.employeeNumber && given.employeeNumber !== user.employeeNumber) {
+      throw badInput(`${field}.employeeNumber`, `${given.employeeNumber} is not the employee number of ${user.login}`);
+    }
+    return user;
   }
 
   /** A person named in an input (login must exist; employeeNumber, when given, must match). */
@@ -160,6 +182,32 @@ export class RequestService {
   async submitCart(input: SubmitCartInput): Promise<{ correlationId: string; result: boolean; cart: Cart; requests: AccessRequest[] }> {
     authorize(this.scope.viewer, 'requests:submit');
     if (!!input.cartId === !!input.cart) throw badInput('input.cartId', 'Give exactly one of `cartId` and `cart`');
+    if (input.cart) decideActor(this.scope.viewer, input.cart.requester?.login, 'input.cart.requester.login');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.submitCartOnce(input);
+      } catch (error) {
+        // Two submits of the same grant at once: both checked before either wrote, and the
+        // database's one-open-request index let only one commit.
+        if (error instanceof UniqueConstraintViolationException) {
+          throw conflict(
+            'A request for the same access and beneficiary was submitted at the same time and is open; read it instead of submitting again',
+            input.cartId ? 'input.cartId' : 'input.cart.cartItems',
+          );
+        }
+        // SQLite shared by several processes: a transaction that read before another one
+        // committed cannot write (SQLITE_BUSY); it rolled back whole, so it runs again and then
+        // sees what the other one wrote (usually: the request is open now, a CONFLICT).
+        if (error instanceof LockWaitTimeoutException && attempt < SUBMIT_ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, attempt * (5 + Math.random() * 20)));
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  private async submitCartOnce(input: SubmitCartInput): Promise<{ correlationId: string; result: boolean; cart: Cart; requests: AccessRequest[] }> {
     return this.scope.transaction(async (em) => {
       let cart: Cart;
       let items: CartItemInput[];
@@ -168,6 +216,8 @@ export class RequestService {
         const found = isId(input.cartId) ? await em.findOne(Cart, { id: input.cartId, workspace: this.ws }) : null;
         if (!found) throw notFound('Cart', input.cartId, 'input.cartId');
         if (found.status !== 'Open') throw conflict(`Cart ${found.id} was submitted already`, 'input.cartId');
+        // Submitting a cart acts as its requester: their own credential, or an ACT_AS key.
+        await actingPerson(em, this.scope.viewer, found.requesterLogin, 'input.cartId');
         cart = found;
         items = found.cartItems;
         prefix = 'cart.';
@@ -180,7 +230,7 @@ export class RequestService {
       const requests: AccessRequest[] = [];
       const checked: CartItem[] = [];
       for (const [i, item] of items.entries()) {
-        const planned = await this.planItem(em, item, i, prefix, cart.requester);
+        const planned = await this.planItem(em, item, i, prefix, cart.requester, true);
         checked.push(planned.item);
         requests.push(
           await this.openRequest(em, flow, planned, {
@@ -267,6 +317,8 @@ export class RequestService {
         0,
         '',
         requester,
+        // The campaign made the certifier decide this person's access: no request policy.
+        false,
       );
     } catch (error) {
       if (error instanceof DomainError) throw new DomainError(error.code, error.message, args.field);
@@ -281,12 +333,23 @@ export class RequestService {
     });
   }
 
-  /** Checks one cart item and decides its workflow stages; writes nothing. */
-  private async planItem(em: EntityManager, item: CartItemInput, index: number, prefix: string, requester: RequesterInfo): Promise<PlannedItem> {
+  /**
+   * Checks one cart item and decides its workflow stages; writes nothing. With `policy`, the
+   * requester must be the beneficiary, the beneficiary's manager, or hold REQUEST_FOR_OTHERS.
+   */
+  private async planItem(em: EntityManager, item: CartItemInput, index: number, prefix: string, requester: RequesterInfo, policy: boolean): Promise<PlannedItem> {
     const field = (name: string) => `${prefix}cartItems.${index}.${name}`;
     const type = item.type ?? RequestType.CREATE;
     const grant = type !== RequestType.REVOKE;
     const beneficiary = await this.person(em, item.beneficiaries, field('beneficiaries'));
+    if (policy && beneficiary.login !== requester.login && beneficiary.managerLogin !== requester.login && !can(this.scope.viewer, 'requests:forOthers')) {
+      throw new DomainError(
+        'FORBIDDEN',
+        `${requester.login} may not request for ${beneficiary.login}: only the beneficiary, their manager, or a credential with REQUEST_FOR_OTHERS may (rule: request for others)`,
+        field('beneficiaries.login'),
+        { rule: REQUEST_FOR_OTHERS_RULE, action: 'requests:forOthers' },
+      );
+    }
     if (type === RequestType.CREATE && beneficiary.status !== 'Active') {
       throw badInput(field('beneficiaries.login'), `${beneficiary.displayName} is ${beneficiary.status}; access can be granted to active people only`);
     }
@@ -329,7 +392,8 @@ export class RequestService {
     }
     const plan = planStages(workflow, type, { ...config, managerLogin: beneficiary.managerLogin, businessOwnerLogin });
     if (!plan.ok) throw conflict(`${entity.displayName} for ${who} cannot be routed: ${plan.reason}`, field('entityId'));
-    await this.assertGroupsExist(em, plan.stages, field('entityId'));
+    const stages = await this.awayFromParties(em, plan.stages, [requester.login, beneficiary.login], `${entity.displayName} for ${who}`, field('entityId'));
+    await this.assertGroupsExist(em, stages, field('entityId'));
     if (system && system.integrationLevel !== 'Connected') {
       const performer = (entity as { performer?: string | null }).performer ?? system.performer;
       try {
@@ -362,7 +426,7 @@ export class RequestService {
       beneficiary,
       title: entity.displayName,
       workflowName: workflow.name,
-      stages: plan.stages,
+      stages,
       payload: {
         beneficiary: beneficiaryInfo,
         requester,
@@ -408,6 +472,28 @@ export class RequestService {
     throw badInput(field.replace(/entityId$/, 'entityType'), `${item.entityType} cannot be requested through a cart`);
   }
 
+  /**
+   * Separation of duties when routing: a stage that would go to a party of the request (its
+   * requester or beneficiary: a manager requesting for a report, a business owner for themself)
+   * goes to that person's manager instead, up the hierarchy; CONFLICT when there is none active.
+   */
+  private async awayFromParties(em: EntityManager, stages: PlannedStage[], parties: string[], what: string, field: string): Promise<PlannedStage[]> {
+    const routed: PlannedStage[] = [];
+    for (const stage of stages) {
+      let assignee = stage.assignee;
+      for (let hops = 0; stage.assigneeType === 'User' && parties.includes(assignee); hops++) {
+        const person = hops < 20 ? await em.findOne(User, { workspace: this.ws, login: assignee }) : null;
+        const manager = person?.managerLogin ? await em.findOne(User, { workspace: this.ws, login: person.managerLogin, status: 'Active' }) : null;
+        if (!manager) {
+          throw conflict(`${what} cannot be routed: the ${stage.taskName} would go to ${assignee}, a party of the request, and nobody above them can decide it instead`, field);
+        }
+        assignee = manager.login;
+      }
+      routed.push({ ...stage, assignee });
+    }
+    return routed;
+  }
+
   private async assertGroupsExist(em: EntityManager, stages: PlannedStage[], field: string) {
     const names = [...new Set(stages.filter((s) => s.assigneeType === 'Group').map((s) => s.assignee))];
     if (names.length === 0) return;
@@ -418,18 +504,20 @@ export class RequestService {
 
   /**
    * Submits the onboarding of an application (with its entitlements) or a role (seed: Create
-   * Application / Role). Checks justification, requester, payload, name uniqueness, workflow
+   * Application / Role), as the credential's person (or the one an ACT_AS key names). Checks
+   * justification, requester, payload, name uniqueness, workflow
    * names, owners, rule and entitlement ids; writes the request and its first approval task.
    * The catalog object is created when the request is approved.
    */
   async submitOnboardingRequest(input: OnboardingInput): Promise<AccessRequest> {
     authorize(this.scope.viewer, 'requests:submit');
+    decideActor(this.scope.viewer, input.requester?.login, 'input.requester.login');
     if (input.entityType !== RequestEntityType.APPLICATION && input.entityType !== RequestEntityType.ROLE) {
       throw badInput('input.entityType', 'Onboarding is for an APPLICATION or a ROLE');
     }
     if (!input.justification?.trim()) throw badInput('input.justification', 'A justification is required');
     return this.scope.transaction(async (em) => {
-      const requester = await this.person(em, input.requester, 'input.requester');
+      const requester = await this.requesterOf(em, input.requester, 'input.requester');
       const application = input.entityType === RequestEntityType.APPLICATION;
       const key = application ? 'targetSystem' : 'role';
       const other = application ? 'role' : 'targetSystem';
@@ -533,14 +621,17 @@ export class RequestService {
   }
 
   /**
-   * Cancels an open request (requester or beneficiary only); its open tasks are cancelled too.
+   * Cancels an open request as the credential's person (or the one an ACT_AS key names in
+   * `userLogin`), who must be its requester or beneficiary; its open tasks are cancelled too.
    * Writes the status change, history and audit events.
    */
-  async cancelRequest(id: string, userLogin: string, comment?: string | null): Promise<AccessRequest> {
+  async cancelRequest(id: string, named: string | null | undefined, comment?: string | null): Promise<AccessRequest> {
     authorize(this.scope.viewer, 'requests:submit');
+    decideActor(this.scope.viewer, named, 'userLogin');
     return this.scope.transaction(async (em) => {
       const request = isId(id) ? await em.findOne(AccessRequest, { id, workspace: this.ws }) : null;
       if (!request) throw notFound('Request', id, 'id');
+      const { login: userLogin } = await actingPerson(em, this.scope.viewer, named, 'userLogin');
       if (userLogin !== request.requesterLogin && userLogin !== request.beneficiaryLogin) {
         throw forbidden(`${userLogin} is neither the requester nor the beneficiary of request ${request.requestId}`);
       }

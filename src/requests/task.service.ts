@@ -3,6 +3,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
 import type { RequestLoaders } from './requests.loaders.js';
 import { authorize } from '../auth/viewer.js';
+import { actingPerson, decideActor } from '../auth/actor.js';
 import { audit } from '../audit/audit.service.js';
 import { badInput, conflict, DomainError, forbidden, notFound } from '../errors.js';
 import { isId } from '../common/ids.js';
@@ -14,7 +15,7 @@ import { AccessRequest } from './access-request.entity.js';
 import { Task } from './task.entity.js';
 import { Attachment, TaskComment } from './task-comment.entity.js';
 import { ApprovalGroupMember } from './approval-group.entity.js';
-import { RequestFlow } from './request-flow.js';
+import { RequestFlow, SYSTEM_PERPETRATOR } from './request-flow.js';
 import { isOpen, mayAct, possibleActions, TaskAction, TaskStatus, TaskType, transition, type Actor } from './workflow.js';
 
 export interface TaskFilter {
@@ -27,8 +28,19 @@ export interface TaskFilter {
 
 const OPEN = [TaskStatus.ASSIGNED, TaskStatus.CLAIMED];
 
-/** Nobody decides a request for their own access, nor approves their own onboarding request. */
-const ownRequest = (request: AccessRequest, login: string) => login === request.beneficiaryLogin || (request.requestType === 'Catalog' && login === request.requesterLogin);
+/**
+ * Separation of duties: nobody acts on a task of a request they requested or benefit from (no
+ * claiming, approving, rejecting, fulfilling, escalating or reassigning it), whoever the
+ * credential. Returns their part in the request, or null.
+ */
+export function partIn(request: Pick<AccessRequest, 'requesterLogin' | 'beneficiaryLogin'>, login: string): 'requester' | 'beneficiary' | null {
+  if (login === request.beneficiaryLogin) return 'beneficiary';
+  if (login === request.requesterLogin) return 'requester';
+  return null;
+}
+const ownRequest = (request: AccessRequest, login: string) => partIn(request, login) !== null;
+
+const SEPARATION_OF_DUTIES = 'SEPARATION_OF_DUTIES';
 
 /** Reads of tasks and the actions people take on them. */
 export class TaskService {
@@ -53,7 +65,7 @@ export class TaskService {
         await this.scope.transaction(async (em) => {
           const task = await em.findOne(Task, { id }, { populate: ['request'], refresh: true });
           if (!task || !isOpen(task.status) || task.expiryDate >= new Date()) return;
-          await new RequestFlow(em, this.scope).expire(task, 'system');
+          await new RequestFlow(em, this.scope).expire(task, SYSTEM_PERPETRATOR);
         });
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
@@ -99,9 +111,14 @@ export class TaskService {
     return isId(id) ? this.loaders.task.load(id) : null;
   }
 
-  /** The actions the task offers; with a login, those that person may take (seed: possibleActions). */
-  async possibleActionsFor(task: Task, userLogin?: string | null): Promise<TaskAction[]> {
-    if (!userLogin) return possibleActions(task);
+  /**
+   * The actions the task offers; for a person, those that person may take (seed:
+   * possibleActions). The person is the credential's own (a personal credential needs no
+   * argument), or, for an ACT_AS key, the one `userLogin` names.
+   */
+  async possibleActionsFor(task: Task, named?: string | null): Promise<TaskAction[]> {
+    if (!named && !this.scope.viewer.person) return possibleActions(task);
+    const userLogin = decideActor(this.scope.viewer, named, 'userLogin').login;
     const request = await this.loaders.request.load(task.request.id);
     if (!request || ownRequest(request, userLogin)) return [];
     const groups = await this.loaders.groupNamesOfLogin.load(userLogin);
@@ -109,25 +126,35 @@ export class TaskService {
   }
 
   /**
-   * Performs an action on a task (seed: Task Action) as the person `userLogin`. Checks: the task
-   * is open (not Completed, Expired or Cancelled), the person may act on it (its assignee, its
-   * claimer, or for CLAIM a member of its group; never on their own request), and the action is
-   * one of its possibleActions. Writes the task change under optimistic locking (a concurrent
-   * decision wins, this one gets CONFLICT), then advances, rejects or fulfils the request.
+   * Performs an action on a task (seed: Task Action) as the credential's person (src/auth/actor.ts:
+   * a personal credential's own person, or the person an ACT_AS key names in `userLogin`).
+   * Checks: the task is open (not Completed, Expired or Cancelled), the person may act on it (its
+   * assignee, its claimer, or for CLAIM a member of its group; never on a request they requested
+   * or benefit from), and the action is one of its possibleActions. Writes the task change under
+   * optimistic locking (a concurrent decision wins, this one gets CONFLICT), then advances,
+   * rejects or fulfils the request.
    */
-  async performTaskAction(args: { id: string; action: TaskAction; userLogin: string; comment?: string | null; assignee?: string | null }): Promise<Task> {
+  async performTaskAction(args: { id: string; action: TaskAction; userLogin?: string | null; comment?: string | null; assignee?: string | null }): Promise<Task> {
     authorize(this.scope.viewer, 'tasks:act');
-    const { id, action, userLogin, comment } = args;
+    decideActor(this.scope.viewer, args.userLogin, 'userLogin');
+    const { id, action, comment } = args;
     if (args.assignee && action !== TaskAction.REASSIGN) throw badInput('assignee', '`assignee` is given only with REASSIGN');
     await this.expireOverdue();
     return this.scope.transaction(async (em) => {
       const task = isId(id) ? await em.findOne(Task, { id, workspace: this.ws }, { populate: ['request'], refresh: true }) : null;
       if (!task) throw notFound('Task', id, 'id');
-      const person = await em.findOne(User, { workspace: this.ws, login: userLogin });
-      if (!person) throw notFound('User', userLogin, 'userLogin');
+      const { user: person, login: userLogin } = await actingPerson(em, this.scope.viewer, args.userLogin, 'userLogin');
       if (!isOpen(task.status)) throw conflict(`Task ${task.id} is ${task.status}; it can no longer be acted on`, 'id');
       const request = task.request;
-      if (ownRequest(request, userLogin)) throw forbidden(`${userLogin} may not act on a task of their own request ${request.requestId}`);
+      const part = partIn(request, userLogin);
+      if (part) {
+        throw new DomainError(
+          'FORBIDDEN',
+          `${userLogin} is the ${part} of request ${request.requestId} and may not act on its tasks (rule: separation of duties: nobody decides or fulfils a request they requested or benefit from)`,
+          undefined,
+          { rule: SEPARATION_OF_DUTIES },
+        );
+      }
       const actor: Actor = { login: userLogin, groups: await this.groupsOf(em, userLogin) };
       if (!mayAct(task, actor)) throw forbidden(this.whoMayAct(task, userLogin));
       const offered = possibleActions(task, actor);
@@ -177,24 +204,26 @@ export class TaskService {
   }
 
   /**
-   * Adds a comment, optionally with a file (seed: Task Comment, multipart), as `userLogin`: the
-   * task's assignee, claimer or group member, or the request's requester or beneficiary. The file
+   * Adds a comment, optionally with a file (seed: Task Comment, multipart), as the credential's
+   * person (or the one an ACT_AS key names in `userLogin`): the task's assignee, claimer or group
+   * member, or the request's requester or beneficiary. The file
    * is stored in the database with its name, type, size and SHA-256 (size limited when uploaded).
    * Writes the comment (and attachment) and a `task.comment` audit event.
    */
-  async addTaskComment(args: { taskId: string; userLogin: string; message: string; attachment?: Upload | null }): Promise<Task> {
+  async addTaskComment(args: { taskId: string; userLogin?: string | null; message: string; attachment?: Upload | null }): Promise<Task> {
     authorize(this.scope.viewer, 'tasks:act');
+    decideActor(this.scope.viewer, args.userLogin, 'userLogin');
     if (!args.message?.trim()) throw badInput('message', 'A comment needs a message');
     return this.scope.transaction(async (em) => {
       const task = isId(args.taskId) ? await em.findOne(Task, { id: args.taskId, workspace: this.ws }, { populate: ['request'] }) : null;
       if (!task) throw notFound('Task', args.taskId, 'taskId');
-      if (!(await em.count(User, { workspace: this.ws, login: args.userLogin }))) throw notFound('User', args.userLogin, 'userLogin');
+      const { login: userLogin } = await actingPerson(em, this.scope.viewer, args.userLogin, 'userLogin');
       const involved =
-        args.userLogin === task.request.requesterLogin ||
-        args.userLogin === task.request.beneficiaryLogin ||
-        args.userLogin === task.claimedBy ||
-        (task.assigneeType === 'User' ? task.assignee === args.userLogin : (await this.groupsOf(em, args.userLogin)).has(task.assignee));
-      if (!involved) throw forbidden(`${args.userLogin} is not involved in this task (assignee, group member, requester or beneficiary)`);
+        userLogin === task.request.requesterLogin ||
+        userLogin === task.request.beneficiaryLogin ||
+        userLogin === task.claimedBy ||
+        (task.assigneeType === 'User' ? task.assignee === userLogin : (await this.groupsOf(em, userLogin)).has(task.assignee));
+      if (!involved) throw forbidden(`${userLogin} is not involved in this task (assignee, group member, requester or beneficiary)`);
 
       let attachment: Attachment | null = null;
       if (args.attachment) {
@@ -211,7 +240,7 @@ export class TaskService {
           content,
         });
       }
-      const comment = em.create(TaskComment, { workspace: this.ws, task, userLogin: args.userLogin, comment: args.message.trim(), attachment });
+      const comment = em.create(TaskComment, { workspace: this.ws, task, userLogin, comment: args.message.trim(), attachment });
       audit(
         em,
         this.scope.viewer,
@@ -220,7 +249,7 @@ export class TaskService {
           entityType: 'Task',
           entityId: task.id,
           after: { comment: comment.id, attachment: attachment ? { id: attachment.id, filename: attachment.filename, size: attachment.size, sha256: attachment.sha256 } : null },
-          actorLogin: args.userLogin,
+          actorLogin: userLogin,
         },
         this.scope.requestId,
       );

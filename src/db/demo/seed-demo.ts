@@ -3,6 +3,7 @@ import { Workspace } from '../../auth/workspace.entity.js';
 import { ApiKey } from '../../auth/api-key.entity.js';
 import { createApiKey } from '../../auth/api-key.service.js';
 import { Authority } from '../../auth/authorities.js';
+import { User } from '../../governance/user.entity.js';
 import { loadDataSet } from '../load-data-set.js';
 import { extendDataSet } from '../generate.js';
 import { demoData } from './demo-data.js';
@@ -30,11 +31,20 @@ export async function ensureDemoWorkspace(orm: MikroORM, config: Config): Promis
 }
 
 export const DEV_KEY_NAME = 'development demo key';
+/**
+ * The person the development key belongs to: Zachary Graham, a manager (of jerome and michael)
+ * and a member of Approval Group 3, so the README's tour can request, approve and certify as him.
+ */
+export const DEMO_PERSON = 'zachary';
 
-/** A fresh ORG_ADMIN key for this development run; the previous run's key is revoked. */
+/**
+ * A fresh personal ORG_ADMIN key of the demo person for this development run (the previous
+ * run's key is revoked): Sandbox acts as that person, like a signed-in user would.
+ */
 export async function rotateDevelopmentKey(orm: MikroORM, workspace: Workspace): Promise<string> {
   const em = orm.em.fork();
   await em.nativeUpdate(ApiKey, { workspace, name: DEV_KEY_NAME, revokedAt: null }, { revokedAt: new Date() });
-  const { token } = await createApiKey(em, em.getReference(Workspace, workspace.id), DEV_KEY_NAME, [Authority.ORG_ADMIN]);
+  const person = await em.findOneOrFail(User, { workspace: workspace.id, login: DEMO_PERSON, status: 'Active' });
+  const { token } = await createApiKey(em, em.getReference(Workspace, workspace.id), DEV_KEY_NAME, [Authority.ORG_ADMIN], person);
   return token;
 }
