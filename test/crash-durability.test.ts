@@ -6,6 +6,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { postgresReachable, scratchDatabase } from './harness.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openOrm } from '../src/db/orm.js';
+import { Workspace } from '../src/auth/workspace.entity.js';
+import { createApiKey } from '../src/auth/api-key.service.js';
+import { Authority } from '../src/auth/authorities.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { ScimUser } from '../src/scim/scim-user.entity.js';
 import { Cart } from '../src/requests/cart.entity.js';
@@ -155,7 +158,19 @@ function killed(child: ChildProcess): Promise<NodeJS.Signals | null> {
 }
 
 async function crashAndCheck(env: Record<string, string>, config: Config) {
-  const first = await startServer(env);
+  const started = await startServer(env);
+  // The load acts for several people (requesters, approving managers): a service key, since the
+  // development key the server prints is a personal key (it acts as its demo person only).
+  const admin = await openOrm(config);
+  let serviceKey: string;
+  try {
+    const em = admin.em.fork();
+    const workspace = await em.findOneOrFail(Workspace, { name: 'demo' });
+    serviceKey = (await createApiKey(em, workspace, 'crash test load', [Authority.ORG_ADMIN])).token;
+  } finally {
+    await admin.close(true);
+  }
+  const first = { ...started, key: serviceKey };
   const load = writeLoad(first);
   const deadline = Date.now() + 60_000;
   while (load.total() < ACKS_BEFORE_KILL && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
