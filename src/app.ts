@@ -220,7 +220,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     res.end(JSON.stringify({ errors: [{ message, extensions }] }));
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? config.port, config.host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // A port in use (EADDRINUSE) and the like: release what was opened, the caller reports it.
+    await apollo.stop();
+    await orm.close(true);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const origin = `http://${config.host}:${port}`;
 
