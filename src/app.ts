@@ -19,6 +19,7 @@ import { schemaFieldCosts } from './graph/cost.js';
 import { oversizedDocument, queryLimitsPlugin, withLimitErrors } from './graph/limits.js';
 import { graphRegistry } from './graph/registry.js';
 import { readBody } from './http/body.js';
+import { corsPolicy } from './http/cors.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
 import { isScimPath, scimHandler } from './scim/scim.http.js';
@@ -97,6 +98,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     parseOptions: { maxTokens: config.queryLimits.tokens },
     // A JSON array body is refused (400): each operation of a batch would have its own budget.
     allowBatchedHttpRequests: false,
+    // Refuses the requests a browser sends cross-origin without a preflight (README: CORS).
+    csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM and stops Apollo through app.stop(). Apollo's own handlers
     // would stop it a second time concurrently, and that second stop() never settles: the
@@ -108,6 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
   const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config);
   const scim = scimHandler({ config, authenticator, log, servicesFor: contextFor });
+  const cors = corsPolicy(config.corsOrigins);
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
@@ -129,6 +133,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return;
     }
     if (isScimPath(url.pathname)) {
+      if (await cors('scim', req, res)) return;
       await scim(req, res, url);
       return;
     }
@@ -136,6 +141,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }
+    if (await cors('graphql', req, res)) return;
     const requestId = randomUUID();
     res.setHeader('x-request-id', requestId);
     await graphql(req, res, url, requestId);
