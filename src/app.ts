@@ -22,6 +22,7 @@ import { schemaFieldCosts } from './graph/cost.js';
 import { oversizedDocument, queryLimitsPlugin, withLimitErrors } from './graph/limits.js';
 import { graphRegistry } from './graph/registry.js';
 import { readBody } from './http/body.js';
+import { corsPolicy } from './http/cors.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { logger, type Logger } from './logger.js';
 import { isScimPath, scimHandler, sendScimError } from './scim/scim.http.js';
@@ -121,6 +122,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     parseOptions: { maxTokens: config.queryLimits.tokens },
     // A JSON array body is refused (400): each operation of a batch would have its own budget.
     allowBatchedHttpRequests: false,
+    // Refuses the requests a browser sends cross-origin without a preflight (README: CORS).
+    csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGINT/SIGTERM and stops Apollo through app.stop(). Apollo's own handlers
     // would stop it a second time concurrently, and that second stop() never settles: the
@@ -139,6 +142,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // A SCIM read costs a fixed amount (a page holds at most 100 resources), a write what a mutation costs.
     admit: (viewer, method) => budgets.spend(viewer.apiKeyId, ['GET', 'HEAD'].includes(method) ? config.rateLimits.scimReadCost : config.rateLimits.mutationCost),
   });
+  const cors = corsPolicy(config.corsOrigins);
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((error) => {
@@ -164,6 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }
+    if (await cors(surface, req, res)) return;
     await guarded(req, res, surface, async () => {
       if (surface === 'scim') return scim(req, res, url);
       const requestId = randomUUID();
@@ -296,7 +301,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     res.end(JSON.stringify({ errors: [{ message, extensions }] }));
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? config.port, config.host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? config.port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    // A port in use (EADDRINUSE) and the like: release what was opened, the caller reports it.
+    await apollo.stop();
+    await orm.close(true);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const origin = `http://${config.host}:${port}`;
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { z } from 'zod';
 import { DEVELOPMENT_SECRETS_KEY, type SecretKeys } from './common/secrets.js';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
@@ -27,6 +28,8 @@ export interface Config {
   publicUrl?: string;
   /** What one GraphQL operation may ask for; checked before it runs (src/graph/limits.ts). */
   queryLimits: QueryLimits;
+  /** Browser origins (scheme://host[:port]) allowed to call /graphql and /scim/v2 (CORS_ORIGINS). */
+  corsOrigins: string[];
   /** OpenID Connect sign-in tokens (README: Signing in with OpenID Connect). */
   oidc: OidcTiming;
   /** How fast one API key and one client address may go (README: Rate limits and timeouts). */
@@ -105,21 +108,99 @@ export class ConfigError extends Error {
   }
 }
 
-/** The variable as a positive integer, or its default when unset. */
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < 1) throw new ConfigError(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
+/**
+ * One environment variable: how its text becomes a value (a zod schema), and `allowed`, which
+ * completes the refusal "NAME must be <allowed>, got <value>". A `secret` value is never shown.
+ * Unset and blank mean the default.
+ */
+export interface Variable<T = unknown> {
+  schema: z.ZodType<T>;
+  allowed: string;
+  secret?: boolean;
 }
 
-/** The variable as one of `choices` (any case), or its default when unset. */
-function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, choices: readonly T[], fallback: T): T {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (!(choices as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(env[name])}`);
-  return raw as T;
+const blankIsUnset = (raw: unknown) => (typeof raw === 'string' && raw.trim() === '' ? undefined : typeof raw === 'string' ? raw.trim() : raw);
+
+function variable<T>(allowed: string, value: z.ZodType<T, string>, fallback?: NoInfer<T>, options: { secret?: boolean } = {}): Variable<T> {
+  const withDefault = fallback === undefined ? value.optional() : value.default(fallback as never);
+  return { schema: z.preprocess(blankIsUnset, withDefault) as z.ZodType<T>, allowed, ...options };
+}
+
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/)
+    .transform(Number)
+    .pipe(z.int().min(min).max(max));
+const positiveInteger = (fallback: number) => variable('a positive integer', wholeNumber(1, Number.MAX_SAFE_INTEGER), fallback);
+const flag = (fallback: boolean) => variable('true or false (also 1/0, yes/no, on/off)', z.stringbool(), fallback);
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback?: T[number]) => variable(`one of ${values.join(', ')}`, z.enum(values), fallback);
+
+/** scheme://host[:port] exactly, as a browser sends it in `Origin` (no path, no trailing slash). */
+const origin = z.url({ protocol: /^https?$/ }).refine((text) => URL.canParse(text) && new URL(text).origin === text);
+
+/**
+ * Every variable the gateway reads. Adding one is one line here (and a row in the README's
+ * configuration table, which test/config.test.ts compares with this list); loadConfig maps the
+ * typed values onto Config.
+ */
+export const variables = {
+  NODE_ENV: oneOf(['development', 'production', 'test'] as const),
+  HOST: variable('a host name or IP address to listen on', z.union([z.ipv4(), z.ipv6(), z.hostname()]), '127.0.0.1'),
+  PORT: variable('a port number from 0 to 65535 (0: any free port)', wholeNumber(0, 65535), 4000),
+  DATABASE_URL: variable('a postgres:// or postgresql:// URL (unset for SQLite)', z.url({ protocol: /^postgres(ql)?$/ })),
+  SQLITE_PATH: variable('a file path', z.string().min(1), path.resolve('data', 'identity-graph.sqlite')),
+  SEED_DEMO_DATA: flag(true),
+  MAX_UPLOAD_BYTES: variable('a whole number of bytes from 1 to 1073741824 (no unit)', wholeNumber(1, 1024 * 1024 * 1024), 5 * 1024 * 1024),
+  SQL_PLANNER: flag(true),
+  PUBLIC_URL: variable('an http:// or https:// URL', z.url({ protocol: /^https?$/ })),
+  CORS_ORIGINS: variable(
+    'a comma-separated list of origins such as https://app.example.com (scheme://host[:port], no path)',
+    z
+      .string()
+      .transform((list) => list.split(',').map((o) => o.trim()))
+      .pipe(z.array(origin)),
+    [],
+  ),
+  MAX_QUERY_COST: positiveInteger(20_000_000),
+  MAX_QUERY_DEPTH: positiveInteger(20),
+  MAX_QUERY_ALIASES: positiveInteger(64),
+  MAX_ROOT_FIELDS: positiveInteger(64),
+  MAX_QUERY_FIELDS: positiveInteger(500),
+  MAX_QUERY_BYTES: positiveInteger(32 * 1024),
+  MAX_QUERY_TOKENS: positiveInteger(4000),
+  OIDC_JWKS_COOLDOWN_MS: positiveInteger(5_000),
+  OIDC_CLOCK_TOLERANCE_SECONDS: positiveInteger(30),
+  RATE_LIMIT: flag(true),
+  RATE_LIMIT_POINTS: positiveInteger(200_000_000),
+  RATE_LIMIT_MUTATION_COST: positiveInteger(100_000),
+  RATE_LIMIT_SCIM_READ_COST: positiveInteger(1_000),
+  RATE_LIMIT_AUTH_FAILURES: positiveInteger(20),
+  REDIS_URL: variable('a redis:// or rediss:// URL', z.url({ protocol: /^rediss?$/ })),
+  REQUEST_TIMEOUT_MS: positiveInteger(30_000),
+  SQLITE_SYNCHRONOUS: oneOf(['normal', 'full'] as const, 'normal'),
+  SECRETS_KEY: variable('a 32-byte key in base64 or hex (openssl rand -base64 32)', z.string(), undefined, { secret: true }),
+  SECRETS_KEYS_PREVIOUS: variable('a comma-separated list of 32-byte keys in base64 or hex', z.string(), undefined, { secret: true }),
+} satisfies Record<string, Variable>;
+
+type Settings = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
+
+const settingsSchema = z.object(
+  Object.fromEntries(Object.entries(variables).map(([name, v]) => [name, v.schema])) as { [K in keyof typeof variables]: (typeof variables)[K]['schema'] },
+);
+
+/** The value as the refusal shows it: quoted, a URL's password masked, a secret not at all. */
+function shown(name: string, raw: string): string {
+  if ((variables as Record<string, Variable>)[name]?.secret) return `a value of ${raw.length} characters`;
+  return JSON.stringify(raw.trim().replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*:)[^@/]*@/i, '$1***@'));
+}
+
+/** The environment as typed settings; every unusable variable named on one line. */
+export function readSettings(env: NodeJS.ProcessEnv): Settings {
+  const result = settingsSchema.safeParse(Object.fromEntries(Object.keys(variables).map((name) => [name, env[name]])));
+  if (result.success) return result.data as Settings;
+  const names = [...new Set(result.error.issues.map((issue) => String(issue.path[0])))];
+  throw new ConfigError(names.map((name) => `${name} must be ${(variables as Record<string, Variable>)[name].allowed}, got ${shown(name, env[name] ?? '')}`).join('; '));
 }
 
 /** One secrets key: 32 bytes, in base64 (`openssl rand -base64 32`) or 64 hex digits. */
@@ -130,9 +211,8 @@ function secretsKey(name: string, raw: string): Buffer {
   return key;
 }
 
-function secretKeys(env: NodeJS.ProcessEnv, mode: Config['env']): SecretKeys {
-  const raw = env.SECRETS_KEY?.trim();
-  const previous = (env.SECRETS_KEYS_PREVIOUS ?? '')
+function secretKeys(raw: string | undefined, previousList: string | undefined, mode: Config['env']): SecretKeys {
+  const previous = (previousList ?? '')
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean)
@@ -147,50 +227,59 @@ function secretKeys(env: NodeJS.ProcessEnv, mode: Config['env']): SecretKeys {
   return { current: DEVELOPMENT_SECRETS_KEY, previous };
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const mode = env.NODE_ENV === 'production' ? 'production' : env.NODE_ENV === 'test' ? 'test' : 'development';
-  const url = env.DATABASE_URL?.trim();
-  const isPg = !!url && /^postgres(ql)?:\/\//.test(url);
+export interface LoadOptions {
+  /**
+   * Whether a person started the process from a terminal; decides the mode when NODE_ENV is
+   * unset (development on a terminal, production otherwise). Defaults to stdout being a TTY.
+   */
+  interactive?: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Config {
+  const s = readSettings(env);
+  const interactive = options.interactive ?? process.stdout.isTTY === true;
+  const mode = s.NODE_ENV ?? (interactive ? 'development' : 'production');
   return {
     env: mode,
-    host: env.HOST ?? '127.0.0.1',
-    port: Number(env.PORT ?? 4000),
-    database: isPg ? 'postgresql' : 'sqlite',
-    databaseUrl: isPg ? url! : (env.SQLITE_PATH ?? path.resolve('data', 'identity-graph.sqlite')),
+    host: s.HOST,
+    port: s.PORT,
+    database: s.DATABASE_URL ? 'postgresql' : 'sqlite',
+    databaseUrl: s.DATABASE_URL ?? s.SQLITE_PATH,
     maxPageSize: 100,
     defaultPageSize: 20,
-    seedDemoData: env.SEED_DEMO_DATA !== 'false',
-    maxUploadBytes: Number(env.MAX_UPLOAD_BYTES ?? 5 * 1024 * 1024),
-    sqlPlanner: env.SQL_PLANNER !== 'false',
-    publicUrl: env.PUBLIC_URL,
+    seedDemoData: s.SEED_DEMO_DATA,
+    maxUploadBytes: s.MAX_UPLOAD_BYTES,
+    sqlPlanner: s.SQL_PLANNER,
+    publicUrl: s.PUBLIC_URL,
     queryLimits: {
-      cost: positiveInteger(env, 'MAX_QUERY_COST', 20_000_000),
-      depth: positiveInteger(env, 'MAX_QUERY_DEPTH', 20),
-      aliases: positiveInteger(env, 'MAX_QUERY_ALIASES', 64),
-      rootFields: positiveInteger(env, 'MAX_ROOT_FIELDS', 64),
-      fields: positiveInteger(env, 'MAX_QUERY_FIELDS', 500),
-      bytes: positiveInteger(env, 'MAX_QUERY_BYTES', 32 * 1024),
-      tokens: positiveInteger(env, 'MAX_QUERY_TOKENS', 4000),
+      cost: s.MAX_QUERY_COST,
+      depth: s.MAX_QUERY_DEPTH,
+      aliases: s.MAX_QUERY_ALIASES,
+      rootFields: s.MAX_ROOT_FIELDS,
+      fields: s.MAX_QUERY_FIELDS,
+      bytes: s.MAX_QUERY_BYTES,
+      tokens: s.MAX_QUERY_TOKENS,
     },
+    corsOrigins: s.CORS_ORIGINS,
     oidc: {
-      jwksCooldownMs: positiveInteger(env, 'OIDC_JWKS_COOLDOWN_MS', 5_000),
+      jwksCooldownMs: s.OIDC_JWKS_COOLDOWN_MS,
       jwksMaxAgeMs: 10 * 60_000,
       discoveryMaxAgeMs: 60 * 60_000,
-      clockToleranceSeconds: positiveInteger(env, 'OIDC_CLOCK_TOLERANCE_SECONDS', 30),
+      clockToleranceSeconds: s.OIDC_CLOCK_TOLERANCE_SECONDS,
       fetchTimeoutMs: 5_000,
     },
     rateLimits: {
-      enabled: env.RATE_LIMIT !== 'false',
-      points: positiveInteger(env, 'RATE_LIMIT_POINTS', 200_000_000),
-      mutationCost: positiveInteger(env, 'RATE_LIMIT_MUTATION_COST', 100_000),
-      scimReadCost: positiveInteger(env, 'RATE_LIMIT_SCIM_READ_COST', 1_000),
-      authFailures: positiveInteger(env, 'RATE_LIMIT_AUTH_FAILURES', 20),
-      redisUrl: env.REDIS_URL?.trim() || undefined,
+      enabled: s.RATE_LIMIT,
+      points: s.RATE_LIMIT_POINTS,
+      mutationCost: s.RATE_LIMIT_MUTATION_COST,
+      scimReadCost: s.RATE_LIMIT_SCIM_READ_COST,
+      authFailures: s.RATE_LIMIT_AUTH_FAILURES,
+      redisUrl: s.REDIS_URL,
       redisPrefix: 'igrl',
     },
-    requestTimeoutMs: positiveInteger(env, 'REQUEST_TIMEOUT_MS', 30_000),
-    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['normal', 'full'] as const, 'normal'),
-    secrets: secretKeys(env, mode),
+    requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
+    sqliteSynchronous: s.SQLITE_SYNCHRONOUS,
+    secrets: secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode),
   };
 }
 

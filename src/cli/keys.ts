@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '../config.js';
 import { openOrm } from '../db/orm.js';
 import { Workspace } from '../auth/workspace.entity.js';
@@ -6,6 +5,7 @@ import { ApiKey } from '../auth/api-key.entity.js';
 import { createApiKey } from '../auth/api-key.service.js';
 import { Authority } from '../auth/authorities.js';
 import { User } from '../governance/user.entity.js';
+import { CommandError, exitWithUsage, readCommandLine, runCommand } from './command-line.js';
 
 const usage = `usage:
   npm run keys -- create --workspace <name> --name <key name> [--authority ORG_ADMIN ...] [--person <login>] [--create-workspace]
@@ -13,9 +13,9 @@ const usage = `usage:
   npm run keys -- revoke --id <key id>
 authorities: ${Object.values(Authority).join(', ')}`;
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: {
+const { positionals, values } = readCommandLine(
+  usage,
+  {
     workspace: { type: 'string' },
     name: { type: 'string' },
     authority: { type: 'string', multiple: true },
@@ -23,43 +23,53 @@ const { positionals, values } = parseArgs({
     person: { type: 'string' },
     'create-workspace': { type: 'boolean' },
   },
+  { positionals: ['create', 'list', 'revoke'] },
+);
+
+// The whole command line is checked before the database is opened.
+const command = positionals[0];
+if (command === undefined) exitWithUsage('name a command: create, list or revoke', usage);
+const needs = { create: ['workspace', 'name'], list: ['workspace'], revoke: ['id'] } as const;
+for (const flag of needs[command as keyof typeof needs]) {
+  if (!values[flag]?.trim()) exitWithUsage(`${command} needs --${flag}`, usage);
+}
+const authorities = (values.authority ?? ['READ_ONLY']).map((a) => {
+  if (!(a in Authority)) exitWithUsage(`unknown authority ${a}`, usage);
+  return a as Authority;
 });
 
-const orm = await openOrm(loadConfigOrExit());
-await orm.getMigrator().up();
-const em = orm.em.fork();
-try {
-  const command = positionals[0];
-  if (command === 'create') {
-    if (!values.workspace || !values.name) throw new Error(usage);
-    const authorities = (values.authority ?? ['READ_ONLY']).map((a) => {
-      if (!(a in Authority)) throw new Error(`unknown authority ${a}\n${usage}`);
-      return a as Authority;
-    });
-    let workspace = await em.findOne(Workspace, { name: values.workspace });
-    if (!workspace && values['create-workspace']) {
-      workspace = em.create(Workspace, { name: values.workspace });
-      await em.flush();
+const config = loadConfigOrExit();
+await runCommand(config, async () => {
+  const orm = await openOrm(config);
+  try {
+    await orm.getMigrator().up();
+    const em = orm.em.fork();
+    if (command === 'create') {
+      let workspace = await em.findOne(Workspace, { name: values.workspace });
+      if (!workspace && values['create-workspace']) {
+        workspace = em.create(Workspace, { name: values.workspace! });
+        await em.flush();
+      }
+      if (!workspace) throw new CommandError(`no workspace named ${values.workspace} (add --create-workspace)`);
+      // A personal key acts as its person; without --person it is a service key.
+      const person = values.person ? await em.findOne(User, { workspace, login: values.person }) : null;
+      if (values.person && !person) throw new CommandError(`no person with login ${values.person} in workspace ${workspace.name}`);
+      const { key, token } = await createApiKey(em, workspace, values.name!, authorities, person);
+      process.stdout.write(
+        `created ${person ? `personal key of ${person.login}` : 'service key'} ${key.id} (${authorities.join(', ')}) for workspace ${workspace.name}\n${token}\n`,
+      );
+    } else if (command === 'list') {
+      const workspace = await em.findOne(Workspace, { name: values.workspace });
+      if (!workspace) throw new CommandError(`no workspace named ${values.workspace}`);
+      const keys = await em.find(ApiKey, { workspace }, { orderBy: { createdAt: 'asc' }, populate: ['person'] });
+      for (const k of keys)
+        process.stdout.write(`${k.id}  ${k.name}  ${k.authorities.join(',')}  ${k.person ? `person ${k.person.login}` : 'service'}  ${k.revokedAt ? 'revoked' : 'active'}\n`);
+    } else {
+      const n = await em.nativeUpdate(ApiKey, { id: values.id, revokedAt: null }, { revokedAt: new Date() });
+      if (!n) throw new CommandError(`no active key ${values.id}`);
+      process.stdout.write(`revoked ${values.id}\n`);
     }
-    if (!workspace) throw new Error(`no workspace named ${values.workspace} (add --create-workspace)`);
-    // A personal key acts as its person; without --person it is a service key.
-    const person = values.person ? await em.findOne(User, { workspace, login: values.person }) : null;
-    if (values.person && !person) throw new Error(`no person with login ${values.person} in workspace ${workspace.name}`);
-    const { key, token } = await createApiKey(em, workspace, values.name, authorities, person);
-    process.stdout.write(`created ${person ? `personal key of ${person.login}` : 'service key'} ${key.id} (${authorities.join(', ')}) for workspace ${workspace.name}\n${token}\n`);
-  } else if (command === 'list') {
-    const keys = await em.find(ApiKey, { workspace: { name: values.workspace } }, { orderBy: { createdAt: 'asc' }, populate: ['person'] });
-    for (const k of keys)
-      process.stdout.write(`${k.id}  ${k.name}  ${k.authorities.join(',')}  ${k.person ? `person ${k.person.login}` : 'service'}  ${k.revokedAt ? 'revoked' : 'active'}\n`);
-  } else if (command === 'revoke') {
-    const n = await em.nativeUpdate(ApiKey, { id: values.id, revokedAt: null }, { revokedAt: new Date() });
-    process.stdout.write(n ? `revoked ${values.id}\n` : `no active key ${values.id}\n`);
-  } else {
-    throw new Error(usage);
+  } finally {
+    await orm.close();
   }
-} catch (error) {
-  process.stderr.write(`${(error as Error).message}\n`);
-  process.exitCode = 1;
-} finally {
-  await orm.close();
-}
+});

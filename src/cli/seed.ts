@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { loadConfigOrExit } from '../config.js';
+import { describeStartupError } from '../startup.js';
 import { openOrm } from '../db/orm.js';
 import { seedScaleData, SeedRefused } from '../db/scale-seed.js';
 import { ProgressBar } from './progress.js';
@@ -21,8 +22,9 @@ if (options === 'help') {
 
 const started = performance.now();
 const config = loadConfigOrExit();
-const orm = await openOrm(config);
+let orm;
 try {
+  orm = await openOrm(config);
   await orm.getMigrator().up();
   const bar = new ProgressBar(process.stderr);
   const result = await seedScaleData(orm, options, (stage, done, total) => bar.update(stage, done, total));
@@ -45,8 +47,8 @@ try {
     ].join('\n'),
   );
 } catch (error) {
-  process.stderr.write(`\n${error instanceof SeedRefused ? error.message : ((error as Error).stack ?? String(error))}\n`);
+  process.stderr.write(`\n${error instanceof SeedRefused ? error.message : describeStartupError(error, config)}\n`);
   process.exitCode = 1;
 } finally {
-  await orm.close();
+  await orm?.close();
 }
