@@ -8,7 +8,7 @@ import { GraphQLError } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/core';
-import type { Config } from './config.js';
+import { assertSecretsUsable, type Config } from './config.js';
 import { openOrm, countStatements } from './db/orm.js';
 import { ApiKeyAuthenticator } from './auth/api-key.service.js';
 import { OidcAuthenticator } from './auth/oidc.service.js';
@@ -79,6 +79,8 @@ query AccessGraph {
 /** Boots the gateway: database (migrated), schema, Apollo, HTTP. Tests call it too. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.log ?? logger;
+  // A production server never runs on the public development key (or none).
+  assertSecretsUsable(config);
   const orm = await migratedOrm(config);
   // Connector tokens stored in plain text by earlier versions are sealed before anything reads them.
   const { sealed } = await resealConnectorTokens(orm.em.fork(), secretBox(config.secrets), { plainOnly: true });

@@ -44,6 +44,8 @@ export interface Config {
    * public development key; production refuses to start.
    */
   secrets: SecretKeys;
+  /** Why these keys may not serve in production (see assertSecretsUsable); unset when they may. */
+  secretsProblem?: string;
 }
 
 /** Timing of OpenID Connect token verification. */
@@ -211,7 +213,13 @@ function secretsKey(name: string, raw: string): Buffer {
   return key;
 }
 
-function secretKeys(raw: string | undefined, previousList: string | undefined, mode: Config['env']): SecretKeys {
+/**
+ * The sealing keys, and what is wrong with them for a production server: without SECRETS_KEY (or
+ * with the public development key) development and tests use the development key, and a
+ * production server refuses to start (`assertSecretsUsable`). Commands that never touch a sealed
+ * secret (keys, seed, schema) run without one.
+ */
+function secretKeys(raw: string | undefined, previousList: string | undefined, mode: Config['env']): { keys: SecretKeys; problem?: string } {
   const previous = (previousList ?? '')
     .split(',')
     .map((k) => k.trim())
@@ -219,13 +227,22 @@ function secretKeys(raw: string | undefined, previousList: string | undefined, m
     .map((k) => secretsKey('SECRETS_KEYS_PREVIOUS', k));
   if (raw) {
     const current = secretsKey('SECRETS_KEY', raw);
-    if (mode === 'production' && current.equals(DEVELOPMENT_SECRETS_KEY))
-      throw new ConfigError('SECRETS_KEY is the public development key; production needs a key of its own (openssl rand -base64 32)');
-    return { current, previous };
+    const problem =
+      mode === 'production' && current.equals(DEVELOPMENT_SECRETS_KEY)
+        ? 'SECRETS_KEY is the public development key; production needs a key of its own (openssl rand -base64 32)'
+        : undefined;
+    return { keys: { current, previous }, problem };
   }
-  if (mode === 'production') throw new ConfigError('SECRETS_KEY is required in production: it encrypts connector tokens at rest (generate one with: openssl rand -base64 32)');
-  return { current: DEVELOPMENT_SECRETS_KEY, previous };
+  const problem = mode === 'production' ? 'SECRETS_KEY is required in production: it encrypts connector tokens at rest (generate one with: openssl rand -base64 32)' : undefined;
+  return { keys: { current: DEVELOPMENT_SECRETS_KEY, previous }, problem };
 }
+
+/** Refuses a production configuration whose secrets key is missing or the public development key. */
+export function assertSecretsUsable(config: Config): void {
+  if (config.secretsProblem) throw new ConfigError(config.secretsProblem);
+}
+
+const sealing = ({ keys, problem }: { keys: SecretKeys; problem?: string }) => ({ secrets: keys, ...(problem ? { secretsProblem: problem } : {}) });
 
 export interface LoadOptions {
   /**
@@ -279,7 +296,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
     sqliteSynchronous: s.SQLITE_SYNCHRONOUS,
-    secrets: secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode),
+    ...sealing(secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode)),
   };
 }
 

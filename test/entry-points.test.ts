@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,8 +24,11 @@ function scratchDir(): string {
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base = { ...process.env };
   for (const name of ['NODE_ENV', 'DATABASE_URL', 'SQLITE_PATH', 'PORT', 'HOST', 'SEED_DEMO_DATA', 'MAX_UPLOAD_BYTES', 'CORS_ORIGINS']) delete base[name];
-  return { ...base, ...env };
+  // Without NODE_ENV and a terminal a server runs as production, which needs a secrets key of its own.
+  return { SECRETS_KEY: CHILD_SECRETS_KEY, ...base, ...env };
 }
+
+const CHILD_SECRETS_KEY = randomBytes(32).toString('base64');
 
 interface Run {
   code: number | null;

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '../config.js';
+import { assertSecretsUsable, loadConfigOrExit } from '../config.js';
 import { openOrm } from '../db/orm.js';
 import { secretBox } from '../common/secrets.js';
 import { resealConnectorTokens } from '../reconciliation/connector-secrets.js';
@@ -7,6 +7,12 @@ const usage = `usage:
   npm run secrets -- reseal     seal every stored connector token with SECRETS_KEY (plain ones, and ones sealed with a key of SECRETS_KEYS_PREVIOUS)`;
 
 const config = loadConfigOrExit();
+try {
+  assertSecretsUsable(config);
+} catch (error) {
+  process.stderr.write(`Identity Graph cannot start: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 const command = process.argv[2];
 if (command !== 'reseal') {
   process.stderr.write(`${usage}\n`);
