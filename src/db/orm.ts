@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.js';
 import { entities } from './entities.js';
+import { TextLengthCheck } from './text-length.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 
@@ -18,6 +19,7 @@ export function ormOptions(config: Config): Options {
     entities,
     discovery: { warnWhenNoEntities: true },
     extensions: [Migrator],
+    subscribers: [new TextLengthCheck()],
     allowGlobalContext: false,
     debug: false,
     migrations: {
