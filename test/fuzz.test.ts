@@ -158,6 +158,12 @@ function refused(r: Request, a: Answer): boolean {
 const tally = new Map<string, number>();
 let sent = 0;
 
+/** A request for a failure report: the variables first (the operation text follows from the label). */
+function describeRequest(r: Request): string {
+  const body = r.kind === 'graphql' ? (r.body as { variables?: unknown }) : undefined;
+  return body?.variables !== undefined ? `${r.label} variables ${JSON.stringify(body.variables).slice(0, 800)}` : JSON.stringify(r).slice(0, 800);
+}
+
 /** Sends every request and fails with the first problems found (each with its request, to replay). */
 async function run(name: string, requests: Request[]) {
   const failures: string[] = [];
@@ -173,7 +179,7 @@ async function run(name: string, requests: Request[]) {
       const changed = Object.keys(after).filter((t) => after[t] !== before[t]);
       if (changed.length) problems.push(`a refused write changed the row counts of ${changed.join(', ')}`);
     }
-    if (problems.length) failures.push(`${problems.join('; ')}\n    request: ${JSON.stringify(r).slice(0, 600)}\n    answer: ${answer.status} ${answer.text.slice(0, 300)}`);
+    if (problems.length) failures.push(`${problems.join('; ')}\n    request: ${describeRequest(r)}\n    answer: ${answer.status} ${answer.text.slice(0, 300)}`);
   }
   if (failures.length && process.env.FUZZ_REPORT) appendFileSync(process.env.FUZZ_REPORT, `== ${name}\n${failures.join('\n')}\n`);
   const health = await app.fetch('/health');

@@ -65,6 +65,10 @@ describe('a NUL byte in a string that reaches SQL', () => {
       expect(codes(answer), query).toEqual(['BAD_USER_INPUT']);
       expect(fields(answer), query).toEqual([field]);
     }
+    // An unpaired surrogate is no Unicode either: PostgreSQL's json refuses it (the audit log is json).
+    const surrogate = await post({ query: 'query ($d: String) { roles(displayName: $d) { totalCount } }', variables: { d: 'All\ud800' } });
+    expect(codes(surrogate)).toEqual(['BAD_USER_INPUT']);
+    expect(fields(surrogate)).toEqual(['d']);
   });
 
   it('names the variable path in a mutation input, and nothing is written', async () => {
@@ -74,6 +78,9 @@ describe('a NUL byte in a string that reaches SQL', () => {
       }),
     );
     expect(errors.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.name' })]);
+    const rule = await post({ query: `mutation ($f: String) { setRoleRule(roleId: "${ROLE}", rule: null, ruleForm: $f) { id } }`, variables: { f: 'form \ud800' } });
+    expect(codes(rule)).toEqual(['BAD_USER_INPUT']);
+    expect(fields(rule)).toEqual(['f']);
   });
 
   it('is a SCIM 400 in a filter and in a body', async () => {

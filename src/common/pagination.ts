@@ -1,5 +1,6 @@
 import { ClassType, Field, ObjectType, Int, ArgsType, registerEnumType } from 'type-graphql';
 import { badInput } from '../errors.js';
+import { unstorablePath } from './text-input.js';
 
 @ObjectType({ description: 'Where a page of a connection starts and ends.' })
 export class PageInfo {
@@ -108,7 +109,8 @@ export function decodeCursor(cursor: string): unknown[] {
   } catch {
     throw invalidCursor();
   }
-  const scalar = (v: unknown) => v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && !v.includes('\u0000'));
+  const scalar = (v: unknown) =>
+    v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && unstorablePath(v) === undefined);
   if (!Array.isArray(values) || values.length === 0 || !values.every(scalar)) throw invalidCursor();
   return values;
 }
