@@ -24,6 +24,7 @@ import { graphRegistry } from './graph/registry.js';
 import { readBody } from './http/body.js';
 import { corsPolicy } from './http/cors.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
+import { KnownOperationTypesRule } from './http/operation-types.js';
 import { logger, type Logger } from './logger.js';
 import { isScimPath, scimHandler, sendScimError } from './scim/scim.http.js';
 import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
@@ -119,6 +120,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(schema),
     introspection: config.env !== 'production',
+    // With introspection off, "Did you mean …" in validation errors would still reveal the schema.
+    hideSchemaDetailsFromClientErrors: config.env === 'production',
+    validationRules: [KnownOperationTypesRule],
     // Cache control would wrap every field resolver; the gateway sets no cache hints.
     plugins: [landing, limits, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxTokens: config.queryLimits.tokens },

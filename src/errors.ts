@@ -62,8 +62,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     };
   }
   if (isRequestError(error)) {
-    const extensions: Record<string, unknown> = { code: formatted.extensions?.code ?? 'BAD_USER_INPUT' };
-    const field = fieldOfCoercionError(formatted.message);
+    // Apollo gives uncoded request errors (a persisted query's hash or version) its default
+    // INTERNAL_SERVER_ERROR: they are about the request, so BAD_REQUEST.
+    const code = formatted.extensions?.code;
+    const extensions: Record<string, unknown> = { code: code && code !== 'INTERNAL_SERVER_ERROR' ? code : 'BAD_REQUEST' };
+    const field = formatted.extensions?.field ?? fieldOfCoercionError(formatted.message);
     if (field) extensions.field = field;
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }

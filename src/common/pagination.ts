@@ -1,5 +1,6 @@
 import { ClassType, Field, ObjectType, Int, ArgsType, registerEnumType } from 'type-graphql';
 import { badInput } from '../errors.js';
+import { unstorablePath } from './text-input.js';
 
 @ObjectType({ description: 'Where a page of a connection starts and ends.' })
 export class PageInfo {
@@ -97,14 +98,21 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
+/** A cursor this server did not give out for the list: a foreign, forged or malformed one. */
+export const invalidCursor = () => badInput('after', 'Invalid cursor: pass the `cursor` or `endCursor` of an earlier page of the same list');
+
+/** A cursor's values: a list of scalars (strings without NUL, finite numbers, booleans, null). */
 export function decodeCursor(cursor: string): unknown[] {
+  let values: unknown;
   try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values)) return values;
+    values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    /* fall through */
+    throw invalidCursor();
   }
-  throw badInput('after', 'Invalid cursor: pass the `cursor` or `endCursor` of an earlier page');
+  const scalar = (v: unknown) =>
+    v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && unstorablePath(v) === undefined);
+  if (!Array.isArray(values) || values.length === 0 || !values.every(scalar)) throw invalidCursor();
+  return values;
 }
 
 /** Builds a connection from `first + 1` rows read in keyset order. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Config } from '../config.js';
 import { entities } from './entities.js';
 import { CREDENTIAL_REVISION_SQL } from '../auth/api-key.service.js';
+import { TextLengthCheck } from './text-length.js';
 import { sqliteMigrations } from './migrations/sqlite/index.js';
 import { postgresqlMigrations } from './migrations/postgresql/index.js';
 
@@ -24,6 +25,7 @@ export function ormOptions(config: Config, statementTimeoutMs?: number): Options
     entities,
     discovery: { warnWhenNoEntities: true },
     extensions: [Migrator],
+    subscribers: [new TextLengthCheck()],
     allowGlobalContext: false,
     debug: false,
     migrations: {

@@ -7,7 +7,7 @@ import type { Action } from '../auth/authorities.js';
 import { audit } from '../audit/audit.service.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { badInput, conflict, notFound } from '../errors.js';
-import { pageRequest, toConnection, type ConnectionShape } from '../common/pagination.js';
+import { invalidCursor, pageRequest, toConnection, type ConnectionShape } from '../common/pagination.js';
 import { containsFilter, containsPattern, paginate } from '../common/keyset.js';
 import { User } from './user.entity.js';
 import { Role } from './role.entity.js';
@@ -92,7 +92,7 @@ export class CatalogService {
           .select(knex.raw(select(c)))
           .from(TABLES[c].table)
           .where('workspace_id', this.ws);
-        if (args.keyword) q.whereRaw(`lower(display_name) like ? escape '\\'`, [containsPattern(args.keyword)]);
+        if (args.keyword) q.whereRaw(`lower(display_name) like ? escape '\\'`, [containsPattern(args.keyword, 'keyword')]);
         if (args.tag) q.whereRaw(`(',' || replace(lower(search_tags), ', ', ',') || ',') like ?`, [`%,${args.tag.toLowerCase().trim()},%`]);
         if (args.relevanceFilter === 'recentlyAdded') q.where('created_on', '>=', since);
         return q;
@@ -104,6 +104,10 @@ export class CatalogService {
     const recent = args.relevanceFilter === 'recentlyAdded';
     if (page.after) {
       const [a, b, id] = page.after as [string, string, string];
+      // (display name or creation time, collection, id), as this list gives them out.
+      if (page.after.length !== 3 || ![a, b, id].every((v) => typeof v === 'string') || !Object.hasOwn(TABLES, b) || (recent && Number.isNaN(new Date(a).getTime()))) {
+        throw invalidCursor();
+      }
       if (recent) query.whereRaw('(created_on < ? or (created_on = ? and (collection > ? or (collection = ? and id > ?))))', [new Date(a), new Date(a), b, b, id]);
       else query.whereRaw('(display_name > ? or (display_name = ? and (collection > ? or (collection = ? and id > ?))))', [a, a, b, b, id]);
     }
@@ -136,7 +140,7 @@ export class CatalogService {
     authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<User> => {
       const w: FilterQuery<User> = { workspace: this.ws };
-      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
+      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName, 'displayName'));
       if (args.department) Object.assign(w, { department: args.department });
       if (args.status) Object.assign(w, { status: args.status });
       return w;
@@ -181,7 +185,7 @@ export class CatalogService {
     authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<Role> => {
       const w: FilterQuery<Role> = { workspace: this.ws };
-      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
+      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName, 'displayName'));
       return w;
     };
     return this.planned('Role', selection, await paginate(this.em, Role, where, this.page(args), 'displayName', 'asc', this.planning(selection)));
@@ -191,7 +195,7 @@ export class CatalogService {
     authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<TargetSystem> => {
       const w: FilterQuery<TargetSystem> = { workspace: this.ws };
-      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
+      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName, 'displayName'));
       return w;
     };
     return this.planned('TargetSystem', selection, await paginate(this.em, TargetSystem, where, this.page(args), 'displayName', 'asc', this.planning(selection)));
@@ -201,7 +205,7 @@ export class CatalogService {
     authorize(this.scope.viewer, 'catalog:read');
     const where = (): FilterQuery<Entitlement> => {
       const w: FilterQuery<Entitlement> = { workspace: this.ws };
-      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName));
+      if (args.displayName) Object.assign(w, containsFilter('display_name', args.displayName, 'displayName'));
       if (args.targetSystemId) Object.assign(w, { targetSystem: args.targetSystemId });
       return w;
     };

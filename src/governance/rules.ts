@@ -36,6 +36,13 @@ type Scalar = string | number | boolean | null;
 const isScalar = (v: unknown): v is Scalar => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
 /**
+ * How large a rule may be. A rule becomes one SQL condition: SQLite refuses expressions nested
+ * more than 1,000 deep (a long `$or` is such a chain) and LIKE patterns of 50,000 bytes; the
+ * seed's rules are a few conditions deep.
+ */
+export const RULE_LIMITS = { depth: 16, conditions: 200, values: 1000, valueLength: 1000 };
+
+/**
  * Parses and validates a rule. Returns the filter, or null when the rule selects nobody by
  * itself (empty text or an empty `$and`, which the seed uses for roles without a rule).
  * Throws BAD_USER_INPUT naming `field` and the offending part.
@@ -53,7 +60,7 @@ export function compileRule(text: string | null | undefined, field = 'rule', voc
   if (keys.length === 0 || (keys.length === 1 && keys[0] === '$and' && Array.isArray((parsed as { $and: unknown }).$and) && (parsed as { $and: unknown[] }).$and.length === 0)) {
     return null;
   }
-  return validate(parsed, field, '', vocabulary) as FilterQuery<User>;
+  return validate(parsed, field, '', vocabulary, { depth: 0, conditions: 0 }) as FilterQuery<User>;
 }
 
 /** The attributes a rule may name, and what the error calls them. */
@@ -63,18 +70,22 @@ export interface RuleVocabulary {
 }
 const USER_VOCABULARY: RuleVocabulary = { noun: 'user attribute', attributes: RULE_ATTRIBUTES };
 
-function validate(node: unknown, field: string, at: string, vocabulary: RuleVocabulary): object {
+function validate(node: unknown, field: string, at: string, vocabulary: RuleVocabulary, size: { depth: number; conditions: number }): object {
   if (!node || typeof node !== 'object' || Array.isArray(node)) throw badInput(field, `Invalid rule at ${at || 'top'}: expected an object`);
+  if (size.depth >= RULE_LIMITS.depth) throw badInput(field, `Invalid rule at ${at}: rules may nest at most ${RULE_LIMITS.depth} levels deep`);
+  const inner = { ...size, depth: size.depth + 1 };
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     const here = at ? `${at}.${key}` : key;
+    if (++size.conditions > RULE_LIMITS.conditions) throw badInput(field, `Invalid rule at ${here}: a rule may have at most ${RULE_LIMITS.conditions} conditions`);
     if (LOGICAL.has(key)) {
       if (key === '$not') {
-        out[key] = validate(value, field, here, vocabulary);
+        out[key] = validate(value, field, here, vocabulary, inner);
       } else {
         if (!Array.isArray(value) || value.length === 0) throw badInput(field, `Invalid rule at ${here}: ${key} takes a non-empty list`);
-        out[key] = value.map((v, i) => validate(v, field, `${here}[${i}]`, vocabulary));
+        out[key] = value.map((v, i) => validate(v, field, `${here}[${i}]`, vocabulary, inner));
       }
+      size.conditions = inner.conditions;
     } else if (vocabulary.attributes.includes(key)) {
       out[key] = condition(value, field, here);
     } else if (key.startsWith('$')) {
@@ -86,17 +97,31 @@ function validate(node: unknown, field: string, at: string, vocabulary: RuleVoca
   return out;
 }
 
+/**
+ * A value compared with an attribute. Every attribute is text: numbers and booleans compare as
+ * their text (as SQLite compares them with a text column; PostgreSQL refuses to compare text
+ * with a number), and a number out of range (`1e400`) is refused.
+ */
+function operandOf(value: Scalar, field: string, at: string): string | null {
+  if (value === null) return null;
+  if (typeof value === 'number' && !Number.isFinite(value)) throw badInput(field, `Invalid rule at ${at}: the number is out of range`);
+  const text = String(value);
+  if (text.length > RULE_LIMITS.valueLength) throw badInput(field, `Invalid rule at ${at}: a value may be at most ${RULE_LIMITS.valueLength} characters`);
+  return text;
+}
+
 function condition(value: unknown, field: string, at: string): unknown {
-  if (isScalar(value)) return value;
+  if (isScalar(value)) return operandOf(value, field, at);
   if (Array.isArray(value)) throw badInput(field, `Invalid rule at ${at}: use {"$in": [...]} for a list`);
   const out: Record<string, unknown> = {};
   for (const [op, operand] of Object.entries(value as object)) {
     if (SCALAR_OPS.has(op)) {
       if (!isScalar(operand)) throw badInput(field, `Invalid rule at ${at}.${op}: expected a single value`);
-      out[op] = operand;
+      out[op] = operandOf(operand, field, `${at}.${op}`);
     } else if (LIST_OPS.has(op)) {
       if (!Array.isArray(operand) || !operand.every(isScalar)) throw badInput(field, `Invalid rule at ${at}.${op}: expected a list of values`);
-      out[op] = operand;
+      if (operand.length > RULE_LIMITS.values) throw badInput(field, `Invalid rule at ${at}.${op}: a list may have at most ${RULE_LIMITS.values} values`);
+      out[op] = operand.map((v, i) => operandOf(v, field, `${at}.${op}[${i}]`));
     } else {
       throw badInput(field, `Invalid rule at ${at}: operator ${op} is not allowed (allowed: ${[...SCALAR_OPS, ...LIST_OPS].join(', ')})`);
     }

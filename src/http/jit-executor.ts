@@ -1,6 +1,7 @@
 import { getOperationAST, getVariableValues, GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
+import { UNSTORABLE_TEXT, unstorablePath, unstorablePathInDocument } from '../common/text-input.js';
 
 /**
  * Executes operations with graphql-jit: each distinct operation is compiled once into plain
@@ -17,6 +18,8 @@ export function jitGateway(schema: GraphQLSchema, cacheSize = 500): GatewayInter
     const operation = getOperationAST(request.document, request.operationName);
     const variables = getVariableValues(schema, operation?.variableDefinitions ?? [], request.request.variables ?? {}, { maxErrors: 20 });
     if (variables.errors) return { errors: variables.errors };
+    const bad = unstorablePathInDocument(request.document) ?? unstorablePath(variables.coerced);
+    if (bad !== undefined) return { errors: [new GraphQLError(`\`${bad}\` ${UNSTORABLE_TEXT}`, { extensions: { code: 'BAD_USER_INPUT', field: bad } })] };
     const key = `${request.queryHash}:${request.operationName ?? ''}`;
     let query = compiled.get(key);
     if (!query) {

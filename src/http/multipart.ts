@@ -29,6 +29,7 @@ export async function parseMultipartRequest(body: Buffer, contentType: string): 
     if (!Array.isArray(paths) || paths.length === 0 || !paths.every((p) => typeof p === 'string')) {
       throw new MultipartError(`\`map.${key}\` must be a non-empty list of paths`);
     }
+    if (file.name.includes('\u0000') || file.type.includes('\u0000')) throw new MultipartError(`The file field "${key}" has a NUL character in its name or type`);
     const upload = new Upload(file.name || 'upload', file.type || 'application/octet-stream', Buffer.from(await file.arrayBuffer()));
     for (const path of paths as string[]) place(operations as Record<string, unknown>, path, upload);
   }
@@ -45,15 +46,19 @@ function json(value: FormDataEntryValue | null, name: string): unknown {
   }
 }
 
-/** Puts `value` at a dotted path (`variables.input.files.0`); the path must exist and hold null. */
+/**
+ * Puts `value` at a dotted path (`variables.input.files.0`); the path must exist and hold null.
+ * Only own properties are followed: `__proto__` or `constructor` would reach a prototype.
+ */
 function place(target: Record<string, unknown>, path: string, value: Upload) {
   const keys = path.split('.');
   let node: unknown = target;
+  const own = (o: unknown, key: string) => !!o && typeof o === 'object' && key !== '__proto__' && Object.hasOwn(o, key);
   for (const key of keys.slice(0, -1)) {
-    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+    node = own(node, key) ? (node as Record<string, unknown>)[key] : undefined;
   }
   const last = keys.at(-1)!;
-  if (!node || typeof node !== 'object' || !(last in node) || (node as Record<string, unknown>)[last] !== null) {
+  if (!own(node, last) || (node as Record<string, unknown>)[last] !== null) {
     throw new MultipartError(`\`map\` path "${path}" does not name a null variable of the operation`);
   }
   (node as Record<string, unknown>)[last] = value;

@@ -45,6 +45,11 @@ export interface ProfileListArgs {
 
 /** New profiles without a priority rank after every existing one, this far apart. */
 export const PRIORITY_STEP = 10;
+/**
+ * The largest priority (either sign): a GraphQL Int holds ±2^31 − 1, and a new profile without
+ * one ranks PRIORITY_STEP after the highest, so the numbers keep room to grow.
+ */
+export const MAX_PRIORITY = 1_000_000_000;
 const NAME_MAX = 255;
 
 /** SailPoint identity profiles (seed 003): reads for every reader, writes for ORG_ADMIN only. */
@@ -71,7 +76,7 @@ export class IdentityProfileService {
     const f = args.filter ?? {};
     const where = (): FilterQuery<IdentityProfile> => {
       const w: FilterQuery<IdentityProfile> = { workspace: this.ws };
-      if (f.name) Object.assign(w, containsFilter('name', f.name));
+      if (f.name) Object.assign(w, containsFilter('name', f.name, 'filter.name'));
       if (f.authoritativeSourceId) Object.assign(w, { authoritativeSource: f.authoritativeSourceId });
       if (f.ownerId) Object.assign(w, { owner: f.ownerId });
       return w;
@@ -191,7 +196,7 @@ export class IdentityProfileService {
 
   private async nextPriority(em: EntityManager): Promise<number> {
     const [last] = await em.find(IdentityProfile, { workspace: this.ws }, { orderBy: { priority: 'desc' }, limit: 1, fields: ['priority'] });
-    return last ? last.priority + PRIORITY_STEP : PRIORITY_STEP;
+    return last ? Math.min(last.priority + PRIORITY_STEP, MAX_PRIORITY) : PRIORITY_STEP;
   }
 
   /** Looks up the owner and source references in the caller's workspace (NOT_FOUND naming the field). */
@@ -235,7 +240,10 @@ export function checkFields(input: ProfileInput, options: { partial?: boolean } 
     out.name = name;
   }
   if (input.description !== undefined) out.description = input.description;
-  if (input.priority !== undefined && input.priority !== null) out.priority = input.priority;
+  if (input.priority !== undefined && input.priority !== null) {
+    if (Math.abs(input.priority) > MAX_PRIORITY) throw badInput('input.priority', `priority must be between -${MAX_PRIORITY} and ${MAX_PRIORITY}`);
+    out.priority = input.priority;
+  }
   if (input.identityRefreshRequired != null) out.identityRefreshRequired = input.identityRefreshRequired;
   if (input.hasTimeBasedAttr != null) out.hasTimeBasedAttr = input.hasTimeBasedAttr;
 

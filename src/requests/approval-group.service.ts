@@ -20,7 +20,7 @@ export class ApprovalGroupService {
   async approvalGroups(args: { name?: string | null; first?: number | null; after?: string | null }) {
     authorize(this.scope.viewer, 'catalog:read');
     const page = pageRequest(args, this.scope.config);
-    const where = (): FilterQuery<ApprovalGroup> => ({ workspace: this.ws, ...(args.name ? containsFilter('name', args.name) : {}) }) as FilterQuery<ApprovalGroup>;
+    const where = (): FilterQuery<ApprovalGroup> => ({ workspace: this.ws, ...(args.name ? containsFilter('name', args.name, 'name') : {}) }) as FilterQuery<ApprovalGroup>;
     return paginate(this.scope.em, ApprovalGroup, where, page, 'name');
   }
 

@@ -87,8 +87,16 @@ export function parseAttrPath(text: string, fail: (m: string) => DomainError = i
   return { ...(schema ? { schema } : {}), attr: parts[0], ...(parts[1] ? { sub: parts[1] } : {}) };
 }
 
+/**
+ * How large a filter may be. It becomes one SQL condition: SQLite refuses expressions nested
+ * more than 1,000 deep (a long `or` chain is such a nesting), and the parser recurses per level.
+ */
+export const FILTER_LIMITS = { depth: 32, comparisons: 200 };
+
 class Parser {
   private pos = 0;
+  private depth = 0;
+  private comparisons = 0;
   constructor(
     private readonly tokens: Token[],
     private readonly fail: (m: string) => DomainError,
@@ -131,6 +139,15 @@ class Parser {
   }
 
   unary(): Filter {
+    if (++this.depth > FILTER_LIMITS.depth) throw this.fail(`the filter nests more than ${FILTER_LIMITS.depth} levels deep`);
+    try {
+      return this.unaryInner();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private unaryInner(): Filter {
     const t = this.peek();
     if (t?.kind === 'word' && t.text.toLowerCase() === 'not' && this.tokens[this.pos + 1]?.kind === '(') {
       this.pos++;
@@ -169,6 +186,7 @@ class Parser {
   }
 
   comparison(path: AttrPath): Filter {
+    if (++this.comparisons > FILTER_LIMITS.comparisons) throw this.fail(`a filter may have at most ${FILTER_LIMITS.comparisons} comparisons`);
     const opToken = this.next();
     const op = opToken.text.toLowerCase();
     if (opToken.kind === 'word' && op === 'pr') return { op: 'pr', path };

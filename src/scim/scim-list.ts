@@ -23,13 +23,17 @@ export interface ScimList<T> {
 export const versionMismatch = (field: string, current: string) =>
   new DomainError('CONFLICT', `The resource has changed (its version is now ${current}); read it again before writing`, field, { reason: 'VERSION_MISMATCH', version: current });
 
+/** The largest startIndex taken as given; a larger one reads the same (empty) page. */
+export const MAX_START_INDEX = 2 ** 31 - 1;
+
 /**
  * Offsets and counts of a SCIM list: startIndex below 1 counts as 1, count below 0 as 0, and a
  * count above the maximum page size is lowered to it (RFC 7644 lets a server return fewer; the
  * maximum is advertised as filter.maxResults).
  */
 export function scimWindow(args: ScimListArgs, maxResults: number): { offset: number; limit: number; startIndex: number } {
-  const startIndex = Math.max(1, Math.trunc(args.startIndex ?? 1) || 1);
+  // Past MAX_START_INDEX every list is empty anyway; the offset stays an integer SQL accepts.
+  const startIndex = Math.min(MAX_START_INDEX, Math.max(1, Math.trunc(args.startIndex ?? 1) || 1));
   const limit = Math.min(maxResults, Math.max(0, Math.trunc(args.count ?? maxResults)));
   return { offset: startIndex - 1, limit, startIndex };
 }

@@ -96,9 +96,10 @@ export function compile(filter: Filter, spec: ResourceSpec, platform: Platform, 
   switch (filter.op) {
     case 'and':
     case 'or': {
-      const l = compile(filter.left, spec, platform, alias, aliases);
-      const r = compile(filter.right, spec, platform, alias, aliases);
-      return { sql: `(${l.sql} ${filter.op} ${r.sql})`, params: [...l.params, ...r.params] };
+      // A chain of one operator is one flat parenthesis: SQLite's parser stack holds about a
+      // hundred nested ones, and the parser nests `a or b or c` to the left.
+      const parts = operands(filter, filter.op).map((f) => compile(f, spec, platform, alias, aliases));
+      return { sql: `(${parts.map((p) => p.sql).join(` ${filter.op} `)})`, params: parts.flatMap((p) => p.params) };
     }
     case 'not': {
       const inner = compile(filter.filter, spec, platform, alias, aliases);
@@ -110,18 +111,30 @@ export function compile(filter: Filter, spec: ResourceSpec, platform: Platform, 
       return exists(multi, alias, aliases, (child) => compile(filter.filter, { schema: spec.schema, columns: multi.subs, multi: {} }, platform, child, aliases));
     }
     default: {
-      const column = spec.columns[key(filter.path, spec)];
+      const column = own(spec.columns, key(filter.path, spec));
       if (column) return condition(column, alias, filter, platform);
       const multi = multiOf(filter.path, spec);
       if (multi) {
         const sub = (filter.path.sub ?? 'value').toLowerCase();
-        const subColumn = multi.subs[sub];
+        const subColumn = own(multi.subs, sub);
         if (!subColumn) throw invalidFilter(`"${pathText(filter.path)}" cannot be filtered on (sub-attributes: ${Object.keys(multi.subs).join(', ')})`);
         return exists(multi, alias, aliases, (child) => condition(subColumn, child, filter, platform));
       }
       throw invalidFilter(`"${pathText(filter.path)}" cannot be filtered on (attributes: ${[...Object.keys(spec.columns), ...Object.keys(spec.multi)].join(', ')})`);
     }
   }
+}
+
+/** The operands of a chain of `op` (`a or b or c` parses as `(a or b) or c`), in order. */
+function operands(filter: Filter, op: 'and' | 'or'): Filter[] {
+  const out: Filter[] = [];
+  const stack: Filter[] = [filter];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (f.op === op) stack.push(f.right, f.left);
+    else out.push(f);
+  }
+  return out;
 }
 
 const pathText = (p: AttrPath) => `${p.schema ? `${p.schema}:` : ''}${p.attr}${p.sub ? `.${p.sub}` : ''}`;
@@ -137,8 +150,11 @@ function key(path: AttrPath, spec: ResourceSpec): string {
 
 function multiOf(path: AttrPath, spec: ResourceSpec): MultiSpec | undefined {
   checkSchema(path, spec);
-  return spec.multi[path.attr.toLowerCase()];
+  return own(spec.multi, path.attr.toLowerCase());
 }
+
+/** A record's own entry: attribute names come from the client (`constructor`, `__proto__`). */
+const own = <T>(record: Record<string, T>, name: string): T | undefined => (Object.hasOwn(record, name) ? record[name] : undefined);
 
 function exists(multi: MultiSpec, alias: string, aliases: { n: number }, inner: (child: string) => Sql): Sql {
   const child = `scim_f${aliases.n++}`;
@@ -173,7 +189,7 @@ function condition(spec: ColumnSpec, alias: string, filter: Exclude<Filter, { op
       if (typeof operand !== 'string') throw invalidFilter(`"${op}" needs a string value`);
       // Substring matches are case-insensitive on every attribute: LIKE differs between SQLite
       // and PostgreSQL in case handling, lower() on both sides makes them agree.
-      const pattern = containsPattern(operand);
+      const pattern = containsPattern(operand, 'filter', (field, message) => invalidFilter(message, field));
       const like = op === 'co' ? pattern : op === 'sw' ? pattern.slice(1) : pattern.slice(0, -1);
       return { sql: `lower(${ref}) like ? escape '\\'`, params: [like] };
     }

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import type { ScimService } from './scim.service.js';
 import type { ScimGroupService } from './scim-group.service.js';
 import { DomainError } from '../errors.js';
+import { UNSTORABLE_TEXT, unstorablePath } from '../common/text-input.js';
 import { readBody } from '../http/body.js';
 import { etagMatches, invalidValue, project, type Json } from './scim-resource.js';
 import { ENTERPRISE_SCHEMA, ERROR_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, SCHEMAS, SEARCH_SCHEMA, USER_SCHEMA } from './scim-schemas.js';
@@ -76,6 +77,8 @@ export function scimHandler(deps: Deps) {
       const body = ['POST', 'PUT', 'PATCH'].includes(req.method ?? '') ? await readJson(req) : undefined;
       const baseUrl = (deps.config.publicUrl ?? `http://${req.headers.host ?? `${deps.config.host}:${deps.config.port}`}`).replace(/\/+$/, '');
       const segments = url.pathname.slice(SCIM_PREFIX.length).split('/').filter(Boolean).map(decodeSegment);
+      const bad = unstorablePath({ path: segments, query: Object.fromEntries(url.searchParams), body });
+      if (bad !== undefined) throw new HttpError(400, `${bad.replace(/^body\.?/, '') || 'body'} ${UNSTORABLE_TEXT}`, 'invalidValue');
       await route({ req, res, url, services: deps.servicesFor(requestId, viewer), baseUrl, segments, body });
     } catch (error) {
       sendError(res, error, deps.log, requestId);
