@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -243,8 +243,7 @@ async function crashAndCheck(env: Record<string, string>, config: Config) {
 describe('crash durability: acknowledged writes survive SIGKILL', () => {
   let dir: string;
   beforeAll(() => {
-    // The test runs what `npm start` runs: the compiled server.
-    execFileSync(path.join(ROOT, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+    // The test runs what `npm start` runs: the compiled server (built by test/global-setup.ts).
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-crash-'));
   }, 180_000);
   afterAll(() => {

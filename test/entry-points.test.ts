@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { describe, it, expect, afterAll } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -93,10 +93,6 @@ function expectOneLine(r: Run, line: string | RegExp) {
   expect(r.stderr.trim()).toMatch(line);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
-
-beforeAll(() => {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'pipe' });
-}, 240_000);
 
 afterAll(async () => {
   await Promise.all(children.map(stop));

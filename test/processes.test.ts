@@ -30,7 +30,6 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 beforeAll(async () => {
-  await run(path.join(root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.build.json'], { cwd: root });
   if (POSTGRES_URL) {
     const scratch = await scratchDatabase(POSTGRES_URL);
     database = { env: { DATABASE_URL: scratch.url }, config: { ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql', databaseUrl: scratch.url }, drop: scratch.drop };
