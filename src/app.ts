@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import http from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
@@ -25,7 +25,10 @@ import { readBody } from './http/body.js';
 import { corsPolicy } from './http/cors.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { KnownOperationTypesRule } from './http/operation-types.js';
-import { logger, type Logger } from './logger.js';
+import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './observability/metrics.js';
+import { Readiness } from './observability/readiness.js';
+import { finishRecord, requestIdOf, scimOperation, startRecord, type RequestRecord } from './observability/access.js';
 import { isScimPath, scimHandler, sendScimError } from './scim/scim.http.js';
 import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
 import { secretBox } from './common/secrets.js';
@@ -42,6 +45,12 @@ export interface App {
   statements: { value: () => number; reset: () => void };
   /** API keys and OpenID Connect tokens, for GraphQL and SCIM. */
   authenticator: Authenticator;
+  /** The Prometheus registry; other parts add their series here (README: Metrics). */
+  metrics: Metrics;
+  /** What /ready checks; other parts register their own checks here (README: Health and readiness). */
+  readiness: Readiness;
+  /** Where /metrics is served on METRICS_PORT (unset without one). */
+  metricsUrl?: string;
   stop: () => Promise<void>;
 }
 
@@ -79,7 +88,7 @@ query AccessGraph {
 
 /** Boots the gateway: database (migrated), schema, Apollo, HTTP. Tests call it too. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const log = options.log ?? logger;
+  const log = options.log ?? createLogger({ level: config.logLevel });
   // A production server never runs on the public development key (or none).
   assertSecretsUsable(config);
   const orm = await migratedOrm(config);
@@ -88,8 +97,27 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (sealed > 0) log.info('sealed connector tokens stored in plain text', { count: sealed });
   const prepared = (await options.prepare?.(orm)) ?? {};
 
-  const statements = countStatements(orm);
+  /** The GraphQL or SCIM request being served: its access line and metrics fill in as it runs. */
+  const served = new AsyncLocalStorage<RequestRecord>();
+  const statements = countStatements(orm, () => {
+    const record = served.getStore();
+    if (record) record.statements++;
+  });
+  const metrics = new Metrics(config.metrics.enabled);
+  const readiness = new Readiness();
+  readiness.register('database', () =>
+    orm.em
+      .getConnection()
+      .execute('select 1')
+      .then(() => undefined),
+  );
+  readiness.register('migrations', async () => {
+    const pending = await orm.getMigrator().getPendingMigrations();
+    if (pending.length > 0) throw new Error(`${pending.length} migration(s) not applied`);
+  });
+  observePool(orm, metrics);
   const budgets = await RequestBudgets.create(config.rateLimits, log);
+  budgets.onRefusal = (budget) => metrics.refused(budget);
   /** The abort signal of the request being served (aborted when it was answered 504). */
   const requestSignal = new AsyncLocalStorage<AbortSignal>();
   const authenticator = new Authenticator(new ApiKeyAuthenticator(() => orm.em.fork()), new OidcAuthenticator(() => orm.em.fork(), config.oidc, log));
@@ -112,6 +140,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     pageSizes: config,
     // The rate limit spends the operation's cost (plus a fixed cost per mutation) before it runs.
     admit: async (ctx, { cost, rootFields, operation }) => {
+      const record = served.getStore();
+      if (record) record.cost = cost;
       const points = operation === 'mutation' ? cost + config.rateLimits.mutationCost * rootFields : cost;
       await budgets.spend(ctx.viewer.apiKeyId, points).catch(asGraphQLError);
     },
@@ -124,7 +154,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     validationRules: [KnownOperationTypesRule],
     // Cache control would wrap every field resolver; the gateway sets no cache hints.
-    plugins: [landing, limits, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
+    plugins: [landing, limits, errorCorrelation(log), observeOperations(served), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxTokens: config.queryLimits.tokens },
     // A JSON array body is refused (400): each operation of a batch would have its own budget.
     allowBatchedHttpRequests: false,
@@ -139,7 +169,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await apollo.start();
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
-  const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config, requestSignal.getStore());
+  const contextFor = (requestId: string, viewer: Viewer) => {
+    const record = served.getStore();
+    if (record) {
+      record.workspaceId = viewer.workspaceId;
+      record.keyName = viewer.apiKeyName;
+    }
+    return new Context(requestId, viewer, orm.em.fork(), config, requestSignal.getStore());
+  };
   const scim = scimHandler({
     config,
     authenticator,
@@ -165,6 +202,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       return;
     }
+    if (url.pathname === '/ready') return ready(res);
+    if (url.pathname === '/metrics' && config.metrics.enabled && config.metrics.onMainPort) return serveMetrics(req, res);
     if (url.pathname === '/' && req.method === 'GET') {
       res.writeHead(302, { location: '/graphql' }).end();
       return;
@@ -175,12 +214,33 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return;
     }
     if (await cors(surface, req, res)) return;
-    await guarded(req, res, surface, async () => {
-      if (surface === 'scim') return scim(req, res, url);
-      const requestId = randomUUID();
-      res.setHeader('x-request-id', requestId);
-      await graphql(req, res, url, requestId);
-    });
+    const record = startRecord(surface, requestIdOf(req));
+    if (surface === 'scim') Object.assign(record, scimOperation(req.method, url.pathname));
+    res.setHeader('x-request-id', record.requestId);
+    res.once('close', () => finishRecord(record, res, log, metrics));
+    await served.run(record, () =>
+      guarded(req, res, surface, async () => {
+        if (surface === 'scim') return scim(req, res, url, record.requestId);
+        await graphql(req, res, url, record.requestId);
+      }),
+    );
+  }
+
+  /** 200 when every readiness check passes, else 503 naming the failing ones. */
+  async function ready(res: http.ServerResponse) {
+    const report = await readiness.report();
+    res.writeHead(report.ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ status: report.ready ? 'ready' : 'not ready', checks: report.checks, ...(report.ready ? {} : { failing: report.failing }) }));
+  }
+
+  /** The Prometheus exposition; with METRICS_TOKEN only for `Authorization: Bearer <token>`. */
+  async function serveMetrics(req: http.IncomingMessage, res: http.ServerResponse) {
+    if (config.metrics.token !== undefined && !bearerMatches(req.headers.authorization, config.metrics.token)) {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end('{"error":"/metrics needs the METRICS_TOKEN as a bearer token"}');
+      return;
+    }
+    const text = await metrics.scrape();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' }).end(text);
   }
 
   /**
@@ -221,6 +281,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     extensions: Record<string, unknown>,
     headers: Record<string, string> = {},
   ) {
+    const record = served.getStore();
+    if (record && typeof extensions.code === 'string') record.outcome = extensions.code;
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     if (surface === 'scim') sendScimError(res, status, message);
     else sendErrors(res, status, message, extensions);
@@ -303,6 +365,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
 
   function sendErrors(res: http.ServerResponse, status: number, message: string, extensions: Record<string, unknown>) {
+    const record = served.getStore();
+    if (record && typeof extensions.code === 'string') record.outcome = extensions.code;
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ errors: [{ message, extensions }] }));
   }
@@ -323,6 +387,35 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const { port } = server.address() as AddressInfo;
   const origin = `http://${config.host}:${port}`;
+  const metricsServer = config.metrics.enabled && config.metrics.port !== undefined ? await listenForMetrics(config.metrics.port) : undefined;
+
+  /** METRICS_PORT: /metrics alone on a port of its own, for a scraper the network lets in. */
+  async function listenForMetrics(metricsPort: number): Promise<http.Server> {
+    const metricsOnly = http.createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      if (path !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
+        return;
+      }
+      serveMetrics(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        metricsOnly.once('error', reject);
+        metricsOnly.listen(metricsPort, config.host, () => resolve());
+      });
+    } catch (error) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await apollo.stop();
+      await orm.close(true);
+      throw error;
+    }
+    return metricsOnly;
+  }
 
   return {
     url: `${origin}/graphql`,
@@ -330,9 +423,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     orm,
     statements,
     authenticator,
+    metrics,
+    readiness,
+    ...(metricsServer ? { metricsUrl: `http://${config.host}:${(metricsServer.address() as AddressInfo).port}/metrics` } : {}),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (metricsServer) {
+        metricsServer.closeAllConnections();
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      }
       await apollo.stop();
       await budgets.close();
       await orm.close(true);
@@ -394,4 +494,64 @@ function errorCorrelation(log: Logger): ApolloServerPlugin<Context> {
       };
     },
   };
+}
+
+/** A bearer token compared in constant time (a token compared byte by byte leaks its prefix). */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(header ?? '')?.[1]?.trim() ?? '';
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The operation's name, type and error codes, for the request's access line and metrics. */
+function observeOperations(served: AsyncLocalStorage<RequestRecord>): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operationName, operation }) {
+          const record = served.getStore();
+          if (!record) return;
+          record.operation = operationName ?? 'anonymous';
+          record.operationType = operation?.operation ?? 'none';
+        },
+        async willSendResponse({ response }) {
+          const record = served.getStore();
+          if (!record || response.body.kind !== 'single') return;
+          const codes = (response.body.singleResult.errors ?? []).map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+          record.errorCodes = codes;
+          // A response with data and errors is partial: its outcome is its first error's code.
+          record.outcome = codes[0] ?? 'OK';
+        },
+      };
+    },
+  };
+}
+
+interface TarnPool {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+}
+
+/**
+ * The connection pool knex keeps (tarn), read at each scrape. On PostgreSQL it is the pool of
+ * up to 10 connections; on SQLite it holds the one connection to the file.
+ */
+function observePool(orm: MikroORM, metrics: Metrics): void {
+  const knex = (orm.em.getConnection() as unknown as { getKnex(): { client: { pool?: TarnPool } } }).getKnex();
+  metrics.gauge({
+    name: 'db_pool_connections',
+    help: 'Database connections of the pool by state: used, free, pending_acquire (requests waiting for one), pending_create',
+    labelNames: ['state'],
+    collect() {
+      const pool = knex.client.pool;
+      if (!pool) return;
+      this.set({ state: 'used' }, pool.numUsed());
+      this.set({ state: 'free' }, pool.numFree());
+      this.set({ state: 'pending_acquire' }, pool.numPendingAcquires());
+      this.set({ state: 'pending_create' }, pool.numPendingCreates());
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEVELOPMENT_SECRETS_KEY, type SecretKeys } from './common/secrets.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
@@ -46,6 +47,25 @@ export interface Config {
   secrets: SecretKeys;
   /** Why these keys may not serve in production (see assertSecretsUsable); unset when they may. */
   secretsProblem?: string;
+  /** Lowest level logged (LOG_LEVEL); the access line of each request is `info`. */
+  logLevel: LogLevel;
+  /** Prometheus metrics (README: Metrics). */
+  metrics: MetricsAccess;
+}
+
+/** Whether /metrics is collected and where it is served. */
+export interface MetricsAccess {
+  /** METRICS=false: nothing is collected and no /metrics answers. */
+  enabled: boolean;
+  /** METRICS_PORT: served on this port of HOST (only there); unset: on the gateway's own port. */
+  port?: number;
+  /** METRICS_TOKEN: /metrics asks for `Authorization: Bearer <token>`. */
+  token?: string;
+  /**
+   * Whether the gateway's own port serves /metrics: with a token, or outside production when no
+   * METRICS_PORT is set. A production server without either serves no metrics.
+   */
+  onMainPort: boolean;
 }
 
 /** Timing of OpenID Connect token verification. */
@@ -183,6 +203,10 @@ export const variables = {
   SQLITE_SYNCHRONOUS: oneOf(['normal', 'full'] as const, 'normal'),
   SECRETS_KEY: variable('a 32-byte key in base64 or hex (openssl rand -base64 32)', z.string(), undefined, { secret: true }),
   SECRETS_KEYS_PREVIOUS: variable('a comma-separated list of 32-byte keys in base64 or hex', z.string(), undefined, { secret: true }),
+  LOG_LEVEL: oneOf(LOG_LEVELS, 'info'),
+  METRICS: flag(true),
+  METRICS_PORT: variable('a port number from 0 to 65535 (0: any free port)', wholeNumber(0, 65535)),
+  METRICS_TOKEN: variable('a token of at least 16 characters', z.string().min(16), undefined, { secret: true }),
 } satisfies Record<string, Variable>;
 
 type Settings = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
@@ -297,6 +321,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
     sqliteSynchronous: s.SQLITE_SYNCHRONOUS,
     ...sealing(secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode)),
+    logLevel: s.LOG_LEVEL,
+    metrics: {
+      enabled: s.METRICS,
+      port: s.METRICS_PORT,
+      token: s.METRICS_TOKEN,
+      onMainPort: s.METRICS_TOKEN !== undefined || (s.METRICS_PORT === undefined && mode !== 'production'),
+    },
   };
 }
 

@@ -1,12 +1,27 @@
 import { loadConfigOrExit } from './config.js';
-import { createApp, type App } from './app.js';
-import { logger } from './logger.js';
-import { DEMO_PERSON, ensureDemoWorkspace, rotateDevelopmentKey } from './db/demo/seed-demo.js';
+import type { App } from './app.js';
+import { createLogger } from './logger.js';
 import { isLoopbackHost } from './http/loopback.js';
 import type { Workspace } from './auth/workspace.entity.js';
 import { describeStartupError } from './startup.js';
+import { startTracing, tracingWanted, type Tracing } from './observability/tracing.js';
 
 const config = loadConfigOrExit();
+const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' && process.stderr.isTTY === true });
+// Tracing starts before the gateway's modules load (imported below, not at the top), so its
+// instrumentations see http, graphql, knex and pg being required.
+let tracing: Tracing | undefined;
+if (tracingWanted(process.env)) {
+  try {
+    tracing = await startTracing(process.env);
+    logger.info('tracing on (OpenTelemetry, configured by the OTEL_* variables)');
+  } catch (error) {
+    process.stderr.write(`Identity Graph cannot start: tracing (OTEL_*) could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.exit(1);
+  }
+}
+const { createApp } = await import('./app.js');
+const { DEMO_PERSON, ensureDemoWorkspace, rotateDevelopmentKey } = await import('./db/demo/seed-demo.js');
 let demoKey: string | undefined;
 let demoWorkspace: Workspace | undefined;
 // Sandbox reads its headers each time it renders the page: they are filled once the port is ours.
@@ -15,6 +30,7 @@ const sandboxHeaders: Record<string, string> = {};
 let app: App;
 try {
   app = await createApp(config, {
+    log: logger,
     prepare: async (orm) => {
       if (!config.seedDemoData) return;
       const { workspace, created } = await ensureDemoWorkspace(orm, config);
@@ -54,12 +70,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) return;
     stopping = true;
     logger.info('shutting down', { signal });
-    app.stop().then(
-      () => process.exit(0),
-      (error) => {
-        logger.error('shutdown failed', { error: String(error) });
-        process.exit(1);
-      },
-    );
+    app
+      .stop()
+      .then(() => tracing?.stop())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          logger.error('shutdown failed', { error: String(error) });
+          process.exit(1);
+        },
+      );
   });
 }

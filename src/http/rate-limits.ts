@@ -33,6 +33,9 @@ export class RequestBudgets {
     private readonly redis?: Redis,
   ) {}
 
+  /** Called for each refusal (the metrics count them), with the budget that refused. */
+  onRefusal: (budget: 'key' | 'address') => void = () => {};
+
   static async create(config: RateLimits, log: Logger): Promise<RequestBudgets> {
     const keyOptions = { keyPrefix: `${config.redisPrefix}:key`, points: config.points, duration: WINDOW_SECONDS };
     const authOptions = { keyPrefix: `${config.redisPrefix}:auth`, points: config.authFailures, duration: WINDOW_SECONDS };
@@ -64,6 +67,7 @@ export class RequestBudgets {
       const res = expectRejection(rejection);
       // A refused operation spends nothing: what is left still serves cheaper ones.
       await this.perKey.reward(apiKeyId, points).catch(() => {});
+      this.onRefusal('key');
       throw new RateLimitedError(
         `This API key has spent its budget of ${this.config.points} cost points per minute (this operation costs ${points}); retry after ${retryAfter(res)} s`,
         retryAfter(res),
@@ -77,6 +81,7 @@ export class RequestBudgets {
     if (!this.config.enabled) return;
     const res = await this.authFailures.get(address);
     if (res && res.consumedPoints >= this.config.authFailures) {
+      this.onRefusal('address');
       throw new RateLimitedError(
         `Too many failed authentications from this address (${this.config.authFailures} per minute); retry after ${retryAfter(res)} s`,
         retryAfter(res),

@@ -65,8 +65,7 @@ export function isScimPath(pathname: string): boolean {
 
 /** Builds the request handler for everything under /scim/v2. */
 export function scimHandler(deps: Deps) {
-  return async function handleScim(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    const requestId = randomUUID();
+  return async function handleScim(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string = randomUUID()): Promise<void> {
     res.setHeader('x-request-id', requestId);
     try {
       const viewer = await deps.authenticator.authenticate(req.headers.authorization).catch((error: unknown) => {
