@@ -1,9 +1,11 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { startTestApp, type TestApp } from './harness.js';
-import { createLogger, type Logger } from '../src/logger.js';
+import net from 'node:net';
+import { postgresReachable, scratchDatabase, startTestApp, type TestApp } from './harness.js';
+import { createLogger, silentLogger, type Logger } from '../src/logger.js';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { createApp } from '../src/app.js';
 
 /** A logger writing pino's JSON lines into memory, with the lines parsed. */
 function capturingLogger(level: 'info' | 'warn' = 'info'): { log: Logger; text: () => string; lines: () => Array<Record<string, unknown>> } {
@@ -288,5 +290,92 @@ describe('health and readiness', () => {
     running = true;
     expect((await app.fetch('/ready')).status).toBe(200);
     app.readiness.unregister('jobs');
+  });
+});
+
+/** A TCP proxy to PostgreSQL that the test can cut (every connection dropped, nothing listening) and restore on the same port. */
+class CuttableProxy {
+  private server?: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  port = 0;
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async open(): Promise<void> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.target.port, this.target.host);
+      for (const socket of [client, upstream]) {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.port, '127.0.0.1', () => resolve());
+    });
+    this.port = (server.address() as net.AddressInfo).port;
+    this.server = server;
+  }
+
+  async cut(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
+}
+
+describe('readiness on PostgreSQL: /ready is 503 while the database is unreachable, 200 again after', () => {
+  const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  let reason: string | null = null;
+  beforeAll(async () => {
+    reason = await postgresReachable(base);
+    if (reason) console.warn(`skipping the PostgreSQL readiness test: ${reason}`);
+  });
+
+  it('cuts the connection to PostgreSQL under a running gateway, then restores it', async (ctx) => {
+    if (reason) return ctx.skip();
+    const scratch = await scratchDatabase(base);
+    const target = new URL(scratch.url);
+    const proxy = new CuttableProxy({ host: target.hostname, port: Number(target.port || 5432) });
+    await proxy.open();
+    const viaProxy = new URL(scratch.url);
+    viaProxy.hostname = '127.0.0.1';
+    viaProxy.port = String(proxy.port);
+    const config = { ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql' as const, databaseUrl: viaProxy.toString(), seedDemoData: false };
+    const app = await createApp(config, { port: 0, log: silentLogger });
+    const get = (path: string) => fetch(app.origin + path);
+    try {
+      expect((await get('/ready')).status).toBe(200);
+
+      await proxy.cut();
+      const down = await get('/ready');
+      expect(down.status).toBe(503);
+      const body = (await down.json()) as { status: string; checks: Record<string, string>; failing: string[] };
+      expect(body.status).toBe('not ready');
+      expect(body.failing).toContain('database');
+      expect(body.checks.database).toMatch(/^(failed|no answer)/);
+      expect(JSON.stringify(body)).not.toMatch(/select|password|\n\s+at /i);
+      expect((await get('/health')).status).toBe(200);
+
+      await proxy.open();
+      // The pool replaces its dropped connections on the next checks.
+      let status = 0;
+      for (let attempt = 0; attempt < 20 && status !== 200; attempt++) {
+        status = (await get('/ready')).status;
+        if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(status).toBe(200);
+      expect(await (await get('/ready')).json()).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+    } finally {
+      await app.stop();
+      await proxy.cut();
+      await scratch.drop();
+    }
   });
 });
