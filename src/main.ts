@@ -59,6 +59,7 @@ try {
 const where = config.database === 'sqlite' ? config.databaseUrl : 'PostgreSQL (DATABASE_URL)';
 const mode = process.env.NODE_ENV ? config.env : `${config.env}: NODE_ENV is unset and ${config.env === 'production' ? 'this is not' : 'this is'} a terminal`;
 process.stdout.write(`\nIdentity Graph is listening on ${app.url}  (${mode}; database: ${where})\n`);
+if (app.metricsUrl) process.stdout.write(`Prometheus metrics on ${app.metricsUrl}\n`);
 if (demoKey) {
   process.stdout.write(`Open ${app.url} in a browser for Apollo Sandbox: its Authorization header is pre-filled.\n`);
   process.stdout.write(`Development demo key (personal key of ${DEMO_PERSON}, ORG_ADMIN, workspace "demo"; a new one each start):\n  Authorization: Bearer ${demoKey}\n\n`);
