@@ -97,8 +97,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (sealed > 0) log.info('sealed connector tokens stored in plain text', { count: sealed });
   const prepared = (await options.prepare?.(orm)) ?? {};
 
-  /** The GraphQL or SCIM request being served: its access line and metrics fill in as it runs. */
+  /**
+   * The GraphQL or SCIM request being served: its abort signal (aborted when it was answered
+   * 504), and what its access line and metrics learn as it runs. One store for both: each
+   * AsyncLocalStorage in use adds to every promise the request creates.
+   */
   const served = new AsyncLocalStorage<RequestRecord>();
+  const currentSignal = () => served.getStore()?.signal;
   const statements = countStatements(orm, () => {
     const record = served.getStore();
     if (record) record.statements++;
@@ -118,8 +123,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   observePool(orm, metrics);
   const budgets = await RequestBudgets.create(config.rateLimits, log);
   budgets.onRefusal = (budget) => metrics.refused(budget);
-  /** The abort signal of the request being served (aborted when it was answered 504). */
-  const requestSignal = new AsyncLocalStorage<AbortSignal>();
   const authenticator = new Authenticator(new ApiKeyAuthenticator(() => orm.em.fork()), new OidcAuthenticator(() => orm.em.fork(), config.oidc, log));
   const schema = await gatewaySchema();
   const landing =
@@ -175,7 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       record.workspaceId = viewer.workspaceId;
       record.keyName = viewer.apiKeyName;
     }
-    return new Context(requestId, viewer, orm.em.fork(), config, requestSignal.getStore());
+    return new Context(requestId, viewer, orm.em.fork(), config, currentSignal());
   };
   const scim = scimHandler({
     config,
@@ -266,7 +269,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       refuse(res, surface, 504, message, { code: 'REQUEST_TIMEOUT', limit: config.requestTimeoutMs });
     }, config.requestTimeoutMs);
     try {
-      await requestSignal.run(controller.signal, serve);
+      const record = served.getStore();
+      if (record) record.signal = controller.signal;
+      await serve();
     } finally {
       clearTimeout(timer);
     }
@@ -306,7 +311,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         throw error;
       }
     }
-    if (requestSignal.getStore()?.aborted) return; // answered 504 while the body was read
+    if (currentSignal()?.aborted) return; // answered 504 while the body was read
     const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
     if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -326,7 +331,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         return contextFor(requestId, viewer);
       },
     });
-    if (requestSignal.getStore()?.aborted) return; // answered 504 already; the result is dropped
+    if (currentSignal()?.aborted) return; // answered 504 already; the result is dropped
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

@@ -17,6 +17,8 @@ export interface RequestRecord {
   /** Set where the answer is decided (an error's code); otherwise derived from the status. */
   outcome?: string;
   errorCodes: string[];
+  /** Aborted when the request was answered 504 (REQUEST_TIMEOUT_MS). */
+  signal?: AbortSignal;
 }
 
 /**
