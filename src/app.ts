@@ -4,7 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/core';
@@ -34,6 +34,8 @@ import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
 import { secretBox } from './common/secrets.js';
 import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
 import { isLoopbackHost } from './http/loopback.js';
+import { clientAddressOf } from './http/client-address.js';
+import { databaseUnavailable, isDatabaseUnavailable, RequestGate, ServiceUnavailableError } from './http/availability.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -123,6 +125,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   observePool(orm, metrics);
   const budgets = await RequestBudgets.create(config.rateLimits, log);
   budgets.onRefusal = (budget) => metrics.refused(budget);
+  const gate = new RequestGate(config.maxConcurrentRequests, config.maxQueuedRequests);
+  const clientAddress = clientAddressOf(config.trustProxy);
   const authenticator = new Authenticator(new ApiKeyAuthenticator(() => orm.em.fork()), new OidcAuthenticator(() => orm.em.fork(), config.oidc, log));
   const schema = await gatewaySchema();
   const landing =
@@ -157,7 +161,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     validationRules: [KnownOperationTypesRule],
     // Cache control would wrap every field resolver; the gateway sets no cache hints.
-    plugins: [landing, limits, errorCorrelation(log), observeOperations(served), ApolloServerPluginCacheControlDisabled()],
+    plugins: [landing, limits, errorCorrelation(log), observeOperations(served), unavailableAs503(), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxTokens: config.queryLimits.tokens },
     // A JSON array body is refused (400): each operation of a batch would have its own budget.
     allowBatchedHttpRequests: false,
@@ -168,7 +172,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // would stop it a second time concurrently, and that second stop() never settles: the
     // process then hangs on Ctrl-C / SIGTERM instead of exiting.
     stopOnTerminationSignals: false,
-    formatError: withLimitErrors(formatError),
+    formatError: withLimitErrors(withUnavailable(formatError)),
   });
   await apollo.start();
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
@@ -248,12 +252,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   /**
    * What every GraphQL and SCIM request goes through: an address that failed authentication
-   * too often is refused (429) before its key is looked at, a 401 counts as a failure, and a
-   * request still running after REQUEST_TIMEOUT_MS is answered 504 (its signal aborts, so a
-   * mutation that has not committed yet rolls back; see README: Rate limits and timeouts).
+   * too often is refused (429) before its key is looked at, a 401 counts as a failure, a request
+   * over the concurrency limit and its queue is refused (503), and a request still running after
+   * REQUEST_TIMEOUT_MS (waiting for its turn included) is answered 504 (its signal aborts, so a
+   * mutation that has not committed yet rolls back; see README: Rate limits and timeouts). The
+   * address is the TCP peer's, or the client's a trusted proxy names (TRUST_PROXY).
    */
   async function guarded(req: http.IncomingMessage, res: http.ServerResponse, surface: 'graphql' | 'scim', serve: () => Promise<void>) {
-    const address = req.socket.remoteAddress ?? 'unknown';
+    const address = clientAddress(req);
     try {
       await budgets.admitAddress(address);
     } catch (error) {
@@ -268,12 +274,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       controller.abort(new DomainError('REQUEST_TIMEOUT', message));
       refuse(res, surface, 504, message, { code: 'REQUEST_TIMEOUT', limit: config.requestTimeoutMs });
     }, config.requestTimeoutMs);
+    let release: () => void;
+    try {
+      release = await gate.enter(controller.signal);
+    } catch (error) {
+      clearTimeout(timer);
+      if (controller.signal.aborted) return; // timed out while waiting: answered 504 already
+      if (!(error instanceof ServiceUnavailableError)) throw error;
+      req.resume();
+      return refuse(res, surface, 503, error.message, { code: error.code, ...error.details }, { 'retry-after': String(error.retryAfterSeconds) });
+    }
     try {
       const record = served.getStore();
       if (record) record.signal = controller.signal;
       await serve();
     } finally {
       clearTimeout(timer);
+      release();
     }
     if (res.statusCode === 401) await budgets.authenticationFailed(address);
   }
@@ -325,6 +342,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         } catch (error) {
           if (error instanceof DomainError) {
             throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+          }
+          if (isDatabaseUnavailable(error)) {
+            log.warn('database unreachable: answered 503', { requestId, error: error instanceof Error ? error.message : String(error) });
+            const unavailable = databaseUnavailable();
+            throw new GraphQLError(unavailable.message, { originalError: unavailable, extensions: { http: unavailableHttp(unavailable) } });
           }
           throw error;
         }
@@ -471,6 +493,38 @@ function asGraphQLError(error: unknown): never {
     originalError: error,
     extensions: { code: error.code, ...error.details, http: { status: 429, headers: new HeaderMap([['retry-after', String(error.retryAfterSeconds)]]) } },
   });
+}
+
+const unavailableHttp = (error: ServiceUnavailableError) => ({ status: 503, headers: new HeaderMap([['retry-after', String(error.retryAfterSeconds)]]) });
+
+/** An error of an unreachable database, wherever it surfaced, reaches the client as SERVICE_UNAVAILABLE. */
+function withUnavailable(format: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (isExpected(error) || !isDatabaseUnavailable(error)) return format(formatted, error);
+    const unavailable = databaseUnavailable();
+    return { message: unavailable.message, locations: formatted.locations, path: formatted.path, extensions: { code: unavailable.code, ...unavailable.details } };
+  };
+}
+
+/**
+ * A GraphQL answer with no data because the database does not answer is HTTP 503 with
+ * `Retry-After`, as when it fails at authentication (a partial answer stays 200, its errors coded).
+ */
+function unavailableAs503(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single') return;
+          const { data, errors } = response.body.singleResult;
+          const unavailable = errors?.find((e) => e.extensions?.code === 'SERVICE_UNAVAILABLE');
+          if (!unavailable || (data && Object.values(data).some((v) => v !== null))) return;
+          response.http.status = 503;
+          response.http.headers.set('retry-after', String(unavailable.extensions?.retryAfter ?? 1));
+        },
+      };
+    },
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEVELOPMENT_SECRETS_KEY, type SecretKeys } from './common/secrets.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
+import { validProxyAddresses, type TrustProxy } from './http/client-address.js';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
 
@@ -37,6 +38,12 @@ export interface Config {
   rateLimits: RateLimits;
   /** Longest a request may take before it is answered 504 (REQUEST_TIMEOUT_MS). */
   requestTimeoutMs: number;
+  /** GraphQL and SCIM requests one process serves at once (MAX_CONCURRENT_REQUESTS). */
+  maxConcurrentRequests: number;
+  /** Requests that may wait for a turn; past that, 503 (MAX_QUEUED_REQUESTS). */
+  maxQueuedRequests: number;
+  /** Which peers may name the client in X-Forwarded-For (TRUST_PROXY); false: none. */
+  trustProxy: TrustProxy;
   /** SQLite's `synchronous` pragma (SQLITE_SYNCHRONOUS): NORMAL survives a process crash, FULL also a power loss. */
   sqliteSynchronous: 'normal' | 'full';
   /**
@@ -199,7 +206,23 @@ export const variables = {
   RATE_LIMIT_SCIM_READ_COST: positiveInteger(1_000),
   RATE_LIMIT_AUTH_FAILURES: positiveInteger(20),
   REDIS_URL: variable('a redis:// or rediss:// URL', z.url({ protocol: /^rediss?$/ })),
+  RATE_LIMIT_REDIS_PREFIX: variable('letters, digits, - _ . : (1 to 64 characters)', z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/), 'igrl'),
   REQUEST_TIMEOUT_MS: positiveInteger(30_000),
+  MAX_CONCURRENT_REQUESTS: positiveInteger(64),
+  MAX_QUEUED_REQUESTS: variable('a whole number from 0 to 100000', wholeNumber(0, 100_000), 256),
+  TRUST_PROXY: variable(
+    'false, a number of proxy hops (1, 2, …), or a comma-separated list of proxy addresses and CIDR ranges (also loopback, linklocal, uniquelocal)',
+    z
+      .string()
+      .transform((text): TrustProxy | undefined => {
+        if (/^(false|off|no|0)$/i.test(text)) return false;
+        if (/^[0-9]+$/.test(text)) return Number(text) <= 1000 ? { hops: Number(text) } : undefined;
+        const addresses = text.split(',').map((a) => a.trim());
+        return validProxyAddresses(addresses) ? { addresses } : undefined;
+      })
+      .pipe(z.custom<TrustProxy>((value) => value !== undefined)),
+    false,
+  ),
   SQLITE_SYNCHRONOUS: oneOf(['normal', 'full'] as const, 'normal'),
   SECRETS_KEY: variable('a 32-byte key in base64 or hex (openssl rand -base64 32)', z.string(), undefined, { secret: true }),
   SECRETS_KEYS_PREVIOUS: variable('a comma-separated list of 32-byte keys in base64 or hex', z.string(), undefined, { secret: true }),
@@ -316,9 +339,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       scimReadCost: s.RATE_LIMIT_SCIM_READ_COST,
       authFailures: s.RATE_LIMIT_AUTH_FAILURES,
       redisUrl: s.REDIS_URL,
-      redisPrefix: 'igrl',
+      redisPrefix: s.RATE_LIMIT_REDIS_PREFIX,
     },
     requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
+    maxConcurrentRequests: s.MAX_CONCURRENT_REQUESTS,
+    maxQueuedRequests: s.MAX_QUEUED_REQUESTS,
+    trustProxy: s.TRUST_PROXY,
     sqliteSynchronous: s.SQLITE_SYNCHRONOUS,
     ...sealing(secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode)),
     logLevel: s.LOG_LEVEL,

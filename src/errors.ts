@@ -1,6 +1,15 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'LIST_LIMIT_EXCEEDED' | 'RATE_LIMITED' | 'REQUEST_TIMEOUT';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'LIST_LIMIT_EXCEEDED'
+  | 'RATE_LIMITED'
+  | 'REQUEST_TIMEOUT'
+  | 'SERVICE_UNAVAILABLE';
 
 /** An expected failure: its message and code reach the client as they are. */
 export class DomainError extends Error {

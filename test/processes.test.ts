@@ -9,6 +9,7 @@ import { loadConfig, type Config } from '../src/config.js';
 import { openOrm } from '../src/db/orm.js';
 import { User } from '../src/governance/user.entity.js';
 import { Workspace } from '../src/auth/workspace.entity.js';
+import { Redis } from 'ioredis';
 
 /**
  * The built gateway as separate processes (`node dist/src/main.js`, the CLIs of `npm run keys`)
@@ -25,7 +26,22 @@ let database: { env: Record<string, string>; config: Config; drop: () => Promise
 /** The environment of a child: this one's, without anything that chooses a database or a mode. */
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
-  for (const name of ['NODE_ENV', 'DATABASE_URL', 'SQLITE_PATH', 'SECRETS_KEY', 'SECRETS_KEYS_PREVIOUS', 'PORT', 'HOST', 'SEED_DEMO_DATA', 'TEST_DATABASE_URL']) delete base[name];
+  for (const name of [
+    'NODE_ENV',
+    'DATABASE_URL',
+    'REDIS_URL',
+    'RATE_LIMIT',
+    'RATE_LIMIT_POINTS',
+    'RATE_LIMIT_REDIS_PREFIX',
+    'SQLITE_PATH',
+    'SECRETS_KEY',
+    'SECRETS_KEYS_PREVIOUS',
+    'PORT',
+    'HOST',
+    'SEED_DEMO_DATA',
+    'TEST_DATABASE_URL',
+  ])
+    delete base[name];
   return { ...base, ...extra };
 }
 
@@ -47,10 +63,10 @@ afterAll(async () => {
 });
 
 /** Starts `node dist/src/main.js` and resolves with its GraphQL URL once it listens. */
-async function gateway(): Promise<string> {
+async function gateway(extra: Record<string, string> = {}): Promise<string> {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     cwd: root,
-    env: env({ ...database.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', SEED_DEMO_DATA: 'false' }),
+    env: env({ ...database.env, NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', SEED_DEMO_DATA: 'false', ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -136,6 +152,46 @@ describe('two gateway processes on one database', { timeout: 90_000 }, () => {
     } finally {
       await orm.close();
     }
+  });
+});
+
+describe('one cost budget shared by two gateway processes through Redis', { timeout: 90_000 }, () => {
+  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let reason: string | null = null;
+  let first: string;
+  let second: string;
+  beforeAll(async () => {
+    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+    } catch (error) {
+      reason = `Redis at ${REDIS_URL} is unreachable (${(error as Error).message})`;
+      console.warn(`skipping the shared-budget test: ${reason}`);
+      return;
+    } finally {
+      probe.disconnect();
+    }
+    // Budgets of 5 points a minute (`{ __typename }` costs 1), under a prefix of this run only.
+    const limits = { REDIS_URL, RATE_LIMIT_POINTS: '5', RATE_LIMIT_REDIS_PREFIX: `igrl-processes-${process.pid}-${Date.now()}` };
+    first = await gateway(limits);
+    second = await gateway(limits);
+  }, 120_000);
+
+  it('the second process answers 429 with Retry-After once the first has spent the key’s budget', async (ctx) => {
+    if (reason) return ctx.skip();
+    const key = await createKey('--name', 'budget', '--create-workspace');
+    for (let i = 0; i < 5; i++) expect(await ask(first, key.token)).toEqual(OK);
+    const res = await fetch(second, { method: 'POST', headers: { authorization: `Bearer ${key.token}`, 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    expect(res.status).toBe(429);
+    const retryAfter = Number(res.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED', limit: 5 } }] });
+    // Another key still has its whole budget, in either process.
+    const other = await createKey('--name', 'another');
+    expect(await ask(second, other.token)).toEqual(OK);
   });
 });
 

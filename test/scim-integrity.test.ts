@@ -217,6 +217,53 @@ describe('/Groups is no way into the catalog', () => {
     expect((await scim('DELETE', `/Groups/${created.body.id}`)).status).toBe(204);
   });
 
+  it('a directory group grants no entitlements, takes no rule, and its name cannot be onboarded into the catalog', async () => {
+    const group = (await scim('POST', '/Groups', { schemas: [GROUP], displayName: 'Wiki Editors', members: [] })).body;
+    const created = await scim('POST', '/Users', { schemas: [USER], userName: 'aaron' });
+    expect(created.status).toBe(201);
+    const aaronScim = created.body;
+    const before = await holdings('aaron');
+    expect((await addMember(group.id, aaronScim.id)).status).toBe(204);
+    // aaron is in the group (a SCIM membership), and holds exactly the entitlements he held before.
+    expect(await sources('aaron', group.id)).toEqual(['SCIM']);
+    const after = await holdings('aaron');
+    expect([...after.roles].sort()).toEqual([...before.roles, 'Wiki Editors'].sort());
+    expect(after.entitlements).toEqual(before.entitlements);
+    const entitlements = await admin.request<{ node: { entitlements: unknown[] } }>(gql`query ($id: ID!) { node(id: $id) { ... on Role { entitlements { id } } } }`, {
+      id: group.id,
+    });
+    expect(entitlements.node.entitlements).toEqual([]);
+
+    const rule = await errorsOf(admin.request(gql`mutation ($id: ID!, $rule: String) { setRoleRule(roleId: $id, rule: $rule) { id } }`, { id: group.id, rule: '{"$and":[]}' }));
+    expect(rule[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'roleId' });
+    expect(rule[0].message).toMatch(/directory group/);
+
+    const onboarding = await errorsOf(
+      admin.request(gql`mutation ($input: OnboardingRequestInput!) { submitOnboardingRequest(input: $input) { id } }`, {
+        input: {
+          entityType: 'ROLE',
+          justification: 'make the directory group a catalog role',
+          requester: { login: 'jerome' },
+          payload: { role: { name: 'Wiki Editors', approvalWorkflow: 'Auto Role Approval', roleOwnerLogin: 'jerome', entitlementIds: ['6c0000000000000000000012'] } },
+        },
+      }),
+    );
+    expect(onboarding[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.payload.role.name' });
+    expect((await removeMember(group.id, aaronScim.id)).status).toBe(204);
+    expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
+  });
+
+  it('the conformance collection\'s "Group patch add member" (a bare id of no user) is 400 invalidValue and changes nothing', async () => {
+    const group = (await scim('POST', '/Groups', { schemas: [GROUP], displayName: 'Group 1', externalId: '015489ea-9410-4306-b583-9f002b2446f7' })).body;
+    for (const value of ['string id 1', 'string id 2']) {
+      const reply = await scim('PATCH', `/Groups/${group.id}`, { id: group.id, Operations: [{ op: 'add', path: 'members', value }], schemas: [PATCH_OP] });
+      expectScimError(reply, 400, 'invalidValue');
+    }
+    const read = (await scim('GET', `/Groups/${group.id}`)).body;
+    expect([read.members ?? [], read.meta.version]).toEqual([[], group.meta.version]);
+    expect((await scim('DELETE', `/Groups/${group.id}`)).status).toBe(204);
+  });
+
   it('DELETE of a catalog role is 409 and deletes nothing; renaming one is 400 mutability', async () => {
     const before = (await scim('GET', `/Groups/${AWS_DEVELOPER}`)).body;
     const reply = await scim('DELETE', `/Groups/${AWS_DEVELOPER}`);

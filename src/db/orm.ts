@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { MikroORM, type Options } from '@mikro-orm/core';
-import { SqliteDriver } from '@mikro-orm/sqlite';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { BoundPostgreSqlDriver, BoundSqliteDriver } from './bound-parameters.js';
 import { Migrator } from '@mikro-orm/migrations';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,7 +39,7 @@ export function ormOptions(config: Config, statementTimeoutMs?: number): Options
   if (config.database === 'postgresql') {
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: BoundPostgreSqlDriver,
       clientUrl: config.databaseUrl,
       pool: { min: 0, max: 10 },
       ...(statementTimeoutMs ? { driverOptions: { connection: { statement_timeout: statementTimeoutMs } } } : {}),
@@ -49,7 +48,7 @@ export function ormOptions(config: Config, statementTimeoutMs?: number): Options
   }
   return {
     ...common,
-    driver: SqliteDriver,
+    driver: BoundSqliteDriver,
     dbName: config.databaseUrl,
     migrations: { ...common.migrations, path: 'src/db/migrations/sqlite', migrationsList: sqliteMigrations },
   };

@@ -273,7 +273,10 @@ export class CatalogService {
     );
   }
 
-  /** Sets a role's birthright rule: validated first (never executed when invalid), members recomputed. */
+  /**
+   * Sets a role's birthright rule: validated first (never executed when invalid), members
+   * recomputed. A retired role or a directory group (origin SCIM) is a CONFLICT.
+   */
   async setRoleRule(roleId: string, rule: string | null, ruleForm?: string | null): Promise<Role> {
     authorize(this.scope.viewer, 'catalog:operate');
     compileRule(rule, 'rule');
@@ -281,6 +284,8 @@ export class CatalogService {
       const role = await em.findOne(Role, { id: roleId, workspace: this.ws });
       if (!role) throw notFound('Role', roleId, 'roleId');
       if (role.retired) throw conflict(`${role.displayName} is retired; its rule cannot change`, 'roleId');
+      // A directory group's members come from the directory alone: a rule would make it a catalog role.
+      if (role.origin === 'SCIM') throw conflict(`${role.displayName} is a directory group (SCIM): its members come from the directory, it takes no rule`, 'roleId');
       const before = { rule: role.rule ?? null, ruleForm: role.ruleForm ?? null };
       role.rule = rule;
       if (ruleForm !== undefined) role.ruleForm = ruleForm;

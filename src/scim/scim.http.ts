@@ -9,6 +9,7 @@ import type { ScimGroupService } from './scim-group.service.js';
 import { DomainError } from '../errors.js';
 import { UNSTORABLE_TEXT, unstorablePath } from '../common/text-input.js';
 import { readBody } from '../http/body.js';
+import { databaseUnavailable, isDatabaseUnavailable } from '../http/availability.js';
 import { etagMatches, invalidValue, project, type Json } from './scim-resource.js';
 import { ENTERPRISE_SCHEMA, ERROR_SCHEMA, GROUP_SCHEMA, LIST_SCHEMA, SCHEMAS, SEARCH_SCHEMA, USER_SCHEMA } from './scim-schemas.js';
 import type { ScimListArgs } from './scim-list.js';
@@ -335,6 +336,11 @@ function sendError(res: http.ServerResponse, error: unknown, log: Logger, reques
     else if (error.code === 'FORBIDDEN') status = 403;
     else if (error.code === 'UNAUTHENTICATED') status = 401;
     else if (error.code === 'RATE_LIMITED') [status, headers['retry-after']] = [429, String(error.details?.retryAfter ?? 60)];
+    else if (error.code === 'SERVICE_UNAVAILABLE') [status, headers['retry-after']] = [503, String(error.details?.retryAfter ?? 1)];
+  } else if (isDatabaseUnavailable(error)) {
+    log.warn('database unreachable: answered 503', { requestId, error: error instanceof Error ? error.message : String(error) });
+    const unavailable = databaseUnavailable();
+    [status, detail, headers['retry-after']] = [503, unavailable.message, String(unavailable.retryAfterSeconds)];
   } else {
     log.error('unexpected error', { requestId, error: error instanceof Error ? error.stack : String(error) });
   }
