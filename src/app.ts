@@ -31,6 +31,9 @@ import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
 import { secretBox } from './common/secrets.js';
 import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
 import { isLoopbackHost } from './http/loopback.js';
+import { buildSubgraphs } from './federation/subgraphs.js';
+import { federationRuntime, formatGatewayError, type GatewayContext } from './federation/gateway.js';
+import { subgraphPath } from './federation/supergraph.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -117,14 +120,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
-  const apollo = new ApolloServer<Context>({
-    gateway: jitGateway(schema),
+  const apolloOptions = {
     introspection: config.env !== 'production',
     // With introspection off, "Did you mean …" in validation errors would still reveal the schema.
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     validationRules: [KnownOperationTypesRule],
-    // Cache control would wrap every field resolver; the gateway sets no cache hints.
-    plugins: [landing, limits, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxTokens: config.queryLimits.tokens },
     // A JSON array body is refused (400): each operation of a batch would have its own budget.
     allowBatchedHttpRequests: false,
@@ -135,9 +135,66 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // would stop it a second time concurrently, and that second stop() never settles: the
     // process then hangs on Ctrl-C / SIGTERM instead of exiting.
     stopOnTerminationSignals: false,
-    formatError: withLimitErrors(formatError),
-  });
+  };
+  // Default mode: the one schema, compiled by graphql-jit, no query-planning hop.
+  // Federated mode (GRAPH_MODE=federated): Apollo Gateway at /graphql over the domain subgraphs.
+  const federated = config.graphMode === 'federated' ? federatedServers() : undefined;
+  const apollo: ApolloServer<Context> | ApolloServer<GatewayContext> = federated
+    ? federated.gateway
+    : new ApolloServer<Context>({
+        ...apolloOptions,
+        gateway: jitGateway(schema),
+        // Cache control would wrap every field resolver; the gateway sets no cache hints.
+        plugins: [landing, limits, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
+        formatError: withLimitErrors(formatError),
+      });
   await apollo.start();
+  for (const subgraph of federated?.subgraphs.values() ?? []) await subgraph.start();
+
+  /**
+   * Each subgraph checks the caller's key itself (401 without a valid one) and spends the cost
+   * of its part of an operation; the runtime checks the limits of the whole operation first.
+   */
+  function federatedServers() {
+    const subgraphs = buildSubgraphs(schema);
+    const runtime = federationRuntime(subgraphs);
+    const gateway = new ApolloServer<GatewayContext>({
+      ...apolloOptions,
+      gateway: runtime.gateway,
+      plugins: [
+        landing,
+        queryLimitsPlugin<GatewayContext>({ schema, limits: config.queryLimits, fieldCosts: schemaFieldCosts(schema, graphRegistry.costTable()), pageSizes: config }),
+        errorCorrelation<GatewayContext>(log),
+        ApolloServerPluginCacheControlDisabled(),
+      ],
+      formatError: withLimitErrors(formatGatewayError),
+    });
+    const servers = new Map(
+      subgraphs.map((subgraph) => [
+        subgraphPath(subgraph.name),
+        new ApolloServer<Context>({
+          ...apolloOptions,
+          schema: subgraph.schema,
+          plugins: [
+            queryLimitsPlugin<Context>({
+              schema: subgraph.schema,
+              limits: config.queryLimits,
+              fieldCosts: schemaFieldCosts(subgraph.schema, graphRegistry.costTable()),
+              pageSizes: config,
+              admit: async (ctx, { cost, rootFields, operation }) => {
+                const points = operation === 'mutation' ? cost + config.rateLimits.mutationCost * rootFields : cost;
+                await budgets.spend(ctx.viewer.apiKeyId, points).catch(asGraphQLError);
+              },
+            }),
+            errorCorrelation<Context>(log),
+            ApolloServerPluginCacheControlDisabled(),
+          ],
+          formatError: withLimitErrors(formatError),
+        }),
+      ]),
+    );
+    return { gateway, subgraphs: servers, serveFrom: runtime.serveFrom };
+  }
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
   const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config, requestSignal.getStore());
   const scim = scimHandler({
@@ -169,7 +226,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       res.writeHead(302, { location: '/graphql' }).end();
       return;
     }
-    const surface = isScimPath(url.pathname) ? 'scim' : url.pathname === '/graphql' ? 'graphql' : undefined;
+    const subgraph = federated?.subgraphs.get(url.pathname);
+    const surface = isScimPath(url.pathname) ? 'scim' : url.pathname === '/graphql' || subgraph ? 'graphql' : undefined;
     if (!surface) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
@@ -179,7 +237,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (surface === 'scim') return scim(req, res, url);
       const requestId = randomUUID();
       res.setHeader('x-request-id', requestId);
-      await graphql(req, res, url, requestId);
+      await graphql(req, res, url, requestId, subgraph);
     });
   }
 
@@ -226,7 +284,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     else sendErrors(res, status, message, extensions);
   }
 
-  async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) {
+  async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string, subgraph?: ApolloServer<Context>) {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -247,23 +305,26 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (requestSignal.getStore()?.aborted) return; // answered 504 while the body was read
     const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
     if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => {
-        // Authentication happens here, after Apollo has served the landing page and
-        // validated the HTTP request; a failure becomes a GraphQL error with a 401.
-        let viewer;
-        try {
-          viewer = await authenticator.authenticate(headers.get('authorization'));
-        } catch (error) {
-          if (error instanceof DomainError) {
-            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
-          }
-          throw error;
+    // Authentication happens in the context function, after Apollo has served the landing page
+    // and validated the HTTP request; a failure becomes a GraphQL error with a 401.
+    const authenticated = async () => {
+      try {
+        return await authenticator.authenticate(headers.get('authorization'));
+      } catch (error) {
+        if (error instanceof DomainError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
         }
-        return contextFor(requestId, viewer);
-      },
-    });
+        throw error;
+      }
+    };
+    const httpGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
+    const server = subgraph ?? (federated ? undefined : (apollo as ApolloServer<Context>));
+    const result = server
+      ? await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => contextFor(requestId, await authenticated()) })
+      : await federated!.gateway.executeHTTPGraphQLRequest({
+          httpGraphQLRequest,
+          context: async () => ({ requestId, viewer: await authenticated(), authorization: headers.get('authorization') ?? '' }),
+        });
     if (requestSignal.getStore()?.aborted) return; // answered 504 already; the result is dropped
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -318,11 +379,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   } catch (error) {
     // A port in use (EADDRINUSE) and the like: release what was opened, the caller reports it.
     await apollo.stop();
+    for (const subgraph of federated?.subgraphs.values() ?? []) await subgraph.stop();
     await orm.close(true);
     throw error;
   }
   const { port } = server.address() as AddressInfo;
   const origin = `http://${config.host}:${port}`;
+  // The runtime reaches the subgraphs in this process over HTTP, as it would in their own.
+  federated?.serveFrom(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
 
   return {
     url: `${origin}/graphql`,
@@ -334,6 +398,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
+      for (const subgraph of federated?.subgraphs.values() ?? []) await subgraph.stop();
       await budgets.close();
       await orm.close(true);
     },
@@ -372,7 +437,7 @@ function asGraphQLError(error: unknown): never {
  * Unexpected errors are logged with the request id, and the masked error the client gets
  * carries the same id, so a report can be matched to the log line.
  */
-function errorCorrelation(log: Logger): ApolloServerPlugin<Context> {
+function errorCorrelation<TContext extends { requestId: string }>(log: Logger): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
