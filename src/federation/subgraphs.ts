@@ -1,5 +1,4 @@
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import {
   getNamedType,
   isEnumType,
@@ -143,7 +142,6 @@ function selectSubgraph(schema: GraphQLSchema, owned: Ownership, subgraph: Subgr
       for (const field of Object.values(type.getFields())) include(getNamedType(field.type));
     }
   }
-  // The roots were added with the fields the subgraph owns; `include` would have kept them whole.
   return selection;
 }
 
@@ -191,24 +189,27 @@ function subgraphDocument(schema: GraphQLSchema, owned: Ownership, subgraph: Sub
 }
 
 /** The resolvers of a subgraph: the one schema's own, and entity references through the registry's loaders. */
-function subgraphResolverMap(schema: GraphQLSchema, owned: Ownership, selection: Selection): GraphQLResolverMap<GraphContext> {
-  const map: GraphQLResolverMap<GraphContext> = {};
+/** Resolvers by type and field, as `buildSubgraphSchema` takes them (enum values, scalars, `__resolveReference`). */
+type ResolverMap = Record<string, Record<string, unknown>>;
+
+function subgraphResolverMap(schema: GraphQLSchema, owned: Ownership, selection: Selection): ResolverMap {
+  const map: ResolverMap = {};
   for (const [name, kept] of selection) {
     const type = schema.getType(name)!;
     if (isScalarType(type)) {
       if (!type.astNode && ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(name)) continue;
-      map[name] = { serialize: type.serialize, parseValue: type.parseValue, parseLiteral: type.parseLiteral } as never;
+      map[name] = { serialize: type.serialize, parseValue: type.parseValue, parseLiteral: type.parseLiteral };
     } else if (isEnumType(type)) {
-      map[name] = Object.fromEntries(type.getValues().map((v) => [v.name, v.value])) as never;
+      map[name] = Object.fromEntries(type.getValues().map((v) => [v.name, v.value]));
     } else if (isInterfaceType(type) || isUnionType(type)) {
-      map[name] = { __resolveType: (value: object) => graphqlTypeOf(value) } as never;
+      map[name] = { __resolveType: (value: object) => graphqlTypeOf(value) };
     } else if (isObjectType(type)) {
       const resolvers: Record<string, unknown> = {};
       for (const field of Object.values(type.getFields())) {
         if ((kept === 'all' || kept.has(field.name)) && field.resolve) resolvers[field.name] = field.resolve;
       }
       if (owned.entities.has(name)) resolvers.__resolveReference = referenceResolver(name);
-      map[name] = resolvers as never;
+      map[name] = resolvers;
     }
   }
   return map;
@@ -243,7 +244,8 @@ export function buildSubgraphs(schema: GraphQLSchema): Subgraph[] {
   return SUBGRAPH_NAMES.map((name) => {
     const selection = selectSubgraph(schema, owned, name);
     const typeDefs = subgraphDocument(schema, owned, name, selection);
-    const subgraphSchema = buildSubgraphSchema({ typeDefs, resolvers: subgraphResolverMap(schema, owned, selection) as GraphQLResolverMap<unknown> });
+    // The map's shape is @apollo/subgraph's GraphQLResolverMap, which the package does not export.
+    const subgraphSchema = buildSubgraphSchema({ typeDefs, resolvers: subgraphResolverMap(schema, owned, selection) as never });
     return { name, typeDefs, sdl: `${print(typeDefs)}\n`, schema: subgraphSchema };
   });
 }
