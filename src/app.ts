@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/core';
 import { assertSecretsUsable, type Config } from './config.js';
@@ -188,6 +188,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
             }),
             errorCorrelation<Context>(log),
             ApolloServerPluginCacheControlDisabled(),
+            // Apollo Server traces a subgraph's resolvers for a runtime that asks; ours does not.
+            ApolloServerPluginInlineTraceDisabled(),
           ],
           formatError: withLimitErrors(formatError),
         }),
