@@ -27,13 +27,14 @@ import { formatSummary, readProfile, summarizeProfile, type ProfileSummary } fro
  * set (DEFAULT_SHAPE) in a cached SQLite file. Prints req/s, latency and SQL statements per
  * request, a markdown table, and writes bench/results.json. Never part of `npm test`.
  */
-const USAGE = `usage: npm run bench -- [--duration 30] [--warmup 1] [--connections 10] [--profile] [--fresh]
+const USAGE = `usage: npm run bench -- [--duration 30] [--warmup 1] [--connections 10] [--profile] [--fresh] [--federated]
   --duration     measured seconds per server (the gateway answers its 10 connections in waves
                  of several seconds: a short run counts one wave more or less)
   --warmup       requests per connection before measuring, all answered before the clock starts
   --connections  concurrent HTTP connections
   --profile      record a CPU profile of the gateway process and print where its time goes
-  --fresh        rebuild the cached data set`;
+  --fresh        rebuild the cached data set
+  --federated    measure the federated mode (GRAPH_MODE=federated: Apollo Gateway over the subgraphs)`;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKSPACE = 'bench';
@@ -49,6 +50,7 @@ function options() {
         connections: { type: 'string', default: '10' },
         profile: { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
+        federated: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -61,7 +63,14 @@ function options() {
       if (!Number.isInteger(n) || n < min || n > 600) throw new Error(`--${name} must be a whole number from ${min} to 600`);
       return n;
     };
-    return { duration: int('duration', 1), warmup: int('warmup', 0), connections: int('connections', 1), profile: values.profile!, fresh: values.fresh! };
+    return {
+      duration: int('duration', 1),
+      warmup: int('warmup', 0),
+      connections: int('connections', 1),
+      profile: values.profile!,
+      fresh: values.fresh!,
+      federated: values.federated!,
+    };
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     process.exit(1);
@@ -90,7 +99,16 @@ function dataFileName(): string {
   return path.join(root, 'data', `bench-${hash.digest('hex').slice(0, 12)}.sqlite`);
 }
 
-const sqliteConfig = (file: string): Config => ({ ...loadConfig({}), env: 'production', database: 'sqlite', databaseUrl: file, seedDemoData: false });
+const sqliteConfig = (file: string, graphMode: Config['graphMode'] = 'single'): Config => ({
+  ...loadConfig({}),
+  env: 'production',
+  database: 'sqlite',
+  databaseUrl: file,
+  seedDemoData: false,
+  graphMode,
+  // The in-process server only reads the bench data, which holds no sealed secrets.
+  secretsProblem: undefined,
+});
 
 /** Builds the data set into a temporary file and renames it into place only when complete. */
 async function ensureDataFile(file: string, fresh: boolean): Promise<void> {
@@ -116,8 +134,8 @@ async function ensureDataFile(file: string, fresh: boolean): Promise<void> {
 }
 
 /** A key for the run, the workspace id, and the gateway's SQL statements for one request of Q. */
-async function prepareInProcess(file: string): Promise<{ token: string; workspaceId: string; statements: { first: number; warm: number } }> {
-  const app = await createApp(sqliteConfig(file), { port: 0, log: silentLogger });
+async function prepareInProcess(file: string, graphMode: Config['graphMode']): Promise<{ token: string; workspaceId: string; statements: { first: number; warm: number } }> {
+  const app = await createApp(sqliteConfig(file, graphMode), { port: 0, log: silentLogger });
   try {
     const em = app.orm.em.fork();
     const workspace = await em.findOneOrFail(Workspace, { name: WORKSPACE });
@@ -280,7 +298,8 @@ async function main() {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await ensureDataFile(file, opts.fresh);
 
-  const prepared = await prepareInProcess(file);
+  const graphMode = opts.federated ? 'federated' : 'single';
+  const prepared = await prepareInProcess(file, graphMode);
   const profileDir = path.join(root, 'data', 'profiles', String(started));
   const servers: Server[] = [];
   let gateway: Server | undefined;
@@ -292,14 +311,24 @@ async function main() {
       'dist/src/main.js',
       // Production needs a secrets key of its own; the bench data holds no secrets, so any key does.
       // The benchmark measures throughput, so no rate limit: workload Q at 25 req/s would spend a key's default budget in two seconds.
-      { SQLITE_PATH: file, DATABASE_URL: '', NODE_ENV: 'production', SEED_DEMO_DATA: 'false', RATE_LIMIT: 'false', SECRETS_KEY: randomBytes(32).toString('base64') },
+      {
+        SQLITE_PATH: file,
+        DATABASE_URL: '',
+        NODE_ENV: 'production',
+        SEED_DEMO_DATA: 'false',
+        RATE_LIMIT: 'false',
+        SECRETS_KEY: randomBytes(32).toString('base64'),
+        GRAPH_MODE: graphMode,
+      },
       opts.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
     );
     servers.push(gateway);
     raw = await startServer('raw SQL', 'dist/bench/raw-server.js', { BENCH_SQLITE: file, BENCH_WORKSPACE_ID: prepared.workspaceId });
     servers.push(raw);
 
-    const [fromGateway, fromRaw] = [await post(gateway.url, prepared.token), await post(raw.url)];
+    // The data must be equal; `extensions.cost` is the gateway's report of the query's cost.
+    const dataOf = (answer: unknown) => ({ data: (answer as { data: unknown }).data });
+    const [fromGateway, fromRaw] = [dataOf(await post(gateway.url, prepared.token)), dataOf(await post(raw.url))];
     const users = (fromGateway as { data: { users: { nodes: unknown[] } } }).data.users.nodes.length;
     if (!isDeepStrictEqual(fromGateway, fromRaw)) throw new Error(`the raw SQL answer differs from the gateway's: ${firstDifference(fromGateway, fromRaw)}`);
     process.stderr.write(`answers are equal (${users} users, ${JSON.stringify(fromGateway).length} bytes of JSON)\n`);
@@ -360,7 +389,7 @@ async function main() {
       '',
       '| server | req/s | p50 ms | p99 ms | requests | one request alone, ms | SQL statements / request |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-      row('gateway (GraphQL, graphql-jit, SQL planner)', gatewayResult, prepared.statements.warm),
+      row(opts.federated ? 'gateway, federated (Apollo Gateway over the subgraphs)' : 'gateway (GraphQL, graphql-jit, SQL planner)', gatewayResult, prepared.statements.warm),
       row('raw SQL lower bound (one statement)', rawResult, 1),
       `| gateway / raw | ${results.ratio.requestsPerSecond} | ${results.ratio.p50}× | ${results.ratio.p99}× | | ${results.ratio.unloaded}× | |`,
       '',

@@ -16,31 +16,23 @@ import { CertificationCampaignFields, CertificationTaskFields } from './certific
 import { MeResolver } from './auth/me.resolver.js';
 
 /**
+ * The resolvers of each subgraph (federated mode): root fields and computed fields. A domain's
+ * edges come from the registry (src/graph), where each edge names the domain that declares it.
+ */
+export const subgraphResolvers = {
+  governance: [CatalogResolver, RoleFields, EntitlementFields, TargetSystemFields, MeResolver],
+  profiles: [IdentityProfileResolver, IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields],
+  enrollment: [EnrollmentAutomationResolver],
+  scim: [ScimResolver, ScimUserFields],
+  reconciliation: [ReconciliationResolver, ReconciliationBatchFields, ReconciliationEventFields],
+  requests: [RequestsResolver, TaskFields, TaskCommentFields, AttachmentFields],
+  certifications: [CertificationsResolver, CertificationCampaignFields, CertificationTaskFields],
+} satisfies Record<string, ClassType[]>;
+
+export type SubgraphName = keyof typeof subgraphResolvers;
+
+/**
  * Every resolver of the gateway: root fields and computed fields per domain, and the edge
  * fields the read graph's registry declares (src/graph).
  */
-export const resolvers: NonEmptyArray<ClassType> = [
-  CatalogResolver,
-  RoleFields,
-  EntitlementFields,
-  TargetSystemFields,
-  IdentityProfileResolver,
-  IdentityProfileFields,
-  OwnerReferenceFields,
-  SourceReferenceFields,
-  EnrollmentAutomationResolver,
-  ScimResolver,
-  ScimUserFields,
-  ReconciliationResolver,
-  ReconciliationBatchFields,
-  ReconciliationEventFields,
-  RequestsResolver,
-  TaskFields,
-  TaskCommentFields,
-  AttachmentFields,
-  CertificationsResolver,
-  CertificationCampaignFields,
-  CertificationTaskFields,
-  MeResolver,
-  ...edgeFieldDeclarations(),
-];
+export const resolvers: NonEmptyArray<ClassType> = [...Object.values(subgraphResolvers).flat(), ...edgeFieldDeclarations()] as NonEmptyArray<ClassType>;

@@ -5,7 +5,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { MikroORM } from '@mikro-orm/core';
 import { assertSecretsUsable, type Config } from './config.js';
@@ -36,6 +36,9 @@ import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
 import { isLoopbackHost } from './http/loopback.js';
 import { clientAddressOf } from './http/client-address.js';
 import { databaseUnavailable, isDatabaseUnavailable, RequestGate, ServiceUnavailableError } from './http/availability.js';
+import { buildSubgraphs } from './federation/subgraphs.js';
+import { federationRuntime, formatGatewayError, type GatewayContext } from './federation/gateway.js';
+import { subgraphPath } from './federation/supergraph.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -154,14 +157,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
-  const apollo = new ApolloServer<Context>({
-    gateway: jitGateway(schema),
+  const apolloOptions = {
     introspection: config.env !== 'production',
     // With introspection off, "Did you mean …" in validation errors would still reveal the schema.
     hideSchemaDetailsFromClientErrors: config.env === 'production',
     validationRules: [KnownOperationTypesRule],
-    // Cache control would wrap every field resolver; the gateway sets no cache hints.
-    plugins: [landing, limits, errorCorrelation(log), observeOperations(served), unavailableAs503(), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxTokens: config.queryLimits.tokens },
     // A JSON array body is refused (400): each operation of a batch would have its own budget.
     allowBatchedHttpRequests: false,
@@ -172,9 +172,72 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     // would stop it a second time concurrently, and that second stop() never settles: the
     // process then hangs on Ctrl-C / SIGTERM instead of exiting.
     stopOnTerminationSignals: false,
-    formatError: withLimitErrors(withUnavailable(formatError)),
-  });
+  };
+  // Default mode: the one schema, compiled by graphql-jit, no query-planning hop.
+  // Federated mode (GRAPH_MODE=federated): Apollo Gateway at /graphql over the domain subgraphs.
+  const federated = config.graphMode === 'federated' ? federatedServers() : undefined;
+  const apollo: ApolloServer<Context> | ApolloServer<GatewayContext> = federated
+    ? federated.gateway
+    : new ApolloServer<Context>({
+        ...apolloOptions,
+        gateway: jitGateway(schema),
+        // Cache control would wrap every field resolver; the gateway sets no cache hints.
+        plugins: [landing, limits, errorCorrelation(log), observeOperations(served), unavailableAs503(), ApolloServerPluginCacheControlDisabled()],
+        formatError: withLimitErrors(withUnavailable(formatError)),
+      });
   await apollo.start();
+  for (const subgraph of federated?.subgraphs.values() ?? []) await subgraph.start();
+
+  /**
+   * Each subgraph checks the caller's key itself (401 without a valid one) and spends the cost
+   * of its part of an operation; the runtime checks the limits of the whole operation first.
+   */
+  function federatedServers() {
+    const subgraphs = buildSubgraphs(schema);
+    const runtime = federationRuntime(subgraphs);
+    const gateway = new ApolloServer<GatewayContext>({
+      ...apolloOptions,
+      gateway: runtime.gateway,
+      plugins: [
+        landing,
+        queryLimitsPlugin<GatewayContext>({ schema, limits: config.queryLimits, fieldCosts: schemaFieldCosts(schema, graphRegistry.costTable()), pageSizes: config }),
+        errorCorrelation<GatewayContext>(log),
+        observeOperations<GatewayContext>(served),
+        unavailableAs503<GatewayContext>(),
+        ApolloServerPluginCacheControlDisabled(),
+      ],
+      formatError: withLimitErrors(formatGatewayError),
+    });
+    const servers = new Map(
+      subgraphs.map((subgraph) => [
+        subgraphPath(subgraph.name),
+        new ApolloServer<Context>({
+          ...apolloOptions,
+          schema: subgraph.schema,
+          plugins: [
+            queryLimitsPlugin<Context>({
+              schema: subgraph.schema,
+              limits: config.queryLimits,
+              fieldCosts: schemaFieldCosts(subgraph.schema, graphRegistry.costTable()),
+              pageSizes: config,
+              admit: async (ctx, { cost, rootFields, operation }) => {
+                const points = operation === 'mutation' ? cost + config.rateLimits.mutationCost * rootFields : cost;
+                await budgets.spend(ctx.viewer.apiKeyId, points).catch(asGraphQLError);
+              },
+            }),
+            errorCorrelation<Context>(log),
+            observeOperations(served),
+            unavailableAs503(),
+            ApolloServerPluginCacheControlDisabled(),
+            // Apollo Server traces a subgraph's resolvers for a runtime that asks; ours does not.
+            ApolloServerPluginInlineTraceDisabled(),
+          ],
+          formatError: withLimitErrors(withUnavailable(formatError)),
+        }),
+      ]),
+    );
+    return { gateway, subgraphs: servers, serveFrom: runtime.serveFrom };
+  }
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
   const contextFor = (requestId: string, viewer: Viewer) => {
     const record = served.getStore();
@@ -215,7 +278,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       res.writeHead(302, { location: '/graphql' }).end();
       return;
     }
-    const surface = isScimPath(url.pathname) ? 'scim' : url.pathname === '/graphql' ? 'graphql' : undefined;
+    const subgraph = federated?.subgraphs.get(url.pathname);
+    const surface = isScimPath(url.pathname) ? 'scim' : url.pathname === '/graphql' || subgraph ? 'graphql' : undefined;
     if (!surface) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
@@ -228,7 +292,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await served.run(record, () =>
       guarded(req, res, surface, async () => {
         if (surface === 'scim') return scim(req, res, url, record.requestId);
-        await graphql(req, res, url, record.requestId);
+        await graphql(req, res, url, record.requestId, subgraph);
       }),
     );
   }
@@ -310,7 +374,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     else sendErrors(res, status, message, extensions);
   }
 
-  async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string) {
+  async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string, subgraph?: ApolloServer<Context>) {
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
@@ -331,28 +395,31 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (currentSignal()?.aborted) return; // answered 504 while the body was read
     const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
     if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => {
-        // Authentication happens here, after Apollo has served the landing page and
-        // validated the HTTP request; a failure becomes a GraphQL error with a 401.
-        let viewer;
-        try {
-          viewer = await authenticator.authenticate(headers.get('authorization'));
-        } catch (error) {
-          if (error instanceof DomainError) {
-            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
-          }
-          if (isDatabaseUnavailable(error)) {
-            log.warn('database unreachable: answered 503', { requestId, error: error instanceof Error ? error.message : String(error) });
-            const unavailable = databaseUnavailable();
-            throw new GraphQLError(unavailable.message, { originalError: unavailable, extensions: { http: unavailableHttp(unavailable) } });
-          }
-          throw error;
+    // Authentication happens in the context function, after Apollo has served the landing page
+    // and validated the HTTP request; a failure becomes a GraphQL error with a 401.
+    const authenticated = async () => {
+      try {
+        return await authenticator.authenticate(headers.get('authorization'));
+      } catch (error) {
+        if (error instanceof DomainError) {
+          throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
         }
-        return contextFor(requestId, viewer);
-      },
-    });
+        if (isDatabaseUnavailable(error)) {
+          log.warn('database unreachable: answered 503', { requestId, error: error instanceof Error ? error.message : String(error) });
+          const unavailable = databaseUnavailable();
+          throw new GraphQLError(unavailable.message, { originalError: unavailable, extensions: { http: unavailableHttp(unavailable) } });
+        }
+        throw error;
+      }
+    };
+    const httpGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
+    const server = subgraph ?? (federated ? undefined : (apollo as ApolloServer<Context>));
+    const result = server
+      ? await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => contextFor(requestId, await authenticated()) })
+      : await federated!.gateway.executeHTTPGraphQLRequest({
+          httpGraphQLRequest,
+          context: async () => ({ requestId, viewer: await authenticated(), authorization: headers.get('authorization') ?? '' }),
+        });
     if (currentSignal()?.aborted) return; // answered 504 already; the result is dropped
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
@@ -409,6 +476,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   } catch (error) {
     // A port in use (EADDRINUSE) and the like: release what was opened, the caller reports it.
     await apollo.stop();
+    for (const subgraph of federated?.subgraphs.values() ?? []) await subgraph.stop();
     await orm.close(true);
     throw error;
   }
@@ -443,6 +511,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     return metricsOnly;
   }
+  // The runtime reaches the subgraphs in this process over HTTP, as it would in their own.
+  federated?.serveFrom(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
 
   return {
     url: `${origin}/graphql`,
@@ -461,6 +531,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       }
       await apollo.stop();
+      for (const subgraph of federated?.subgraphs.values() ?? []) await subgraph.stop();
       await budgets.close();
       await orm.close(true);
     },
@@ -510,7 +581,7 @@ function withUnavailable(format: (formatted: GraphQLFormattedError, error: unkno
  * A GraphQL answer with no data because the database does not answer is HTTP 503 with
  * `Retry-After`, as when it fails at authentication (a partial answer stays 200, its errors coded).
  */
-function unavailableAs503(): ApolloServerPlugin<Context> {
+function unavailableAs503<TContext extends object = Context>(): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
@@ -531,7 +602,7 @@ function unavailableAs503(): ApolloServerPlugin<Context> {
  * Unexpected errors are logged with the request id, and the masked error the client gets
  * carries the same id, so a report can be matched to the log line.
  */
-function errorCorrelation(log: Logger): ApolloServerPlugin<Context> {
+function errorCorrelation<TContext extends { requestId: string }>(log: Logger): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
@@ -564,7 +635,7 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /** The operation's name, type and error codes, for the request's access line and metrics. */
-function observeOperations(served: AsyncLocalStorage<RequestRecord>): ApolloServerPlugin<Context> {
+function observeOperations<TContext extends object = Context>(served: AsyncLocalStorage<RequestRecord>): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {

@@ -28,6 +28,11 @@ export interface Config {
   sqlPlanner: boolean;
   /** Public base URL used in SCIM `meta.location`; defaults to the listening address. */
   publicUrl?: string;
+  /**
+   * `single`: one schema, executed in process. `federated`: each domain a subgraph at
+   * `/subgraphs/<domain>/graphql`, `/graphql` the federation runtime over them (GRAPH_MODE).
+   */
+  graphMode: 'single' | 'federated';
   /** What one GraphQL operation may ask for; checked before it runs (src/graph/limits.ts). */
   queryLimits: QueryLimits;
   /** Browser origins (scheme://host[:port]) allowed to call /graphql and /scim/v2 (CORS_ORIGINS). */
@@ -182,6 +187,7 @@ export const variables = {
   SEED_DEMO_DATA: flag(true),
   MAX_UPLOAD_BYTES: variable('a whole number of bytes from 1 to 1073741824 (no unit)', wholeNumber(1, 1024 * 1024 * 1024), 5 * 1024 * 1024),
   SQL_PLANNER: flag(true),
+  GRAPH_MODE: oneOf(['single', 'federated'] as const, 'single'),
   PUBLIC_URL: variable('an http:// or https:// URL', z.url({ protocol: /^https?$/ })),
   CORS_ORIGINS: variable(
     'a comma-separated list of origins such as https://app.example.com (scheme://host[:port], no path)',
@@ -315,6 +321,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     maxUploadBytes: s.MAX_UPLOAD_BYTES,
     sqlPlanner: s.SQL_PLANNER,
     publicUrl: s.PUBLIC_URL,
+    graphMode: s.GRAPH_MODE,
     queryLimits: {
       cost: s.MAX_QUERY_COST,
       depth: s.MAX_QUERY_DEPTH,

@@ -191,6 +191,7 @@ describe('every CLI answers --help without side effects, refuses unknown flags w
     { file: 'cli/keys.js', usage: /^usage:\n {2}npm run keys -- create/ },
     { file: 'cli/seed.js', usage: /^usage: npm run seed/ },
     { file: 'cli/emit-schema.js', usage: /^usage: npm run schema/ },
+    { file: 'cli/supergraph.js', usage: /^usage: npm run supergraph/ },
     { file: 'cli/create-migration.js', usage: /^usage: npm run migration:create/ },
   ];
 

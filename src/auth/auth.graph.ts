@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import { Me } from '../../schema/auth/me.types.js';
 
 /** The caller's part of the graph (see src/graph/README.md). */
-defineEdges('Me', () => Me, [
+defineEdges('auth', 'Me', () => Me, [
   {
     field: 'person',
     of: 'User',

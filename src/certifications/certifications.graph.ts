@@ -16,7 +16,7 @@ for (const [name, entity] of [
   ['CertificationTask', CertificationTask],
   ['ReviewItem', ReviewItem],
 ] as const) {
-  defineNodeType({ name, gqlType: () => entity, entity, read: 'certifications:read' });
+  defineNodeType({ domain: 'certifications', name, gqlType: () => entity, entity, read: 'certifications:read' });
 }
 
 const resource = (ctx: Context, r: SelectedResource) => {
@@ -25,7 +25,7 @@ const resource = (ctx: Context, r: SelectedResource) => {
 };
 const page = (args: PageArgs, ctx: Context) => pageRequest(args, ctx.config);
 
-defineEdges('CertificationImpact', () => CertificationImpact, [
+defineEdges('certifications', 'CertificationImpact', () => CertificationImpact, [
   {
     field: 'userList',
     of: 'User',
@@ -43,7 +43,7 @@ defineEdges('CertificationImpact', () => CertificationImpact, [
   },
 ]);
 
-defineEdges('CertificationCampaign', () => CertificationCampaign, [
+defineEdges('certifications', 'CertificationCampaign', () => CertificationCampaign, [
   { field: 'certification', of: 'Certification', sql: { kind: 'ref', column: 'certification_id' }, description: 'The certification this is a run of.' },
   {
     field: 'tasks',
@@ -63,7 +63,7 @@ defineEdges('CertificationCampaign', () => CertificationCampaign, [
   },
 ]);
 
-defineEdges('CertificationTask', () => CertificationTask, [
+defineEdges('certifications', 'CertificationTask', () => CertificationTask, [
   { field: 'campaign', of: 'CertificationCampaign', sql: { kind: 'ref', column: 'campaign_id' }, description: 'The campaign of the task.' },
   { field: 'certifier', of: 'User', sql: { kind: 'ref', column: 'certifier_login', key: 'login' }, description: 'The person who decides the items.' },
   {
@@ -76,7 +76,7 @@ defineEdges('CertificationTask', () => CertificationTask, [
   },
 ]);
 
-defineEdges('ReviewItem', () => ReviewItem, [
+defineEdges('certifications', 'ReviewItem', () => ReviewItem, [
   { field: 'user', of: 'User', sql: { kind: 'ref', column: 'user_login', key: 'login' }, description: 'The user whose access is reviewed.' },
   { field: 'certifier', of: 'User', sql: { kind: 'ref', column: 'certifier_login', key: 'login' }, description: 'The certifier who decides the item.' },
   {

@@ -5,9 +5,9 @@ import { User } from '../governance/user.entity.js';
 import { EnrollmentAutomation } from './enrollment-automation.entity.js';
 
 /** Enrollment automations' part of the graph (see src/graph/README.md). */
-defineNodeType({ name: 'EnrollmentAutomation', gqlType: () => EnrollmentAutomation, entity: EnrollmentAutomation, read: 'enrollment:read' });
+defineNodeType({ domain: 'enrollment', name: 'EnrollmentAutomation', gqlType: () => EnrollmentAutomation, entity: EnrollmentAutomation, read: 'enrollment:read' });
 
-defineEdges('EnrollmentAutomation', () => EnrollmentAutomation, [
+defineEdges('enrollment', 'EnrollmentAutomation', () => EnrollmentAutomation, [
   { field: 'userIdentity', of: 'User', sql: { kind: 'ref', column: 'user_identity_id' }, description: 'The user identity (person) the automation enrolls.' },
   {
     field: 'credentialManager',
@@ -23,7 +23,7 @@ defineEdges('EnrollmentAutomation', () => EnrollmentAutomation, [
   },
 ]);
 
-defineEdges('User', () => User, [
+defineEdges('enrollment', 'User', () => User, [
   {
     field: 'enrollmentAutomations',
     of: 'EnrollmentAutomation',

@@ -11,18 +11,18 @@ import { CatalogItem, UserAccountConnection, UserConnection } from '../../schema
 
 /** The catalog graph: its node types and edges (see src/graph/README.md). */
 const lifecycle = { status: ['disabled', 'retired'] };
-defineNodeType({ name: 'User', gqlType: () => User, entity: User, read: 'catalog:read' });
-defineNodeType({ name: 'Role', gqlType: () => Role, entity: Role, read: 'catalog:read', columns: lifecycle });
-defineNodeType({ name: 'TargetSystem', gqlType: () => TargetSystem, entity: TargetSystem, read: 'catalog:read', columns: lifecycle });
-defineNodeType({ name: 'Entitlement', gqlType: () => Entitlement, entity: Entitlement, read: 'catalog:read', columns: lifecycle });
-defineNodeType({ name: 'UserAccount', gqlType: () => UserAccount, entity: UserAccount, read: 'catalog:read' });
-defineNodeType({ name: 'EntitlementAssignment', gqlType: () => EntitlementAssignment, entity: EntitlementAssignment, read: 'catalog:read' });
-defineNodeType({ name: 'CatalogItem', gqlType: () => CatalogItem, read: 'catalog:read' });
+defineNodeType({ domain: 'governance', name: 'User', gqlType: () => User, entity: User, read: 'catalog:read' });
+defineNodeType({ domain: 'governance', name: 'Role', gqlType: () => Role, entity: Role, read: 'catalog:read', columns: lifecycle });
+defineNodeType({ domain: 'governance', name: 'TargetSystem', gqlType: () => TargetSystem, entity: TargetSystem, read: 'catalog:read', columns: lifecycle });
+defineNodeType({ domain: 'governance', name: 'Entitlement', gqlType: () => Entitlement, entity: Entitlement, read: 'catalog:read', columns: lifecycle });
+defineNodeType({ domain: 'governance', name: 'UserAccount', gqlType: () => UserAccount, entity: UserAccount, read: 'catalog:read' });
+defineNodeType({ domain: 'governance', name: 'EntitlementAssignment', gqlType: () => EntitlementAssignment, entity: EntitlementAssignment, read: 'catalog:read' });
+defineNodeType({ domain: 'governance', name: 'CatalogItem', gqlType: () => CatalogItem, read: 'catalog:read' });
 
 const byName = ['display_name', 'id'];
 const page = (args: PageArgs, ctx: Context) => pageRequest(args, ctx.config);
 
-defineEdges('User', () => User, [
+defineEdges('governance', 'User', () => User, [
   { field: 'manager', of: 'User', sql: { kind: 'ref', column: 'manager_login', key: 'login' }, description: 'The manager (by managerLogin).' },
   {
     field: 'directReports',
@@ -61,7 +61,7 @@ defineEdges('User', () => User, [
   },
 ]);
 
-defineEdges('Role', () => Role, [
+defineEdges('governance', 'Role', () => Role, [
   {
     field: 'entitlements',
     of: 'Entitlement',
@@ -93,7 +93,7 @@ defineEdges('Role', () => Role, [
   { field: 'owner', of: 'User', sql: { kind: 'ref', column: 'role_owner_login', key: 'login' }, description: 'The role owner (by roleOwnerLogin).' },
 ]);
 
-defineEdges('Entitlement', () => Entitlement, [
+defineEdges('governance', 'Entitlement', () => Entitlement, [
   { field: 'targetSystem', of: 'TargetSystem', nullable: false, sql: { kind: 'ref', column: 'target_system_id' }, description: 'The application the entitlement belongs to.' },
   {
     field: 'members',
@@ -105,7 +105,7 @@ defineEdges('Entitlement', () => Entitlement, [
   },
 ]);
 
-defineEdges('TargetSystem', () => TargetSystem, [
+defineEdges('governance', 'TargetSystem', () => TargetSystem, [
   {
     field: 'entitlements',
     of: 'Entitlement',
@@ -125,7 +125,7 @@ defineEdges('TargetSystem', () => TargetSystem, [
   { field: 'itOwner', of: 'User', sql: { kind: 'ref', column: 'it_owner_login', key: 'login' }, description: 'The IT owner (seed: ITOwner).' },
 ]);
 
-defineEdges('UserAccount', () => UserAccount, [
+defineEdges('governance', 'UserAccount', () => UserAccount, [
   { field: 'user', of: 'User', nullable: false, sql: { kind: 'ref', column: 'user_id' }, description: 'The person holding the account.' },
   { field: 'targetSystem', of: 'TargetSystem', nullable: false, sql: { kind: 'ref', column: 'target_system_id' }, description: 'The application of the account.' },
   {
@@ -137,7 +137,7 @@ defineEdges('UserAccount', () => UserAccount, [
   },
 ]);
 
-defineEdges('EntitlementAssignment', () => EntitlementAssignment, [
+defineEdges('governance', 'EntitlementAssignment', () => EntitlementAssignment, [
   { field: 'entitlement', of: 'Entitlement', nullable: false, sql: { kind: 'ref', column: 'entitlement_id' }, description: 'The entitlement assigned.' },
   {
     field: 'associatedRoles',

@@ -12,7 +12,14 @@ import type { Action } from '../auth/authorities.js';
 
 export type ClassType = abstract new (...args: never[]) => object;
 
+/**
+ * The domain that declares a node type or an edge: the one that owns its data. In federated
+ * mode it is the subgraph that serves the type, or the field on another domain's entity.
+ */
+export type Domain = 'governance' | 'auth' | 'profiles' | 'enrollment' | 'scim' | 'reconciliation' | 'requests' | 'certifications';
+
 export interface NodeTypeSpec {
+  domain: Domain;
   /** GraphQL type name. */
   name: string;
   /** The class (or union object) type-graphql knows the type by. */
@@ -44,6 +51,7 @@ export interface EdgeContext {
 export type Cardinality = 'one' | 'list' | 'connection';
 
 export interface EdgeSpec {
+  domain: Domain;
   /** Parent GraphQL type name and its type-graphql class. */
   parent: string;
   parentType: () => ClassType;
@@ -78,17 +86,17 @@ export function defineNodeType(spec: NodeTypeSpec): void {
   if (spec.entity) classNames.set((spec.entity as { name: string }).name, spec.name);
 }
 
-type EdgeInput = Omit<EdgeSpec, 'weight' | 'nullable' | 'cardinality'> & {
+type EdgeInput = Omit<EdgeSpec, 'weight' | 'nullable' | 'cardinality' | 'domain'> & {
   weight?: number;
   nullable?: boolean;
   cardinality?: Cardinality;
 };
 
-/** Declares the edges of one parent type. */
-export function defineEdges(parent: string, parentType: () => ClassType, list: Array<Omit<EdgeInput, 'parent' | 'parentType'>>): void {
+/** Declares the edges of one parent type that a domain contributes. */
+export function defineEdges(domain: Domain, parent: string, parentType: () => ClassType, list: Array<Omit<EdgeInput, 'parent' | 'parentType'>>): void {
   for (const input of list) {
     const cardinality = input.cardinality ?? (input.connection ? 'connection' : input.max !== undefined ? 'list' : 'one');
-    const spec: EdgeSpec = { ...input, parent, parentType, cardinality, weight: input.weight ?? 1, nullable: input.nullable ?? cardinality === 'one' };
+    const spec: EdgeSpec = { ...input, domain, parent, parentType, cardinality, weight: input.weight ?? 1, nullable: input.nullable ?? cardinality === 'one' };
     if (cardinality === 'list' && !spec.max) throw new Error(`Edge ${parent}.${spec.field}: a list needs a maximum`);
     if (!spec.sql && !spec.load) throw new Error(`Edge ${parent}.${spec.field}: give sql or load`);
     edges.set(`${parent}.${spec.field}`, spec);

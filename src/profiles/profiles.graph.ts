@@ -9,9 +9,9 @@ import { OwnerReference, SourceReference } from '../../schema/profiles/identity-
 import { UserConnection } from '../../schema/governance/catalog.types.js';
 
 /** Identity profiles' part of the graph (see src/graph/README.md). */
-defineNodeType({ name: 'IdentityProfile', gqlType: () => IdentityProfile, entity: IdentityProfile, read: 'identityProfiles:read' });
+defineNodeType({ domain: 'profiles', name: 'IdentityProfile', gqlType: () => IdentityProfile, entity: IdentityProfile, read: 'identityProfiles:read' });
 
-defineEdges('IdentityProfile', () => IdentityProfile, [
+defineEdges('profiles', 'IdentityProfile', () => IdentityProfile, [
   {
     field: 'identities',
     of: 'User',
@@ -22,11 +22,11 @@ defineEdges('IdentityProfile', () => IdentityProfile, [
   },
 ]);
 
-defineEdges('OwnerReference', () => OwnerReference, [
+defineEdges('profiles', 'OwnerReference', () => OwnerReference, [
   { field: 'user', of: 'User', description: 'The person the reference points to.', load: (ref: OwnerReference, _: unknown, ctx: Context) => ctx.loaders.user.load(ref.id) },
 ]);
 
-defineEdges('SourceReference', () => SourceReference, [
+defineEdges('profiles', 'SourceReference', () => SourceReference, [
   {
     field: 'targetSystem',
     of: 'TargetSystem',
@@ -35,7 +35,7 @@ defineEdges('SourceReference', () => SourceReference, [
   },
 ]);
 
-defineEdges('User', () => User, [
+defineEdges('profiles', 'User', () => User, [
   {
     field: 'identityProfile',
     of: 'IdentityProfile',
@@ -45,7 +45,7 @@ defineEdges('User', () => User, [
   },
 ]);
 
-defineEdges('TargetSystem', () => TargetSystem, [
+defineEdges('profiles', 'TargetSystem', () => TargetSystem, [
   {
     field: 'identityProfiles',
     of: 'IdentityProfile',

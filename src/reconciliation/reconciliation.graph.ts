@@ -7,10 +7,10 @@ import { ReconciliationEvent } from './reconciliation-event.entity.js';
 import { ReconciliationEventConnection } from '../../schema/reconciliation/reconciliation.types.js';
 
 /** Reconciliation's part of the graph (see src/graph/README.md). */
-defineNodeType({ name: 'ReconciliationBatch', gqlType: () => ReconciliationBatch, entity: ReconciliationBatch, read: 'reconciliation:read' });
-defineNodeType({ name: 'ReconciliationEvent', gqlType: () => ReconciliationEvent, entity: ReconciliationEvent, read: 'reconciliation:read' });
+defineNodeType({ domain: 'reconciliation', name: 'ReconciliationBatch', gqlType: () => ReconciliationBatch, entity: ReconciliationBatch, read: 'reconciliation:read' });
+defineNodeType({ domain: 'reconciliation', name: 'ReconciliationEvent', gqlType: () => ReconciliationEvent, entity: ReconciliationEvent, read: 'reconciliation:read' });
 
-defineEdges('ReconciliationBatch', () => ReconciliationBatch, [
+defineEdges('reconciliation', 'ReconciliationBatch', () => ReconciliationBatch, [
   { field: 'targetSystem', of: 'TargetSystem', sql: { kind: 'ref', column: 'target_system_id' }, description: 'The application the run read.' },
   {
     field: 'events',
@@ -22,7 +22,7 @@ defineEdges('ReconciliationBatch', () => ReconciliationBatch, [
   },
 ]);
 
-defineEdges('ReconciliationEvent', () => ReconciliationEvent, [
+defineEdges('reconciliation', 'ReconciliationEvent', () => ReconciliationEvent, [
   { field: 'batch', of: 'ReconciliationBatch', sql: { kind: 'ref', column: 'batch_id' }, description: 'The run the event belongs to.' },
   { field: 'user', of: 'User', sql: { kind: 'ref', column: 'user_id' }, description: 'The person of `userId`, while it exists.' },
   { field: 'userAccount', of: 'UserAccount', sql: { kind: 'ref', column: 'user_account_id' }, description: 'The account of `userAccountId`, while it exists.' },

@@ -19,10 +19,10 @@ for (const [name, entity] of [
   ['Attachment', Attachment],
   ['ApprovalGroup', ApprovalGroup],
 ] as const) {
-  defineNodeType({ name, gqlType: () => entity, entity, read: 'requests:read' });
+  defineNodeType({ domain: 'requests', name, gqlType: () => entity, entity, read: 'requests:read' });
 }
 
-defineEdges('Request', () => AccessRequest, [
+defineEdges('requests', 'Request', () => AccessRequest, [
   { field: 'requester', of: 'User', sql: { kind: 'ref', column: 'requester_login', key: 'login' }, description: 'The person who asked.' },
   { field: 'beneficiary', of: 'User', sql: { kind: 'ref', column: 'beneficiary_login', key: 'login' }, description: 'The person the access is for (none for onboarding).' },
   {
@@ -58,7 +58,7 @@ defineEdges('Request', () => AccessRequest, [
   },
 ]);
 
-defineEdges('Task', () => Task, [
+defineEdges('requests', 'Task', () => Task, [
   { field: 'request', of: 'Request', nullable: false, sql: { kind: 'ref', column: 'request_id' }, description: 'The request the task belongs to (seed: requestObject).' },
   {
     field: 'comments',
@@ -83,11 +83,11 @@ defineEdges('Task', () => Task, [
   },
 ]);
 
-defineEdges('TaskComment', () => TaskComment, [
+defineEdges('requests', 'TaskComment', () => TaskComment, [
   { field: 'attachment', of: 'Attachment', sql: { kind: 'ref', column: 'attachment_id' }, description: 'The file attached to the comment.' },
 ]);
 
-defineEdges('Cart', () => Cart, [
+defineEdges('requests', 'Cart', () => Cart, [
   {
     field: 'requests',
     of: 'Request',
@@ -97,7 +97,7 @@ defineEdges('Cart', () => Cart, [
   },
 ]);
 
-defineEdges('ApprovalGroup', () => ApprovalGroup, [
+defineEdges('requests', 'ApprovalGroup', () => ApprovalGroup, [
   {
     field: 'members',
     of: 'User',

@@ -6,9 +6,9 @@ import { ScimUser } from './scim-user.entity.js';
 import { ScimGroupRef } from '../../schema/scim/scim.types.js';
 
 /** The SCIM directory's part of the graph (see src/graph/README.md). */
-defineNodeType({ name: 'ScimUser', gqlType: () => ScimUser, entity: ScimUser, read: 'scim:read' });
+defineNodeType({ domain: 'scim', name: 'ScimUser', gqlType: () => ScimUser, entity: ScimUser, read: 'scim:read' });
 
-defineEdges('User', () => User, [
+defineEdges('scim', 'User', () => User, [
   {
     field: 'scimUser',
     of: 'ScimUser',
@@ -17,7 +17,7 @@ defineEdges('User', () => User, [
   },
 ]);
 
-defineEdges('ScimUser', () => ScimUser, [
+defineEdges('scim', 'ScimUser', () => ScimUser, [
   {
     field: 'roles',
     of: 'Role',
@@ -33,7 +33,7 @@ defineEdges('ScimUser', () => ScimUser, [
   },
 ]);
 
-defineEdges('ScimGroupRef', () => ScimGroupRef, [
+defineEdges('scim', 'ScimGroupRef', () => ScimGroupRef, [
   {
     field: 'role',
     of: 'Role',
