@@ -22,6 +22,7 @@ import { schemaFieldCosts } from './graph/cost.js';
 import { oversizedDocument, queryLimitsPlugin, withLimitErrors } from './graph/limits.js';
 import { graphRegistry } from './graph/registry.js';
 import { readBody } from './http/body.js';
+import { RawAnswers } from './http/raw-answers.js';
 import { corsPolicy } from './http/cors.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { KnownOperationTypesRule } from './http/operation-types.js';
@@ -247,6 +248,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (requestSignal.getStore()?.aborted) return; // answered 504 while the body was read
     const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
     if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
+    const raw = new RawAnswers();
     const result = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
       context: async () => {
@@ -261,14 +263,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           }
           throw error;
         }
-        return contextFor(requestId, viewer);
+        const context = contextFor(requestId, viewer);
+        context.rawAnswers = raw;
+        return context;
       },
     });
     if (requestSignal.getStore()?.aborted) return; // answered 504 already; the result is dropped
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      res.end(result.body.string);
+      res.end(raw.splice(result.body.string));
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();

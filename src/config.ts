@@ -24,6 +24,11 @@ export interface Config {
    * leaves every edge to its DataLoader).
    */
   sqlPlanner: boolean;
+  /**
+   * Answer selections made only of columns and readable `sql` edges with SQL that builds the
+   * answer's JSON text, written into the response as is (COMPILED_SELECTIONS=false: plain execution).
+   */
+  compiledSelections: boolean;
   /** Public base URL used in SCIM `meta.location`; defaults to the listening address. */
   publicUrl?: string;
   /** What one GraphQL operation may ask for; checked before it runs (src/graph/limits.ts). */
@@ -155,6 +160,7 @@ export const variables = {
   SEED_DEMO_DATA: flag(true),
   MAX_UPLOAD_BYTES: variable('a whole number of bytes from 1 to 1073741824 (no unit)', wholeNumber(1, 1024 * 1024 * 1024), 5 * 1024 * 1024),
   SQL_PLANNER: flag(true),
+  COMPILED_SELECTIONS: flag(true),
   PUBLIC_URL: variable('an http:// or https:// URL', z.url({ protocol: /^https?$/ })),
   CORS_ORIGINS: variable(
     'a comma-separated list of origins such as https://app.example.com (scheme://host[:port], no path)',
@@ -267,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     seedDemoData: s.SEED_DEMO_DATA,
     maxUploadBytes: s.MAX_UPLOAD_BYTES,
     sqlPlanner: s.SQL_PLANNER,
+    compiledSelections: s.COMPILED_SELECTIONS,
     publicUrl: s.PUBLIC_URL,
     queryLimits: {
       cost: s.MAX_QUERY_COST,
