@@ -29,7 +29,8 @@ export function jitGateway(schema: GraphQLSchema, cacheSize = 500): GatewayInter
     if (bad !== undefined) return { errors: [new GraphQLError(`\`${bad}\` ${UNSTORABLE_TEXT}`, { extensions: { code: 'BAD_USER_INPUT', field: bad } })] };
     const key = `${request.queryHash}:${request.operationName ?? ''}`;
     const context = request.context as unknown as Context;
-    if (context.rawAnswers && context.config?.compiledSelections && operation?.operation === 'query') {
+    // SQL_PLANNER=false means every nested edge through its DataLoader: no compiled SQL either.
+    if (context.rawAnswers && context.config?.compiledSelections && context.config.sqlPlanner && operation?.operation === 'query') {
       const answer = await compiledAnswer(key, request.document, request.operationName, context, request.request.variables ?? {});
       if (answer) return answer;
     }
