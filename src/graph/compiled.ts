@@ -166,8 +166,11 @@ export class SelectionCompiler {
   private site(w: Walk, type: GraphQLObjectType, sets: readonly SelectionSetNode[]): Site | null {
     const spec = graphRegistry.nodeType(type.name);
     if (!spec?.entity || !type.getFields().id || !this.plainColumn(w.em, type.name, 'id')) return null;
-    const expr = this.objectSql(w, type, sets, 'c0', { n: 0 }, NESTING_BUDGET[this.dialect]);
-    return expr === null ? null : { table: tableOf(w.em, spec.entity), expr };
+    const aliases = { n: 0 };
+    const expr = this.objectSql(w, type, sets, 'c0', aliases, NESTING_BUDGET[this.dialect]);
+    // Columns alone are no gain: the resolver already holds the row, and a site costs a statement.
+    if (expr === null || aliases.n === 0) return null;
+    return { table: tableOf(w.em, spec.entity), expr };
   }
 
   /**
