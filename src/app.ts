@@ -22,6 +22,7 @@ import { schemaFieldCosts } from './graph/cost.js';
 import { oversizedDocument, queryLimitsPlugin, withLimitErrors } from './graph/limits.js';
 import { graphRegistry } from './graph/registry.js';
 import { readBody } from './http/body.js';
+import { RawAnswers } from './http/raw-answers.js';
 import { corsPolicy } from './http/cors.js';
 import { MultipartError, parseMultipartRequest } from './http/multipart.js';
 import { KnownOperationTypesRule } from './http/operation-types.js';
@@ -412,10 +413,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         throw error;
       }
     };
+    const raw = new RawAnswers();
     const httpGraphQLRequest = { method: req.method ?? 'GET', headers, search: url.search, body };
     const server = subgraph ?? (federated ? undefined : (apollo as ApolloServer<Context>));
     const result = server
-      ? await server.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => contextFor(requestId, await authenticated()) })
+      ? await server.executeHTTPGraphQLRequest({
+          httpGraphQLRequest,
+          context: async () => {
+            const context = contextFor(requestId, await authenticated());
+            context.rawAnswers = raw;
+            return context;
+          },
+        })
       : await federated!.gateway.executeHTTPGraphQLRequest({
           httpGraphQLRequest,
           context: async () => ({ requestId, viewer: await authenticated(), authorization: headers.get('authorization') ?? '' }),
@@ -424,7 +433,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
-      res.end(result.body.string);
+      res.end(raw.splice(result.body.string));
     } else {
       for await (const chunk of result.body.asyncIterator) res.write(chunk);
       res.end();

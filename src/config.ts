@@ -26,6 +26,11 @@ export interface Config {
    * leaves every edge to its DataLoader).
    */
   sqlPlanner: boolean;
+  /**
+   * Answer selections made only of columns and readable `sql` edges with SQL that builds the
+   * answer's JSON text, written into the response as is (COMPILED_SELECTIONS=false: plain execution).
+   */
+  compiledSelections: boolean;
   /** Public base URL used in SCIM `meta.location`; defaults to the listening address. */
   publicUrl?: string;
   /**
@@ -188,6 +193,7 @@ export const variables = {
   MAX_UPLOAD_BYTES: variable('a whole number of bytes from 1 to 1073741824 (no unit)', wholeNumber(1, 1024 * 1024 * 1024), 5 * 1024 * 1024),
   SQL_PLANNER: flag(true),
   GRAPH_MODE: oneOf(['single', 'federated'] as const, 'single'),
+  COMPILED_SELECTIONS: flag(true),
   PUBLIC_URL: variable('an http:// or https:// URL', z.url({ protocol: /^https?$/ })),
   CORS_ORIGINS: variable(
     'a comma-separated list of origins such as https://app.example.com (scheme://host[:port], no path)',
@@ -320,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     seedDemoData: s.SEED_DEMO_DATA,
     maxUploadBytes: s.MAX_UPLOAD_BYTES,
     sqlPlanner: s.SQL_PLANNER,
+    compiledSelections: s.COMPILED_SELECTIONS,
     publicUrl: s.PUBLIC_URL,
     graphMode: s.GRAPH_MODE,
     queryLimits: {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { RawAnswers } from './http/raw-answers.js';
 import type { Config } from './config.js';
 import type { Viewer } from './auth/viewer.js';
 import { can } from './auth/viewer.js';
@@ -37,6 +38,8 @@ export class Context {
   readonly loaders: GovernanceLoaders;
   /** The loaders the read graph's edges derive (src/graph). */
   readonly graph: EdgeLoaders;
+  /** Set by the HTTP layer: JSON texts the response carries as they are (compiled selections). */
+  rawAnswers?: RawAnswers;
   private readonly allowed = new Map<Action, boolean>();
   private nodeTypeSet?: DataLoader<string, string | null>;
   private catalogService?: CatalogService;

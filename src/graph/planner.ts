@@ -61,6 +61,8 @@ export class SqlPlanner {
    */
   async load<T>(em: EntityManager, typeName: string, selection: Selection, ids: readonly string[], options: PlanOptions): Promise<T[]> {
     if (ids.length === 0) return [];
+    // Only the ids (a compiled selection's marker, see compiled.ts): the caller has them already.
+    if ([...selection.fields.keys()].every((f) => f === 'id' || f === '__typename')) return ids.map((id) => ({ id, [TYPE]: typeName }) as T);
     const aliases = { n: 0 };
     const table = tableOf(em, entityOf(typeName));
     const expr = this.objectSql(em, typeName, selection, 'c0', aliases, options, NESTING_BUDGET[this.dialect], true);
