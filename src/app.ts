@@ -31,6 +31,11 @@ import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
 import { secretBox } from './common/secrets.js';
 import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
 import { isLoopbackHost } from './http/loopback.js';
+import { openEventBus, type EventBus } from './live/event-bus.js';
+import { ChangeFeed } from './live/change-feed.js';
+import { serveSubscriptions } from './live/subscriptions.js';
+import { TrustedDocuments } from './live/trusted-documents.js';
+import { SubscriptionsOverWebSocketRule } from './http/operation-types.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -42,6 +47,10 @@ export interface App {
   statements: { value: () => number; reset: () => void };
   /** API keys and OpenID Connect tokens, for GraphQL and SCIM. */
   authenticator: Authenticator;
+  /** Where committed changes are published for subscriptions (in memory, or Redis pub/sub). */
+  events: EventBus;
+  /** Open WebSocket connections, and the subscriptions listening on them. */
+  subscriptions: { active: () => number; operations: () => number };
   stop: () => Promise<void>;
 }
 
@@ -87,6 +96,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { sealed } = await resealConnectorTokens(orm.em.fork(), secretBox(config.secrets), { plainOnly: true });
   if (sealed > 0) log.info('sealed connector tokens stored in plain text', { count: sealed });
   const prepared = (await options.prepare?.(orm)) ?? {};
+  // Loaded before anything listens: a missing or altered manifest stops the start in one line.
+  const trusted = config.trustedDocuments.enabled ? TrustedDocuments.load(config.trustedDocuments.manifest) : undefined;
+  const events = await openEventBus(config.live.redisUrl, config.live.channel, log);
+  ChangeFeed.attach(orm, events);
 
   const statements = countStatements(orm);
   const budgets = await RequestBudgets.create(config.rateLimits, log);
@@ -104,11 +117,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           document: EXAMPLE_QUERY,
         });
 
+  const fieldCosts = schemaFieldCosts(schema, graphRegistry.costTable());
   // Operations over a limit are refused after validation, before graphql-jit compiles them.
   const limits = queryLimitsPlugin<Context>({
     schema,
     limits: config.queryLimits,
-    fieldCosts: schemaFieldCosts(schema, graphRegistry.costTable()),
+    fieldCosts,
     pageSizes: config,
     // The rate limit spends the operation's cost (plus a fixed cost per mutation) before it runs.
     admit: async (ctx, { cost, rootFields, operation }) => {
@@ -122,7 +136,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     introspection: config.env !== 'production',
     // With introspection off, "Did you mean …" in validation errors would still reveal the schema.
     hideSchemaDetailsFromClientErrors: config.env === 'production',
-    validationRules: [KnownOperationTypesRule],
+    validationRules: [KnownOperationTypesRule, SubscriptionsOverWebSocketRule],
+    // Trusted documents replace APQ: only the manifest's hashes are accepted, never registered on the fly.
+    ...(trusted ? { persistedQueries: false as const } : {}),
     // Cache control would wrap every field resolver; the gateway sets no cache hints.
     plugins: [landing, limits, errorCorrelation(log), ApolloServerPluginCacheControlDisabled()],
     parseOptions: { maxTokens: config.queryLimits.tokens },
@@ -245,6 +261,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
     }
     if (requestSignal.getStore()?.aborted) return; // answered 504 while the body was read
+    if (trusted) {
+      const request = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+      const extensions = request ? request.extensions : parseJsonParam(url.searchParams.get('extensions'));
+      let query: string;
+      try {
+        query = trusted.resolve({ query: request ? request.query : (url.searchParams.get('query') ?? undefined), extensions });
+      } catch (error) {
+        return sendErrors(res, 400, (error as GraphQLError).message, { code: 'PERSISTED_QUERY_NOT_IN_LIST' });
+      }
+      // Apollo runs the registered text; its own APQ is off, so the hash is taken out.
+      if (request) body = { ...request, query, extensions: withoutPersistedQuery(request.extensions) };
+      else {
+        url.searchParams.set('query', query);
+        url.searchParams.delete('extensions');
+      }
+    }
     const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
     if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
     const result = await apollo.executeHTTPGraphQLRequest({
@@ -323,6 +355,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const { port } = server.address() as AddressInfo;
   const origin = `http://${config.host}:${port}`;
+  const subscriptions = serveSubscriptions({ server, schema, config, orm, bus: events, authenticator, budgets, fieldCosts, trusted, log });
 
   return {
     url: `${origin}/graphql`,
@@ -330,14 +363,33 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     orm,
     statements,
     authenticator,
+    events,
+    subscriptions,
     stop: async () => {
+      await subscriptions.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await apollo.stop();
       await budgets.close();
+      await events.close();
       await orm.close(true);
     },
   };
+}
+
+function parseJsonParam(text: string | null): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutPersistedQuery(extensions: unknown): unknown {
+  if (!extensions || typeof extensions !== 'object') return extensions;
+  const { persistedQuery: _hash, ...rest } = extensions as Record<string, unknown>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 /**

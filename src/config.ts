@@ -46,6 +46,16 @@ export interface Config {
   secrets: SecretKeys;
   /** Why these keys may not serve in production (see assertSecretsUsable); unset when they may. */
   secretsProblem?: string;
+  /** Subscriptions (README: Subscriptions): live events go over Redis pub/sub when `redisUrl` is set. */
+  live: {
+    redisUrl?: string;
+    /** The Redis channel every gateway process of one deployment shares. */
+    channel: string;
+    /** How often open subscriptions' credentials are checked against the credential revision (SUBSCRIPTION_AUTH_CHECK_MS). */
+    authCheckMs: number;
+  };
+  /** Accept only the operations of a manifest (TRUSTED_DOCUMENTS=on; README: Trusted documents). */
+  trustedDocuments: { enabled: boolean; manifest: string };
 }
 
 /** Timing of OpenID Connect token verification. */
@@ -183,6 +193,9 @@ export const variables = {
   SQLITE_SYNCHRONOUS: oneOf(['normal', 'full'] as const, 'normal'),
   SECRETS_KEY: variable('a 32-byte key in base64 or hex (openssl rand -base64 32)', z.string(), undefined, { secret: true }),
   SECRETS_KEYS_PREVIOUS: variable('a comma-separated list of 32-byte keys in base64 or hex', z.string(), undefined, { secret: true }),
+  SUBSCRIPTION_AUTH_CHECK_MS: positiveInteger(5_000),
+  TRUSTED_DOCUMENTS: oneOf(['off', 'on'] as const, 'off'),
+  TRUSTED_DOCUMENTS_MANIFEST: variable('a file path', z.string().min(1), path.resolve('client', 'persisted-documents.json')),
 } satisfies Record<string, Variable>;
 
 type Settings = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
@@ -297,6 +310,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
     sqliteSynchronous: s.SQLITE_SYNCHRONOUS,
     ...sealing(secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode)),
+    live: { redisUrl: s.REDIS_URL, channel: 'identity-graph:live', authCheckMs: s.SUBSCRIPTION_AUTH_CHECK_MS },
+    trustedDocuments: { enabled: s.TRUSTED_DOCUMENTS === 'on', manifest: s.TRUSTED_DOCUMENTS_MANIFEST },
   };
 }
 
