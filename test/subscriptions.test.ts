@@ -1,8 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
+import { Redis } from 'ioredis';
 import { createClient, type Client } from 'graphql-ws';
 import { gql, type GraphQLClient } from 'graphql-request';
-import { startTestApp, errorsOf, type TestApp } from './harness.js';
+import { startTestApp, errorsOf, POSTGRES_URL, type TestApp } from './harness.js';
 import { Authority } from '../src/auth/authorities.js';
 import { ApiKey } from '../src/auth/api-key.entity.js';
 import { parseKey } from '../src/auth/api-key.service.js';
@@ -57,6 +61,18 @@ function follow(client: Client, query: string, variables: Record<string, unknown
     stop: () => stop(),
     next: () => (taken < values.length ? Promise.resolve(values[taken++]) : new Promise((resolve) => waiters.push(resolve))),
   };
+}
+
+type InboxEvent = { data: { taskInbox: { change: string; taskId: string; task: { status: string; outcome: string | null; request: { id: string } } | null } } };
+
+/** Inbox events up to and including the first about `taskId` (the approval may also assign the next stage's task). */
+async function until(received: Received, taskId: string): Promise<InboxEvent[]> {
+  const events: InboxEvent[] = [];
+  for (;;) {
+    const event = (await received.next()) as InboxEvent;
+    events.push(event);
+    if (event.data.taskInbox.taskId === taskId) return events;
+  }
 }
 
 /** Until `n` subscription operations are listening on the app (subscribing is asynchronous). */
@@ -123,7 +139,7 @@ describe('subscriptions over WebSocket (graphql-ws)', () => {
     const http = await app.client('acme', [Authority.APPROVER], { person: approver });
     await http.request(APPROVE, { id: taskId });
 
-    const event = (await inbox.next()) as { data: { taskInbox: { change: string; taskId: string; task: { status: string; outcome: string; request: { id: string } } } } };
+    const event = (await until(inbox, taskId)).at(-1)!;
     expect(event.data.taskInbox).toMatchObject({ change: 'CHANGED', taskId, task: { status: 'COMPLETED', outcome: 'APPROVE', request: { id: requestId } } });
     const changed = (await status.next()) as { data: { requestStatusChanged: { id: string; status: string } } };
     expect(changed.data.requestStatusChanged.id).toBe(requestId);
@@ -139,7 +155,7 @@ describe('subscriptions over WebSocket (graphql-ws)', () => {
     await listening(app, 1);
     const second = await submitRequest(admin);
     expect(second.approver).toBe(first.approver);
-    const event = (await inbox.next()) as { data: { taskInbox: { change: string; taskId: string; task: { status: string } } } };
+    const event = (await until(inbox, second.taskId)).at(-1)!;
     expect(event.data.taskInbox).toMatchObject({ change: 'ASSIGNED', taskId: second.taskId, task: { status: 'ASSIGNED' } });
     inbox.stop();
   });
@@ -167,9 +183,14 @@ describe('subscriptions over WebSocket (graphql-ws)', () => {
     ).rejects.toThrow('abandon');
     // Then a committed change in this workspace (the approval), and a marker in the other one.
     await (await app.client('acme', [Authority.APPROVER], { person: approver })).request(APPROVE, { id: taskId });
-    const first = (await mine.next()) as { data: { taskInbox: { taskId: string; task: { status: string } } } };
-    // The first event the subscriber hears is the committed approval, not the rolled-back cancellation.
-    expect(first.data.taskInbox).toMatchObject({ taskId, task: { status: 'COMPLETED' } });
+    // Then a marker in this workspace: everything published before it has been heard once it arrives.
+    const mark = 'e'.repeat(24);
+    app.events.publish([
+      { kind: 'task', workspaceId: await app.workspace('acme'), id: mark, created: true, assignee: approver, assigneeType: 'User', claimedBy: null, before: null },
+    ]);
+    const heard = await until(mine, mark);
+    // Of the task, the subscriber heard the committed approval only, never the rolled-back cancellation.
+    expect(heard.filter((e) => e.data.taskInbox.taskId === taskId).map((e) => e.data.taskInbox.task?.status)).toEqual(['COMPLETED']);
 
     // A marker for the other workspace's subscriber, published after everything above.
     const marker = 'f'.repeat(24);
@@ -189,7 +210,7 @@ describe('subscriptions over WebSocket (graphql-ws)', () => {
     );
     await listening(app, 1);
     await (await app.client('acme', [Authority.APPROVER], { person: approver })).request(APPROVE, { id: taskId });
-    const event = (await inbox.next()) as {
+    const event = (await until(inbox, taskId)).at(-1) as unknown as {
       data: { taskInbox: { task: { request: { beneficiary: { login: string; scimUser: unknown } } } } };
       errors: Array<{ path: string[]; extensions: { code: string } }>;
     };
@@ -320,3 +341,53 @@ const CERTIFICATION = {
   certificationDurationType: 'DAYS',
   certificationDuration: 1,
 };
+
+describe('subscriptions across two gateway processes sharing Redis', () => {
+  const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let reason: string | null = null;
+  const apps: TestApp[] = [];
+  const clients: Client[] = [];
+  let dir: string | undefined;
+  beforeAll(async () => {
+    const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      await probe.ping();
+    } catch (error) {
+      reason = `Redis at ${REDIS_URL} is unreachable (${(error as Error).message})`;
+      console.warn(`skipping the two-process subscription test: ${reason}`);
+    } finally {
+      probe.disconnect();
+    }
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    // The second app first: on PostgreSQL the first one drops the shared scratch database.
+    for (const app of apps.reverse()) await app.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a decision taken on one gateway reaches a subscriber connected to the other', async (ctx) => {
+    if (reason) return ctx.skip();
+    // A channel of this run only: other runs on the same Redis publish elsewhere.
+    const live = { redisUrl: REDIS_URL, channel: `identity-graph:live:test-${process.pid}-${Date.now()}`, authCheckMs: 1000 };
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ig-live-'));
+    const a = await startTestApp({ config: { live, ...(POSTGRES_URL ? {} : { database: 'sqlite', databaseUrl: path.join(dir, 'shared.sqlite') }) } });
+    apps.push(a);
+    const b = await startTestApp({ config: { live, database: a.config.database, databaseUrl: a.config.databaseUrl } });
+    apps.push(b);
+
+    const { taskId, approver } = await submitRequest(await a.client('acme'));
+    const client = wsClient(b, await a.token('acme', [Authority.APPROVER], { person: approver }));
+    clients.push(client);
+    const inbox = follow(client, INBOX);
+    await listening(b, 1);
+    expect(a.subscriptions.operations()).toBe(0);
+
+    await (await a.client('acme', [Authority.APPROVER], { person: approver })).request(APPROVE, { id: taskId });
+    const event = (await until(inbox, taskId)).at(-1)!;
+    expect(event.data.taskInbox).toMatchObject({ taskId, task: { status: 'COMPLETED', outcome: 'APPROVE' } });
+    inbox.stop();
+  });
+});
