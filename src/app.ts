@@ -271,8 +271,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         return sendErrors(res, 400, (error as GraphQLError).message, { code: 'PERSISTED_QUERY_NOT_IN_LIST' });
       }
       // Apollo runs the registered text; its own APQ is off, so the hash is taken out.
-      if (request) body = { ...request, query, extensions: withoutPersistedQuery(request.extensions) };
-      else {
+      if (request) {
+        const { extensions: _all, ...rest } = request;
+        const others = withoutPersistedQuery(request.extensions);
+        body = others === undefined ? { ...rest, query } : { ...rest, query, extensions: others };
+      } else {
         url.searchParams.set('query', query);
         url.searchParams.delete('extensions');
       }
