@@ -21,7 +21,7 @@ import type { Config } from '../config.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import type { Viewer } from '../auth/viewer.js';
 import { Context } from '../context.js';
-import { DomainError, formatError } from '../errors.js';
+import { DomainError, formatError, isExpected } from '../errors.js';
 import { analyzeOperation, type FieldCosts } from '../graph/cost.js';
 import { exceededLimit, QueryLimitError } from '../graph/limits.js';
 import { KnownOperationTypesRule } from '../http/operation-types.js';
@@ -173,11 +173,25 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { active
         operations++;
         const events = source[Symbol.asyncIterator]();
         let ended = false;
+        const end = () => {
+          if (!ended) operations--;
+          ended = true;
+        };
         const counted: AsyncIterator<unknown> = {
-          next: () => events.next(),
+          // A stream that fails is left without return() (for await stops on the error): it ends here too.
+          next: () =>
+            events.next().then(
+              (item) => {
+                if (item.done) end();
+                return item;
+              },
+              (error: unknown) => {
+                end();
+                throw error;
+              },
+            ),
           return: async () => {
-            if (!ended) operations--;
-            ended = true;
+            end();
             return (await events.return?.()) ?? { value: undefined, done: true };
           },
         };
@@ -188,8 +202,13 @@ export function serveSubscriptions(options: SubscriptionServerOptions): { active
           return (await execute({ ...args, rootValue: payload, contextValue: contextFor(viewer) })) as ExecutionResult;
         });
       },
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (_ctx, id, _payload, _args, result) => {
         if (!result.errors) return;
+        for (const error of result.errors) {
+          if (isExpected(error)) continue;
+          const cause = error.originalError ?? error;
+          log.error('unexpected error in a subscription event', { subscription: id, path: error.path?.join('.'), error: cause.stack ?? String(cause) });
+        }
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } as never;
       },
       onError: (_ctx, _id, _payload, errors): GraphQLFormattedError[] => errors.map((e) => (e.extensions?.code ? stripHttp(e.toJSON()) : formatError(e.toJSON(), e))),
