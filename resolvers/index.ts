@@ -14,6 +14,7 @@ import { AttachmentFields, TaskCommentFields, TaskFields } from './requests/edge
 import { CertificationsResolver } from './certifications/certifications.resolver.js';
 import { CertificationCampaignFields, CertificationTaskFields } from './certifications/edges.resolver.js';
 import { MeResolver } from './auth/me.resolver.js';
+import { LiveResolver } from './live/live.resolver.js';
 
 /**
  * The resolvers of each subgraph (federated mode): root fields and computed fields. A domain's
@@ -25,7 +26,9 @@ export const subgraphResolvers = {
   enrollment: [EnrollmentAutomationResolver],
   scim: [ScimResolver, ScimUserFields],
   reconciliation: [ReconciliationResolver, ReconciliationBatchFields, ReconciliationEventFields],
-  requests: [RequestsResolver, TaskFields, TaskCommentFields, AttachmentFields],
+  // The subscriptions (task inbox, request status, batch and campaign progress) are served over
+  // graphql-ws by the gateway process; they are declared in the requests subgraph's SDL.
+  requests: [RequestsResolver, TaskFields, TaskCommentFields, AttachmentFields, LiveResolver],
   certifications: [CertificationsResolver, CertificationCampaignFields, CertificationTaskFields],
 } satisfies Record<string, ClassType[]>;
 

@@ -40,6 +40,11 @@ import { databaseUnavailable, isDatabaseUnavailable, RequestGate, ServiceUnavail
 import { buildSubgraphs } from './federation/subgraphs.js';
 import { federationRuntime, formatGatewayError, type GatewayContext } from './federation/gateway.js';
 import { subgraphPath } from './federation/supergraph.js';
+import { openEventBus, type EventBus } from './live/event-bus.js';
+import { ChangeFeed } from './live/change-feed.js';
+import { serveSubscriptions } from './live/subscriptions.js';
+import { TrustedDocuments } from './live/trusted-documents.js';
+import { SubscriptionsOverWebSocketRule } from './http/operation-types.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -57,6 +62,10 @@ export interface App {
   readiness: Readiness;
   /** Where /metrics is served on METRICS_PORT (unset without one). */
   metricsUrl?: string;
+  /** Where committed changes are published for subscriptions (in memory, or Redis pub/sub). */
+  events: EventBus;
+  /** Open WebSocket connections, and the subscriptions listening on them. */
+  subscriptions: { active: () => number; operations: () => number };
   stop: () => Promise<void>;
 }
 
@@ -102,6 +111,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { sealed } = await resealConnectorTokens(orm.em.fork(), secretBox(config.secrets), { plainOnly: true });
   if (sealed > 0) log.info('sealed connector tokens stored in plain text', { count: sealed });
   const prepared = (await options.prepare?.(orm)) ?? {};
+  // Loaded before anything listens: a missing or altered manifest stops the start in one line.
+  const trusted = config.trustedDocuments.enabled ? TrustedDocuments.load(config.trustedDocuments.manifest) : undefined;
+  const events = await openEventBus(config.live.redisUrl, config.live.channel, log);
+  ChangeFeed.attach(orm, events);
 
   /**
    * The GraphQL or SCIM request being served: its abort signal (aborted when it was answered
@@ -143,11 +156,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           document: EXAMPLE_QUERY,
         });
 
+  const fieldCosts = schemaFieldCosts(schema, graphRegistry.costTable());
   // Operations over a limit are refused after validation, before graphql-jit compiles them.
   const limits = queryLimitsPlugin<Context>({
     schema,
     limits: config.queryLimits,
-    fieldCosts: schemaFieldCosts(schema, graphRegistry.costTable()),
+    fieldCosts,
     pageSizes: config,
     // The rate limit spends the operation's cost (plus a fixed cost per mutation) before it runs.
     admit: async (ctx, { cost, rootFields, operation }) => {
@@ -162,7 +176,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     introspection: config.env !== 'production',
     // With introspection off, "Did you mean …" in validation errors would still reveal the schema.
     hideSchemaDetailsFromClientErrors: config.env === 'production',
-    validationRules: [KnownOperationTypesRule],
+    validationRules: [KnownOperationTypesRule, SubscriptionsOverWebSocketRule],
+    // Trusted documents replace APQ: only the manifest's hashes are accepted, never registered on the fly.
+    ...(trusted ? { persistedQueries: false as const } : {}),
     parseOptions: { maxTokens: config.queryLimits.tokens },
     // A JSON array body is refused (400): each operation of a batch would have its own budget.
     allowBatchedHttpRequests: false,
@@ -394,6 +410,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
     }
     if (currentSignal()?.aborted) return; // answered 504 while the body was read
+    if (trusted) {
+      const request = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+      const extensions = request ? request.extensions : parseJsonParam(url.searchParams.get('extensions'));
+      let query: string;
+      try {
+        query = trusted.resolve({ query: request ? request.query : (url.searchParams.get('query') ?? undefined), extensions });
+      } catch (error) {
+        return sendErrors(res, 400, (error as GraphQLError).message, { code: 'PERSISTED_QUERY_NOT_IN_LIST' });
+      }
+      // Apollo runs the registered text; its own APQ is off, so the hash is taken out.
+      if (request) {
+        const { extensions: _all, ...rest } = request;
+        const others = withoutPersistedQuery(request.extensions);
+        body = others === undefined ? { ...rest, query } : { ...rest, query, extensions: others };
+      } else {
+        url.searchParams.set('query', query);
+        url.searchParams.delete('extensions');
+      }
+    }
     const oversized = oversizedDocument(body, url.searchParams, config.queryLimits.bytes);
     if (oversized) return sendErrors(res, 400, oversized.message, oversized.extensions);
     // Authentication happens in the context function, after Apollo has served the landing page
@@ -522,6 +557,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   // The runtime reaches the subgraphs in this process over HTTP, as it would in their own.
   federated?.serveFrom(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
+  const subscriptions = serveSubscriptions({ server, schema, config, orm, bus: events, authenticator, budgets, fieldCosts, trusted, log });
 
   return {
     url: `${origin}/graphql`,
@@ -532,7 +568,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     readiness,
     ...(metricsServer ? { metricsUrl: `http://${config.host}:${(metricsServer.address() as AddressInfo).port}/metrics` } : {}),
+    events,
+    subscriptions,
     stop: async () => {
+      await subscriptions.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (metricsServer) {
@@ -542,9 +581,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await apollo.stop();
       for (const subgraph of federated?.subgraphs.values() ?? []) await subgraph.stop();
       await budgets.close();
+      await events.close();
       await orm.close(true);
     },
   };
+}
+
+function parseJsonParam(text: string | null): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function withoutPersistedQuery(extensions: unknown): unknown {
+  if (!extensions || typeof extensions !== 'object') return extensions;
+  const { persistedQuery: _hash, ...rest } = extensions as Record<string, unknown>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
 
 /**

@@ -64,6 +64,16 @@ export interface Config {
   secrets: SecretKeys;
   /** Why these keys may not serve in production (see assertSecretsUsable); unset when they may. */
   secretsProblem?: string;
+  /** Subscriptions (README: Subscriptions): live events go over Redis pub/sub when `redisUrl` is set. */
+  live: {
+    redisUrl?: string;
+    /** The Redis channel every gateway process of one deployment shares. */
+    channel: string;
+    /** How often open subscriptions' credentials are checked against the credential revision (SUBSCRIPTION_AUTH_CHECK_MS). */
+    authCheckMs: number;
+  };
+  /** Accept only the operations of a manifest (TRUSTED_DOCUMENTS=on; README: Trusted documents). */
+  trustedDocuments: { enabled: boolean; manifest: string };
   /** Lowest level logged (LOG_LEVEL); the access line of each request is `info`. */
   logLevel: LogLevel;
   /** Prometheus metrics (README: Metrics). */
@@ -242,6 +252,9 @@ export const variables = {
   METRICS: flag(true),
   METRICS_PORT: variable('a port number from 0 to 65535 (0: any free port)', wholeNumber(0, 65535)),
   METRICS_TOKEN: variable('a token of at least 16 characters', z.string().min(16), undefined, { secret: true }),
+  SUBSCRIPTION_AUTH_CHECK_MS: positiveInteger(5_000),
+  TRUSTED_DOCUMENTS: oneOf(['off', 'on'] as const, 'off'),
+  TRUSTED_DOCUMENTS_MANIFEST: variable('a file path', z.string().min(1), path.resolve('client', 'persisted-documents.json')),
 } satisfies Record<string, Variable>;
 
 type Settings = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
@@ -368,6 +381,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
       token: s.METRICS_TOKEN,
       onMainPort: s.METRICS_TOKEN !== undefined || (s.METRICS_PORT === undefined && mode !== 'production'),
     },
+    live: { redisUrl: s.REDIS_URL, channel: 'identity-graph:live', authCheckMs: s.SUBSCRIPTION_AUTH_CHECK_MS },
+    trustedDocuments: { enabled: s.TRUSTED_DOCUMENTS === 'on', manifest: s.TRUSTED_DOCUMENTS_MANIFEST },
   };
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { graphqlTypeOf } from './graph/rows.js';
 import { installEdges } from './graph/install.js';
@@ -7,9 +7,22 @@ import { resolvers } from '../resolvers/index.js';
 
 let built: Promise<GraphQLSchema> | undefined;
 
+/**
+ * type-graphql asks for a PubSub whenever there are subscriptions; ours never use its topics
+ * (each declares its own `subscribe`, fed by src/live), so none is ever called.
+ */
+const NO_TOPICS: PubSub = {
+  publish: () => {
+    throw new Error('Subscriptions publish through src/live, not type-graphql topics');
+  },
+  subscribe: () => {
+    throw new Error('Subscriptions subscribe through src/live, not type-graphql topics');
+  },
+};
+
 /** The gateway's schema, built once from the resolvers and types in code and the edge registry. */
 export function gatewaySchema(): Promise<GraphQLSchema> {
-  return (built ??= buildSchema({ resolvers, validate: false })
+  return (built ??= buildSchema({ resolvers, validate: false, pubSub: NO_TOPICS })
     .then(withSyncTypeResolution)
     .then((schema) => {
       installEdges(schema);

@@ -76,6 +76,7 @@ function ownership(schema: GraphQLSchema): Ownership {
   for (const [root, list] of [
     ['Query', storage.queries],
     ['Mutation', storage.mutations],
+    ['Subscription', storage.subscriptions],
   ] as const) {
     for (const meta of list) {
       const owner = subgraphOfClass.get(meta.target);
@@ -109,7 +110,7 @@ function selectSubgraph(schema: GraphQLSchema, owned: Ownership, subgraph: Subgr
     }
     pending.push(type);
   };
-  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
     if (!root) continue;
     const mine = Object.keys(root.getFields()).filter((f) => owned.fields.get(`${root.name}.${f}`) === subgraph);
     if (mine.length > 0) {

@@ -7,3 +7,4 @@ import '../reconciliation/reconciliation.graph.js';
 import '../requests/requests.graph.js';
 import '../certifications/certifications.graph.js';
 import '../auth/auth.graph.js';
+import '../live/live.graph.js';

@@ -91,9 +91,8 @@ export function queryLimitsPlugin<TContext extends BaseContext>(options: QueryLi
             await options.admit?.(contextValue, { cost: 1, rootFields: 1, operation: kind });
             return;
           }
-          for (const name of CHECKED) {
-            if (measured[name] > limits[name]) throw new QueryLimitError(name, measured[name], limits[name]);
-          }
+          const over = exceededLimit(measured, limits);
+          if (over) throw over;
           await options.admit?.(contextValue, { cost: measured.cost, rootFields: measured.rootFields, operation: kind });
         },
         async willSendResponse({ response }) {
@@ -109,6 +108,12 @@ export function queryLimitsPlugin<TContext extends BaseContext>(options: QueryLi
       };
     },
   };
+}
+
+/** The first limit `measured` exceeds, in the order they are reported (subscriptions use it too). */
+export function exceededLimit(measured: QueryCost, limits: QueryLimits): QueryLimitError | undefined {
+  const name = CHECKED.find((n) => measured[n] > limits[n]);
+  return name && new QueryLimitError(name, measured[name], limits[name]);
 }
 
 /**

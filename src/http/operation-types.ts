@@ -12,3 +12,15 @@ export const KnownOperationTypesRule: ValidationRule = (context) => ({
     }
   },
 });
+
+/**
+ * Subscriptions are served over WebSocket (graphql-ws) on the same URL; over HTTP one would run
+ * once and end, so it is refused with a pointer to the right transport.
+ */
+export const SubscriptionsOverWebSocketRule: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (node.operation === 'subscription') {
+      context.reportError(new GraphQLError('Subscriptions are served over WebSocket (the graphql-ws protocol) at this same URL, not over HTTP', { nodes: node }));
+    }
+  },
+});

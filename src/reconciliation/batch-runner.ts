@@ -1,4 +1,5 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/knex';
+import { recordChange } from '../live/change-feed.js';
 import type { Viewer } from '../auth/viewer.js';
 import { Workspace } from '../auth/workspace.entity.js';
 import { audit } from '../audit/audit.service.js';
@@ -102,6 +103,7 @@ export class BatchRunner {
   async run(): Promise<void> {
     await this.write(this.root.fork({ clear: true }), async (em) => {
       await em.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { status: BatchStatus.RUNNING });
+      recordChange(em, { kind: 'reconciliationBatch', workspaceId: this.spec.workspaceId, id: this.spec.batchId });
     });
     let failure: string | null = null;
     try {
@@ -441,7 +443,10 @@ export class BatchRunner {
           .ignore()
           .execute();
       }
-      if (rows.length) await tx.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { counts, eventCount: rowNumber });
+      if (rows.length) {
+        await tx.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { counts, eventCount: rowNumber });
+        recordChange(tx, { kind: 'reconciliationBatch', workspaceId: this.spec.workspaceId, id: this.spec.batchId });
+      }
     });
     this.counts = counts;
     this.rowNumber = rowNumber;
@@ -460,6 +465,7 @@ export class BatchRunner {
     await this.write(this.root.fork({ clear: true }), async (em) => {
       await em.nativeDelete(ReconciliationMark, { batch: this.spec.batchId });
       await em.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { status, endDate: new Date(), error: failure, counts: this.counts, eventCount: this.rowNumber });
+      recordChange(em, { kind: 'reconciliationBatch', workspaceId: this.spec.workspaceId, id: this.spec.batchId });
       audit(
         em,
         this.spec.viewer,
