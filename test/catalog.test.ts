@@ -401,7 +401,9 @@ describe('birthright rules', () => {
   });
 
   it.each([
-    ['not json', 'not JSON'],
+    ['not json', 'neither JSON nor the seed notation'],
+    ['$and:[status:Active', 'neither JSON nor the seed notation'],
+    ['$and:[password:x]', 'unknown user attribute "password"'],
     ['{"$where":"1=1"}', 'operator \\$where is not allowed'],
     ['{"password":"x"}', 'unknown user attribute "password"'],
     ['{"status":{"$regex":"A.*"}}', 'operator \\$regex is not allowed'],
