@@ -3,7 +3,7 @@ import '../src/graph/domains.js';
 import { edgeFieldDeclarations } from '../src/graph/install.js';
 import { CatalogResolver } from './governance/catalog.resolver.js';
 import { ScimResolver, ScimUserFields } from './scim/scim.resolver.js';
-import { EntitlementFields, RoleFields, TargetSystemFields } from './governance/edges.resolver.js';
+import { EntitlementFields, RoleFields, TargetSystemFields, UserFields } from './governance/edges.resolver.js';
 import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
 import { IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields } from './profiles/edges.resolver.js';
 import { EnrollmentAutomationResolver } from './enrollment/enrollment-automation.resolver.js';
@@ -12,7 +12,7 @@ import { ReconciliationBatchFields, ReconciliationEventFields } from './reconcil
 import { RequestsResolver } from './requests/requests.resolver.js';
 import { AttachmentFields, TaskCommentFields, TaskFields } from './requests/edges.resolver.js';
 import { CertificationsResolver } from './certifications/certifications.resolver.js';
-import { CertificationCampaignFields, CertificationTaskFields } from './certifications/edges.resolver.js';
+import { CertificationCampaignFields, CertificationFields, CertificationTaskFields } from './certifications/edges.resolver.js';
 import { MeResolver } from './auth/me.resolver.js';
 
 /**
@@ -22,6 +22,7 @@ import { MeResolver } from './auth/me.resolver.js';
 export const resolvers: NonEmptyArray<ClassType> = [
   CatalogResolver,
   RoleFields,
+  UserFields,
   EntitlementFields,
   TargetSystemFields,
   IdentityProfileResolver,
@@ -41,6 +42,7 @@ export const resolvers: NonEmptyArray<ClassType> = [
   CertificationsResolver,
   CertificationCampaignFields,
   CertificationTaskFields,
+  CertificationFields,
   MeResolver,
   ...edgeFieldDeclarations(),
 ];

@@ -64,7 +64,10 @@ describe('the seed notation for rules and user queries', () => {
 
   it('never throws anything but a coded BAD_USER_INPUT, whatever the text', () => {
     const pieces = fc.constantFrom('$and', '$or', 'status', 'Active', ':', ',', '[', ']', '{', '}', '"', '\\', ' ', 'x', '$in', '1e999');
-    const noise = fc.oneof(fc.string(), fc.array(pieces, { maxLength: 40 }).map((p) => p.join('')));
+    const noise = fc.oneof(
+      fc.string(),
+      fc.array(pieces, { maxLength: 40 }).map((p) => p.join('')),
+    );
     fc.assert(
       fc.property(noise, (t) => {
         try {

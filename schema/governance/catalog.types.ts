@@ -1,4 +1,4 @@
-import { ArgsType, createUnionType, Field, ID, registerEnumType } from 'type-graphql';
+import { ArgsType, createUnionType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../src/common/pagination.js';
 import { graphqlTypeOf } from '../../src/graph/rows.js';
 import { User } from '../../src/governance/user.entity.js';
@@ -54,6 +54,14 @@ export const CatalogItem = createUnionType({
   types: () => [User, Role, TargetSystem, Entitlement] as const,
   resolveType: (value: object) => graphqlTypeOf(value),
 });
+
+@ObjectType({ description: 'How much access a person holds (seed: `accessList` of a catalog User, with its counts).' })
+export class UserAccessList {
+  @Field(() => Int, { description: 'Applications the person holds an account on, deprovisioned accounts excluded (seed: `applicationCount`).' })
+  applicationCount!: number;
+  @Field(() => Int, { description: 'Distinct entitlements the person holds through any account, revoked ones excluded (seed: `entitlementCount`).' })
+  entitlementCount!: number;
+}
 
 export const UserConnection = Connection(User, 'User');
 export const RoleConnection = Connection(Role, 'Role');

@@ -1,4 +1,5 @@
 import { LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { jsonObject, reconSchedule } from '../governance/form-values.js';
 import type { RequestScope } from '../common/request-scope.js';
 import type { RequestLoaders } from './requests.loaders.js';
 import type { TaskService } from './task.service.js';
@@ -583,6 +584,8 @@ export class RequestService {
     await this.checkOwner(em, ts.ITOwner, field('ITOwner'));
     if (level === 'Disconnected' && !ts.performer) throw badInput(field('performer'), 'A Disconnected application needs a performer to fulfil its requests');
     await this.checkPerformer(em, ts.performer, field('performer'));
+    reconSchedule(ts.schedule, field('schedule'));
+    const form = ts.form == null ? null : Array.isArray(ts.form) ? ts.form.map((entry, i) => jsonObject(entry, field(`form.${i}`))) : jsonObject(ts.form, field('form'));
     const entitlements = (ts.entitlements as Array<Record<string, unknown>> | null | undefined) ?? [];
     const names = new Set<string>();
     for (const [i, e] of entitlements.entries()) {
@@ -595,12 +598,15 @@ export class RequestService {
       await this.checkOwner(em, e.businessOwner, f('businessOwner'));
       await this.checkOwner(em, e.ITOwner, f('ITOwner'));
       await this.checkPerformer(em, e.performer, f('performer'));
+      jsonObject(e.form, f('form'));
+      jsonObject(e.formValues, f('formValues'));
     }
     return strip({
       ...ts,
       name,
       displayName: String(ts.displayName ?? name),
       integrationLevel: level,
+      form,
       entitlements: entitlements.map((e) => strip({ ...e, displayName: e.displayName ?? e.name })),
     });
   }

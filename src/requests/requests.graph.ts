@@ -81,6 +81,12 @@ defineEdges('Task', () => Task, [
     description: 'The group, when the task is offered to one.',
     load: (t: Row<Task>, _: unknown, ctx: Context) => (t.assigneeType === 'Group' ? ctx.requestLoaders.groupByName.load(t.assignee) : null),
   },
+  {
+    field: 'updatedByUser',
+    of: 'User',
+    sql: { kind: 'ref', column: 'updated_by', key: 'login' },
+    description: 'The person who acted on the task last (seed: `updatedBy`, there a login).',
+  },
 ]);
 
 defineEdges('TaskComment', () => TaskComment, [
