@@ -61,6 +61,7 @@ export async function loadDataSet(em: EntityManager, workspaceId: string, data: 
       ...u,
       homeAddressZipcode: homeAddressZipcode == null ? null : String(homeAddressZipcode),
       officeAddressZipcode: officeAddressZipcode == null ? null : String(officeAddressZipcode),
+      isAdministrator: u.isAdministrator ?? false,
       workspace,
       createdOn: date(createdOn) ?? new Date(),
     })),

@@ -19,6 +19,8 @@ export interface DemoUser {
   userType?: string;
   status: string;
   employeeNumber?: string;
+  employeeType?: string;
+  isAdministrator?: boolean;
   managerLogin?: string;
   homeAddressLine1?: string;
   homeAddressLine2?: string;
@@ -32,6 +34,9 @@ export interface DemoUser {
   officeAddressState?: string;
   officeAddressZipcode?: string;
   officeAddressCountry?: string;
+  officeAddressPostal?: string;
+  /** Seam user identity id (seeds 000/001), a uuid. */
+  userIdentityId?: string;
   createdOn?: string;
   createDate?: string;
   provisionedDate?: string;
@@ -78,6 +83,11 @@ export interface DemoTargetSystem {
   isCertifiable?: boolean | null;
   /** Serves as a credential manager for Seam enrollment automations (default false). */
   isCredentialManager?: boolean;
+  /** Seam ACS system id (seeds 000/001), a uuid. */
+  acsSystemId?: string;
+  requestFormId?: string | null;
+  requestFormName?: string | null;
+  isDefaultAttr?: boolean | null;
   disabled?: boolean;
   retired?: boolean;
   workflowRequestFormId?: string | null;
@@ -101,6 +111,10 @@ export interface DemoEntitlement {
   approvalWorkflow?: string;
   approvalWorkflowDisplayName?: string;
   isRequestable?: boolean;
+  isCertifiable?: boolean | null;
+  externalId?: string;
+  form?: Record<string, unknown>;
+  formValues?: Record<string, unknown>;
   disabled?: boolean;
   retired?: boolean;
   createdOn?: string;
