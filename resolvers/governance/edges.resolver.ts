@@ -1,6 +1,7 @@
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
 import { User } from '../../src/governance/user.entity.js';
+import { ServiceRequest } from '../../src/governance/service-request.entity.js';
 import type { Row } from '../../src/graph/rows.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
@@ -41,5 +42,13 @@ export class UserFields {
   @FieldResolver(() => UserAccessList, { description: 'How many applications and entitlements the person holds (seed: `accessList`), counted in the database.' })
   async accessList(@Root() u: Row<User>, @Ctx() ctx: Context) {
     return ctx.loaders.accessCountsOfUser.load(u.id);
+  }
+}
+
+@Resolver(() => ServiceRequest)
+export class ServiceRequestFields {
+  @FieldResolver(() => LifecycleStatus, { description: 'ACTIVE, DISABLED or RETIRED, as for roles and applications.' })
+  status(@Root() s: Row<ServiceRequest>) {
+    return lifecycle(s);
   }
 }

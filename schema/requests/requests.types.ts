@@ -12,7 +12,8 @@ registerEnumType(TaskOutcome, { name: 'TaskOutcome', description: 'How a task en
 registerEnumType(RequestType, { name: 'RequestType', description: 'The type of the request. Requests can be create, modify, revoke.' });
 registerEnumType(RequestEntityType, {
   name: 'RequestEntityType',
-  description: 'What a request is about: a role, entitlement or application (TargetSystem); APPLICATION for onboarding.',
+  description:
+    'What a request is about: a role, entitlement or application (TargetSystem), or a service (SERVICE_REQUEST: grants no access, its performer fulfils it); APPLICATION for onboarding.',
 });
 registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Task state (seed: Assigned, Completed, Expired, …).' });
 registerEnumType(TaskType, { name: 'TaskType', description: 'ApprovalTask or FulfilmentTask.' });

@@ -7,6 +7,7 @@ import { Role } from './role.entity.js';
 import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from './user-account.entity.js';
+import { ServiceRequest } from './service-request.entity.js';
 
 /**
  * The catalog graph's edges: each is one SQL statement per batch, whatever the number of
@@ -34,6 +35,9 @@ export class GovernanceLoaders extends LoaderRegistry {
   }
   get account() {
     return this.get('account', () => rowsByKey(this.em, UserAccount, this.workspaceId));
+  }
+  get serviceRequest() {
+    return this.get('serviceRequest', () => rowsByKey(this.em, ServiceRequest, this.workspaceId));
   }
   get userByLogin() {
     return this.get('userByLogin', () => rowsByKey(this.em, User, this.workspaceId, 'login'));

@@ -29,7 +29,7 @@ defineEdges('Request', () => AccessRequest, [
     field: 'entity',
     of: 'CatalogItem',
     needs: ['entity_id', 'entity_type'],
-    description: 'The requested role, entitlement or application (for onboarding: once created).',
+    description: 'The requested role, entitlement, application or service (for onboarding: once created).',
     load: (r: Row<AccessRequest>, _: unknown, ctx: Context) => {
       if (!r.entityId) return null;
       const l = ctx.loaders;
@@ -38,8 +38,9 @@ defineEdges('Request', () => AccessRequest, [
         [RequestEntityType.ENTITLEMENT]: l.entitlement,
         [RequestEntityType.TARGET_SYSTEM]: l.targetSystem,
         [RequestEntityType.APPLICATION]: l.targetSystem,
+        [RequestEntityType.SERVICE_REQUEST]: l.serviceRequest,
       }[r.entityType];
-      return loader.load(r.entityId);
+      return (loader as { load(id: string): Promise<unknown> }).load(r.entityId);
     },
   },
   {

@@ -3647,4 +3647,38 @@ export const demoData: DemoDataSet = {
       memberLogins: ['jerome', 'michael'],
     },
   ],
+  // Services that grant no access (seed: catalog collection ServiceRequest), fulfilled by a group.
+  serviceRequests: [
+    {
+      id: '710000000000000000000001',
+      name: 'Laptop Replacement',
+      displayName: 'Laptop Replacement',
+      description: 'A new laptop when the current one is broken or out of warranty.',
+      performer: 'Manual Fulfiller',
+      form: [
+        { name: 'Delivery Address', dataType: 'string', isRequired: true, matchingAttribute: 'officeAddressLine1' },
+        { name: 'Reason', dataType: 'string', isRequired: true },
+      ],
+      approvalWorkflow: 'Manager Grant and Auto Revoke',
+      approvalWorkflowDisplayName: 'Manager Grant and Auto Revoke',
+      riskLevel: 'low',
+      searchTags: 'All Employees, IT',
+      isRequestable: true,
+      createdOn: '2023-01-09T10:00:00.000Z',
+    },
+    {
+      id: '710000000000000000000002',
+      name: 'Parking Badge',
+      displayName: 'Parking Badge',
+      description: 'A badge for the office car park.',
+      performer: 'Access Manager',
+      form: [{ name: 'Licence Plate', dataType: 'string', isRequired: true }],
+      approvalWorkflow: 'Auto Approval',
+      approvalWorkflowDisplayName: 'Auto Approval',
+      riskLevel: 'low',
+      searchTags: 'All Employees, Facilities',
+      isRequestable: true,
+      createdOn: '2023-01-09T10:05:00.000Z',
+    },
+  ],
 };

@@ -187,4 +187,23 @@ export interface DemoDataSet {
   roles: DemoRole[];
   accounts: DemoUserAccount[];
   approvalGroups?: DemoApprovalGroup[];
+  serviceRequests?: DemoServiceRequest[];
+}
+
+/** A requestable service that grants no access (seed: catalog collection `ServiceRequest`). */
+export interface DemoServiceRequest {
+  id: string;
+  name: string;
+  displayName: string;
+  description?: string;
+  /** The approval group (or login) that fulfils it. */
+  performer: string;
+  form?: DemoFormAttribute[];
+  approvalWorkflow: string;
+  approvalWorkflowDisplayName?: string;
+  approver1?: string;
+  riskLevel?: string;
+  searchTags?: string;
+  isRequestable?: boolean;
+  createdOn?: string;
 }
