@@ -18,7 +18,7 @@ import {
   ReconciliationOperation,
   ReconciliationResourceType,
 } from './reconciliation.enums.js';
-import type { User } from '../governance/user.entity.js';
+import { User } from '../governance/user.entity.js';
 import { ScimError, type ScimClient, type ScimGroup, type ScimUser } from './scim-client.js';
 
 /** Account status the gateway gives an account the target no longer has (with `updateOnMismatch`). */
@@ -197,10 +197,15 @@ export class BatchRunner {
     const mapping = spec.mapping!;
     const logins = [...new Set(targets.map((t) => t.userName).filter((l): l is string => typeof l === 'string' && l.length > 0))];
     const existing = logins.length
-      ? await em.find(UserAccount, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, login: { $in: logins } }, { orderBy: { id: 'asc' }, populate: ['user'] })
+      ? await em.find(UserAccount, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, login: { $in: logins } }, { orderBy: { id: 'asc' } })
       : [];
     const byLogin = new Map<string, UserAccount>();
     for (const account of existing) if (!byLogin.has(account.login)) byLogin.set(account.login, account);
+    // The people of the linked accounts, for the events' before-images: read outside the
+    // identity map, so a page keeps managing only its accounts (memory bounded by the page).
+    const owners = existing.length
+      ? new Map((await em.find(User, { id: { $in: [...new Set(existing.map((a) => a.user.id))] } }, { disableIdentityMap: true })).map((u) => [u.id, u]))
+      : new Map<string, User>();
     const people = await mapping.findPeople(
       em,
       spec.workspaceId,
@@ -221,7 +226,7 @@ export class BatchRunner {
       const account = target.userName ? byLogin.get(target.userName) : undefined;
       if (account) {
         result.seen.push(account.id);
-        const images = { personBefore: personImage(account.user), accountBefore: accountImage(account) };
+        const images = { personBefore: personImage(owners.get(account.user.id)), accountBefore: accountImage(account) };
         result.events.push({ ...about, ...images, ...this.compare(account, values), userId: account.user.id, userAccountId: account.id });
         if (!spec.dryRun) {
           account.sync = true;
