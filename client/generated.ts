@@ -83,6 +83,10 @@ export type CreateCertificationInput = {
   alternateCertifier: AlternateCertifier;
   /** The id of the role whose member is the alternate certifier, if alternateCertifier is ROLE. */
   alternateCertifierRole?: string | null | undefined;
+  /** `user` or `role` (seed: `alternateCertifierToggle`); must agree with alternateCertifier USER or ROLE; derived when omitted. */
+  alternateCertifierToggle?: string | null | undefined;
+  /** The seed's spelling of alternateCertifier (seed: `alternateCertifierType`: `User`, `Role`, `User's Manager`); must agree with it. */
+  alternateCertifierType?: string | null | undefined;
   /** The login of the alternate certifier, if alternateCertifier is USER. */
   alternateCertifierUser?: string | null | undefined;
   /** If the approverType is User, then here you have to enter the login of the user, who will approve the certification. */
@@ -103,13 +107,19 @@ export type CreateCertificationInput = {
   certifierDisplayName?: string | null | undefined;
   /** The id of the role whose members certify, if the certifierType is role. */
   certifierRole?: string | null | undefined;
+  /** `user` or `role` (seed: `certifierToggle`); must agree with certifierType USER or ROLE; derived when omitted. */
+  certifierToggle?: string | null | undefined;
   /** Here you have to select the certifier for the certificate. The certifier can be individual user, role, benefeciary's manager or resource owner. */
   certifierType: CertifierType;
+  /** The certifier as the form echoes it (seed: `certifyUser`, a User object); its `login` must be the certifier. Read it back as `certifyUser`. */
+  certifyUser?: unknown;
   commentsOnCertify?: boolean | null | undefined;
   commentsOnRevoke?: boolean | null | undefined;
   /** This is the description of the certificate that you are creating */
   description: string;
   displayUserQuery?: string | null | undefined;
+  /** The saved user query the form started from (seed: `frequentlyUsedRule`, e.g. `{"value":null}`); stored as given. */
+  frequentlyUsedRule?: unknown;
   highRiskResources?: boolean | null | undefined;
   highRiskUsers?: boolean | null | undefined;
   /** This is the certificate definition name */
@@ -138,13 +148,16 @@ export type CreateCertificationInput = {
   workflowDescription?: string | null | undefined;
   /** This is the worfklow for the certificate. By Default, IDHub provides a workflow for the certificate definition. If you have your own custom workflow for the certificate then you can use that as well. */
   workflowName: string;
+  /** The approver as the form echoes it (seed: `workflowUser`, a User object); its `login` must be the approver. Read it back as `workflowUser`. */
+  workflowUser?: unknown;
 };
 
-/** What a request is about: a role, entitlement or application (TargetSystem); APPLICATION for onboarding. */
+/** What a request is about: a role, entitlement or application (TargetSystem), or a service (SERVICE_REQUEST: grants no access, its performer fulfils it); APPLICATION for onboarding. */
 export type RequestEntityType =
   | 'APPLICATION'
   | 'ENTITLEMENT'
   | 'ROLE'
+  | 'SERVICE_REQUEST'
   | 'TARGET_SYSTEM';
 
 /** The type of the request. Requests can be create, modify, revoke. */
@@ -286,6 +299,7 @@ export type FindEntitlementQueryVariables = Exact<{
 export type FindEntitlementQuery = { searchCatalog: { nodes: Array<
       | { __typename: 'Entitlement', id: string, displayName: string, targetSystem: { displayName: string } }
       | { __typename: 'Role' }
+      | { __typename: 'ServiceRequest' }
       | { __typename: 'TargetSystem' }
       | { __typename: 'User' }
     > } };

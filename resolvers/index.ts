@@ -3,7 +3,7 @@ import '../src/graph/domains.js';
 import { edgeFieldDeclarations } from '../src/graph/install.js';
 import { CatalogResolver } from './governance/catalog.resolver.js';
 import { ScimResolver, ScimUserFields } from './scim/scim.resolver.js';
-import { EntitlementFields, RoleFields, TargetSystemFields } from './governance/edges.resolver.js';
+import { EntitlementFields, RoleFields, ServiceRequestFields, TargetSystemFields, UserFields } from './governance/edges.resolver.js';
 import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
 import { IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields } from './profiles/edges.resolver.js';
 import { EnrollmentAutomationResolver } from './enrollment/enrollment-automation.resolver.js';
@@ -12,7 +12,7 @@ import { ReconciliationBatchFields, ReconciliationEventFields } from './reconcil
 import { RequestsResolver } from './requests/requests.resolver.js';
 import { AttachmentFields, TaskCommentFields, TaskFields } from './requests/edges.resolver.js';
 import { CertificationsResolver } from './certifications/certifications.resolver.js';
-import { CertificationCampaignFields, CertificationTaskFields } from './certifications/edges.resolver.js';
+import { CertificationCampaignFields, CertificationFields, CertificationTaskFields } from './certifications/edges.resolver.js';
 import { MeResolver } from './auth/me.resolver.js';
 import { LiveResolver } from './live/live.resolver.js';
 
@@ -21,7 +21,7 @@ import { LiveResolver } from './live/live.resolver.js';
  * edges come from the registry (src/graph), where each edge names the domain that declares it.
  */
 export const subgraphResolvers = {
-  governance: [CatalogResolver, RoleFields, EntitlementFields, TargetSystemFields, MeResolver],
+  governance: [CatalogResolver, RoleFields, UserFields, ServiceRequestFields, EntitlementFields, TargetSystemFields, MeResolver],
   profiles: [IdentityProfileResolver, IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields],
   enrollment: [EnrollmentAutomationResolver],
   scim: [ScimResolver, ScimUserFields],
@@ -29,7 +29,7 @@ export const subgraphResolvers = {
   // The subscriptions (task inbox, request status, batch and campaign progress) are served over
   // graphql-ws by the gateway process; they are declared in the requests subgraph's SDL.
   requests: [RequestsResolver, TaskFields, TaskCommentFields, AttachmentFields, LiveResolver],
-  certifications: [CertificationsResolver, CertificationCampaignFields, CertificationTaskFields],
+  certifications: [CertificationsResolver, CertificationCampaignFields, CertificationTaskFields, CertificationFields],
 } satisfies Record<string, ClassType[]>;
 
 export type SubgraphName = keyof typeof subgraphResolvers;

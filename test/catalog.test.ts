@@ -94,7 +94,7 @@ describe('seed 002 replays', () => {
     let total = 0;
     for (let i = 0; i < 20; i++) {
       const page: Page = await admin.request<Page>(
-        gql`query ($after: String) { searchCatalog(keyword: "a", first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ... on User { id } ... on Role { id } ... on TargetSystem { id } ... on Entitlement { id } } } }`,
+        gql`query ($after: String) { searchCatalog(keyword: "a", first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { ... on User { id } ... on Role { id } ... on TargetSystem { id } ... on Entitlement { id } ... on ServiceRequest { id } } } }`,
         { after },
       );
       total = page.searchCatalog.totalCount;
@@ -401,7 +401,9 @@ describe('birthright rules', () => {
   });
 
   it.each([
-    ['not json', 'not JSON'],
+    ['not json', 'neither JSON nor the seed notation'],
+    ['$and:[status:Active', 'neither JSON nor the seed notation'],
+    ['$and:[password:x]', 'unknown user attribute "password"'],
     ['{"$where":"1=1"}', 'operator \\$where is not allowed'],
     ['{"password":"x"}', 'unknown user attribute "password"'],
     ['{"status":{"$regex":"A.*"}}', 'operator \\$regex is not allowed'],

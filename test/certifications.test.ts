@@ -179,7 +179,7 @@ describe('createCertification (seed: Certification Create)', () => {
     ['certifierType ROLE with an unknown role', { certifierType: 'ROLE', certifier: null, certifierRole: 'aaaaaaaaaaaaaaaaaaaaaaaa' }, 'NOT_FOUND', 'input.certifierRole', /Role/],
     ['certifierType BENEFICIARY_MANAGER with a certifier', { certifierType: 'BENEFICIARY_MANAGER' }, 'BAD_USER_INPUT', 'input.certifier', /leave certifier empty/],
     ['userCertificationBy QUERY without userQuery', { userQuery: null }, 'BAD_USER_INPUT', 'input.userQuery', /needs a userQuery/],
-    ["a userQuery that is not JSON (the seed's rendering)", { userQuery: '$and:[status:Active]' }, 'BAD_USER_INPUT', 'input.userQuery', /not JSON/],
+    ['a userQuery that is neither JSON nor the seed notation', { userQuery: '$and:[status:' }, 'BAD_USER_INPUT', 'input.userQuery', /neither JSON nor the seed notation/],
     ['a userQuery naming a column outside the allow-list', { userQuery: '{"password":"x"}' }, 'BAD_USER_INPUT', 'input.userQuery', /unknown user attribute "password"/],
     ['a userQuery with a forbidden operator', { userQuery: '{"status":{"$regex":"A"}}' }, 'BAD_USER_INPUT', 'input.userQuery', /operator \$regex is not allowed/],
     ['a userQuery selecting nobody by itself', { userQuery: '{"$and":[]}' }, 'BAD_USER_INPUT', 'input.userQuery', /selects nobody/],

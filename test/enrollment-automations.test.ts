@@ -151,14 +151,9 @@ describe('launchEnrollmentAutomation: every documented rule is enforced, nothing
     ['an unknown user identity', { userIdentityId: 'ffffffffffffffffffffffff' }, 'NOT_FOUND', 'input.userIdentityId', /User "ffffffffffffffffffffffff" was not found/],
     ['an unknown ACS system', { credentialManagerAcsSystemId: 'ffffffffffffffffffffffff' }, 'NOT_FOUND', 'input.credentialManagerAcsSystemId', /TargetSystem/],
     ['a system id that is a person', { credentialManagerAcsSystemId: AARON }, 'NOT_FOUND', 'input.credentialManagerAcsSystemId', /TargetSystem/],
-    ['a Seam-style uuid user identity id', { userIdentityId: '5c945ab5-c75e-4bcb-8e5f-9410061c401f' }, 'BAD_USER_INPUT', 'input.userIdentityId', /24 hex characters/],
-    [
-      'a Seam-style uuid system id',
-      { credentialManagerAcsSystemId: '6737e186-8d54-48ce-a7da-a0be4d252172' },
-      'BAD_USER_INPUT',
-      'input.credentialManagerAcsSystemId',
-      /24 hex characters/,
-    ],
+    ['a uuid no user identity carries', { userIdentityId: '00000000-0000-4000-8000-000000000000' }, 'NOT_FOUND', 'input.userIdentityId', /User "00000000-/],
+    ['a user identity id that is neither an id nor a uuid', { userIdentityId: 'steve' }, 'BAD_USER_INPUT', 'input.userIdentityId', /24 hex characters\) or a Seam uuid/],
+    ['a uuid no ACS system carries', { credentialManagerAcsSystemId: '00000000-0000-4000-8000-000000000000' }, 'NOT_FOUND', 'input.credentialManagerAcsSystemId', /TargetSystem/],
     [
       'an application that is no credential manager',
       { credentialManagerAcsSystemId: ADP },

@@ -153,6 +153,7 @@ const EVENTS = gql`
       nodes {
         reconciliationBatchId rowNumber resourceType eventType status resourceId resourceName resourceDisplayName
         userId userAccountId entitlementId applied diff message resourceFromTargetSystem
+        lastModified numberOfEntitlements resourceInIdhubBeforeModification userAccountBeforeModification
         user { login } userAccount { login status } entitlement { displayName retired }
       }
     }
@@ -177,6 +178,10 @@ type EventsData = {
       diff: unknown;
       message: string | null;
       resourceFromTargetSystem: unknown;
+      lastModified: string | null;
+      numberOfEntitlements: number | null;
+      resourceInIdhubBeforeModification: unknown;
+      userAccountBeforeModification: unknown;
       user: { login: string };
       userAccount: { login: string; status: string };
       entitlement: { displayName: string; retired: boolean };
@@ -275,7 +280,21 @@ describe('reconcile accounts', () => {
       diff: { status: { before: 'Provisioned', after: 'Deprovisioned' } },
     });
 
+    // The before-images (seed: resourceInIdhubBeforeModification, userAccountBeforeModification)
+    // hold the gateway's person and account as the event found them, before the change.
+    expect(e.bob).toMatchObject({
+      numberOfEntitlements: 0,
+      lastModified: expect.any(String),
+      resourceInIdhubBeforeModification: { collection: 'User', login: 'bob' },
+      userAccountBeforeModification: { collection: 'UserAccount', id: bobAccount, login: 'bob', status: 'Provisioned', form: formOf('bob') },
+    });
+    expect(e.frank.userAccountBeforeModification).toMatchObject({ id: frankAccount, status: 'Provisioned' });
+    expect(e.carol).toMatchObject({ resourceInIdhubBeforeModification: { login: 'carol' }, userAccountBeforeModification: null });
+    expect(e.zed).toMatchObject({ resourceInIdhubBeforeModification: null, userAccountBeforeModification: null });
+
     const db = em();
+    expect(await db.findOneOrFail(UserAccount, bobAccount)).toMatchObject({ sync: true, lastSyncedOn: expect.any(Date), updatedOn: expect.any(Date) });
+    expect(await db.findOneOrFail(UserAccount, frankAccount)).toMatchObject({ sync: false, updatedOn: expect.any(Date) });
     expect((await db.findOneOrFail(UserAccount, bobAccount)).form).toEqual({ ...formOf('bob'), Email: 'robert@corp.example' });
     expect((await db.findOneOrFail(UserAccount, frankAccount)).status).toBe('Deprovisioned');
     const carol = await db.findOneOrFail(UserAccount, { targetSystem: systemId, login: 'carol' });
@@ -544,13 +563,15 @@ describe('connector configuration', () => {
 
     const log = await em().find(AuditEvent, { entityId: systemId, action: 'targetSystem.connector.configure' }, { orderBy: { id: 'asc' } });
     expect(log).toHaveLength(3);
-    expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false });
+    const settings = { trustedReconciliation: false, isCredentialManager: false, schedule: null };
+    expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false, ...settings });
     expect(log[0].after).toEqual({
       connectorType: 'SCIM',
       connectorBaseUrl: 'https://scim.example.com/scim/v2',
       integrationLevel: 'Connected',
       tokenSet: true,
       tokenReplaced: true,
+      ...settings,
     });
     expect(log[1].after).toMatchObject({ tokenSet: true, tokenReplaced: false });
     expect(JSON.stringify(log)).not.toContain('first-token');

@@ -117,7 +117,7 @@ describe('createScimUser (seed 004)', () => {
 
   it('defaults displayName to the formatted name, then given + family name, then userName', async () => {
     const make = async (userName: string, name?: object) =>
-      (await admin.request<CreateData>(CREATE, { input: { userName, roles: [], ...(name ? { name } : {}) } })).createScimUser.displayName;
+      (await admin.request<CreateData>(CREATE, { input: { userName, roles: ['staff'], ...(name ? { name } : {}) } })).createScimUser.displayName;
     expect(await make('dn1', { formatted: 'Ms. Barbara J Jensen III', givenName: 'Barbara' })).toBe('Ms. Barbara J Jensen III');
     expect(await make('dn2', { givenName: 'Barbara', familyName: 'Jensen' })).toBe('Barbara Jensen');
     expect(await make('dn3')).toBe('dn3');
@@ -135,7 +135,8 @@ describe('createScimUser (seed 004)', () => {
   it.each([
     [{ userName: 'no-roles' }, 'input.roles'],
     [{ roles: [] }, 'input.userName'],
-    [{ userName: 'bad-email', roles: [], emails: [{ type: 'work' }] }, 'input.emails.0.value'],
+    [{ userName: 'empty-roles', roles: [] }, 'input.roles'],
+    [{ userName: 'bad-email', roles: ['staff'], emails: [{ type: 'work' }] }, 'input.emails.0.value'],
   ])('rejects %j (a required field missing) with BAD_USER_INPUT naming it', async (input, field) => {
     const before = await counts();
     const errors = await errorsOf(admin.request(CREATE, { input }));
@@ -144,9 +145,9 @@ describe('createScimUser (seed 004)', () => {
   });
 
   it('rejects a blank userName and an unknown userType', async () => {
-    const blank = await errorsOf(admin.request(CREATE, { input: { userName: '   ', roles: [] } }));
+    const blank = await errorsOf(admin.request(CREATE, { input: { userName: '   ', roles: ['staff'] } }));
     expect(blank[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.userName', scimType: 'invalidValue' });
-    const type = await errorsOf(admin.request(CREATE, { input: { userName: 'typed', roles: [], userType: 'EMPLOYEE' } }));
+    const type = await errorsOf(admin.request(CREATE, { input: { userName: 'typed', roles: ['staff'], userType: 'EMPLOYEE' } }));
     expect(type[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.userType' });
   });
 });
@@ -184,7 +185,7 @@ describe('links to the governance graph', () => {
   });
 
   it('links the identity by externalId = employeeNumber, case-insensitively', async () => {
-    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'the-ceo', externalId: 'iamsathe001', roles: [] } });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'the-ceo', externalId: 'iamsathe001', roles: ['staff'] } });
     expect(u.user).toEqual({ id: expect.any(String), login: 'derrick' });
   });
 
@@ -263,7 +264,7 @@ describe('scimUsers', () => {
 
 describe('workspaces and authorities', () => {
   it("another workspace's key sees none of acme's SCIM users and cannot change them", async () => {
-    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'shared-name', roles: [] } });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'shared-name', roles: ['staff'] } });
     await app.workspace('globex', null);
     const other = await app.client('globex');
     const read = await other.request<{ scimUser: { id: string }; scimUsers: { totalCount: number } }>(gql`query ($id: ID!) { scimUser(id: $id) { id } scimUsers { totalCount } }`, {
@@ -273,7 +274,7 @@ describe('workspaces and authorities', () => {
     expect((await errorsOf(other.request(UPDATE, { id: u.id, input: { active: false } })))[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
     expect((await errorsOf(other.request(DELETE, { id: u.id })))[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'id' });
     // userName is unique per workspace, not across them
-    const mine = await other.request<CreateData>(CREATE, { input: { userName: 'SHARED-NAME', roles: [] } });
+    const mine = await other.request<CreateData>(CREATE, { input: { userName: 'SHARED-NAME', roles: ['staff'] } });
     expect(mine.createScimUser.userName).toBe('SHARED-NAME');
     expect((await app.orm.em.fork().findOneOrFail(ScimUser, u.id)).active).toBe(true);
   });
@@ -282,11 +283,11 @@ describe('workspaces and authorities', () => {
     const provisioner = await app.client('acme', [Authority.SCIM_PROVISIONER]);
     const reader = await app.client('acme', [Authority.READ_ONLY]);
     const requester = await app.client('acme', [Authority.REQUESTER]);
-    const { createScimUser: u } = await provisioner.request<CreateData>(CREATE, { input: { userName: 'by-provisioner', roles: [] } });
+    const { createScimUser: u } = await provisioner.request<CreateData>(CREATE, { input: { userName: 'by-provisioner', roles: ['staff'] } });
 
     const before = await counts();
     const denied = [
-      await errorsOf(reader.request(CREATE, { input: { userName: 'by-reader', roles: [] } })),
+      await errorsOf(reader.request(CREATE, { input: { userName: 'by-reader', roles: ['staff'] } })),
       await errorsOf(reader.request(UPDATE, { id: u.id, input: { active: false } })),
       await errorsOf(reader.request(DELETE, { id: u.id })),
       await errorsOf(requester.request(gql`{ scimUsers { totalCount } }`)),
@@ -303,7 +304,7 @@ describe('workspaces and authorities', () => {
 
 describe('node(id)', () => {
   it('finds a SCIM user for keys that may read SCIM, and nothing for keys that may not', async () => {
-    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'noded', roles: [] } });
+    const { createScimUser: u } = await admin.request<CreateData>(CREATE, { input: { userName: 'noded', roles: ['staff'] } });
     const query = gql`query ($id: ID!) { node(id: $id) { __typename id ... on ScimUser { userName } } }`;
     type NodeData = { node: { __typename: string; id: string; userName?: string } | null };
     expect(await admin.request<NodeData>(query, { id: u.id })).toEqual({ node: { __typename: 'ScimUser', id: u.id, userName: 'noded' } });

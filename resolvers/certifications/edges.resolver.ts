@@ -2,6 +2,7 @@ import { FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Row } from '../../src/graph/rows.js';
 import { CertificationCampaign } from '../../src/certifications/certification-campaign.entity.js';
 import { CertificationTask } from '../../src/certifications/certification-task.entity.js';
+import { Certification } from '../../src/certifications/certification.entity.js';
 import { CampaignProgress, CertificationImpact } from '../../schema/certifications/certification.types.js';
 
 // The edges of certifications are declared in src/certifications/certifications.graph.ts;
@@ -26,5 +27,15 @@ export class CertificationTaskFields {
   @FieldResolver(() => Boolean, { description: 'Open past its due date.' })
   overdue(@Root() t: Row<CertificationTask>): boolean {
     return t.status === 'Open' && t.dueDate.getTime() < Date.now();
+  }
+}
+
+@Resolver(() => Certification)
+export class CertificationFields {
+  @FieldResolver(() => String, {
+    description: "The alternate certifier's kind as the seed spells it (seed: `alternateCertifierType`: `User`, `Role` or `User's Manager`), from alternateCertifier.",
+  })
+  alternateCertifierType(@Root() c: Row<Certification>): string {
+    return c.alternateCertifier;
   }
 }

@@ -1,9 +1,12 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../src/context.js';
+import { User } from '../../src/governance/user.entity.js';
+import { ServiceRequest } from '../../src/governance/service-request.entity.js';
 import type { Row } from '../../src/graph/rows.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
 import { Entitlement } from '../../src/governance/entitlement.entity.js';
-import { LifecycleStatus } from '../../schema/governance/catalog.types.js';
+import { LifecycleStatus, UserAccessList } from '../../schema/governance/catalog.types.js';
 
 // The catalog's edges (roles, entitlements, owners, members, …) are declared in
 // src/governance/governance.graph.ts; what stays here are computed fields.
@@ -31,5 +34,21 @@ export class TargetSystemFields {
   @FieldResolver(() => LifecycleStatus)
   status(@Root() t: Row<TargetSystem>) {
     return lifecycle(t);
+  }
+}
+
+@Resolver(() => User)
+export class UserFields {
+  @FieldResolver(() => UserAccessList, { description: 'How many applications and entitlements the person holds (seed: `accessList`), counted in the database.' })
+  async accessList(@Root() u: Row<User>, @Ctx() ctx: Context) {
+    return ctx.loaders.accessCountsOfUser.load(u.id);
+  }
+}
+
+@Resolver(() => ServiceRequest)
+export class ServiceRequestFields {
+  @FieldResolver(() => LifecycleStatus, { description: 'ACTIVE, DISABLED or RETIRED, as for roles and applications.' })
+  status(@Root() s: Row<ServiceRequest>) {
+    return lifecycle(s);
   }
 }

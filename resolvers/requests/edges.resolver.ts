@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { can } from '../../src/auth/viewer.js';
 import type { Context } from '../../src/context.js';
 import type { Row } from '../../src/graph/rows.js';
 import { Task } from '../../src/requests/task.entity.js';
@@ -21,6 +22,27 @@ export class TaskFields {
   ) {
     const actions = await ctx.tasks.possibleActionsFor(t as Task, userLogin);
     return actions.map((action) => ({ action, displayName: ACTION_DISPLAY_NAMES[action] }));
+  }
+
+  @FieldResolver(() => Boolean, {
+    nullable: true,
+    description:
+      'Whether the decision went the way the task asked (seed: `result`): true when approved or completed, false when rejected, null while open or when it ended undecided.',
+  })
+  result(@Root() t: Row<Task>) {
+    if (t.outcome === 'APPROVE' || t.outcome === 'COMPLETE') return true;
+    if (t.outcome === 'REJECT') return false;
+    return null;
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Display name of the person who acted on the task last (seed: `updatedByDisplayName`); null for callers who may not read people.',
+  })
+  async updatedByDisplayName(@Root() t: Row<Task>, @Ctx() ctx: Context) {
+    if (!t.updatedBy || !can(ctx.viewer, 'catalog:read')) return null;
+    const user = await ctx.loaders.userByLogin.get(t.updatedBy);
+    return user?.displayName ?? null;
   }
 }
 

@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Connection, PageArgs } from '../../src/common/pagination.js';
 import { Certification } from '../../src/certifications/certification.entity.js';
 import { CertificationCampaign } from '../../src/certifications/certification-campaign.entity.js';
@@ -92,6 +93,33 @@ export class CreateCertificationInput {
     | string
     | null;
   @Field(() => String, { nullable: true }) triggerCondition?: string | null;
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The approver as the form echoes it (seed: `workflowUser`, a User object); its `login` must be the approver. Read it back as `workflowUser`.',
+  })
+  workflowUser?: Record<string, unknown> | null;
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The certifier as the form echoes it (seed: `certifyUser`, a User object); its `login` must be the certifier. Read it back as `certifyUser`.',
+  })
+  certifyUser?: Record<string, unknown> | null;
+  @Field(() => String, { nullable: true, description: '`user` or `role` (seed: `certifierToggle`); must agree with certifierType USER or ROLE; derived when omitted.' })
+  certifierToggle?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: '`user` or `role` (seed: `alternateCertifierToggle`); must agree with alternateCertifier USER or ROLE; derived when omitted.',
+  })
+  alternateCertifierToggle?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The seed's spelling of alternateCertifier (seed: `alternateCertifierType`: `User`, `Role`, `User's Manager`); must agree with it.",
+  })
+  alternateCertifierType?: string | null;
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The saved user query the form started from (seed: `frequentlyUsedRule`, e.g. `{"value":null}`); stored as given.',
+  })
+  frequentlyUsedRule?: Record<string, unknown> | null;
   @Field(() => CertificationDurationType, { nullable: true, description: 'Here you specify the duration of the certificate (DAYS when omitted).' })
   certificationDurationType?: CertificationDurationType | null;
   @Field(() => Int, { nullable: true, description: 'How many days, months or years a run lasts (15 days when omitted).' }) certificationDuration?: number | null;

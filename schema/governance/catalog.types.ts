@@ -1,4 +1,4 @@
-import { ArgsType, createUnionType, Field, ID, registerEnumType } from 'type-graphql';
+import { ArgsType, createUnionType, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Connection, PageArgs } from '../../src/common/pagination.js';
 import { graphqlTypeOf } from '../../src/graph/rows.js';
 import { User } from '../../src/governance/user.entity.js';
@@ -6,6 +6,7 @@ import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
 import { Entitlement } from '../../src/governance/entitlement.entity.js';
 import { UserAccount } from '../../src/governance/user-account.entity.js';
+import { ServiceRequest } from '../../src/governance/service-request.entity.js';
 import { AuditEvent } from '../../src/audit/audit-event.entity.js';
 
 export enum CatalogCollection {
@@ -13,10 +14,11 @@ export enum CatalogCollection {
   ROLE = 'Role',
   USER = 'User',
   TARGET_SYSTEM = 'TargetSystem',
+  SERVICE_REQUEST = 'ServiceRequest',
 }
 registerEnumType(CatalogCollection, {
   name: 'CatalogCollection',
-  description: 'Catalog collection to search (seed: `collection` — Entitlement, Role, User, TargetSystem).',
+  description: 'Catalog collection to search (seed: `collection` — Entitlement, Role, User, ServiceRequest, TargetSystem).',
 });
 
 export enum RelevanceFilter {
@@ -50,10 +52,18 @@ registerEnumType(UserOrder, { name: 'UserOrder' });
 
 export const CatalogItem = createUnionType({
   name: 'CatalogItem',
-  description: 'An item of the catalog: a user, role, application or entitlement.',
-  types: () => [User, Role, TargetSystem, Entitlement] as const,
+  description: 'An item of the catalog: a user, role, application, entitlement or service request.',
+  types: () => [User, Role, TargetSystem, Entitlement, ServiceRequest] as const,
   resolveType: (value: object) => graphqlTypeOf(value),
 });
+
+@ObjectType({ description: 'How much access a person holds (seed: `accessList` of a catalog User, with its counts).' })
+export class UserAccessList {
+  @Field(() => Int, { description: 'Applications the person holds an account on, deprovisioned accounts excluded (seed: `applicationCount`).' })
+  applicationCount!: number;
+  @Field(() => Int, { description: 'Distinct entitlements the person holds through any account, revoked ones excluded (seed: `entitlementCount`).' })
+  entitlementCount!: number;
+}
 
 export const UserConnection = Connection(User, 'User');
 export const RoleConnection = Connection(Role, 'Role');

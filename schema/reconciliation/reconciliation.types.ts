@@ -1,4 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { Connection, PageArgs } from '../../src/common/pagination.js';
 import { ReconciliationBatch } from '../../src/reconciliation/reconciliation-batch.entity.js';
 import { ReconciliationEvent } from '../../src/reconciliation/reconciliation-event.entity.js';
@@ -27,6 +28,24 @@ export class ConnectorInput {
       'SCIM only: the bearer token the gateway sends. Stored encrypted, never returned, sent only to the baseUrl it was given with. Omit it to keep the stored token while the type and baseUrl stay the same; a new baseUrl needs its token.',
   })
   token?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether the application is a source of truth: reconciliation may create and change people from it (seed: `trustedReconciliation`). Unchanged when omitted.',
+  })
+  trustedReconciliation?: boolean | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether the application is a credential manager ACS system for enrollment automations (Seam: `credential_manager_acs_system_id`). Unchanged when omitted.',
+  })
+  isCredentialManager?: boolean | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'The reconciliation schedule (seed: `schedule` / `reconciliationSchedule`), e.g. `{"repeat":"Do not repeat"}`; needs `repeat`. Unchanged when omitted.',
+  })
+  schedule?: Record<string, unknown> | null;
 }
 
 @ArgsType()

@@ -12,7 +12,8 @@ registerEnumType(TaskOutcome, { name: 'TaskOutcome', description: 'How a task en
 registerEnumType(RequestType, { name: 'RequestType', description: 'The type of the request. Requests can be create, modify, revoke.' });
 registerEnumType(RequestEntityType, {
   name: 'RequestEntityType',
-  description: 'What a request is about: a role, entitlement or application (TargetSystem); APPLICATION for onboarding.',
+  description:
+    'What a request is about: a role, entitlement or application (TargetSystem), or a service (SERVICE_REQUEST: grants no access, its performer fulfils it); APPLICATION for onboarding.',
 });
 registerEnumType(TaskStatus, { name: 'TaskStatus', description: 'Task state (seed: Assigned, Completed, Expired, …).' });
 registerEnumType(TaskType, { name: 'TaskType', description: 'ApprovalTask or FulfilmentTask.' });
@@ -107,9 +108,17 @@ export class EntitlementOnboardingInput {
   @Field(() => String, { nullable: true }) searchTags?: string | null;
   @Field(() => String, { nullable: true }) businessOwner?: string | null;
   @Field(() => String, { nullable: true }) ITOwner?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether certifications review the entitlement (seed: `isCertifiable`).' }) isCertifiable?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'Id of the entitlement in the target system (seed: `externalId`).' }) externalId?: string | null;
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: 'The attribute a holder fills in (seed: `form`, e.g. `{"name":"accessRevokeDate","dataType":"datetime"}`); a JSON object.',
+  })
+  form?: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Default values of that form (seed: `formValues`); a JSON object.' }) formValues?: unknown;
 }
 
-@InputType({ description: 'The application to onboard (seed: payload "target-system").' })
+@InputType({ description: 'The application to onboard (seed: payload "target-system", here `targetSystem`: GraphQL names cannot hold a hyphen).' })
 export class TargetSystemOnboardingInput {
   @Field(() => String) name!: string;
   @Field(() => String, { nullable: true }) displayName?: string | null;
@@ -132,7 +141,14 @@ export class TargetSystemOnboardingInput {
   @Field(() => String, { nullable: true }) authenticationType?: string | null;
   @Field(() => String, { nullable: true }) logoURL?: string | null;
   @Field(() => GraphQLJSON, { nullable: true, description: 'Account form attributes.' }) form?: unknown;
-  @Field(() => GraphQLJSON, { nullable: true }) schedule?: unknown;
+  @Field(() => GraphQLJSON, { nullable: true, description: 'Reconciliation schedule (seed: `schedule` / `reconciliationSchedule`), e.g. `{"repeat":"Do not repeat"}`.' })
+  schedule?: unknown;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the application is a credential manager ACS system for enrollment automations.' }) isCredentialManager?:
+    | boolean
+    | null;
+  @Field(() => String, { nullable: true, description: 'Id of the request form (seed: `requestFormId`).' }) requestFormId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Name of the request form (seed: `requestFormName`).' }) requestFormName?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether the account form is the default attribute set (seed: `isDefaultAttr`).' }) isDefaultAttr?: boolean | null;
   @Field(() => [EntitlementOnboardingInput], { nullable: true }) entitlements?: EntitlementOnboardingInput[] | null;
 }
 
@@ -160,7 +176,7 @@ export class RoleOnboardingInput {
 
 @InputType({ description: 'This is the payload object which is used to on-board the application (targetSystem) or role.' })
 export class OnboardingPayloadInput {
-  @Field(() => TargetSystemOnboardingInput, { nullable: true }) targetSystem?: TargetSystemOnboardingInput | null;
+  @Field(() => TargetSystemOnboardingInput, { nullable: true, description: 'The application (seed: `target-system`).' }) targetSystem?: TargetSystemOnboardingInput | null;
   @Field(() => RoleOnboardingInput, { nullable: true }) role?: RoleOnboardingInput | null;
 }
 

@@ -96,6 +96,16 @@ export class Certification extends WorkspaceEntity {
     | string
     | null;
   @Column({ type: 'string', nullable: true }) triggerCondition?: string | null;
+  @Column({
+    type: 'string',
+    nullable: true,
+    description: 'Whether the form picked the certifier as a `user` or a `role` (seed: `certifierToggle`); null for the per-item certifier types.',
+  })
+  certifierToggle?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Whether the form picked the alternate certifier as a `user` or a `role` (seed: `alternateCertifierToggle`).' })
+  alternateCertifierToggle?: string | null;
+  @Column({ type: 'json', nullable: true, description: 'The saved user query the form started from (seed: `frequentlyUsedRule`, e.g. `{"value":null}`).' })
+  frequentlyUsedRule?: unknown;
 
   @Field(() => CertificationDurationType, { description: 'Here you specify the duration of the certificate' })
   @Property({ type: 'string', length: 8 })
@@ -105,7 +115,12 @@ export class Certification extends WorkspaceEntity {
   @Property({ type: 'integer' })
   certificationDuration!: number;
 
-  @Column({ type: 'string', description: 'Login of the user who created the definition.' }) createdBy!: string;
+  @Column({
+    type: 'string',
+    description:
+      "Login of the person who created the definition (seed: `createdBy`, e.g. `jerome`): the personal credential's person; a service key without a person leaves its key name.",
+  })
+  createdBy!: string;
   @Column({ type: 'string', nullable: true }) createdByDisplayName?: string | null;
   @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
 }

@@ -62,6 +62,12 @@ export interface CertificationInput {
   alternateCertifierUser?: string | null;
   alternateCertifierRole?: string | null;
   triggerCondition?: string | null;
+  workflowUser?: Record<string, unknown> | null;
+  certifyUser?: Record<string, unknown> | null;
+  certifierToggle?: string | null;
+  alternateCertifierToggle?: string | null;
+  alternateCertifierType?: string | null;
+  frequentlyUsedRule?: Record<string, unknown> | null;
   certificationDurationType?: CertificationDurationType | null;
   certificationDuration?: number | null;
 }
@@ -118,6 +124,8 @@ export class CertificationService {
       const certifier = await this.certifier(em, input);
       const alternate = await this.alternate(em, input);
       const duration = this.duration(input);
+      const echoes = this.formEchoes(input, approver.approver, certifier.certifier);
+      const creator = this.scope.viewer.person ? await em.findOne(User, { workspace: this.ws, id: this.scope.viewer.person.id }) : null;
 
       const certification = em.create(Certification, {
         workspace: this.ws,
@@ -151,7 +159,9 @@ export class CertificationService {
         ...alternate,
         triggerCondition: input.triggerCondition ?? null,
         ...duration,
-        createdBy: this.scope.viewer.apiKeyName,
+        ...echoes,
+        createdBy: creator?.login ?? this.scope.viewer.apiKeyName,
+        createdByDisplayName: creator?.displayName ?? null,
       });
       audit(
         em,
@@ -263,6 +273,41 @@ export class CertificationService {
       return { alternateCertifierUser: null, alternateCertifierRole: input.alternateCertifierRole };
     }
     return { alternateCertifierUser: null, alternateCertifierRole: null };
+  }
+
+  /**
+   * The seed's form echoes (workflowUser, certifyUser, the toggles, alternateCertifierType) must
+   * say what the typed fields say; the toggles and the type are derived when omitted.
+   */
+  private formEchoes(input: CertificationInput, approver: string | null, certifier: string | null) {
+    const echoOf = (field: 'workflowUser' | 'certifyUser', login: string | null, role: string) => {
+      const echo = input[field];
+      if (echo == null) return;
+      if (echo.login !== login) {
+        throw badInput(`input.${field}.login`, `${field} echoes the ${role}: its login must be ${login ? JSON.stringify(login) : `absent (there is no ${role} user)`}`);
+      }
+    };
+    echoOf('workflowUser', approver, 'approver');
+    echoOf('certifyUser', certifier, 'certifier');
+    const toggle = (field: 'certifierToggle' | 'alternateCertifierToggle', kind: string) => {
+      const expected = kind === 'User' ? 'user' : kind === 'Role' ? 'role' : null;
+      const given = input[field];
+      if (given != null && given !== expected) {
+        throw badInput(`input.${field}`, `${field} is ${expected ? `"${expected}" for ${kind}` : `not used for ${kind}; leave it empty`}`);
+      }
+      return expected;
+    };
+    const type = input.alternateCertifierType;
+    if (type != null && type !== input.alternateCertifier) {
+      throw badInput('input.alternateCertifierType', `alternateCertifierType must agree with alternateCertifier: "${input.alternateCertifier}"`);
+    }
+    const rule = input.frequentlyUsedRule;
+    if (rule != null && JSON.stringify(rule).length > 10_000) throw badInput('input.frequentlyUsedRule', 'frequentlyUsedRule may be at most 10,000 characters of JSON');
+    return {
+      certifierToggle: toggle('certifierToggle', input.certifierType),
+      alternateCertifierToggle: toggle('alternateCertifierToggle', input.alternateCertifier),
+      frequentlyUsedRule: rule ?? null,
+    };
   }
 
   private duration(input: CertificationInput) {

@@ -25,6 +25,27 @@ const resource = (ctx: Context, r: SelectedResource) => {
 };
 const page = (args: PageArgs, ctx: Context) => pageRequest(args, ctx.config);
 
+defineEdges('certifications', 'Certification', () => Certification, [
+  {
+    field: 'workflowUser',
+    of: 'User',
+    sql: { kind: 'ref', column: 'approver', key: 'login' },
+    description: 'The person who approves the certification when approverType is USER (seed: `workflowUser`).',
+  },
+  {
+    field: 'certifyUser',
+    of: 'User',
+    sql: { kind: 'ref', column: 'certifier', key: 'login' },
+    description: 'The person who certifies when certifierType is USER (seed: `certifyUser`).',
+  },
+  {
+    field: 'createdByUser',
+    of: 'User',
+    sql: { kind: 'ref', column: 'created_by', key: 'login' },
+    description: 'The person who created the definition (seed: `createdBy`, there a login); null when a service key created it.',
+  },
+]);
+
 defineEdges('certifications', 'CertificationImpact', () => CertificationImpact, [
   {
     field: 'userList',

@@ -7,6 +7,7 @@ import { User } from '../governance/user.entity.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { Role, RoleEntitlement, RoleMember } from '../governance/role.entity.js';
+import { ServiceRequest } from '../governance/service-request.entity.js';
 import { UserAccount, EntitlementAssignment } from '../governance/user-account.entity.js';
 import { IdentityProfile } from '../profiles/identity-profile.entity.js';
 import { EnrollmentAutomation } from '../enrollment/enrollment-automation.entity.js';
@@ -35,6 +36,7 @@ export const entities = [
   User,
   TargetSystem,
   Entitlement,
+  ServiceRequest,
   Role,
   RoleEntitlement,
   RoleMember,

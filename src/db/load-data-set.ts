@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import { ServiceRequest } from '../governance/service-request.entity.js';
 import type { DemoDataSet } from './demo/demo-data.types.js';
 import { User } from '../governance/user.entity.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
@@ -20,6 +21,7 @@ const date = (s?: string | null) => (s ? new Date(s.replace(/\+0000$/, 'Z')) : n
 /** Row counts of what `loadDataSet` wrote, per table. */
 export interface LoadCounts {
   users: number;
+  serviceRequests: number;
   targetSystems: number;
   entitlements: number;
   roles: number;
@@ -61,6 +63,7 @@ export async function loadDataSet(em: EntityManager, workspaceId: string, data: 
       ...u,
       homeAddressZipcode: homeAddressZipcode == null ? null : String(homeAddressZipcode),
       officeAddressZipcode: officeAddressZipcode == null ? null : String(officeAddressZipcode),
+      isAdministrator: u.isAdministrator ?? false,
       workspace,
       createdOn: date(createdOn) ?? new Date(),
     })),
@@ -158,6 +161,18 @@ export async function loadDataSet(em: EntityManager, workspaceId: string, data: 
   );
   await insertBatched(em, ApprovalGroupMember, groupMembers, step('approvalGroupMembers', groupMembers.length));
 
+  const services = data.serviceRequests ?? [];
+  for (const s of services) {
+    if (!groups.some((g) => g.name === s.performer) && !userIdByLogin.has(s.performer))
+      throw new Error(`service request ${s.name}: performer ${s.performer} is neither a group nor a user`);
+  }
+  counts.serviceRequests = await insertBatched(
+    em,
+    ServiceRequest,
+    services.map(({ createdOn, ...s }) => ({ approver1: null, riskLevel: null, searchTags: null, ...s, workspace, createdOn: date(createdOn) ?? new Date() })),
+    step('serviceRequests', services.length),
+  );
+
   progress?.('rules', 0, 1);
   await recomputeAllRuleMembers(em, workspaceId);
   progress?.('rules', 1, 1);
@@ -173,6 +188,7 @@ function checkWorkflows(data: DemoDataSet): void {
   const systems = new Map(data.targetSystems.map((t) => [t.id, t]));
   for (const t of data.targetSystems) assertWorkflowConfig(t, `targetSystems[${t.name}].approvalWorkflow`);
   for (const r of data.roles) assertWorkflowConfig(r, `roles[${r.name}].approvalWorkflow`);
+  for (const s of data.serviceRequests ?? []) assertWorkflowConfig(s, `serviceRequests[${s.name}].approvalWorkflow`);
   for (const e of data.entitlements) {
     const t = systems.get(e.targetSystemId);
     assertWorkflowConfig({ ...t, approvalWorkflow: e.approvalWorkflow ?? t?.approvalWorkflow }, `entitlements[${e.name}].approvalWorkflow`);

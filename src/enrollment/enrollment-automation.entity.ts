@@ -60,6 +60,13 @@ export class EnrollmentAutomation extends WorkspaceEntity {
     return this.credentialManagerAcsUser?.id ?? null;
   }
 
+  @Field(() => Boolean, {
+    description: "Seam's response flag (seed 001: `ok`): true on every automation an answer carries, since a call that fails returns a coded error instead.",
+  })
+  get ok(): boolean & Opt {
+    return true;
+  }
+
   @Field(() => ID, { description: 'ID of the workspace that contains the enrollment automation' })
   get workspaceId(): string & Opt {
     return this.workspace.id;

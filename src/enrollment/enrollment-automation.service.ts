@@ -6,7 +6,7 @@ import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { Workspace } from '../auth/workspace.entity.js';
 import { badInput, conflict, DomainError, notFound } from '../errors.js';
-import { isId, isUuid, requireId } from '../common/ids.js';
+import { isId, isUuid } from '../common/ids.js';
 import { pageRequest, type ConnectionShape } from '../common/pagination.js';
 import { paginate } from '../common/keyset.js';
 import { User } from '../governance/user.entity.js';
@@ -52,7 +52,9 @@ export class EnrollmentAutomationService {
     authorize(this.scope.viewer, 'enrollment:read');
     const page = pageRequest(args, this.scope.config);
     const where = (): FilterQuery<EnrollmentAutomation> => {
-      const w: FilterQuery<EnrollmentAutomation> = { workspace: this.ws, userIdentity: args.userIdentityId };
+      const w: FilterQuery<EnrollmentAutomation> = isUuid(args.userIdentityId)
+        ? { workspace: this.ws, userIdentity: { userIdentityId: args.userIdentityId.toLowerCase() } }
+        : { workspace: this.ws, userIdentity: args.userIdentityId };
       if (args.isRunning != null) Object.assign(w, { isRunning: args.isRunning });
       return w;
     };
@@ -78,9 +80,9 @@ export class EnrollmentAutomationService {
         { fields: ['input.createCredentialManagerUser', 'input.credentialManagerAcsUserId'] },
       );
     }
-    requireId(input.userIdentityId, 'input.userIdentityId');
-    requireId(input.credentialManagerAcsSystemId, 'input.credentialManagerAcsSystemId');
-    if (input.credentialManagerAcsUserId != null) requireId(input.credentialManagerAcsUserId, 'input.credentialManagerAcsUserId');
+    const userKey = seamKey(input.userIdentityId, 'input.userIdentityId', 'userIdentityId');
+    const systemKey = seamKey(input.credentialManagerAcsSystemId, 'input.credentialManagerAcsSystemId', 'acsSystemId');
+    const acsUserKey = input.credentialManagerAcsUserId != null ? seamKey(input.credentialManagerAcsUserId, 'input.credentialManagerAcsUserId', 'acsUserId') : null;
     if (input.acsCredentialPoolId != null && !isUuid(input.acsCredentialPoolId)) {
       throw badInput(
         'input.acsCredentialPoolId',
@@ -89,14 +91,14 @@ export class EnrollmentAutomationService {
     }
 
     return this.scope.transaction(async (em) => {
-      const user = await em.findOne(User, { id: input.userIdentityId, workspace: this.ws });
+      const user = await em.findOne(User, { ...userKey, workspace: this.ws });
       if (!user) throw notFound('User', input.userIdentityId, 'input.userIdentityId');
-      const system = await em.findOne(TargetSystem, { id: input.credentialManagerAcsSystemId, workspace: this.ws });
+      const system = await em.findOne(TargetSystem, { ...systemKey, workspace: this.ws });
       if (!system) throw notFound('TargetSystem', input.credentialManagerAcsSystemId, 'input.credentialManagerAcsSystemId');
       if (!system.isCredentialManager) {
         throw badInput('input.credentialManagerAcsSystemId', `${system.displayName} is not a credential manager: choose an application whose isCredentialManager is true`);
       }
-      const acsUser = await this.acsUser(em, input, user, system);
+      const acsUser = await this.acsUser(em, input, acsUserKey, user, system);
       const automation = em.create(EnrollmentAutomation, {
         workspace: em.getReference(Workspace, this.ws),
         userIdentity: user,
@@ -121,9 +123,9 @@ export class EnrollmentAutomationService {
    * The credential manager ACS user: the given account (which must be the person's, on that
    * system), a new account when asked for, or else the person's existing account there, if any.
    */
-  private async acsUser(em: EntityManager, input: LaunchInput, user: User, system: TargetSystem): Promise<UserAccount | null> {
-    if (input.credentialManagerAcsUserId != null) {
-      const account = await em.findOne(UserAccount, { id: input.credentialManagerAcsUserId, workspace: this.ws });
+  private async acsUser(em: EntityManager, input: LaunchInput, key: Record<string, string> | null, user: User, system: TargetSystem): Promise<UserAccount | null> {
+    if (input.credentialManagerAcsUserId != null && key) {
+      const account = await em.findOne(UserAccount, { ...key, workspace: this.ws });
       if (!account) throw notFound('UserAccount', input.credentialManagerAcsUserId, 'input.credentialManagerAcsUserId');
       if (account.user.id !== user.id || account.targetSystem.id !== system.id) {
         throw badInput('input.credentialManagerAcsUserId', `Account ${account.id} is not an account of ${user.login} on ${system.displayName}`);
@@ -195,4 +197,14 @@ function snapshot(a: EnrollmentAutomation) {
     isRunning: a.isRunning,
     stoppedAt: a.stoppedAt?.toISOString() ?? null,
   };
+}
+
+/**
+ * How a Seam id finds its object: this product's 24-hex id, or the uuid Seam's documents use
+ * (kept in the object's Seam column), so the seed's calls replay as written.
+ */
+function seamKey(value: string, field: string, uuidColumn: string): Record<string, string> {
+  if (isUuid(value)) return { [uuidColumn]: value.toLowerCase() };
+  if (!isId(value)) throw badInput(field, `${field} must be an id of this product (24 hex characters) or a Seam uuid, got ${JSON.stringify(value)}`);
+  return { id: value };
 }

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import type { ServiceRequest } from './service-request.entity.js';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { RequestScope } from '../common/request-scope.js';
 import type { GovernanceLoaders } from './governance.loaders.js';
@@ -22,8 +23,8 @@ import type { ConnectionResult } from '../common/pagination.js';
 const planners = new Map<Dialect, SqlPlanner>();
 const plannerFor = (dialect: Dialect) => planners.get(dialect) ?? planners.set(dialect, new SqlPlanner(dialect)).get(dialect)!;
 
-export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement';
-export type CatalogItem = User | Role | TargetSystem | Entitlement;
+export type CatalogCollection = 'User' | 'Role' | 'TargetSystem' | 'Entitlement' | 'ServiceRequest';
+export type CatalogItem = User | Role | TargetSystem | Entitlement | ServiceRequest;
 export type Lifecycle = 'ENABLE' | 'DISABLE' | 'RETIRE';
 export type UserOrder = 'LOGIN' | 'DISPLAY_NAME' | 'CREATED_ON';
 
@@ -40,6 +41,7 @@ const TABLES: Record<CatalogCollection, { table: string; tags: boolean }> = {
   Role: { table: 'role', tags: true },
   TargetSystem: { table: 'target_system', tags: true },
   Entitlement: { table: 'entitlement', tags: true },
+  ServiceRequest: { table: 'service_request', tags: true },
 };
 
 /** Reads of the IGA catalog and the lifecycle operations on roles and applications. */
@@ -133,7 +135,7 @@ export class CatalogService {
 
   private loaderFor(collection: CatalogCollection) {
     const l = this.loaders;
-    return { User: l.user, Role: l.role, TargetSystem: l.targetSystem, Entitlement: l.entitlement }[collection];
+    return { User: l.user, Role: l.role, TargetSystem: l.targetSystem, Entitlement: l.entitlement, ServiceRequest: l.serviceRequest }[collection];
   }
 
   async users(args: { displayName?: string | null; department?: string | null; status?: string | null; orderBy?: UserOrder | null } & Page, selection?: Selection | null) {

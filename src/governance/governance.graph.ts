@@ -7,6 +7,7 @@ import { Role } from './role.entity.js';
 import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from './user-account.entity.js';
+import { ServiceRequest } from './service-request.entity.js';
 import { CatalogItem, UserAccountConnection, UserConnection } from '../../schema/governance/catalog.types.js';
 
 /** The catalog graph: its node types and edges (see src/graph/README.md). */
@@ -17,6 +18,7 @@ defineNodeType({ domain: 'governance', name: 'TargetSystem', gqlType: () => Targ
 defineNodeType({ domain: 'governance', name: 'Entitlement', gqlType: () => Entitlement, entity: Entitlement, read: 'catalog:read', columns: lifecycle });
 defineNodeType({ domain: 'governance', name: 'UserAccount', gqlType: () => UserAccount, entity: UserAccount, read: 'catalog:read' });
 defineNodeType({ domain: 'governance', name: 'EntitlementAssignment', gqlType: () => EntitlementAssignment, entity: EntitlementAssignment, read: 'catalog:read' });
+defineNodeType({ domain: 'governance', name: 'ServiceRequest', gqlType: () => ServiceRequest, entity: ServiceRequest, read: 'catalog:read', columns: lifecycle });
 defineNodeType({ domain: 'governance', name: 'CatalogItem', gqlType: () => CatalogItem, read: 'catalog:read' });
 
 const byName = ['display_name', 'id'];
@@ -150,5 +152,15 @@ defineEdges('governance', 'EntitlementAssignment', () => EntitlementAssignment, 
       from: (p, c) =>
         `role ${c} where ${c}.id in (select rm.role_id from role_member rm join role_entitlement re on re.role_id = rm.role_id join user_account ua on ua.user_id = rm.user_id where ua.id = ${p}.account_id and re.entitlement_id = ${p}.entitlement_id)`,
     },
+  },
+]);
+
+defineEdges('governance', 'ServiceRequest', () => ServiceRequest, [
+  {
+    field: 'performerGroup',
+    of: 'ApprovalGroup',
+    needs: ['performer'],
+    description: 'The approval group that fulfils the service, when the performer is a group (null when it is a person).',
+    load: (s: Row<ServiceRequest>, _: unknown, ctx: Context) => ctx.requestLoaders.groupByName.load(s.performer),
   },
 ]);

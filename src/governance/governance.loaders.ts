@@ -1,11 +1,13 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { childrenBy, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
+import { byKey, childrenBy, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
+import { knexOf } from '../graph/rows.js';
 import { NestedConnectionLoader, type NestedSpec } from '../graph/nested-connection.js';
 import { User } from './user.entity.js';
 import { Role } from './role.entity.js';
 import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from './user-account.entity.js';
+import { ServiceRequest } from './service-request.entity.js';
 
 /**
  * The catalog graph's edges: each is one SQL statement per batch, whatever the number of
@@ -34,8 +36,47 @@ export class GovernanceLoaders extends LoaderRegistry {
   get account() {
     return this.get('account', () => rowsByKey(this.em, UserAccount, this.workspaceId));
   }
+  get serviceRequest() {
+    return this.get('serviceRequest', () => rowsByKey(this.em, ServiceRequest, this.workspaceId));
+  }
   get userByLogin() {
     return this.get('userByLogin', () => rowsByKey(this.em, User, this.workspaceId, 'login'));
+  }
+
+  /**
+   * How many applications (accounts not deprovisioned) and entitlements (not revoked) each user
+   * holds: two grouped counts per batch, whatever the number of users.
+   */
+  get accessCountsOfUser() {
+    return this.get('accessCountsOfUser', () =>
+      byKey<string, { userId: string; applicationCount: number; entitlementCount: number }>(
+        async (users) => {
+          const knex = knexOf(this.em);
+          const [apps, ents] = await Promise.all([
+            knex
+              .select('user_id')
+              .countDistinct({ n: 'target_system_id' })
+              .from('user_account')
+              .whereIn('user_id', [...users])
+              .whereNot('status', 'Deprovisioned')
+              .groupBy('user_id'),
+            knex
+              .select('ua.user_id')
+              .countDistinct({ n: 'ea.entitlement_id' })
+              .from('entitlement_assignment as ea')
+              .join('user_account as ua', 'ua.id', 'ea.account_id')
+              .whereIn('ua.user_id', [...users])
+              .whereNot('ea.status', 'Revoked')
+              .groupBy('ua.user_id'),
+          ]);
+          const count = (rows: Array<{ user_id: string; n: number | string }>) => new Map(rows.map((r) => [r.user_id, Number(r.n)]));
+          const a = count(apps as never);
+          const e = count(ents as never);
+          return users.map((userId) => ({ userId, applicationCount: a.get(userId) ?? 0, entitlementCount: e.get(userId) ?? 0 }));
+        },
+        (v) => v.userId,
+      ),
+    );
   }
 
   /** Roles held by each user, by assignment or by rule (each role once), by display name. */

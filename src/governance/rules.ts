@@ -4,6 +4,7 @@ import { User } from './user.entity.js';
 import { Role, RoleMember } from './role.entity.js';
 import { Workspace } from '../auth/workspace.entity.js';
 import { newId } from '../common/ids.js';
+import { NotationError, parseRuleNotation } from './rule-notation.js';
 
 /**
  * Birthright rules use the seed's syntax, a MongoDB-style filter over user attributes, which is
@@ -53,7 +54,13 @@ export function compileRule(text: string | null | undefined, field = 'rule', voc
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw badInput(field, `Invalid rule: not JSON (expected e.g. {"$and":[{"status":"Active"}]})`);
+    // Not JSON: the seed's own notation (`$and:[status:Active]`), read into the same value.
+    try {
+      parsed = parseRuleNotation(text);
+    } catch (error) {
+      const where = error instanceof NotationError ? ` (${error.message})` : '';
+      throw badInput(field, `Invalid rule: neither JSON nor the seed notation${where}; expected e.g. {"$and":[{"status":"Active"}]} or $and:[status:Active]`);
+    }
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw badInput(field, 'Invalid rule: the top level must be an object');
   const keys = Object.keys(parsed);

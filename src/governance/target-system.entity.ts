@@ -10,6 +10,7 @@ import { ConnectorType } from '../reconciliation/reconciliation.enums.js';
 @Entity({ tableName: 'target_system' })
 @Unique({ properties: ['workspace', 'name'] })
 @Index({ properties: ['workspace', 'displayName'] })
+@Unique({ properties: ['workspace', 'acsSystemId'] })
 export class TargetSystem extends WorkspaceEntity {
   @Column({ type: 'string' }) name!: string;
   @Column({ type: 'string', description: 'Display name of the application.' }) displayName!: string;
@@ -43,10 +44,30 @@ export class TargetSystem extends WorkspaceEntity {
       'Whether this application is an access system that serves as a credential manager (Seam: the credential manager ACS system of an enrollment automation); its accounts are the credential manager ACS users.',
   })
   isCredentialManager: boolean & Opt = false;
+  @Column({
+    type: 'string',
+    nullable: true,
+    length: 36,
+    description: 'The application as a Seam ACS system (seed 000/001: `credential_manager_acs_system_id`, a uuid); launchEnrollmentAutomation takes it beside `id`.',
+  })
+  acsSystemId?: string | null;
   @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
   @Column({ type: 'boolean' }) disabled: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Retired applications cannot be enabled or requested again.' }) retired: boolean & Opt = false;
   @Column({ type: 'string', nullable: true }) workflowRequestFormId?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Id of the form a requester fills in when requesting this application (seed: `requestFormId`).' }) requestFormId?:
+    | string
+    | null;
+  @Column({ type: 'string', nullable: true, description: 'Name of that request form (seed: `requestFormName`, e.g. `Buffer Form`).' }) requestFormName?: string | null;
+  @Column({ type: 'boolean', nullable: true, description: 'Whether the account form is the default attribute set of the connector (seed: `isDefaultAttr`).' }) isDefaultAttr?:
+    | boolean
+    | null;
+  @Column({
+    type: 'json',
+    nullable: true,
+    description: 'The entitlement changes of the last edit of the application (seed: `entitlementChanges`): `{ "add": …, "update": …, "delete": … }`.',
+  })
+  entitlementChanges?: unknown;
   @Column({ type: 'boolean', nullable: true }) staleCheckEnabled?: boolean | null;
   @Column({ type: 'integer', nullable: true }) staleDays?: number | null;
   @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();

@@ -12,6 +12,7 @@ import { Entitlement } from './entitlement.entity.js';
 @Entity({ tableName: 'user_account' })
 @Index({ properties: ['user'] })
 @Index({ properties: ['targetSystem', 'login'] })
+@Unique({ properties: ['workspace', 'acsUserId'] })
 export class UserAccount extends WorkspaceEntity {
   @ManyToOne(() => User, { deleteRule: 'cascade' }) user!: User;
   @ManyToOne(() => TargetSystem, { deleteRule: 'cascade' }) targetSystem!: TargetSystem;
@@ -21,6 +22,16 @@ export class UserAccount extends WorkspaceEntity {
   @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
   @Column({ type: 'json', nullable: true, description: 'Account form values (e.g. `{"Email": …, "First Name": …}`).' }) form?: unknown;
   @Column({ type: 'string', nullable: true }) logoURL?: string | null;
+  @Column({
+    type: 'string',
+    nullable: true,
+    length: 36,
+    description: 'The account as a Seam ACS user (seed 000/001: `credential_manager_acs_user_id`, a uuid); launchEnrollmentAutomation takes it beside `id`.',
+  })
+  acsUserId?: string | null;
+  @Column({ type: 'boolean', description: 'Whether reconciliation keeps the account in step with its target system (seed: `sync`).' }) sync: boolean & Opt = false;
+  @Column({ type: 'datetime', nullable: true, description: 'When reconciliation last read the account from its target system (seed: `lastSyncedOn`).' }) lastSyncedOn?: Date | null;
+  @Column({ type: 'datetime', nullable: true, description: 'When the account last changed (seed: `updatedOn`).' }) updatedOn?: Date | null;
 }
 
 /** One entitlement held through one account. */
@@ -34,4 +45,5 @@ export class EntitlementAssignment extends WorkspaceEntity {
   @Column({ type: 'string', description: 'e.g. `Provisioned`, `Pending`, `Revoked`.' }) status: string & Opt = 'Provisioned';
   @Column({ type: 'string', nullable: true, description: '`Role`, `Request`, `Reconciliation`, …' }) provisionMechanism?: string | null;
   @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
+  @Column({ type: 'json', nullable: true, description: 'Values of the entitlement\'s form for this holder (seed: `formValues`, e.g. `{"role":"Member"}`).' }) formValues?: unknown;
 }

@@ -10,6 +10,7 @@ import { Node } from '../common/node.js';
 @Unique({ properties: ['workspace', 'login'] })
 @Index({ properties: ['workspace', 'managerLogin'] })
 @Index({ properties: ['workspace', 'displayName'] })
+@Unique({ properties: ['workspace', 'userIdentityId'] })
 export class User extends WorkspaceEntity {
   @Column({ type: 'string', description: 'Login, unique in the workspace (e.g. `aaron`).' }) login!: string;
   @Column({ type: 'string', nullable: true }) firstName?: string | null;
@@ -24,6 +25,8 @@ export class User extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, description: 'e.g. `Employee`, `Contractor`.' }) userType?: string | null;
   @Column({ type: 'string', description: '`Active` or `Inactive`.' }) status: string & Opt = 'Active';
   @Column({ type: 'string', nullable: true }) employeeNumber?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Kind of employment as the HR source gives it (seed: `employeeType`, e.g. `Employee`).' }) employeeType?: string | null;
+  @Column({ type: 'boolean', description: 'Whether the person administers the IDHub workspace (seed: `isAdministrator`).' }) isAdministrator: boolean & Opt = false;
   @Column({ type: 'string', nullable: true, description: 'Login of the manager.' }) managerLogin?: string | null;
   @Column({ type: 'string', nullable: true }) homeAddressLine1?: string | null;
   @Column({ type: 'string', nullable: true }) homeAddressLine2?: string | null;
@@ -37,8 +40,17 @@ export class User extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true }) officeAddressState?: string | null;
   @Column({ type: 'string', nullable: true }) officeAddressZipcode?: string | null;
   @Column({ type: 'string', nullable: true }) officeAddressCountry?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Postal code of the office (seed: `officeAddressPostal`, a number there; text here so leading zeros survive).' })
+  officeAddressPostal?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Creation date as the source gave it (seed: `createDate`).' }) createDate?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Date the identity was provisioned, as the source gave it.' }) provisionedDate?: string | null;
   @Column({ type: 'string', nullable: true }) logoURL?: string | null;
+  @Column({
+    type: 'string',
+    nullable: true,
+    length: 36,
+    description: 'The person as a Seam user identity (seed 000/001: `user_identity_id`, a uuid); launchEnrollmentAutomation takes it beside `id`.',
+  })
+  userIdentityId?: string | null;
   @Column({ type: 'datetime', description: 'When the identity was added to the catalog.' }) createdOn: Date & Opt = new Date();
 }

@@ -19,6 +19,7 @@ import {
   ReconciliationOperation,
   ReconciliationResourceType,
 } from './reconciliation.enums.js';
+import { User } from '../governance/user.entity.js';
 import { ScimError, type ScimClient, type ScimGroup, type ScimUser } from './scim-client.js';
 
 /** Account status the gateway gives an account the target no longer has (with `updateOnMismatch`). */
@@ -69,6 +70,52 @@ interface EventDraft {
   diff?: Diff | null;
   resource?: unknown;
   message?: string | null;
+  numberOfEntitlements?: number | null;
+  personBefore?: unknown;
+  accountBefore?: unknown;
+}
+
+/** Groups the target lists on a user (SCIM `groups`, read-only there): the seed's numberOfEntitlements. */
+function groupCount(target: ScimUser): number {
+  const groups = (target as { groups?: unknown }).groups;
+  return Array.isArray(groups) ? groups.length : 0;
+}
+
+/** The gateway's person as an event found it (seed: `resourceInIdhubBeforeModification`). */
+function personImage(u: User | undefined): Record<string, unknown> | null {
+  if (!u) return null;
+  const { id, login, displayName, firstName, lastName, email, department, jobTitle, status, userType, employeeType, employeeNumber, managerLogin, location, organizationName } = u;
+  return {
+    id,
+    collection: 'User',
+    login,
+    displayName,
+    firstName,
+    lastName,
+    email,
+    department,
+    jobTitle,
+    status,
+    userType,
+    employeeType,
+    employeeNumber,
+    managerLogin,
+    location,
+    organizationName,
+  };
+}
+
+/** The gateway's account as an event found it (seed: `userAccountBeforeModification`). */
+function accountImage(a: UserAccount): Record<string, unknown> {
+  return {
+    id: a.id,
+    collection: 'UserAccount',
+    login: a.login,
+    status: a.status,
+    provisionMechanism: a.provisionMechanism ?? null,
+    provisionedDate: a.provisionedDate ?? null,
+    form: a.form ?? null,
+  };
 }
 
 interface PageResult {
@@ -127,8 +174,14 @@ export class BatchRunner {
       events: accounts.map((account) => {
         const apply = this.spec.updateOnMismatch;
         const before = account.status;
-        if (apply && !this.spec.dryRun) account.status = DEPROVISIONED;
+        const accountBefore = accountImage(account);
+        if (apply && !this.spec.dryRun) {
+          account.status = DEPROVISIONED;
+          account.sync = false;
+          account.updatedOn = new Date();
+        }
         return {
+          accountBefore,
           resourceType: ReconciliationResourceType.USER,
           status: S.USER_ACCOUNT_MISSING_IN_TARGET,
           applied: apply && !this.spec.dryRun,
@@ -150,6 +203,11 @@ export class BatchRunner {
       : [];
     const byLogin = new Map<string, UserAccount>();
     for (const account of existing) if (!byLogin.has(account.login)) byLogin.set(account.login, account);
+    // The people of the linked accounts, for the events' before-images: read outside the
+    // identity map, so a page keeps managing only its accounts (memory bounded by the page).
+    const owners = existing.length
+      ? new Map((await em.find(User, { id: { $in: [...new Set(existing.map((a) => a.user.id))] } }, { disableIdentityMap: true })).map((u) => [u.id, u]))
+      : new Map<string, User>();
     const people = await mapping.findPeople(
       em,
       spec.workspaceId,
@@ -164,12 +222,18 @@ export class BatchRunner {
         resourceName: target.userName ?? null,
         resourceDisplayName: target.displayName ?? target.name?.formatted ?? target.userName ?? null,
         resource: target,
+        numberOfEntitlements: groupCount(target),
       };
       const values = mapping.formValues(target);
       const account = target.userName ? byLogin.get(target.userName) : undefined;
       if (account) {
         result.seen.push(account.id);
-        result.events.push({ ...about, ...this.compare(account, values), userId: account.user.id, userAccountId: account.id });
+        const images = { personBefore: personImage(owners.get(account.user.id)), accountBefore: accountImage(account) };
+        result.events.push({ ...about, ...images, ...this.compare(account, values), userId: account.user.id, userAccountId: account.id });
+        if (!spec.dryRun) {
+          account.sync = true;
+          account.lastSyncedOn = new Date();
+        }
         continue;
       }
       const matches = people.get(target) ?? [];
@@ -190,13 +254,15 @@ export class BatchRunner {
           provisionMechanism: RECONCILIATION_MECHANISM,
           provisionedDate: new Date(),
           form: values,
+          sync: true,
+          lastSyncedOn: new Date(),
         });
         // A target listing the same account twice links it once.
         byLogin.set(target.userName, created);
         result.seen.push(created.id);
         accountId = created.id;
       }
-      result.events.push({ ...about, status: S.NEW_USER_ACCOUNT_LINKED, applied: !spec.dryRun, userId: person.id, userAccountId: accountId });
+      result.events.push({ ...about, personBefore: personImage(person), status: S.NEW_USER_ACCOUNT_LINKED, applied: !spec.dryRun, userId: person.id, userAccountId: accountId });
     }
     return result;
   }
@@ -210,6 +276,7 @@ export class BatchRunner {
     if (!this.spec.dryRun) {
       account.form = { ...((account.form as object | null) ?? {}), ...values };
       account.status = PROVISIONED;
+      account.updatedOn = new Date();
     }
     return { status: S.EXISTING_USER_ACCOUNT_RECONCILED_UPDATED, applied: !this.spec.dryRun, diff };
   }
@@ -272,6 +339,7 @@ export class BatchRunner {
       const entitlement = byName.get(group.id) ?? byDisplayName.get(group.displayName);
       if (entitlement) {
         result.seen.push(entitlement.id);
+        if (!spec.dryRun) entitlement.lastSyncedOn = new Date();
         result.events.push({ ...about, status: S.EXISTING_ENTITLEMENT_RECONCILED_NO_CHANGE, applied: false, entitlementId: entitlement.id });
         continue;
       }
@@ -290,6 +358,8 @@ export class BatchRunner {
           approvalWorkflowDisplayName: t.approvalWorkflowDisplayName ?? null,
           riskLevel: t.riskLevel ?? null,
           searchTags: t.searchTags ?? null,
+          externalId: group.id,
+          lastSyncedOn: new Date(),
         });
         byName.set(group.id, created);
         result.seen.push(created.id);
@@ -430,6 +500,10 @@ export class BatchRunner {
         resourceFromTargetSystem: e.resource ?? null,
         message: e.message ?? null,
         createDate,
+        lastModified: createDate,
+        numberOfEntitlements: e.numberOfEntitlements ?? null,
+        resourceInIdhubBeforeModification: e.personBefore ?? null,
+        userAccountBeforeModification: e.accountBefore ?? null,
       };
     });
     await this.write(em, async (tx) => {

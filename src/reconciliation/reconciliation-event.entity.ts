@@ -67,4 +67,28 @@ export class ReconciliationEvent extends WorkspaceEntity {
 
   @Column({ type: 'datetime', description: 'Seed: `createDate`.' })
   createDate: Date & Opt = new Date();
+
+  @Column({ type: 'datetime', nullable: true, description: 'When the event last changed (seed: `lastModified`); events written before the column existed have none.' })
+  lastModified?: Date | null;
+
+  @Column({
+    type: 'integer',
+    nullable: true,
+    description: 'How many entitlements the resource carries in the target system (seed: `numberOfEntitlements`); null for entitlement events.',
+  })
+  numberOfEntitlements?: number | null;
+
+  @Column({
+    type: 'json',
+    nullable: true,
+    description: "The gateway's person as it was before this event changed it (seed: `resourceInIdhubBeforeModification`); null when there was none.",
+  })
+  resourceInIdhubBeforeModification?: unknown;
+
+  @Column({
+    type: 'json',
+    nullable: true,
+    description: "The gateway's account, with its entitlements, as it was before this event changed it (seed: `userAccountBeforeModification`); null when there was none.",
+  })
+  userAccountBeforeModification?: unknown;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
+import { reconSchedule } from '../governance/form-values.js';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { RequestScope } from '../common/request-scope.js';
 import type { ReconciliationLoaders } from './reconciliation.loaders.js';
@@ -42,6 +43,9 @@ export interface ConnectorInput {
   type: ConnectorType;
   baseUrl?: string | null;
   token?: string | null;
+  trustedReconciliation?: boolean | null;
+  isCredentialManager?: boolean | null;
+  schedule?: Record<string, unknown> | null;
 }
 
 export interface ReconcileArgs {
@@ -85,6 +89,7 @@ export class ReconciliationService {
       if (input.baseUrl) throw badInput('input.baseUrl', 'A DISCONNECTED application has no connector URL');
       if (input.token) throw badInput('input.token', 'A DISCONNECTED application has no connector token');
     }
+    const schedule = reconSchedule(input.schedule, 'input.schedule');
     const token = input.token ?? null;
     if (token !== null && (token.length === 0 || token.length > 4096 || /\s/.test(token))) {
       throw badInput('input.token', 'The token must be 1 to 4096 characters without spaces or line breaks');
@@ -108,6 +113,9 @@ export class ReconciliationService {
       system.connectorBaseUrl = baseUrl;
       system.connectorToken = token ? secretBox(this.scope.config.secrets).seal(token, connectorTokenContext(system.id)) : kept;
       system.integrationLevel = input.type === ConnectorType.SCIM ? 'Connected' : 'Disconnected';
+      if (input.trustedReconciliation != null) system.trustedReconciliation = input.trustedReconciliation;
+      if (input.isCredentialManager != null) system.isCredentialManager = input.isCredentialManager;
+      if (schedule) system.schedule = schedule;
       system.updatedOn = new Date();
       audit(
         em,
@@ -253,6 +261,9 @@ function connectorState(system: TargetSystem) {
     connectorBaseUrl: system.connectorBaseUrl ?? null,
     integrationLevel: system.integrationLevel,
     tokenSet: !!system.connectorToken,
+    trustedReconciliation: system.trustedReconciliation,
+    isCredentialManager: system.isCredentialManager,
+    schedule: system.schedule ?? null,
   };
 }
 

@@ -94,6 +94,8 @@ export class Provisioning {
 
   /** Whether `user` holds the item now. */
   async holding(user: User, entityType: RequestEntityType, entityId: string, targetSystemId?: string): Promise<Holding> {
+    // A service grants nothing to hold: it may be requested again once the last request ended.
+    if (entityType === RequestEntityType.SERVICE_REQUEST) return { held: false };
     if (entityType === RequestEntityType.ROLE) {
       const rows = await this.em.find(RoleMember, { user, role: entityId });
       return { held: rows.length > 0, assigned: rows.some((r) => r.source === 'REQUEST') };

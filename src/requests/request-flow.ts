@@ -4,12 +4,13 @@ import { audit } from '../audit/audit.service.js';
 import { conflict } from '../errors.js';
 import { Workspace } from '../auth/workspace.entity.js';
 import { User } from '../governance/user.entity.js';
+import { ServiceRequest } from '../governance/service-request.entity.js';
 import { AccessRequest } from './access-request.entity.js';
 import { Task } from './task.entity.js';
 import { HistoryEntry } from './history-entry.entity.js';
 import { ApprovalGroup } from './approval-group.entity.js';
 import { Provisioning, type ProvisioningPart } from './provisioning.service.js';
-import { diff, expiryDate, isOpen, RequestStatus, Resolution, TASK_EXPIRY_DAYS, TaskStatus, TaskType, type AssigneeType, type TaskChange } from './workflow.js';
+import { diff, expiryDate, isOpen, RequestEntityType, RequestStatus, Resolution, TASK_EXPIRY_DAYS, TaskStatus, TaskType, type AssigneeType, type TaskChange } from './workflow.js';
 
 /** The perpetrator of changes nobody made (expiry); not a person. */
 export const SYSTEM_PERPETRATOR = 'system';
@@ -143,6 +144,7 @@ export class RequestFlow {
       const entityId = await this.provisioning.onboard(r, perpetrator);
       return this.setRequest(r, { entityId, status: RequestStatus.COMPLETED, resolution: Resolution.APPROVED, completedDate: new Date() }, 'complete', perpetrator);
     }
+    if (r.entityType === RequestEntityType.SERVICE_REQUEST) return this.serviceFulfilmentTask(r, perpetrator);
     const beneficiary = await this.em.findOneOrFail(User, { workspace: r.workspace, login: r.beneficiaryLogin! });
     await this.provisioning.applyRoleMembership(r, beneficiary, perpetrator);
     const parts = await this.provisioning.partsOf(r, beneficiary);
@@ -173,6 +175,25 @@ export class RequestFlow {
       stage: r.stages.length,
       payload: { ...this.taskPayload(r), fulfilment: part },
     });
+  }
+
+  /**
+   * A service grants no access: after the approvals its performer gets a fulfilment task with
+   * the requester's answers to the service's form, and completing it completes the request.
+   */
+  private async serviceFulfilmentTask(r: AccessRequest, perpetrator: string): Promise<void> {
+    const service = await this.em.findOneOrFail(ServiceRequest, { id: r.entityId!, workspace: r.workspace });
+    const group = await this.em.findOne(ApprovalGroup, { workspace: r.workspace, name: service.performer });
+    await this.createTask(r, {
+      type: TaskType.FULFILMENT_TASK,
+      name: 'Fulfilment Task',
+      summary: `Fulfil ${service.displayName} for ${r.beneficiaryLogin}`,
+      assignee: service.performer,
+      assigneeType: group ? 'Group' : 'User',
+      stage: r.stages.length,
+      payload: { ...this.taskPayload(r), service: { serviceRequestId: service.id, name: service.name, displayName: service.displayName, form: r.payload.form ?? null } },
+    });
+    this.setRequest(r, { status: RequestStatus.WAITING_FULFILMENT, stage: r.stages.length }, 'fulfilment', perpetrator);
   }
 
   private async createTask(
@@ -248,6 +269,22 @@ export class RequestFlow {
 
   /** A fulfilment task was completed: its part is provisioned; the last one completes the request. */
   async fulfilled(r: AccessRequest, task: Task, perpetrator: string): Promise<void> {
+    const service = task.payload?.service as { serviceRequestId: string; name: string; form: unknown } | undefined;
+    if (service) {
+      audit(
+        this.em,
+        this.scope.viewer,
+        {
+          action: 'serviceRequest.fulfil',
+          entityType: 'ServiceRequest',
+          entityId: service.serviceRequestId,
+          after: { request: r.requestId, beneficiary: r.beneficiaryLogin, form: service.form },
+          actorLogin: perpetrator,
+        },
+        this.scope.requestId,
+      );
+      return this.setRequest(r, { status: RequestStatus.COMPLETED, resolution: Resolution.APPROVED, completedDate: new Date() }, 'complete', perpetrator);
+    }
     const part = task.payload?.fulfilment as ProvisioningPart;
     const beneficiary = await this.em.findOneOrFail(User, { workspace: r.workspace, login: r.beneficiaryLogin! });
     await this.provisioning.apply(part, beneficiary, perpetrator);

@@ -1,4 +1,6 @@
 import { LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
+import { ServiceRequest } from '../governance/service-request.entity.js';
+import { jsonObject, reconSchedule } from '../governance/form-values.js';
 import type { RequestScope } from '../common/request-scope.js';
 import type { RequestLoaders } from './requests.loaders.js';
 import type { TaskService } from './task.service.js';
@@ -355,6 +357,9 @@ export class RequestService {
     }
 
     const { entity, system, config, businessOwnerLogin } = await this.requestedEntity(em, item, field('entityId'));
+    if (item.entityType === RequestEntityType.SERVICE_REQUEST && type !== RequestType.CREATE) {
+      throw badInput(field('type'), `${entity.displayName} is a service: it can be requested (CREATE), not modified or revoked`);
+    }
     const notRequestable = (e: Requestable, what: string) =>
       e.retired
         ? `${what} is retired and cannot be requested`
@@ -394,6 +399,17 @@ export class RequestService {
     if (!plan.ok) throw conflict(`${entity.displayName} for ${who} cannot be routed: ${plan.reason}`, field('entityId'));
     const stages = await this.awayFromParties(em, plan.stages, [requester.login, beneficiary.login], `${entity.displayName} for ${who}`, field('entityId'));
     await this.assertGroupsExist(em, stages, field('entityId'));
+    let serviceForm: Record<string, unknown> | null = null;
+    if (item.entityType === RequestEntityType.SERVICE_REQUEST) {
+      try {
+        await this.checkPerformer(em, (entity as ServiceRequest).performer, field('entityId'));
+      } catch (error) {
+        throw conflict(`Configuration error on ${entity.displayName}: ${(error as Error).message}`, field('entityId'));
+      }
+      const built = buildAccountForm((entity as ServiceRequest).form as never, beneficiary, item.beneficiaries.form ?? null);
+      if (built.missing.length) throw badInput(field('beneficiaries.form'), `${entity.displayName} needs ${built.missing.map((m) => JSON.stringify(m)).join(', ')} in its form`);
+      serviceForm = built.values;
+    }
     if (system && system.integrationLevel !== 'Connected') {
       const performer = (entity as { performer?: string | null }).performer ?? system.performer;
       try {
@@ -404,7 +420,7 @@ export class RequestService {
       }
     }
 
-    let form = item.beneficiaries.form ?? null;
+    let form = serviceForm ?? item.beneficiaries.form ?? null;
     if (type === RequestType.CREATE && system) {
       const accountHeld = item.entityType !== RequestEntityType.TARGET_SYSTEM && (await provisioning.holding(beneficiary, RequestEntityType.TARGET_SYSTEM, system.id)).held;
       if (!accountHeld) {
@@ -468,6 +484,11 @@ export class RequestService {
         config: { approvalWorkflow: e.approvalWorkflow ?? ts.approvalWorkflow, approver1: ts.approver1, approver2: ts.approver2, approver3: ts.approver3 },
         businessOwnerLogin: e.businessOwnerLogin ?? ts.businessOwnerLogin,
       };
+    }
+    if (item.entityType === RequestEntityType.SERVICE_REQUEST) {
+      const service = isId(id) ? await em.findOne(ServiceRequest, where) : null;
+      if (!service) throw notFound('ServiceRequest', id, field);
+      return { entity: service, config: service, businessOwnerLogin: null };
     }
     throw badInput(field.replace(/entityId$/, 'entityType'), `${item.entityType} cannot be requested through a cart`);
   }
@@ -583,6 +604,8 @@ export class RequestService {
     await this.checkOwner(em, ts.ITOwner, field('ITOwner'));
     if (level === 'Disconnected' && !ts.performer) throw badInput(field('performer'), 'A Disconnected application needs a performer to fulfil its requests');
     await this.checkPerformer(em, ts.performer, field('performer'));
+    reconSchedule(ts.schedule, field('schedule'));
+    const form = ts.form == null ? null : Array.isArray(ts.form) ? ts.form.map((entry, i) => jsonObject(entry, field(`form.${i}`))) : jsonObject(ts.form, field('form'));
     const entitlements = (ts.entitlements as Array<Record<string, unknown>> | null | undefined) ?? [];
     const names = new Set<string>();
     for (const [i, e] of entitlements.entries()) {
@@ -595,12 +618,15 @@ export class RequestService {
       await this.checkOwner(em, e.businessOwner, f('businessOwner'));
       await this.checkOwner(em, e.ITOwner, f('ITOwner'));
       await this.checkPerformer(em, e.performer, f('performer'));
+      jsonObject(e.form, f('form'));
+      jsonObject(e.formValues, f('formValues'));
     }
     return strip({
       ...ts,
       name,
       displayName: String(ts.displayName ?? name),
       integrationLevel: level,
+      form,
       entitlements: entitlements.map((e) => strip({ ...e, displayName: e.displayName ?? e.name })),
     });
   }

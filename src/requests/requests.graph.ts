@@ -29,7 +29,7 @@ defineEdges('requests', 'Request', () => AccessRequest, [
     field: 'entity',
     of: 'CatalogItem',
     needs: ['entity_id', 'entity_type'],
-    description: 'The requested role, entitlement or application (for onboarding: once created).',
+    description: 'The requested role, entitlement, application or service (for onboarding: once created).',
     load: (r: Row<AccessRequest>, _: unknown, ctx: Context) => {
       if (!r.entityId) return null;
       const l = ctx.loaders;
@@ -38,8 +38,9 @@ defineEdges('requests', 'Request', () => AccessRequest, [
         [RequestEntityType.ENTITLEMENT]: l.entitlement,
         [RequestEntityType.TARGET_SYSTEM]: l.targetSystem,
         [RequestEntityType.APPLICATION]: l.targetSystem,
+        [RequestEntityType.SERVICE_REQUEST]: l.serviceRequest,
       }[r.entityType];
-      return loader.load(r.entityId);
+      return (loader as { load(id: string): Promise<unknown> }).load(r.entityId);
     },
   },
   {
@@ -80,6 +81,12 @@ defineEdges('requests', 'Task', () => Task, [
     needs: ['assignee_type', 'assignee'],
     description: 'The group, when the task is offered to one.',
     load: (t: Row<Task>, _: unknown, ctx: Context) => (t.assigneeType === 'Group' ? ctx.requestLoaders.groupByName.load(t.assignee) : null),
+  },
+  {
+    field: 'updatedByUser',
+    of: 'User',
+    sql: { kind: 'ref', column: 'updated_by', key: 'login' },
+    description: 'The person who acted on the task last (seed: `updatedBy`, there a login).',
   },
 ]);
 

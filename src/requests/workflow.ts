@@ -18,6 +18,7 @@ export enum RequestEntityType {
   ENTITLEMENT = 'Entitlement',
   TARGET_SYSTEM = 'TargetSystem',
   APPLICATION = 'Application',
+  SERVICE_REQUEST = 'ServiceRequest',
 }
 
 /** Task states (seed: `Assigned`, `Completed`, `Expired`, …). */

@@ -4,7 +4,7 @@ import type { ScimLoaders } from './scim.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
 import { Workspace } from '../auth/workspace.entity.js';
-import { conflict, notFound } from '../errors.js';
+import { badInput, conflict, notFound } from '../errors.js';
 import { isId } from '../common/ids.js';
 import { pageRequest, type ConnectionShape } from '../common/pagination.js';
 import { paginate } from '../common/keyset.js';
@@ -28,10 +28,17 @@ export class ScimService {
     return this.scope.viewer.workspaceId;
   }
 
-  /** Checks scim:write; reads the seed's CreateUserRequest; stores it as {@link create} does. */
+  /**
+   * Checks scim:write; reads the seed's CreateUserRequest, where `roles` is required (F5 binds
+   * the new user to namespace roles): an empty list is refused on `input.roles`. The SCIM REST
+   * surface keeps RFC 7643's optional roles, which identity providers rely on. Stores it as
+   * {@link create} does.
+   */
   async createUser(input: Json): Promise<ScimUser> {
     authorize(this.scope.viewer, 'scim:write');
-    return this.create(readUser(input, 'input'), 'input.userName');
+    const data = readUser(input, 'input');
+    if (data.roles.length === 0) throw badInput('input.roles', 'roles is required: name at least one role of the workspace (seed 004: Required: YES)');
+    return this.create(data, 'input.userName');
   }
 
   /** POST /Users: checks scim:write, reads the SCIM body, stores it. */

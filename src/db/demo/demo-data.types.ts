@@ -1,176 +1,225 @@
+import { z } from 'zod';
+
 /**
- * Shape of the demo data set. Values come from the IDHub samples (seed 002) and keep the
- * seed's own 24-hex ids so the documented examples replay against the demo workspace.
- * People, roles and systems are referenced by login / id, never by array position.
+ * Shape of the demo data set, as zod schemas: the data files in ./records are checked against them
+ * when loaded, and the types below come from them. Values come from the seed documents (IDHub
+ * samples, seed 002; Seam's uuids, seeds 000/001) and keep the seed's own 24-hex ids so the
+ * documented examples replay against the demo workspace. People, roles and systems are
+ * referenced by login / id, never by array position. Unknown keys are refused, so a misspelt
+ * field fails the load instead of being dropped.
  */
+const id = z.string().regex(/^[0-9a-f]{24}$/, 'a 24-hex id');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, 'a uuid');
+const text = z.string();
+const jsonObject = z.record(z.string(), z.unknown());
 
-export interface DemoUser {
-  id: string;
-  login: string;
-  firstName: string;
-  lastName: string;
-  displayName: string;
-  email?: string;
-  phoneNumber?: string;
-  jobTitle?: string;
-  department?: string;
-  organizationName?: string;
-  location?: string;
-  userType?: string;
-  status: string;
-  employeeNumber?: string;
-  managerLogin?: string;
-  homeAddressLine1?: string;
-  homeAddressLine2?: string;
-  homeAddressCity?: string;
-  homeAddressState?: string;
-  homeAddressZipcode?: string;
-  homeAddressCountry?: string;
-  officeAddressLine1?: string;
-  officeAddressLine2?: string;
-  officeAddressCity?: string;
-  officeAddressState?: string;
-  officeAddressZipcode?: string;
-  officeAddressCountry?: string;
-  createdOn?: string;
-  createDate?: string;
-  provisionedDate?: string;
-  logoURL?: string;
-}
+export const DemoUserSchema = z.strictObject({
+  id,
+  login: text,
+  firstName: text,
+  lastName: text,
+  displayName: text,
+  email: text.optional(),
+  phoneNumber: text.optional(),
+  jobTitle: text.optional(),
+  department: text.optional(),
+  organizationName: text.optional(),
+  location: text.optional(),
+  userType: text.optional(),
+  status: text,
+  employeeNumber: text.optional(),
+  employeeType: text.optional(),
+  isAdministrator: z.boolean().optional(),
+  managerLogin: text.optional(),
+  homeAddressLine1: text.optional(),
+  homeAddressLine2: text.optional(),
+  homeAddressCity: text.optional(),
+  homeAddressState: text.optional(),
+  homeAddressZipcode: text.optional(),
+  homeAddressCountry: text.optional(),
+  officeAddressLine1: text.optional(),
+  officeAddressLine2: text.optional(),
+  officeAddressCity: text.optional(),
+  officeAddressState: text.optional(),
+  officeAddressZipcode: text.optional(),
+  officeAddressCountry: text.optional(),
+  officeAddressPostal: text.optional(),
+  /** Seam user identity id (seeds 000/001). */
+  userIdentityId: uuid.optional(),
+  createdOn: text.optional(),
+  createDate: text.optional(),
+  provisionedDate: text.optional(),
+  logoURL: text.optional(),
+});
 
-/** One attribute of a target system's account form (seed: TargetSystem.form). */
-export interface DemoFormAttribute {
-  name: string;
-  dataType?: string;
-  isRequired?: boolean;
-  matchingAttribute?: string;
-  syncDirection?: string;
-  isReconKey?: boolean;
-  isAccountName?: boolean;
-  isMultiValue?: boolean;
-  description?: string;
-  [extra: string]: unknown;
-}
+/** One attribute of a target system's account form (seed: TargetSystem.form); extra keys are kept. */
+export const DemoFormAttributeSchema = z.looseObject({
+  name: text,
+  dataType: text.optional(),
+  isRequired: z.boolean().optional(),
+  matchingAttribute: text.optional(),
+  syncDirection: text.optional(),
+  isReconKey: z.boolean().optional(),
+  isAccountName: z.boolean().optional(),
+  isMultiValue: z.boolean().optional(),
+  description: text.optional(),
+});
 
-export interface DemoTargetSystem {
-  id: string;
-  name: string;
-  displayName: string;
-  description?: string;
-  integrationLevel: string;
-  trustedReconciliation?: boolean;
-  form?: DemoFormAttribute[];
-  schedule?: Record<string, unknown>;
-  logoURL?: string;
-  applicationURL?: string;
-  authenticationType?: string;
-  businessOwner?: string;
-  ITOwner?: string;
-  performer?: string | null;
-  approver1?: string;
-  approver2?: string;
-  approver3?: string;
-  approvalWorkflow?: string;
-  approvalWorkflowDisplayName?: string;
-  riskLevel?: string;
-  searchTags?: string;
-  isRequestable?: boolean;
-  isCertifiable?: boolean | null;
+export const DemoTargetSystemSchema = z.strictObject({
+  id,
+  name: text,
+  displayName: text,
+  description: text.optional(),
+  integrationLevel: z.enum(['Connected', 'Disconnected']),
+  trustedReconciliation: z.boolean().optional(),
+  form: z.array(DemoFormAttributeSchema).optional(),
+  schedule: jsonObject.optional(),
+  logoURL: text.optional(),
+  applicationURL: text.optional(),
+  authenticationType: text.optional(),
+  businessOwner: text.optional(),
+  ITOwner: text.optional(),
+  performer: text.nullable().optional(),
+  approver1: text.optional(),
+  approver2: text.optional(),
+  approver3: text.optional(),
+  approvalWorkflow: text.optional(),
+  approvalWorkflowDisplayName: text.optional(),
+  riskLevel: text.optional(),
+  searchTags: text.optional(),
+  isRequestable: z.boolean().optional(),
+  isCertifiable: z.boolean().nullable().optional(),
   /** Serves as a credential manager for Seam enrollment automations (default false). */
-  isCredentialManager?: boolean;
-  disabled?: boolean;
-  retired?: boolean;
-  workflowRequestFormId?: string | null;
-  staleCheckEnabled?: boolean;
-  staleDays?: number;
-  createdOn?: string;
-  updatedOn?: string;
-}
+  isCredentialManager: z.boolean().optional(),
+  /** Seam ACS system id (seeds 000/001). */
+  acsSystemId: uuid.optional(),
+  requestFormId: text.nullable().optional(),
+  requestFormName: text.nullable().optional(),
+  isDefaultAttr: z.boolean().nullable().optional(),
+  disabled: z.boolean().optional(),
+  retired: z.boolean().optional(),
+  workflowRequestFormId: text.nullable().optional(),
+  staleCheckEnabled: z.boolean().optional(),
+  staleDays: z.number().int().optional(),
+  createdOn: text.optional(),
+  updatedOn: text.optional(),
+});
 
-export interface DemoEntitlement {
-  id: string;
-  targetSystemId: string;
-  name: string;
-  displayName: string;
-  description?: string;
-  performer?: string | null;
-  riskLevel?: string;
-  ITOwner?: string;
-  businessOwner?: string;
-  searchTags?: string;
-  approvalWorkflow?: string;
-  approvalWorkflowDisplayName?: string;
-  isRequestable?: boolean;
-  disabled?: boolean;
-  retired?: boolean;
-  createdOn?: string;
-}
+export const DemoEntitlementSchema = z.strictObject({
+  id,
+  targetSystemId: id,
+  name: text,
+  displayName: text,
+  description: text.optional(),
+  performer: text.nullable().optional(),
+  riskLevel: text.optional(),
+  ITOwner: text.optional(),
+  businessOwner: text.optional(),
+  searchTags: text.optional(),
+  approvalWorkflow: text.optional(),
+  approvalWorkflowDisplayName: text.optional(),
+  isRequestable: z.boolean().optional(),
+  isCertifiable: z.boolean().nullable().optional(),
+  externalId: text.optional(),
+  form: jsonObject.optional(),
+  formValues: jsonObject.optional(),
+  disabled: z.boolean().optional(),
+  retired: z.boolean().optional(),
+  createdOn: text.optional(),
+});
 
-export interface DemoRole {
-  id: string;
-  name: string;
-  displayName: string;
-  description?: string;
+export const DemoRoleSchema = z.strictObject({
+  id,
+  name: text,
+  displayName: text,
+  description: text.optional(),
   /** Birthright rule in the seed's syntax, e.g. {"$and":[{"status":"Active"}]}; null when none. */
-  rule?: string | null;
-  ruleForm?: string | null;
-  isCertifiable?: boolean | null;
-  isRequestable?: boolean;
-  disabled?: boolean;
-  retired?: boolean;
-  approvalWorkflow?: string;
-  approvalWorkflowDisplayName?: string;
-  approver1?: string;
-  approver2?: string;
-  approver3?: string;
-  performer?: string | null;
-  riskLevel?: string;
-  searchTags?: string;
-  workflowRequestFormId?: string | null;
-  roleOwnerLogin?: string;
-  createdOn?: string;
-  /** Entitlements the role grants (ids of DemoEntitlement). */
-  entitlementIds: string[];
-  /** Users explicitly assigned the role (logins), besides those its rule matches. */
-  memberLogins?: string[];
-}
+  rule: text.nullable().optional(),
+  ruleForm: text.nullable().optional(),
+  isCertifiable: z.boolean().nullable().optional(),
+  isRequestable: z.boolean().optional(),
+  disabled: z.boolean().optional(),
+  retired: z.boolean().optional(),
+  approvalWorkflow: text.optional(),
+  approvalWorkflowDisplayName: text.optional(),
+  approver1: text.optional(),
+  approver2: text.optional(),
+  approver3: text.optional(),
+  performer: text.nullable().optional(),
+  riskLevel: text.optional(),
+  searchTags: text.optional(),
+  workflowRequestFormId: text.nullable().optional(),
+  roleOwnerLogin: text.optional(),
+  createdOn: text.optional(),
+  /** Entitlements the role grants (their applications follow). */
+  entitlementIds: z.array(id),
+  /** People the role is assigned to directly (rule members are computed). */
+  memberLogins: z.array(text).optional(),
+});
 
-export interface DemoEntitlementAssignment {
-  entitlementId: string;
-  status: string;
-  provisionMechanism?: string;
-  provisionedDate?: string;
-}
+export const DemoEntitlementAssignmentSchema = z.strictObject({
+  entitlementId: id,
+  status: text,
+  provisionMechanism: text.optional(),
+  provisionedDate: text.optional(),
+});
 
-export interface DemoUserAccount {
-  id: string;
-  userLogin: string;
-  targetSystemId: string;
-  /** Account name on the target (seed: login / accountName). */
-  login: string;
-  status: string;
-  provisionMechanism?: string;
-  provisionedDate?: string;
-  form?: Record<string, unknown>;
-  logoURL?: string;
-  entitlements: DemoEntitlementAssignment[];
-}
+export const DemoUserAccountSchema = z.strictObject({
+  id,
+  userLogin: text,
+  targetSystemId: id,
+  login: text,
+  status: text,
+  provisionMechanism: text.optional(),
+  provisionedDate: text.optional(),
+  form: jsonObject.optional(),
+  logoURL: text.optional(),
+  entitlements: z.array(DemoEntitlementAssignmentSchema),
+});
 
-/** A group named as approver1..3 or performer (e.g. `Approval Group 1`, `Manual Fulfiller`). */
-export interface DemoApprovalGroup {
-  id?: string;
-  name: string;
-  description?: string;
-  /** Login that ESCALATE hands the group's tasks to. */
-  escalationAssignee?: string;
-  memberLogins: string[];
-}
+export const DemoApprovalGroupSchema = z.strictObject({
+  id: id.optional(),
+  name: text,
+  description: text.optional(),
+  escalationAssignee: text.optional(),
+  memberLogins: z.array(text),
+});
 
-export interface DemoDataSet {
-  users: DemoUser[];
-  targetSystems: DemoTargetSystem[];
-  entitlements: DemoEntitlement[];
-  roles: DemoRole[];
-  accounts: DemoUserAccount[];
-  approvalGroups?: DemoApprovalGroup[];
-}
+/** A requestable service that grants no access (seed: catalog collection `ServiceRequest`). */
+export const DemoServiceRequestSchema = z.strictObject({
+  id,
+  name: text,
+  displayName: text,
+  description: text.optional(),
+  /** The approval group (or login) that fulfils it. */
+  performer: text,
+  form: z.array(DemoFormAttributeSchema).optional(),
+  approvalWorkflow: text,
+  approvalWorkflowDisplayName: text.optional(),
+  approver1: text.optional(),
+  riskLevel: text.optional(),
+  searchTags: text.optional(),
+  isRequestable: z.boolean().optional(),
+  createdOn: text.optional(),
+});
+
+export const DemoDataSetSchema = z.strictObject({
+  users: z.array(DemoUserSchema),
+  targetSystems: z.array(DemoTargetSystemSchema),
+  entitlements: z.array(DemoEntitlementSchema),
+  roles: z.array(DemoRoleSchema),
+  accounts: z.array(DemoUserAccountSchema),
+  approvalGroups: z.array(DemoApprovalGroupSchema).optional(),
+  serviceRequests: z.array(DemoServiceRequestSchema).optional(),
+});
+
+export type DemoUser = z.infer<typeof DemoUserSchema>;
+export type DemoFormAttribute = z.infer<typeof DemoFormAttributeSchema>;
+export type DemoTargetSystem = z.infer<typeof DemoTargetSystemSchema>;
+export type DemoEntitlement = z.infer<typeof DemoEntitlementSchema>;
+export type DemoRole = z.infer<typeof DemoRoleSchema>;
+export type DemoEntitlementAssignment = z.infer<typeof DemoEntitlementAssignmentSchema>;
+export type DemoUserAccount = z.infer<typeof DemoUserAccountSchema>;
+export type DemoApprovalGroup = z.infer<typeof DemoApprovalGroupSchema>;
+export type DemoServiceRequest = z.infer<typeof DemoServiceRequestSchema>;
+export type DemoDataSet = z.infer<typeof DemoDataSetSchema>;
