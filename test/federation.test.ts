@@ -185,13 +185,13 @@ describe('default and federated mode', () => {
   it('run mutations through the runtime in the owning subgraph, with the same answers and input errors', async () => {
     const token = await single.token('acme');
     const create = 'mutation ($input: CreateScimUserInput!) { createScimUser(input: $input) { userName active user { login roles { displayName } } } }';
-    const created = await request(federated, token, create, { input: { userName: people[10], active: true, roles: [] } });
+    const created = await request(federated, token, create, { input: { userName: people[10], active: true, roles: ['staff'] } });
     expect(created.body.errors).toBeUndefined();
     expect(created.body.data).toEqual({ createScimUser: { userName: people[10], active: true, user: { login: people[10], roles: [{ displayName: 'Vault users' }] } } });
     const read = `{ user(login: "${people[10]}") { scimUser { userName } } }`;
     expect((await request(single, token, read)).body.data).toEqual({ user: { scimUser: { userName: people[10] } } });
     // A domain error raised in a subgraph reaches the client as in the default mode.
-    const duplicate = { input: { userName: people[10], active: true, roles: [] } };
+    const duplicate = { input: { userName: people[10], active: true, roles: ['staff'] } };
     const a = await request(single, token, create, duplicate);
     const b = await request(federated, token, create, duplicate);
     expect(a.body.errors?.[0].extensions?.code).toBe('CONFLICT');
