@@ -26,6 +26,8 @@ export interface JobContext<P> {
   signal: AbortSignal;
   /** Queues another job (e.g. the next run of a schedule). */
   enqueue: JobRunner['enqueue'];
+  /** Ends this attempt without running: the job is due again at `runAt` (its subject's time moved), keeping its singleton key. */
+  reschedule(runAt: Date): void;
 }
 
 export type JobHandler<P> = (ctx: JobContext<P>) => Promise<void>;
@@ -83,6 +85,7 @@ export class JobRunner implements JobQueue {
   private timer?: NodeJS.Timeout;
   private draining?: Promise<number>;
   private readonly running = new Set<Promise<unknown>>();
+  private readonly startHooks: Array<(em: EntityManager, runner: JobRunner) => Promise<void>> = [];
 
   constructor(
     private readonly orm: MikroORM,
@@ -120,12 +123,18 @@ export class JobRunner implements JobQueue {
     return this.orm.em.fork().transactional(work);
   }
 
+  /** Work done once at start, before the poller runs (e.g. queueing jobs for subjects written without one). */
+  atStart(hook: (em: EntityManager, runner: JobRunner) => Promise<void>): void {
+    this.startHooks.push(hook);
+  }
+
   /** Starts the poller (with pollMs > 0). On SQLite, jobs left Running by a process that died are queued again first. */
   async start(): Promise<void> {
     if (this.config.database === 'sqlite') {
       // One process owns an SQLite file, so whatever is Running now was running in one that died.
       await this.orm.em.fork().nativeUpdate(Job, { status: JobStatus.RUNNING }, { status: JobStatus.QUEUED, lockedBy: null, lockedUntil: null, runAt: this.clock.now() });
     }
+    for (const hook of this.startHooks) await hook(this.orm.em.fork(), this);
     if (this.options.pollMs <= 0) return;
     const tick = () => {
       this.runDue()
@@ -207,6 +216,7 @@ export class JobRunner implements JobQueue {
     );
     renew.unref();
     let outcome: { error?: unknown } = {};
+    let rescheduled: Date | undefined;
     try {
       if (!registered) throw new Error(`no handler is registered for job type ${job.type}`);
       const em = this.orm.em.fork();
@@ -220,17 +230,20 @@ export class JobRunner implements JobQueue {
         log: this.log,
         signal: this.shutdown.signal,
         enqueue: (options, tx) => this.enqueue(options, tx),
+        reschedule: (runAt) => {
+          rescheduled = runAt;
+        },
       });
     } catch (error) {
       outcome = { error };
     } finally {
       clearInterval(renew);
     }
-    await this.finish(job, registered, outcome.error);
+    await this.finish(job, registered, outcome.error, rescheduled);
   }
 
   /** Records an attempt's outcome: Completed; Queued again after a backoff; or Failed for good. */
-  private async finish(job: Job, registered: Registered | undefined, error: unknown): Promise<void> {
+  private async finish(job: Job, registered: Registered | undefined, error: unknown, rescheduled?: Date): Promise<void> {
     const now = this.clock.now();
     const em = this.orm.em.fork();
     await em.transactional(async (tx) => {
@@ -239,6 +252,10 @@ export class JobRunner implements JobQueue {
       const release = { lockedBy: null, lockedUntil: null };
       if (error instanceof JobInterrupted) {
         Object.assign(stored, release, { status: JobStatus.QUEUED, attempts: stored.attempts - 1, runAt: now });
+        return;
+      }
+      if (error === undefined && rescheduled) {
+        Object.assign(stored, release, { status: JobStatus.QUEUED, attempts: 0, runAt: rescheduled });
         return;
       }
       if (error === undefined) {

@@ -644,7 +644,6 @@ export class RequestService {
   /** One request (seed: Request Fetch by ID); another workspace's is null. */
   async request(id: string): Promise<AccessRequest | null> {
     authorize(this.scope.viewer, 'requests:read');
-    await this.tasks.expireOverdue();
     return isId(id) ? this.loaders.request.load(id) : null;
   }
 
@@ -652,7 +651,6 @@ export class RequestService {
   async requests(args: { type?: RequestType | null; status?: string | null; requestType?: string | null; beneficiaryLogin?: string | null } & Page) {
     authorize(this.scope.viewer, 'requests:read');
     const page = pageRequest(args, this.scope.config);
-    await this.tasks.expireOverdue();
     const where = (): FilterQuery<AccessRequest> =>
       strip({
         workspace: this.ws,
