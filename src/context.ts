@@ -132,7 +132,7 @@ export class Context {
   }
 
   get requests(): RequestService {
-    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders, this.tasks));
+    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders));
   }
 
   get tasks(): TaskService {

@@ -1,7 +1,6 @@
 import { LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
 import type { RequestLoaders } from './requests.loaders.js';
-import type { TaskService } from './task.service.js';
 import { authorize, can } from '../auth/viewer.js';
 import { actingPerson, decideActor } from '../auth/actor.js';
 import { audit } from '../audit/audit.service.js';
@@ -99,8 +98,6 @@ export class RequestService {
   constructor(
     private readonly scope: RequestScope,
     private readonly loaders: RequestLoaders,
-    /** Reads first expire overdue tasks. */
-    private readonly tasks: TaskService,
   ) {}
 
   private get ws(): string {

@@ -27,8 +27,6 @@ export interface TaskFilter {
   outcome?: string | null;
 }
 
-const OPEN = [TaskStatus.ASSIGNED, TaskStatus.CLAIMED];
-
 /**
  * Separation of duties: nobody acts on a task of a request they requested or benefit from (no
  * claiming, approving, rejecting, fulfilling, escalating or reassigning it), whoever the
