@@ -6,6 +6,7 @@ import { Migration20261130115805 } from './Migration20261130115805.js';
 import { Migration20261130120026 } from './Migration20261130120026.js';
 import { Migration20261130120636 } from './Migration20261130120636.js';
 import { Migration20261130140927 } from './Migration20261130140927.js';
+import { Migration20261130142146 } from './Migration20261130142146.js';
 
 /** The sqlite migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261130120026', class: Migration20261130120026 },
   { name: 'Migration20261130120636', class: Migration20261130120636 },
   { name: 'Migration20261130140927', class: Migration20261130140927 },
+  { name: 'Migration20261130142146', class: Migration20261130142146 },
 ];
