@@ -175,31 +175,34 @@ export class JobRunner implements JobQueue {
     return ran;
   }
 
-  /** Takes one due job (or one whose holder's claim lapsed) for this process. */
+  /**
+   * Takes one due job (or one whose holder's claim lapsed) for this process. The update is
+   * conditional on the attempt count read, so two processes that read the same row (SQLite
+   * files shared by processes) cannot both take it; PostgreSQL skips rows another holds.
+   */
   private async claim(): Promise<Job | null> {
-    const now = this.clock.now();
-    return this.orm.em.fork().transactional(async (em) => {
-      const due: FilterQuery<Job> = {
-        $or: [
-          { status: JobStatus.QUEUED, runAt: { $lte: now } },
-          { status: JobStatus.RUNNING, lockedUntil: { $lt: now } },
-        ],
-      };
-      const [job] = await em.find(Job, due, {
-        orderBy: { runAt: 'asc', id: 'asc' },
-        limit: 1,
-        ...(this.config.database === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}),
+    for (;;) {
+      const now = this.clock.now();
+      const outcome = await this.orm.em.fork().transactional(async (em) => {
+        const due: FilterQuery<Job> = {
+          $or: [
+            { status: JobStatus.QUEUED, runAt: { $lte: now } },
+            { status: JobStatus.RUNNING, lockedUntil: { $lt: now } },
+          ],
+        };
+        const [job] = await em.find(Job, due, {
+          orderBy: { runAt: 'asc', id: 'asc' },
+          limit: 1,
+          ...(this.config.database === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}),
+        });
+        if (!job) return null;
+        const claim = { status: JobStatus.RUNNING, attempts: job.attempts + 1, lockedBy: this.owner, lockedUntil: new Date(now.getTime() + this.options.leaseMs), startedAt: now };
+        const taken = await em.nativeUpdate(Job, { id: job.id, attempts: job.attempts, status: job.status }, claim);
+        if (taken !== 1) return 'lost' as const;
+        return Object.assign(job, claim);
       });
-      if (!job) return null;
-      Object.assign(job, {
-        status: JobStatus.RUNNING,
-        attempts: job.attempts + 1,
-        lockedBy: this.owner,
-        lockedUntil: new Date(now.getTime() + this.options.leaseMs),
-        startedAt: now,
-      });
-      return job;
-    });
+      if (outcome !== 'lost') return outcome;
+    }
   }
 
   private async attempt(job: Job): Promise<void> {
@@ -303,4 +306,18 @@ export class JobRunner implements JobQueue {
 /** The gateway itself, acting in a job's workspace: audits name it `job <type>`. */
 function jobViewer(job: Job): Viewer {
   return { apiKeyId: `job:${job.id}`, apiKeyName: `job ${job.type}`, workspaceId: job.workspace.id, authorities: [Authority.ORG_ADMIN], person: null };
+}
+
+/** Whether the holder named by `lockedBy` (host:pid:nonce) may still be running: false only for a process of this host that is gone. */
+function processAlive(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== os.hostname() || !/^[0-9]+$/.test(pid ?? '')) return true;
+  // Another app in this very process (tests run several) is alive by definition.
+  if (Number(pid) === process.pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
