@@ -9,6 +9,7 @@ import { CertificationCampaign } from '../src/certifications/certification-campa
 import { ReviewItem } from '../src/certifications/review-item.entity.js';
 import { AccessRequest } from '../src/requests/access-request.entity.js';
 import { TestClock } from '../src/common/clock.js';
+import { CertificationStatus } from '../src/certifications/certification.enums.js';
 
 let app: TestApp;
 let admin: GraphQLClient;
@@ -760,7 +761,7 @@ describe('repeat', () => {
     await app.jobs.runDue();
     expect(await campaigns()).toBe(3);
 
-    await app.orm.em.fork().nativeUpdate(Certification, { id: c.id }, { status: 'Draft' });
+    await app.orm.em.fork().nativeUpdate(Certification, { id: c.id }, { status: CertificationStatus.DRAFT });
     clock.advance({ days: 32 });
     await app.jobs.runDue();
     expect(await campaigns()).toBe(3);

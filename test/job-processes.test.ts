@@ -151,7 +151,7 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
     for (const h of held) h.finish();
     const answers = await Promise.all(held.map((h) => h.answer));
     expect(answers.map((a) => a.status)).toEqual(held.map(() => 200));
-    answers.forEach((a, n) => expect(JSON.parse(a.body)).toMatchObject({ data: { __typename: 'Query', [`held${n}`]: 'Query' } }));
+    for (const [n, a] of answers.entries()) expect(JSON.parse(a.body)).toMatchObject({ data: { __typename: 'Query', [`held${n}`]: 'Query' } });
     expect(await g.exited).toBe(0);
   });
 });

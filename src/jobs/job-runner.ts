@@ -130,9 +130,14 @@ export class JobRunner implements JobQueue {
 
   /** Starts the poller (with pollMs > 0). On SQLite, jobs left Running by a process that died are queued again first. */
   async start(): Promise<void> {
-    if (this.config.database === 'sqlite') {
-      // One process owns an SQLite file, so whatever is Running now was running in one that died.
-      await this.orm.em.fork().nativeUpdate(Job, { status: JobStatus.RUNNING }, { status: JobStatus.QUEUED, lockedBy: null, lockedUntil: null, runAt: this.clock.now() });
+    // A job held by a process of this machine that no longer exists is taken back at once
+    // rather than after its claim lapses (a gateway restarted after a crash).
+    const em = this.orm.em.fork();
+    const held = await em.find(Job, { status: JobStatus.RUNNING }, { fields: ['id', 'lockedBy'] });
+    const dead = held.filter((job) => job.lockedBy && !processAlive(job.lockedBy)).map((job) => job.id);
+    if (dead.length) {
+      await em.nativeUpdate(Job, { id: { $in: dead }, status: JobStatus.RUNNING }, { status: JobStatus.QUEUED, lockedBy: null, lockedUntil: null, runAt: this.clock.now() });
+      this.log.warn('jobs of a process that stopped are queued again', { count: dead.length });
     }
     for (const hook of this.startHooks) await hook(this.orm.em.fork(), this);
     if (this.options.pollMs <= 0) return;
