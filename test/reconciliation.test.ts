@@ -7,7 +7,7 @@ import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { User } from '../src/governance/user.entity.js';
 import { TargetSystem } from '../src/governance/target-system.entity.js';
 import { Entitlement } from '../src/governance/entitlement.entity.js';
-import { UserAccount } from '../src/governance/user-account.entity.js';
+import { EntitlementAssignment, UserAccount } from '../src/governance/user-account.entity.js';
 import { ReconciliationBatch } from '../src/reconciliation/reconciliation-batch.entity.js';
 import { ReconciliationEvent } from '../src/reconciliation/reconciliation-event.entity.js';
 import { ReconciliationMark } from '../src/reconciliation/reconciliation-mark.entity.js';
@@ -962,5 +962,25 @@ describe('runs as jobs', () => {
     expect(await runs()).toBe(2);
     const [bad] = await errorsOf(connect(systemId, f, TOKEN, admin, { schedule: 'now and then' }));
     expect(bad.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.schedule' });
+  });
+
+  it('an account missing in the target takes its entitlement assignments with it (updateOnMismatch)', async () => {
+    const systemId = await makeSystem();
+    const logins = ['alice', 'bob', 'carol', 'dave', 'erin'];
+    const accounts = await Promise.all(logins.map((login) => makeAccount(systemId, login)));
+    const e = em();
+    const entitlement = e.create(Entitlement, { workspace: wsId, targetSystem: systemId, name: 'wiki-editors', displayName: 'Wiki Editors' });
+    const assignment = e.create(EntitlementAssignment, { workspace: wsId, account: accounts[0], entitlement });
+    const kept = e.create(EntitlementAssignment, { workspace: wsId, account: accounts[1], entitlement });
+    await e.flush();
+    const f = await fixture();
+    for (const login of logins.slice(1)) f.addUser(scimPerson(login));
+    await connect(systemId, f);
+    const batch = await reconcile(systemId, { condition: 'updateOnMismatch' });
+    expect(batch.status).toBe('COMPLETED');
+    expect((await em().findOneOrFail(EntitlementAssignment, assignment.id)).status).toBe('Deprovisioned');
+    expect((await em().findOneOrFail(EntitlementAssignment, kept.id)).status).toBe('Provisioned');
+    const [missing] = (await events(batch.id, { status: 'USER_ACCOUNT_MISSING_IN_TARGET' })).nodes;
+    expect(missing.diff).toEqual({ status: { before: 'Provisioned', after: 'Deprovisioned' }, activeEntitlements: { before: 1, after: 0 } });
   });
 });

@@ -6,7 +6,7 @@ import { newId } from '../common/ids.js';
 import { DomainError } from '../errors.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
-import { UserAccount } from '../governance/user-account.entity.js';
+import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
 import { AccountMapping, scimUserFor, type Diff } from './account-mapping.js';
 import { ReconciliationBatch, type StatusCounts } from './reconciliation-batch.entity.js';
 import { ReconciliationEvent } from './reconciliation-event.entity.js';
@@ -163,23 +163,36 @@ export class BatchRunner {
       await this.page(page.resources.length, (em) => this.accountPage(em, page.resources));
     }
     await this.guardDeprovisioning();
-    await this.unseenAccounts((_em, accounts) => ({
-      seen: [],
-      events: accounts.map((account) => {
-        const apply = this.spec.updateOnMismatch;
-        const before = account.status;
-        if (apply && !this.spec.dryRun) account.status = DEPROVISIONED;
-        return {
-          resourceType: ReconciliationResourceType.USER,
-          status: S.USER_ACCOUNT_MISSING_IN_TARGET,
-          applied: apply && !this.spec.dryRun,
-          resourceName: account.login,
-          userId: account.user.id,
-          userAccountId: account.id,
-          diff: apply ? { status: { before, after: DEPROVISIONED } } : null,
-        };
-      }),
-    }));
+    await this.unseenAccounts(async (em, accounts) => {
+      const apply = this.spec.updateOnMismatch && !this.spec.dryRun;
+      // An account gone from the target takes the entitlements it carried with it.
+      const carried =
+        apply && accounts.length ? await em.find(EntitlementAssignment, { account: { $in: accounts.map((a) => a.id) }, status: { $nin: ['Revoked', DEPROVISIONED] } }) : [];
+      const revoked = new Map<string, number>();
+      for (const assignment of carried) {
+        assignment.status = DEPROVISIONED;
+        revoked.set(assignment.account.id, (revoked.get(assignment.account.id) ?? 0) + 1);
+      }
+      return {
+        seen: [],
+        events: accounts.map((account) => {
+          const apply = this.spec.updateOnMismatch;
+          const before = account.status;
+          if (apply && !this.spec.dryRun) account.status = DEPROVISIONED;
+          return {
+            resourceType: ReconciliationResourceType.USER,
+            status: S.USER_ACCOUNT_MISSING_IN_TARGET,
+            applied: apply && !this.spec.dryRun,
+            resourceName: account.login,
+            userId: account.user.id,
+            userAccountId: account.id,
+            diff: apply
+              ? { status: { before, after: DEPROVISIONED }, ...(revoked.get(account.id) ? { activeEntitlements: { before: revoked.get(account.id), after: 0 } } : {}) }
+              : null,
+          };
+        }),
+      };
+    });
   }
 
   private async accountPage(em: EntityManager, targets: ScimUser[]): Promise<PageResult> {
