@@ -25,7 +25,7 @@ export const subgraphResolvers = {
   profiles: [IdentityProfileResolver, IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields],
   enrollment: [EnrollmentAutomationResolver],
   scim: [ScimResolver, ScimUserFields],
-  reconciliation: [ReconciliationResolver, ReconciliationBatchFields, ReconciliationEventFields],
+  reconciliation: [ReconciliationResolver, ReconciliationBatchFields, ReconciliationEventFields, JobsResolver],
   // The subscriptions (task inbox, request status, batch and campaign progress) are served over
   // graphql-ws by the gateway process; they are declared in the requests subgraph's SDL.
   requests: [RequestsResolver, TaskFields, TaskCommentFields, AttachmentFields, LiveResolver],
@@ -33,6 +33,7 @@ export const subgraphResolvers = {
 } satisfies Record<string, ClassType[]>;
 
 export type SubgraphName = keyof typeof subgraphResolvers;
+import { JobsResolver } from './jobs/jobs.resolver.js';
 
 /**
  * Every resolver of the gateway: root fields and computed fields per domain, and the edge

@@ -45,6 +45,9 @@ import { ChangeFeed } from './live/change-feed.js';
 import { serveSubscriptions } from './live/subscriptions.js';
 import { TrustedDocuments } from './live/trusted-documents.js';
 import { SubscriptionsOverWebSocketRule } from './http/operation-types.js';
+import { systemClock, type Clock } from './common/clock.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { registerJobTypes } from './jobs/job-types.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -52,6 +55,10 @@ export interface App {
   /** The server's origin, e.g. http://127.0.0.1:4000. */
   origin: string;
   orm: MikroORM;
+  /** Where the gateway's time comes from (a TestClock in tests). */
+  clock: Clock;
+  /** The job runner: tests advance the clock and call `jobs.runDue()`. */
+  jobs: JobRunner;
   /** SQL statements sent so far (tests and the benchmark read it). */
   statements: { value: () => number; reset: () => void };
   /** API keys and OpenID Connect tokens, for GraphQL and SCIM. */
@@ -78,6 +85,8 @@ export interface AppOptions {
    * may return the headers Sandbox starts with, such as the development demo key.
    */
   prepare?: (orm: MikroORM) => Promise<{ sandboxHeaders?: Record<string, string> } | undefined>;
+  /** Where time comes from (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Largest JSON body, and the allowance for the non-file fields of a multipart body. */
@@ -115,6 +124,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const trusted = config.trustedDocuments.enabled ? TrustedDocuments.load(config.trustedDocuments.manifest) : undefined;
   const events = await openEventBus(config.live.redisUrl, config.live.channel, log);
   ChangeFeed.attach(orm, events);
+  const clock = options.clock ?? systemClock;
+  const jobs = new JobRunner(orm, config, clock, log, config.jobs);
+  registerJobTypes(jobs);
 
   /**
    * The GraphQL or SCIM request being served: its abort signal (aborted when it was answered
@@ -262,7 +274,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       record.workspaceId = viewer.workspaceId;
       record.keyName = viewer.apiKeyName;
     }
-    return new Context(requestId, viewer, orm.em.fork(), config, currentSignal());
+    return new Context(requestId, viewer, orm.em.fork(), config, currentSignal(), clock, jobs);
   };
   const scim = scimHandler({
     config,
@@ -274,7 +286,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const cors = corsPolicy(config.corsOrigins);
 
+  /** Set once stop() begins: answers still go out, but every connection closes after its answer. */
+  let stopping = false;
+  const inFlight = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (stopping) res.shouldKeepAlive = false;
     handle(req, res).catch((error) => {
       log.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -558,11 +576,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // The runtime reaches the subgraphs in this process over HTTP, as it would in their own.
   federated?.serveFrom(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
   const subscriptions = serveSubscriptions({ server, schema, config, orm, bus: events, authenticator, budgets, fieldCosts, trusted, log });
+  await jobs.start();
 
   return {
     url: `${origin}/graphql`,
     origin,
     orm,
+    clock,
+    jobs,
     statements,
     authenticator,
     metrics,
@@ -572,8 +593,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     subscriptions,
     stop: async () => {
       await subscriptions.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // No new connections; idle keep-alive ones close now, busy ones after their answer.
+      stopping = true;
+      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([closed.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), config.shutdownDrainMs)))]);
+      clearTimeout(timer);
+      if (!drained) {
+        log.warn('requests still running after the drain time were cut off', { drainMs: config.shutdownDrainMs });
+        server.closeAllConnections();
+        await closed;
+      }
+      // Running jobs stop at their next checkpoint and are queued again as they were.
+      await jobs.stop(config.shutdownDrainMs);
       if (metricsServer) {
         metricsServer.closeAllConnections();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));

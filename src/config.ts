@@ -64,6 +64,10 @@ export interface Config {
   secrets: SecretKeys;
   /** Why these keys may not serve in production (see assertSecretsUsable); unset when they may. */
   secretsProblem?: string;
+  /** The job runner (src/jobs): how often it looks for due jobs (0: never by itself) and how long a claim holds. */
+  jobs: { pollMs: number; leaseMs: number };
+  /** On SIGTERM, how long in-flight requests and running jobs get to finish (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
   /** Subscriptions (README: Subscriptions): live events go over Redis pub/sub when `redisUrl` is set. */
   live: {
     redisUrl?: string;
@@ -255,6 +259,9 @@ export const variables = {
   SUBSCRIPTION_AUTH_CHECK_MS: positiveInteger(5_000),
   TRUSTED_DOCUMENTS: oneOf(['off', 'on'] as const, 'off'),
   TRUSTED_DOCUMENTS_MANIFEST: variable('a file path', z.string().min(1), path.resolve('client', 'persisted-documents.json')),
+  JOB_POLL_MS: variable('a whole number of milliseconds (0: no poller)', wholeNumber(0, 86_400_000), 1_000),
+  JOB_LEASE_MS: variable('a whole number of milliseconds from 1000 to 86400000', wholeNumber(1_000, 86_400_000), 60_000),
+  SHUTDOWN_DRAIN_MS: variable('a whole number of milliseconds from 0 to 600000', wholeNumber(0, 600_000), 10_000),
 } satisfies Record<string, Variable>;
 
 type Settings = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
@@ -373,6 +380,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     maxQueuedRequests: s.MAX_QUEUED_REQUESTS,
     trustProxy: s.TRUST_PROXY,
     sqliteSynchronous: s.SQLITE_SYNCHRONOUS,
+    jobs: { pollMs: s.JOB_POLL_MS, leaseMs: s.JOB_LEASE_MS },
+    shutdownDrainMs: s.SHUTDOWN_DRAIN_MS,
     ...sealing(secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode)),
     logLevel: s.LOG_LEVEL,
     metrics: {

@@ -5,6 +5,8 @@ import type { Viewer } from './auth/viewer.js';
 import { can } from './auth/viewer.js';
 import type { Action } from './auth/authorities.js';
 import { RequestScope } from './common/request-scope.js';
+import { systemClock, type Clock } from './common/clock.js';
+import type { JobQueue } from './common/job-queue.js';
 import { EdgeLoaders } from './graph/edge-loaders.js';
 import { nodeTypeLoader } from './graph/node.js';
 import type DataLoader from 'dataloader';
@@ -26,6 +28,7 @@ import { ApprovalGroupService } from './requests/approval-group.service.js';
 import { CertificationLoaders } from './certifications/certifications.loaders.js';
 import { CertificationService } from './certifications/certification.service.js';
 import { CampaignService } from './certifications/campaign.service.js';
+import { JobService } from './jobs/job.service.js';
 
 /**
  * Everything one request works with, built once per request and never shared: the composition
@@ -59,6 +62,7 @@ export class Context {
   private certificationLoaderSet?: CertificationLoaders;
   private certificationService?: CertificationService;
   private campaignService?: CampaignService;
+  private jobService?: JobService;
 
   constructor(
     readonly requestId: string,
@@ -68,8 +72,10 @@ export class Context {
     readonly config: Config,
     /** Aborted when the request was answered 504 while it still ran (see RequestScope.transaction). */
     signal?: AbortSignal,
+    clock: Clock = systemClock,
+    jobs?: JobQueue,
   ) {
-    this.scope = new RequestScope(requestId, viewer, em, config, signal);
+    this.scope = new RequestScope(requestId, viewer, em, config, signal, clock, jobs);
     this.loaders = this.scope.clearsAfterWrites(new GovernanceLoaders(em, viewer.workspaceId));
     this.graph = this.scope.clearsAfterWrites(new EdgeLoaders(em, viewer.workspaceId));
   }
@@ -119,7 +125,7 @@ export class Context {
   }
 
   get reconciliation(): ReconciliationService {
-    return (this.reconciliationService ??= new ReconciliationService(this.scope, this.reconciliationLoaders, this.loaders));
+    return (this.reconciliationService ??= new ReconciliationService(this.scope, this.reconciliationLoaders));
   }
 
   get reconciliationLoaders(): ReconciliationLoaders {
@@ -131,7 +137,7 @@ export class Context {
   }
 
   get requests(): RequestService {
-    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders, this.tasks));
+    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders));
   }
 
   get tasks(): TaskService {
@@ -157,5 +163,9 @@ export class Context {
   /** The scope's transaction: one transaction, after which every loader of the request forgets. */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.scope.transaction(work);
+  }
+
+  get jobs(): JobService {
+    return (this.jobService ??= new JobService(this.scope));
   }
 }

@@ -6,14 +6,17 @@ import { Authority } from '../src/auth/authorities.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { Certification } from '../src/certifications/certification.entity.js';
 import { CertificationCampaign } from '../src/certifications/certification-campaign.entity.js';
-import { CertificationTask } from '../src/certifications/certification-task.entity.js';
 import { ReviewItem } from '../src/certifications/review-item.entity.js';
 import { AccessRequest } from '../src/requests/access-request.entity.js';
+import { TestClock } from '../src/common/clock.js';
+import { CertificationStatus } from '../src/certifications/certification.enums.js';
 
 let app: TestApp;
 let admin: GraphQLClient;
+// Starts at the real time; the escalation test moves it.
+const clock = new TestClock(new Date());
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ clock });
   admin = await app.client('acme');
 });
 afterAll(async () => {
@@ -662,13 +665,19 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(tasks.sam.totalCount).toBe(1);
   });
 
-  it("automatic escalation: an overdue task goes to the certifier's manager when read; without it the task stays overdue", async () => {
+  it("automatic escalation: at its due date a task goes to the certifier's manager (a job); without it the task stays overdue", async () => {
     const s = await scenario('certs-escalate');
     const escalating = await create(s.client, eng({ name: 'escalating', automaticEscalation: true }));
     const quiet = await create(s.client, eng({ name: 'quiet' }));
     const e = (await s.client.request<RunData>(RUN, { id: escalating.id })).runCertification;
     const q = (await s.client.request<RunData>(RUN, { id: quiet.id })).runCertification;
-    await app.orm.em.fork().nativeUpdate(CertificationTask, { campaign: { $in: [e.id, q.id] } }, { dueDate: new Date(Date.now() - 60_000) });
+    // Nobody reads in between: the escalation is the job's, at the task's due date.
+    clock.advance({ days: 14, hours: 23 });
+    await app.jobs.runDue();
+    expect(await app.orm.em.fork().count(AuditEvent, { workspace: s.ws, action: 'certificationTask.escalate' })).toBe(0);
+    clock.advance({ hours: 2 });
+    await app.jobs.runDue();
+    expect(await app.orm.em.fork().count(AuditEvent, { workspace: s.ws, action: 'certificationTask.escalate' })).toBe(1);
 
     const after = (await s.client.request<ReadData>(READ, { id: e.id })).certificationCampaign;
     expect(after.tasks.nodes.map((t) => `${t.certifierLogin}:${t.status}:${t.itemCount}:${t.escalatedFrom}:${t.overdue}`)).toEqual([
@@ -729,5 +738,38 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(hidden).toEqual({ certificationCampaign: null, reviewItem: null });
     const [foreign] = await errorsOf(other.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(foreign.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });
+  });
+});
+
+describe('repeat', () => {
+  it('a certification that repeats Monthly runs a new campaign each month by itself, until it is no longer Active', async () => {
+    const s = await scenario('certs-repeat');
+    const c = await create(s.client, eng({ name: 'monthly', repeat: 'Monthly' }));
+    await s.client.request<RunData>(RUN, { id: c.id });
+    const campaigns = () => countIn(CertificationCampaign, { workspace: s.ws, certification: c.id });
+    expect(await campaigns()).toBe(1);
+    clock.advance({ days: 27 });
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(1);
+    clock.advance({ days: 5 });
+    // No request in between: the second campaign is the job's.
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(2);
+    const second = await app.orm.em.fork().find(CertificationCampaign, { certification: c.id }, { orderBy: { startedAt: 'desc' } });
+    expect(second[0].startedBy).toBe('job certification.repeat');
+    clock.advance({ days: 32 });
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(3);
+
+    await app.orm.em.fork().nativeUpdate(Certification, { id: c.id }, { status: CertificationStatus.DRAFT });
+    clock.advance({ days: 32 });
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(3);
+  });
+
+  it('refuses a repeat it cannot act on, naming the field', async () => {
+    const s = await scenario('certs-repeat-bad');
+    const [error] = await errorsOf(s.client.request(CREATE, { input: eng({ name: 'odd', repeat: 'now and then' }) }));
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.repeat' });
   });
 });

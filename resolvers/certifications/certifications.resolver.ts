@@ -89,7 +89,10 @@ export class CertificationsResolver {
     return ctx.campaigns.reassignReviewItem(args);
   }
 
-  @Mutation(() => Int, { description: "Escalates overdue certification tasks (automaticEscalation) to the certifier's manager now; returns how many. Reads also escalate." })
+  @Mutation(() => Int, {
+    description:
+      "Escalates overdue certification tasks (automaticEscalation) to the certifier's manager now; returns how many. Each task also escalates by itself at its due date (a job).",
+  })
   escalateOverdueCertificationTasks(@Ctx() ctx: Context) {
     return ctx.campaigns.escalateOverdueCertificationTasks();
   }

@@ -20,7 +20,7 @@ export class ReconciliationResolver {
 
   @Mutation(() => ReconciliationBatch, {
     description:
-      'This endpoint enables you to do the application reconciliation (seed: Reconciliation By ID). The batch is created Initiated, runs at once, and is returned Completed or Failed with its counts.',
+      'This endpoint enables you to do the application reconciliation (seed: Reconciliation By ID). The batch is created Initiated and returned at once; a job runs it (Running, then Completed or Failed with its counts): read it with reconciliationBatch(id).',
   })
   reconcileTargetSystem(@Args() args: ReconcileTargetSystemArgs, @Ctx() ctx: Context) {
     return ctx.reconciliation.reconcileTargetSystem(args);

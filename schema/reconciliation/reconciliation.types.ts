@@ -46,6 +46,13 @@ export class ConnectorInput {
     description: 'The reconciliation schedule (seed: `schedule` / `reconciliationSchedule`), e.g. `{"repeat":"Do not repeat"}`; needs `repeat`. Unchanged when omitted.',
   })
   schedule?: Record<string, unknown> | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Safety threshold in percent (0–100): a reconciliation that would deprovision more of the active accounts stops first. Omitted: unchanged (20 for a new application).',
+  })
+  safetyThresholdPercent?: number | null;
 }
 
 @ArgsType()

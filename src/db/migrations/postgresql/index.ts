@@ -5,6 +5,8 @@ import { Migration20261130115503 } from './Migration20261130115503.js';
 import { Migration20261130115812 } from './Migration20261130115812.js';
 import { Migration20261130120030 } from './Migration20261130120030.js';
 import { Migration20261130120641 } from './Migration20261130120641.js';
+import { Migration20261130140928 } from './Migration20261130140928.js';
+import { Migration20261130142151 } from './Migration20261130142151.js';
 import { Migration20261130141503 } from './Migration20261130141503.js';
 import { Migration20261130142947 } from './Migration20261130142947.js';
 
@@ -16,6 +18,8 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261130115812', class: Migration20261130115812 },
   { name: 'Migration20261130120030', class: Migration20261130120030 },
   { name: 'Migration20261130120641', class: Migration20261130120641 },
+  { name: 'Migration20261130140928', class: Migration20261130140928 },
+  { name: 'Migration20261130142151', class: Migration20261130142151 },
   { name: 'Migration20261130141503', class: Migration20261130141503 },
   { name: 'Migration20261130142947', class: Migration20261130142947 },
 ];

@@ -5,6 +5,8 @@ import { Migration20261130115459 } from './Migration20261130115459.js';
 import { Migration20261130115805 } from './Migration20261130115805.js';
 import { Migration20261130120026 } from './Migration20261130120026.js';
 import { Migration20261130120636 } from './Migration20261130120636.js';
+import { Migration20261130140927 } from './Migration20261130140927.js';
+import { Migration20261130142146 } from './Migration20261130142146.js';
 import { Migration20261130141502 } from './Migration20261130141502.js';
 import { Migration20261130142943 } from './Migration20261130142943.js';
 
@@ -16,6 +18,8 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261130115805', class: Migration20261130115805 },
   { name: 'Migration20261130120026', class: Migration20261130120026 },
   { name: 'Migration20261130120636', class: Migration20261130120636 },
+  { name: 'Migration20261130140927', class: Migration20261130140927 },
+  { name: 'Migration20261130142146', class: Migration20261130142146 },
   { name: 'Migration20261130141502', class: Migration20261130141502 },
   { name: 'Migration20261130142943', class: Migration20261130142943 },
 ];
