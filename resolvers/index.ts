@@ -1,7 +1,7 @@
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import '../src/graph/domains.js';
 import { edgeFieldDeclarations } from '../src/graph/install.js';
-import { CatalogResolver } from './governance/catalog.resolver.js';
+import { CatalogResolver, PeopleResolver } from './governance/catalog.resolver.js';
 import { ScimResolver, ScimUserFields } from './scim/scim.resolver.js';
 import { EntitlementFields, RoleFields, TargetSystemFields } from './governance/edges.resolver.js';
 import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
@@ -21,6 +21,7 @@ import { MeResolver } from './auth/me.resolver.js';
  */
 export const resolvers: NonEmptyArray<ClassType> = [
   CatalogResolver,
+  PeopleResolver,
   RoleFields,
   EntitlementFields,
   TargetSystemFields,

@@ -37,7 +37,8 @@ export type Action =
   | 'enrollment:read'
   | 'enrollment:write'
   | 'people:actAs'
-  | 'requests:forOthers';
+  | 'requests:forOthers'
+  | 'people:manage';
 
 const READERS = [Authority.READ_ONLY, Authority.CATALOG_ADMIN, Authority.REQUESTER, Authority.APPROVER, Authority.CERTIFIER, Authority.SCIM_PROVISIONER];
 
@@ -66,4 +67,6 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'people:actAs': [Authority.ACT_AS],
   // Requesting for someone else than oneself; a beneficiary's manager may without it.
   'requests:forOthers': [Authority.REQUEST_FOR_OTHERS],
+  // Joiner, mover, leaver: creating, changing and terminating people (and naming who is authoritative for them).
+  'people:manage': [],
 };

@@ -7,7 +7,7 @@ import { Role, RoleEntitlement, RoleMember, type MembershipSource } from '../gov
 import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
-import { recomputeRuleMembers } from '../governance/rules.js';
+import { compileRule } from '../governance/rules.js';
 import { AccessRequest } from './access-request.entity.js';
 import { RequestEntityType, RequestType } from './workflow.js';
 
@@ -15,7 +15,10 @@ import { RequestEntityType, RequestType } from './workflow.js';
 const ENDED = ['Revoked', 'Deprovisioned'];
 const isActive = (status: string) => !ENDED.includes(status);
 
-export type Mechanism = 'Request' | 'Role';
+/** How access came to be: a request for it, a requested role, or a role held by its birthright rule. */
+export type Mechanism = 'Request' | 'Role' | 'Rule';
+/** Mechanisms of access that comes with a role, revoked when the role goes. */
+const ROLE_MECHANISMS = ['Role', 'Rule'];
 
 /**
  * What one request changes on one application. A Connected application applies it at once;
@@ -106,7 +109,7 @@ export class Provisioning {
     const active = assignments.filter((a) => isActive(a.status));
     if (active.length === 0) return { held: false };
     const viaRoles = await this.rolesGranting(user, [entityId]);
-    return { held: true, direct: active.some((a) => a.provisionMechanism !== 'Role'), viaRoles: [...new Set(viaRoles.map((r) => r.role))] };
+    return { held: true, direct: active.some((a) => !ROLE_MECHANISMS.includes(a.provisionMechanism ?? '')), viaRoles: [...new Set(viaRoles.map((r) => r.role))] };
   }
 
   /** Display names of the roles `user` holds that grant any of `entitlementIds`. */
@@ -169,6 +172,98 @@ export class Provisioning {
     return true;
   }
 
+  /**
+   * Re-evaluates birthright rules in the database and makes the RULE memberships follow: for
+   * `roles` (else every role with a rule or with RULE members among `userIds`), over `userIds`
+   * (else everyone of the workspace). A person who now matches gains the membership and the
+   * role's entitlements and accounts (mechanism `Rule`, applied as an approved role request
+   * applies them); one who no longer matches loses the RULE membership and, when it was the
+   * last source, the role's entitlements ({@link removeMembership}). A terminated person matches
+   * no rule. Every change is audited with `context`.
+   */
+  async syncRuleMemberships(
+    workspaceId: string,
+    scope: { roles?: Role[]; userIds?: string[] },
+    actor: string | undefined,
+    context: Record<string, unknown>,
+  ): Promise<{ added: number; removed: number }> {
+    const forUsers = scope.userIds ? { id: { $in: scope.userIds } } : {};
+    const roles =
+      scope.roles ??
+      (await this.em.find(Role, {
+        workspace: workspaceId,
+        $or: [{ rule: { $ne: null } }, ...(scope.userIds ? [{ id: { $in: await this.ruleRolesOf(scope.userIds) } }] : [])],
+      }));
+    const users = new Map<string, User>();
+    const person = async (id: string) => users.get(id) ?? users.set(id, await this.em.findOneOrFail(User, id)).get(id)!;
+    let added = 0;
+    let removed = 0;
+    for (const role of roles) {
+      const filter = role.retired ? null : compileRule(role.rule);
+      const matching = filter
+        ? await this.em.find(User, { $and: [{ workspace: workspaceId, terminatedAt: null, ...forUsers }, filter] }, { fields: ['id'], disableIdentityMap: true })
+        : [];
+      const rows = await this.em.find(
+        RoleMember,
+        { role: role.id, source: 'RULE', ...(scope.userIds ? { user: { $in: scope.userIds } } : {}) },
+        { fields: ['user'], disableIdentityMap: true },
+      );
+      const want = new Set(matching.map((u) => u.id));
+      const have = new Set(rows.map((r) => r.user.id));
+      for (const id of have) {
+        if (want.has(id)) continue;
+        await this.removeMembership(await person(id), role.id, 'RULE', actor, context);
+        removed++;
+      }
+      for (const id of want) {
+        if (have.has(id)) continue;
+        await this.grantByRule(await person(id), role, actor, context);
+        added++;
+      }
+    }
+    return { added, removed };
+  }
+
+  private async ruleRolesOf(userIds: string[]): Promise<string[]> {
+    const rows = await this.em.find(RoleMember, { user: { $in: userIds }, source: 'RULE' }, { fields: ['role'], disableIdentityMap: true });
+    return [...new Set(rows.map((r) => r.role.id))];
+  }
+
+  /**
+   * A RULE membership and what it brings: the role's entitlements on each Connected
+   * application (an account opened from the application's form when the person has none).
+   * A Disconnected application's share has no request to carry a fulfilment task: the audit
+   * event names it (`manualProvisioning`).
+   */
+  private async grantByRule(user: User, role: Role, actor: string | undefined, context: Record<string, unknown>): Promise<void> {
+    await this.addMembership(user, role, 'RULE', actor, context);
+    await this.em.flush();
+    const parts = await this.roleParts(
+      role.id,
+      user,
+      RequestType.CREATE,
+      (ts, performer, rest) => this.part(ts, performer, RequestType.CREATE, user.login, buildAccountForm(ts.form, user, null).values, rest),
+      'Rule',
+    );
+    for (const part of parts) if (part.connected) await this.apply(part, user, actor);
+    const manual = parts.filter((p) => !p.connected);
+    if (manual.length) {
+      this.audit(
+        'user.role.manualProvisioning',
+        'User',
+        user.id,
+        {
+          role: role.id,
+          roleName: role.displayName,
+          source: 'RULE',
+          ...context,
+          manualProvisioning: manual.map((p) => ({ targetSystem: p.targetSystemName, entitlementIds: p.entitlementIds })),
+        },
+        actor,
+      );
+    }
+  }
+
   /** Audits on the person that a source now grants them a role they did not hold. */
   async addMembership(user: User, role: Role, source: MembershipSource, actor: string | undefined, context: Record<string, unknown>): Promise<void> {
     const held = await this.em.count(RoleMember, { role: role.id, user });
@@ -218,7 +313,7 @@ export class Provisioning {
   }
 
   /** A role's entitlements by application; a revoke keeps those another held role grants. */
-  private async roleParts(roleId: string, user: User, type: RequestType, part: PartOf): Promise<ProvisioningPart[]> {
+  private async roleParts(roleId: string, user: User, type: RequestType, part: PartOf, mechanism: Mechanism = 'Role'): Promise<ProvisioningPart[]> {
     const links = await this.em.find(RoleEntitlement, { role: roleId }, { populate: ['entitlement.targetSystem'] });
     let ids = links.map((l) => l.entitlement.id);
     if (type === RequestType.REVOKE) {
@@ -229,7 +324,7 @@ export class Provisioning {
     for (const { entitlement } of links) {
       if (type !== RequestType.MODIFY && !ids.includes(entitlement.id)) continue;
       const ts = entitlement.targetSystem;
-      const existing = bySystem.get(ts.id) ?? part(ts, entitlement.performer, { account: false, entitlementIds: [], mechanism: 'Role' });
+      const existing = bySystem.get(ts.id) ?? part(ts, entitlement.performer, { account: false, entitlementIds: [], mechanism });
       if (type !== RequestType.MODIFY) existing.entitlementIds.push(entitlement.id);
       bySystem.set(ts.id, existing);
     }
@@ -248,14 +343,20 @@ export class Provisioning {
         account,
         status: { $nin: ENDED },
         ...(part.account ? {} : { entitlement: { $in: part.entitlementIds } }),
-        ...(part.mechanism === 'Role' ? { provisionMechanism: 'Role' } : {}),
+        ...(part.mechanism !== 'Request' ? { provisionMechanism: { $in: ROLE_MECHANISMS } } : {}),
       };
       const assignments = await this.em.find(EntitlementAssignment, where);
       for (const a of assignments) {
         a.status = 'Revoked';
         this.audit('entitlementAssignment.revoke', 'EntitlementAssignment', a.id, { account: account.id, entitlement: a.entitlement.id, status: 'Revoked' }, actor);
       }
-      if (part.account && isActive(account.status)) {
+      // An account a birthright rule opened goes with the last entitlement the rule gave.
+      const ruleAccountDone =
+        !part.account &&
+        account.provisionMechanism === 'Rule' &&
+        isActive(account.status) &&
+        (await this.em.count(EntitlementAssignment, { account, status: { $nin: ENDED }, ...(assignments.length ? { id: { $nin: assignments.map((a) => a.id) } } : {}) })) === 0;
+      if ((part.account || ruleAccountDone) && isActive(account.status)) {
         const before = { status: account.status };
         account.status = 'Revoked';
         this.audit('account.revoke', 'UserAccount', account.id, { status: 'Revoked' }, actor, before);
@@ -359,7 +460,7 @@ export class Provisioning {
     const role = this.em.create(Role, { ...fields, workspace });
     for (const id of entitlementIds) this.em.create(RoleEntitlement, { role, entitlement: this.em.getReference(Entitlement, id) });
     await this.em.flush();
-    await recomputeRuleMembers(this.em, role);
+    await this.syncRuleMemberships(workspace.id, { roles: [role] }, actor, { request: request.requestId });
     this.audit('role.create', 'Role', role.id, { name: role.name, entitlementIds, request: request.requestId }, actor);
     return role.id;
   }

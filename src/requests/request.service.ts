@@ -334,6 +334,60 @@ export class RequestService {
   }
 
   /**
+   * A revoke the gateway decides by itself (a leaver, an access period that ended), inside the
+   * caller's transaction: a request with no approval stage, so it is fulfilled at once through
+   * the same provisioning as any revoke (a Disconnected application gets its fulfilment task).
+   * Nothing is checked against the catalog: the access is held, and a disabled or retired role
+   * or application must still be revoked.
+   */
+  async submitSystemRevoke(
+    em: EntityManager,
+    args: {
+      beneficiary: User;
+      entityType: RequestEntityType;
+      entityId: string;
+      title: string;
+      requesterLogin: string;
+      justification: string;
+      workflowName: string;
+      payload: Record<string, unknown>;
+    },
+  ): Promise<AccessRequest> {
+    const beneficiary = strip({ login: args.beneficiary.login, employeeNumber: args.beneficiary.employeeNumber, displayName: args.beneficiary.displayName });
+    const planned: PlannedItem = {
+      item: { beneficiaries: beneficiary, entityId: args.entityId, entityType: args.entityType, type: RequestType.REVOKE, entityName: args.title },
+      beneficiary: args.beneficiary,
+      title: args.title,
+      workflowName: args.workflowName,
+      stages: [],
+      payload: {
+        beneficiary,
+        requester: { login: args.requesterLogin },
+        entityId: args.entityId,
+        entityType: args.entityType,
+        type: RequestType.REVOKE,
+        accountName: null,
+        form: null,
+        ...args.payload,
+      },
+    };
+    return this.openRequest(em, new RequestFlow(em, this.scope), planned, {
+      correlationId: newId(),
+      cartId: null,
+      justification: args.justification,
+      requesterLogin: args.requesterLogin,
+    });
+  }
+
+  /** Ends every open request for `beneficiary` (their open tasks with them), e.g. when they leave. */
+  async cancelOpenRequestsFor(em: EntityManager, beneficiary: User, perpetrator: string, comment: string): Promise<number> {
+    const open = await em.find(AccessRequest, { workspace: this.ws, beneficiaryLogin: beneficiary.login, resolution: Resolution.INITIATED });
+    const flow = new RequestFlow(em, this.scope);
+    for (const request of open) await flow.cancelled(request, perpetrator, comment);
+    return open.length;
+  }
+
+  /**
    * Checks one cart item and decides its workflow stages; writes nothing. With `policy`, the
    * requester must be the beneficiary, the beneficiary's manager, or hold REQUEST_FOR_OTHERS.
    */

@@ -5,6 +5,7 @@ import { Migration20261130115503 } from './Migration20261130115503.js';
 import { Migration20261130120030 } from './Migration20261130120030.js';
 import { Migration20261130120641 } from './Migration20261130120641.js';
 import { Migration20261130115812 } from './Migration20261130115812.js';
+import { Migration20261130141410 } from './Migration20261130141410.js';
 
 /** The postgresql migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261130120030', class: Migration20261130120030 },
   { name: 'Migration20261130120641', class: Migration20261130120641 },
   { name: 'Migration20261130115812', class: Migration20261130115812 },
+  { name: 'Migration20261130141410', class: Migration20261130141410 },
 ];

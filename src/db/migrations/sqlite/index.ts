@@ -5,6 +5,7 @@ import { Migration20261130115459 } from './Migration20261130115459.js';
 import { Migration20261130120026 } from './Migration20261130120026.js';
 import { Migration20261130120636 } from './Migration20261130120636.js';
 import { Migration20261130115805 } from './Migration20261130115805.js';
+import { Migration20261130141407 } from './Migration20261130141407.js';
 
 /** The sqlite migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261130120026', class: Migration20261130120026 },
   { name: 'Migration20261130120636', class: Migration20261130120636 },
   { name: 'Migration20261130115805', class: Migration20261130115805 },
+  { name: 'Migration20261130141407', class: Migration20261130141407 },
 ];
