@@ -31,6 +31,9 @@ import { RateLimitedError, RequestBudgets } from './http/rate-limits.js';
 import { secretBox } from './common/secrets.js';
 import { resealConnectorTokens } from './reconciliation/connector-secrets.js';
 import { isLoopbackHost } from './http/loopback.js';
+import { systemClock, type Clock } from './common/clock.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { registerJobTypes } from './jobs/job-types.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -38,6 +41,10 @@ export interface App {
   /** The server's origin, e.g. http://127.0.0.1:4000. */
   origin: string;
   orm: MikroORM;
+  /** Where the gateway's time comes from (a TestClock in tests). */
+  clock: Clock;
+  /** The job runner: tests advance the clock and call `jobs.runDue()`. */
+  jobs: JobRunner;
   /** SQL statements sent so far (tests and the benchmark read it). */
   statements: { value: () => number; reset: () => void };
   /** API keys and OpenID Connect tokens, for GraphQL and SCIM. */
@@ -54,6 +61,8 @@ export interface AppOptions {
    * may return the headers Sandbox starts with, such as the development demo key.
    */
   prepare?: (orm: MikroORM) => Promise<{ sandboxHeaders?: Record<string, string> } | undefined>;
+  /** Where time comes from (default: the system clock). */
+  clock?: Clock;
 }
 
 /** Largest JSON body, and the allowance for the non-file fields of a multipart body. */
@@ -87,6 +96,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const { sealed } = await resealConnectorTokens(orm.em.fork(), secretBox(config.secrets), { plainOnly: true });
   if (sealed > 0) log.info('sealed connector tokens stored in plain text', { count: sealed });
   const prepared = (await options.prepare?.(orm)) ?? {};
+  const clock = options.clock ?? systemClock;
+  const jobs = new JobRunner(orm, config, clock, log, config.jobs);
+  registerJobTypes(jobs);
 
   const statements = countStatements(orm);
   const budgets = await RequestBudgets.create(config.rateLimits, log);
@@ -139,7 +151,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   await apollo.start();
   /** The per-request composition root, for GraphQL and for SCIM alike: a fresh EntityManager fork each. */
-  const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config, requestSignal.getStore());
+  const contextFor = (requestId: string, viewer: Viewer) => new Context(requestId, viewer, orm.em.fork(), config, requestSignal.getStore(), clock, jobs);
   const scim = scimHandler({
     config,
     authenticator,
@@ -150,7 +162,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const cors = corsPolicy(config.corsOrigins);
 
+  /** Set once stop() begins: answers still go out, but every connection closes after its answer. */
+  let stopping = false;
+  const inFlight = new Set<http.ServerResponse>();
   const server = http.createServer((req, res) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+    if (stopping) res.shouldKeepAlive = false;
     handle(req, res).catch((error) => {
       log.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
@@ -323,16 +341,32 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const { port } = server.address() as AddressInfo;
   const origin = `http://${config.host}:${port}`;
+  await jobs.start();
 
   return {
     url: `${origin}/graphql`,
     origin,
     orm,
+    clock,
+    jobs,
     statements,
     authenticator,
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // No new connections; idle keep-alive ones close now, busy ones after their answer.
+      stopping = true;
+      for (const res of inFlight) if (!res.headersSent) res.shouldKeepAlive = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const drained = await Promise.race([closed.then(() => true), new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), config.shutdownDrainMs)))]);
+      clearTimeout(timer);
+      if (!drained) {
+        log.warn('requests still running after the drain time were cut off', { drainMs: config.shutdownDrainMs });
+        server.closeAllConnections();
+        await closed;
+      }
+      // Running jobs stop at their next checkpoint and are queued again as they were.
+      await jobs.stop(config.shutdownDrainMs);
       await apollo.stop();
       await budgets.close();
       await orm.close(true);

@@ -46,6 +46,10 @@ export interface Config {
   secrets: SecretKeys;
   /** Why these keys may not serve in production (see assertSecretsUsable); unset when they may. */
   secretsProblem?: string;
+  /** The job runner (src/jobs): how often it looks for due jobs (0: never by itself) and how long a claim holds. */
+  jobs: { pollMs: number; leaseMs: number };
+  /** On SIGTERM, how long in-flight requests and running jobs get to finish (SHUTDOWN_DRAIN_MS). */
+  shutdownDrainMs: number;
 }
 
 /** Timing of OpenID Connect token verification. */
@@ -183,6 +187,9 @@ export const variables = {
   SQLITE_SYNCHRONOUS: oneOf(['normal', 'full'] as const, 'normal'),
   SECRETS_KEY: variable('a 32-byte key in base64 or hex (openssl rand -base64 32)', z.string(), undefined, { secret: true }),
   SECRETS_KEYS_PREVIOUS: variable('a comma-separated list of 32-byte keys in base64 or hex', z.string(), undefined, { secret: true }),
+  JOB_POLL_MS: variable('a whole number of milliseconds (0: no poller)', wholeNumber(0, 86_400_000), 1_000),
+  JOB_LEASE_MS: variable('a whole number of milliseconds from 1000 to 86400000', wholeNumber(1_000, 86_400_000), 60_000),
+  SHUTDOWN_DRAIN_MS: variable('a whole number of milliseconds from 0 to 600000', wholeNumber(0, 600_000), 10_000),
 } satisfies Record<string, Variable>;
 
 type Settings = { [K in keyof typeof variables]: z.output<(typeof variables)[K]['schema']> };
@@ -296,6 +303,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: LoadOp
     },
     requestTimeoutMs: s.REQUEST_TIMEOUT_MS,
     sqliteSynchronous: s.SQLITE_SYNCHRONOUS,
+    jobs: { pollMs: s.JOB_POLL_MS, leaseMs: s.JOB_LEASE_MS },
+    shutdownDrainMs: s.SHUTDOWN_DRAIN_MS,
     ...sealing(secretKeys(s.SECRETS_KEY, s.SECRETS_KEYS_PREVIOUS, mode)),
   };
 }

@@ -4,6 +4,8 @@ import type { Viewer } from './auth/viewer.js';
 import { can } from './auth/viewer.js';
 import type { Action } from './auth/authorities.js';
 import { RequestScope } from './common/request-scope.js';
+import { systemClock, type Clock } from './common/clock.js';
+import type { JobQueue } from './common/job-queue.js';
 import { EdgeLoaders } from './graph/edge-loaders.js';
 import { nodeTypeLoader } from './graph/node.js';
 import type DataLoader from 'dataloader';
@@ -67,8 +69,10 @@ export class Context {
     readonly config: Config,
     /** Aborted when the request was answered 504 while it still ran (see RequestScope.transaction). */
     signal?: AbortSignal,
+    clock: Clock = systemClock,
+    jobs?: JobQueue,
   ) {
-    this.scope = new RequestScope(requestId, viewer, em, config, signal);
+    this.scope = new RequestScope(requestId, viewer, em, config, signal, clock, jobs);
     this.loaders = this.scope.clearsAfterWrites(new GovernanceLoaders(em, viewer.workspaceId));
     this.graph = this.scope.clearsAfterWrites(new EdgeLoaders(em, viewer.workspaceId));
   }
@@ -134,7 +138,7 @@ export class Context {
   }
 
   get requests(): RequestService {
-    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders, this.tasks));
+    return (this.requestService ??= new RequestService(this.scope, this.requestLoaders));
   }
 
   get tasks(): TaskService {

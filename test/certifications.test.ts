@@ -9,11 +9,14 @@ import { CertificationCampaign } from '../src/certifications/certification-campa
 import { CertificationTask } from '../src/certifications/certification-task.entity.js';
 import { ReviewItem } from '../src/certifications/review-item.entity.js';
 import { AccessRequest } from '../src/requests/access-request.entity.js';
+import { TestClock } from '../src/common/clock.js';
 
 let app: TestApp;
 let admin: GraphQLClient;
+// Starts at the real time; the escalation test moves it.
+const clock = new TestClock(new Date());
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ clock });
   admin = await app.client('acme');
 });
 afterAll(async () => {
@@ -662,13 +665,19 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(tasks.sam.totalCount).toBe(1);
   });
 
-  it("automatic escalation: an overdue task goes to the certifier's manager when read; without it the task stays overdue", async () => {
+  it("automatic escalation: at its due date a task goes to the certifier's manager (a job); without it the task stays overdue", async () => {
     const s = await scenario('certs-escalate');
     const escalating = await create(s.client, eng({ name: 'escalating', automaticEscalation: true }));
     const quiet = await create(s.client, eng({ name: 'quiet' }));
     const e = (await s.client.request<RunData>(RUN, { id: escalating.id })).runCertification;
     const q = (await s.client.request<RunData>(RUN, { id: quiet.id })).runCertification;
-    await app.orm.em.fork().nativeUpdate(CertificationTask, { campaign: { $in: [e.id, q.id] } }, { dueDate: new Date(Date.now() - 60_000) });
+    // Nobody reads in between: the escalation is the job's, at the task's due date.
+    clock.advance({ days: 14, hours: 23 });
+    await app.jobs.runDue();
+    expect(await app.orm.em.fork().count(AuditEvent, { workspace: s.ws, action: 'certificationTask.escalate' })).toBe(0);
+    clock.advance({ hours: 2 });
+    await app.jobs.runDue();
+    expect(await app.orm.em.fork().count(AuditEvent, { workspace: s.ws, action: 'certificationTask.escalate' })).toBe(1);
 
     const after = (await s.client.request<ReadData>(READ, { id: e.id })).certificationCampaign;
     expect(after.tasks.nodes.map((t) => `${t.certifierLogin}:${t.status}:${t.itemCount}:${t.escalatedFrom}:${t.overdue}`)).toEqual([

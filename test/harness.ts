@@ -3,6 +3,7 @@ import { GraphQLClient, ClientError } from 'graphql-request';
 import { createApp, type App } from '../src/app.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { logger, silentLogger, type Logger } from '../src/logger.js';
+import type { Clock } from '../src/common/clock.js';
 import { openOrm } from '../src/db/orm.js';
 import { Workspace } from '../src/auth/workspace.entity.js';
 import { createApiKey } from '../src/auth/api-key.service.js';
@@ -61,7 +62,7 @@ export interface TestApp extends App {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startTestApp(options: { postgres?: boolean; config?: Partial<Config>; log?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(options: { postgres?: boolean; config?: Partial<Config>; log?: Logger; clock?: Clock } = {}): Promise<TestApp> {
   const usePg = options.postgres ?? !!POSTGRES_URL;
   const scratch = usePg ? await scratchDatabase(POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test') : undefined;
   const defaults = loadConfig({ NODE_ENV: 'test' });
@@ -74,9 +75,11 @@ export async function startTestApp(options: { postgres?: boolean; config?: Parti
     database: usePg ? 'postgresql' : 'sqlite',
     databaseUrl: scratch?.url ?? ':memory:',
     seedDemoData: false,
+    // Jobs run when a test says so (app.jobs.runDue()), at the time of its clock.
+    jobs: { ...defaults.jobs, pollMs: 0 },
     ...options.config,
   };
-  const app = await createApp(config, { port: 0, log: options.log ?? (process.env.TEST_LOG ? logger : silentLogger) });
+  const app = await createApp(config, { port: 0, log: options.log ?? (process.env.TEST_LOG ? logger : silentLogger), clock: options.clock });
   const workspaces = new Map<string, string>();
 
   const ensureWorkspace = async (name: string, data: DemoDataSet | null = demoData) => {

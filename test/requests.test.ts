@@ -13,6 +13,7 @@ import { Context } from '../src/context.js';
 import { DomainError } from '../src/errors.js';
 import { RequestFlow } from '../src/requests/request-flow.js';
 import { TaskStatus } from '../src/requests/workflow.js';
+import { TestClock } from '../src/common/clock.js';
 
 // Seed ids (demo data).
 const ID = {
@@ -485,9 +486,11 @@ describe('workflows, from cart to provisioned access', () => {
 
 describe('reject, expiry, cancel, escalate, reassign', () => {
   let admin: GraphQLClient;
+  // Starts at the real time, so dates the other tests compare stay current; expiry tests move it.
+  const clock = new TestClock(new Date());
   beforeAll(async () => {
     await app?.stop();
-    app = await startTestApp();
+    app = await startTestApp({ clock });
     admin = await app.client('acme');
   });
 
@@ -517,10 +520,17 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
     expect(views.approvals.nodes).toEqual([]);
   });
 
-  it('a task past its expiry date is Expired (and its request), and can no longer be decided', async () => {
+  it('a task expires at its expiry date with no request arriving (its job), with its request, and can no longer be decided', async () => {
     const r = await submitOne(admin, { login: 'steve', entityId: ID.jiraSoftwareUser, entityType: 'ENTITLEMENT' }, 'steve');
     const taskId = r.tasks[0].id;
-    await app.orm.em.fork().nativeUpdate(Task, { id: taskId }, { expiryDate: new Date(Date.now() - 60_000) });
+    const stored = () => app.orm.em.fork().findOneOrFail(Task, taskId);
+    clock.advance({ days: 14, hours: 23 });
+    expect(await app.jobs.runDue()).toBe(0);
+    expect((await stored()).status).toBe(TaskStatus.ASSIGNED);
+    clock.advance({ hours: 1 });
+    // No GraphQL request between the clock's move and the job: the expiry is the job's doing.
+    expect(await app.jobs.runDue()).toBeGreaterThanOrEqual(1);
+    expect((await stored()).status).toBe(TaskStatus.EXPIRED);
 
     const expired = await admin.request<{
       tasks: {
@@ -540,11 +550,18 @@ describe('reject, expiry, cancel, escalate, reassign', () => {
     expect((await readRequest(admin, r.id)).history.at(-1)).toMatchObject({ action: 'expire', perpetrator: 'system', toStatus: 'Expired' });
   });
 
-  it('acting on an overdue task expires it first, then refuses', async () => {
+  it('reads never write: a task past its date reads as it is until its job runs; acting on it is refused and writes nothing', async () => {
     const r = await submitOne(admin, { login: 'liz', entityId: ID.jiraSoftwareUser, entityType: 'ENTITLEMENT' }, 'liz');
-    await app.orm.em.fork().nativeUpdate(Task, { id: r.tasks[0].id }, { expiryDate: new Date(Date.now() - 1000) });
-    const errors = await errorsOf(act(admin, r.tasks[0].id, 'APPROVE', 'jerome'));
+    const taskId = r.tasks[0].id;
+    clock.advance({ days: 16 });
+    const before = await app.orm.em.fork().count(HistoryEntry, {});
+    const read = await admin.request<{ task: { status: string } }>(gql`query ($id: ID!) { task(id: $id) { status } }`, { id: taskId });
+    expect(read.task.status).toBe('ASSIGNED');
+    const errors = await errorsOf(act(admin, taskId, 'APPROVE', 'jerome'));
     expect(errors[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
+    expect(errors[0].message).toMatch(/expired at .*; it can no longer be acted on/);
+    expect(await app.orm.em.fork().count(HistoryEntry, {})).toBe(before);
+    await app.jobs.runDue();
     const stored = await app.orm.em.fork().findOneOrFail(AccessRequest, r.id);
     expect([stored.status, stored.resolution]).toEqual(['Expired', 'Expired']);
   });
@@ -1157,7 +1174,7 @@ describe('racing approvers (concurrent requests against the running server)', ()
     // Another approver's change lands between this read and this write.
     await app.orm.em.fork().nativeUpdate(Task, { id: stale.id }, { version: 2 });
     const error = await ctx
-      .transaction((em) => new RequestFlow(em, ctx).changeTask(stale, { status: TaskStatus.COMPLETED, outcome: 'APPROVE' }, 'approve', 'samantha'))
+      .transaction((em) => new RequestFlow(em, ctx.scope).changeTask(stale, { status: TaskStatus.COMPLETED, outcome: 'APPROVE' }, 'approve', 'samantha'))
       .catch((e) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect([error.code, error.field]).toEqual(['CONFLICT', 'id']);

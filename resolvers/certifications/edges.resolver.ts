@@ -1,4 +1,5 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../src/context.js';
 import type { Row } from '../../src/graph/rows.js';
 import { CertificationCampaign } from '../../src/certifications/certification-campaign.entity.js';
 import { CertificationTask } from '../../src/certifications/certification-task.entity.js';
@@ -24,7 +25,7 @@ export class CertificationCampaignFields {
 @Resolver(() => CertificationTask)
 export class CertificationTaskFields {
   @FieldResolver(() => Boolean, { description: 'Open past its due date.' })
-  overdue(@Root() t: Row<CertificationTask>): boolean {
-    return t.status === 'Open' && t.dueDate.getTime() < Date.now();
+  overdue(@Root() t: Row<CertificationTask>, @Ctx() ctx: Context): boolean {
+    return t.status === 'Open' && t.dueDate.getTime() < ctx.scope.clock.now().getTime();
   }
 }

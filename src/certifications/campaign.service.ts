@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
+import type { JobContext } from '../jobs/job-runner.js';
 import type { CertificationLoaders } from './certifications.loaders.js';
 import type { RequestService } from '../requests/request.service.js';
 import { authorize } from '../auth/viewer.js';
@@ -104,7 +105,7 @@ export class CampaignService {
       const items = await this.plan(em, certification);
       if (items.length === 0) throw conflict(`Certification "${certification.name}" finds no access to review`, 'id');
       const impact = impactOf(items);
-      const now = new Date();
+      const now = this.scope.clock.now();
       const dueDate = dueDateOf(now, certification.certificationDuration, certification.certificationDurationType);
       const campaign = em.create(CertificationCampaign, {
         workspace: this.ws,
@@ -126,6 +127,9 @@ export class CampaignService {
         const task = tasks.get(certifier) ?? em.create(CertificationTask, { workspace: this.ws, campaign, certifierLogin: certifier, dueDate, itemCount: 0, createdAt: now });
         task.itemCount += 1;
         tasks.set(certifier, task);
+      }
+      if (certification.automaticEscalation) {
+        for (const task of tasks.values()) await this.scope.jobs?.enqueue(escalationJob(task), em);
       }
       for (const { row, certifier } of items) {
         em.create(ReviewItem, {
@@ -294,14 +298,13 @@ export class CampaignService {
   async decideReviewItem(args: { itemId: string; decision: ReviewDecision; userLogin?: string | null; comment?: string | null }): Promise<ReviewItem> {
     authorize(this.scope.viewer, 'certifications:decide');
     decideActor(this.scope.viewer, args.userLogin, 'userLogin');
-    await this.escalateOverdue();
     return this.scope.transaction(async (em) => {
       const { item, campaign, certification, userLogin } = await this.openItem(em, args.itemId, args.userLogin);
       const comment = args.comment?.trim() || null;
       const required = args.decision === ReviewDecision.CERTIFY ? certification.commentsOnCertify : certification.commentsOnRevoke;
       if (required && !comment) throw badInput('comment', `Certification "${certification.name}" requires a comment to ${args.decision.toLowerCase()}`);
 
-      const now = new Date();
+      const now = this.scope.clock.now();
       const claimed = await em.nativeUpdate(ReviewItem, { id: item.id, decision: null }, { decision: args.decision });
       if (claimed !== 1) throw conflict(`Review item ${item.id} was decided by someone else at the same time`, 'itemId');
       Object.assign(item, { decision: args.decision, comment, decidedBy: userLogin, decidedAt: now });
@@ -382,7 +385,6 @@ export class CampaignService {
   async reassignReviewItem(args: { itemId: string; toLogin: string; userLogin?: string | null }): Promise<ReviewItem> {
     authorize(this.scope.viewer, 'certifications:decide');
     decideActor(this.scope.viewer, args.userLogin, 'userLogin');
-    await this.escalateOverdue();
     return this.scope.transaction(async (em) => {
       const { item, campaign, certification, userLogin } = await this.openItem(em, args.itemId, args.userLogin);
       if (!certification.reassignment) throw forbidden(`Certification "${certification.name}" does not allow reassignment`);
@@ -390,7 +392,7 @@ export class CampaignService {
       if (!target) throw notFound('User', args.toLogin, 'toLogin');
       if (args.toLogin === item.certifierLogin) throw badInput('toLogin', `${args.toLogin} is the certifier of this item already`);
       if (!certification.selfCertification && args.toLogin === item.userLogin) throw badInput('toLogin', `${args.toLogin} may not certify their own access`);
-      await this.moveItems(em, campaign, item.task, [item], args.toLogin, item.task.dueDate);
+      await moveItems(em, this.scope, campaign, item.task, [item], args.toLogin, item.task.dueDate);
       audit(
         em,
         this.scope.viewer,
@@ -408,23 +410,9 @@ export class CampaignService {
     });
   }
 
-  /** Moves undecided items from `from` to the open task of `to` in the campaign (created when missing). */
-  private async moveItems(em: EntityManager, campaign: CertificationCampaign, from: CertificationTask, items: ReviewItem[], to: string, dueDate: Date): Promise<CertificationTask> {
-    const target =
-      (await em.findOne(CertificationTask, { campaign, certifierLogin: to, status: CertificationTaskStatus.OPEN })) ??
-      em.create(CertificationTask, { workspace: this.ws, campaign, certifierLogin: to, dueDate, itemCount: 0 });
-    for (const item of items) Object.assign(item, { task: target, previousCertifierLogin: item.certifierLogin, certifierLogin: to });
-    target.itemCount += items.length;
-    from.itemCount -= items.length;
-    if (from.decidedCount >= from.itemCount) from.status = CertificationTaskStatus.COMPLETED;
-    return target;
-  }
-
   /**
-   * Escalates every overdue open task of a certification with automaticEscalation to the
-   * certifier's manager (an active user), with a fresh duration; tasks whose certifier has no
-   * manager stay overdue. Runs before reads and decisions, like request task expiry, one
-   * transaction per task. Writes the moved items, the tasks and a `certificationTask.escalate` event.
+   * Escalates every overdue open task of a certification with automaticEscalation now (each
+   * also has its job at its due date; this is the on-demand form). Returns how many moved.
    */
   async escalateOverdue(): Promise<number> {
     const overdue = await this.scope.em.find(
@@ -432,7 +420,7 @@ export class CampaignService {
       {
         workspace: this.ws,
         status: CertificationTaskStatus.OPEN,
-        dueDate: { $lt: new Date() },
+        dueDate: { $lt: this.scope.clock.now() },
         campaign: { status: CampaignStatus.ACTIVE, certification: { automaticEscalation: true } },
       },
       { fields: ['id'], disableIdentityMap: true },
@@ -440,32 +428,7 @@ export class CampaignService {
     let escalated = 0;
     for (const { id } of overdue) {
       try {
-        const done = await this.scope.transaction(async (em) => {
-          const task = await em.findOne(CertificationTask, { id }, { populate: ['campaign.certification'], refresh: true });
-          if (!task || task.status !== CertificationTaskStatus.OPEN || task.dueDate >= new Date()) return false;
-          const certifier = await em.findOne(User, { workspace: this.ws, login: task.certifierLogin });
-          const manager = certifier?.managerLogin ? await em.findOne(User, { workspace: this.ws, login: certifier.managerLogin, status: 'Active' }) : null;
-          if (!manager) return false;
-          const c = task.campaign.certification;
-          const items = await em.find(ReviewItem, { task, decision: null });
-          const from = task.certifierLogin;
-          const target = await this.moveItems(em, task.campaign, task, items, manager.login, dueDateOf(new Date(), c.certificationDuration, c.certificationDurationType));
-          Object.assign(target, { escalatedFrom: from, escalatedAt: new Date() });
-          audit(
-            em,
-            this.scope.viewer,
-            {
-              action: 'certificationTask.escalate',
-              entityType: 'CertificationTask',
-              entityId: task.id,
-              before: { certifier: from },
-              after: { certifier: manager.login, task: target.id, items: items.length },
-            },
-            this.scope.requestId,
-          );
-          return true;
-        });
-        if (done) escalated++;
+        if ((await escalateTask(this.scope, id)) === true) escalated++;
       } catch (error) {
         if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
       }
@@ -481,7 +444,6 @@ export class CampaignService {
 
   async campaign(id: string): Promise<CertificationCampaign | null> {
     authorize(this.scope.viewer, 'certifications:read');
-    await this.escalateOverdue();
     return isId(id) ? this.loaders.campaign.load(id) : null;
   }
 
@@ -490,7 +452,6 @@ export class CampaignService {
     authorize(this.scope.viewer, 'certifications:read');
     const page = pageRequest(args, this.scope.config);
     if (args.certificationId && !isId(args.certificationId)) throw badInput('certificationId', 'certificationId is the 24-hex id of a certification');
-    await this.escalateOverdue();
     const where = (): FilterQuery<CertificationCampaign> => {
       const w: Record<string, unknown> = { workspace: this.ws };
       if (args.certificationId) w.certification = args.certificationId;
@@ -505,7 +466,6 @@ export class CampaignService {
     authorize(this.scope.viewer, 'certifications:read');
     const page = pageRequest(args, this.scope.config);
     if (args.campaignId && !isId(args.campaignId)) throw badInput('campaignId', 'campaignId is the 24-hex id of a campaign');
-    await this.escalateOverdue();
     const where = (): FilterQuery<CertificationTask> => {
       const w: Record<string, unknown> = { workspace: this.ws };
       if (args.certifierLogin) w.certifierLogin = args.certifierLogin;
@@ -523,7 +483,6 @@ export class CampaignService {
     if (!isId(campaignId)) throw badInput('campaignId', 'campaignId is the 24-hex id of a campaign');
     const f = filter ?? {};
     if (f.decision && f.undecided) throw badInput('filter.undecided', 'Filter by decision or by undecided, not both');
-    await this.escalateOverdue();
     const where = (): FilterQuery<ReviewItem> => {
       const w: Record<string, unknown> = { workspace: this.ws, campaign: campaignId };
       if (f.decision) w.decision = f.decision;
@@ -539,4 +498,81 @@ export class CampaignService {
     authorize(this.scope.viewer, 'certifications:read');
     return isId(id) ? this.loaders.item.load(id) : null;
   }
+}
+
+export const CERTIFICATION_TASK_ESCALATE = 'certificationTask.escalate';
+
+/** The job that escalates a certification task at its due date (one per task). */
+export function escalationJob(task: Pick<CertificationTask, 'id' | 'dueDate'> & { workspace: string | { id: string } }) {
+  const workspaceId = typeof task.workspace === 'string' ? task.workspace : task.workspace.id;
+  return { type: CERTIFICATION_TASK_ESCALATE, workspaceId, payload: { taskId: task.id }, runAt: task.dueDate, singletonKey: `${CERTIFICATION_TASK_ESCALATE}:${task.id}` };
+}
+
+/** Moves undecided items from `from` to the open task of `to` in the campaign (created, with its escalation job, when missing). */
+async function moveItems(
+  em: EntityManager,
+  scope: Pick<RequestScope, 'viewer' | 'clock' | 'jobs'>,
+  campaign: CertificationCampaign,
+  from: CertificationTask,
+  items: ReviewItem[],
+  to: string,
+  dueDate: Date,
+): Promise<CertificationTask> {
+  const ws = scope.viewer.workspaceId;
+  let target = await em.findOne(CertificationTask, { campaign, certifierLogin: to, status: CertificationTaskStatus.OPEN });
+  if (!target) {
+    target = em.create(CertificationTask, { workspace: ws, campaign, certifierLogin: to, dueDate, itemCount: 0, createdAt: scope.clock.now() });
+    const certification = await em.findOneOrFail(Certification, { id: campaign.certification.id });
+    if (certification.automaticEscalation) await scope.jobs?.enqueue(escalationJob({ id: target.id, dueDate, workspace: ws }), em);
+  }
+  for (const item of items) Object.assign(item, { task: target, previousCertifierLogin: item.certifierLogin, certifierLogin: to });
+  target.itemCount += items.length;
+  from.itemCount -= items.length;
+  if (from.decidedCount >= from.itemCount) from.status = CertificationTaskStatus.COMPLETED;
+  return target;
+}
+
+/**
+ * Escalates one open, overdue task of an active campaign with automaticEscalation to the
+ * certifier's manager (an active user), with a fresh duration, in one transaction. Returns true
+ * when it moved, the due date when it is not due yet, false when there is nothing to do (decided,
+ * not escalating, or a certifier without a manager: the task stays overdue). Writes the moved
+ * items, the tasks and a `certificationTask.escalate` event.
+ */
+export async function escalateTask(scope: RequestScope, id: string): Promise<boolean | Date> {
+  const ws = scope.viewer.workspaceId;
+  return scope.transaction(async (em) => {
+    const task = await em.findOne(CertificationTask, { id }, { populate: ['campaign.certification'], refresh: true });
+    if (!task || task.status !== CertificationTaskStatus.OPEN) return false;
+    const c = task.campaign.certification;
+    if (task.campaign.status !== CampaignStatus.ACTIVE || !c.automaticEscalation) return false;
+    const now = scope.clock.now();
+    if (task.dueDate > now) return task.dueDate;
+    const certifier = await em.findOne(User, { workspace: ws, login: task.certifierLogin });
+    const manager = certifier?.managerLogin ? await em.findOne(User, { workspace: ws, login: certifier.managerLogin, status: 'Active' }) : null;
+    if (!manager) return false;
+    const items = await em.find(ReviewItem, { task, decision: null });
+    const from = task.certifierLogin;
+    const target = await moveItems(em, scope, task.campaign, task, items, manager.login, dueDateOf(now, c.certificationDuration, c.certificationDurationType));
+    Object.assign(target, { escalatedFrom: from, escalatedAt: now });
+    audit(
+      em,
+      scope.viewer,
+      {
+        action: 'certificationTask.escalate',
+        entityType: 'CertificationTask',
+        entityId: task.id,
+        before: { certifier: from },
+        after: { certifier: manager.login, task: target.id, items: items.length },
+      },
+      scope.requestId,
+    );
+    return true;
+  });
+}
+
+/** The `certificationTask.escalate` job. */
+export async function escalateTaskJob({ payload, scope, reschedule }: JobContext<{ taskId: string }>): Promise<void> {
+  const outcome = await escalateTask(scope, payload.taskId);
+  if (outcome instanceof Date) reschedule(outcome);
 }

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { Config } from '../config.js';
 import type { Viewer } from '../auth/viewer.js';
+import { systemClock, type Clock } from './clock.js';
+import type { JobQueue } from './job-queue.js';
 
 /** Anything that caches reads for one request (a loader set) and can forget them. */
 export interface Forgetful {
@@ -25,7 +27,17 @@ export class RequestScope {
     readonly config: Config,
     /** Aborted when the request was answered 504 (REQUEST_TIMEOUT_MS) while it still ran. */
     readonly signal?: AbortSignal,
+    /** Where "now" comes from for anything that acts on a date (tests move it). */
+    readonly clock: Clock = systemClock,
+    /** Where services queue work for later (task expiry, a reconciliation run). */
+    readonly jobs?: JobQueue,
   ) {}
+
+  /** The job queue; every gateway has one (a scope built without it is a programming error). */
+  get queue(): JobQueue {
+    if (!this.jobs) throw new Error('this scope has no job queue');
+    return this.jobs;
+  }
 
   /** Makes `cache` forget what it read whenever a transaction of this request commits. */
   clearsAfterWrites<T extends Forgetful>(cache: T): T {

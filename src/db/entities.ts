@@ -24,6 +24,7 @@ import { Certification } from '../certifications/certification.entity.js';
 import { CertificationCampaign } from '../certifications/certification-campaign.entity.js';
 import { CertificationTask } from '../certifications/certification-task.entity.js';
 import { ReviewItem } from '../certifications/review-item.entity.js';
+import { Job } from '../jobs/job.entity.js';
 
 /** Every entity, listed once: the ORM config, migrations and tests all take this list. */
 export const entities = [
@@ -60,4 +61,5 @@ export const entities = [
   CertificationCampaign,
   CertificationTask,
   ReviewItem,
+  Job,
 ];

@@ -6,6 +6,7 @@ import { Workspace } from '../auth/workspace.entity.js';
 import { User } from '../governance/user.entity.js';
 import { AccessRequest } from './access-request.entity.js';
 import { Task } from './task.entity.js';
+import { taskExpiryJob } from './task-expiry.js';
 import { HistoryEntry } from './history-entry.entity.js';
 import { ApprovalGroup } from './approval-group.entity.js';
 import { Provisioning, type ProvisioningPart } from './provisioning.service.js';
@@ -62,7 +63,7 @@ export class RequestFlow {
   constructor(
     private readonly em: EntityManager,
     /** Who acts (the history's and audit's actor) and in which request. */
-    private readonly scope: Pick<RequestScope, 'viewer' | 'requestId'>,
+    private readonly scope: Pick<RequestScope, 'viewer' | 'requestId' | 'clock' | 'jobs'>,
   ) {
     this.provisioning = new Provisioning(em, scope.viewer, scope.requestId);
   }
@@ -179,7 +180,7 @@ export class RequestFlow {
     r: AccessRequest,
     t: { type: TaskType; name: string; assignee: string; assigneeType: AssigneeType; stage: number; payload: Record<string, unknown>; summary?: string },
   ): Promise<Task> {
-    const now = new Date();
+    const now = this.scope.clock.now();
     const group = t.assigneeType === 'Group' ? await this.em.findOne(ApprovalGroup, { workspace: r.workspace, name: t.assignee }) : null;
     if (t.assigneeType === 'Group' && !group) throw conflict(`Configuration error: there is no approval group named "${t.assignee}"`);
     const task = this.em.create(Task, {
@@ -203,6 +204,9 @@ export class RequestFlow {
       stage: t.stage,
     });
     this.history('Task', task.id, 'create', this.scope.viewer.apiKeyName, null, taskSnapshot(task));
+    // Expiry happens at its time, whether or not anyone reads the task (reads never write). A
+    // scope without a queue (the demo seed) leaves it to the backfill at start.
+    await this.scope.jobs?.enqueue(taskExpiryJob(task), this.em);
     return task;
   }
 

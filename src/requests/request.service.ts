@@ -1,7 +1,6 @@
 import { LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager, type FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
 import type { RequestLoaders } from './requests.loaders.js';
-import type { TaskService } from './task.service.js';
 import { authorize, can } from '../auth/viewer.js';
 import { actingPerson, decideActor } from '../auth/actor.js';
 import { audit } from '../audit/audit.service.js';
@@ -99,8 +98,6 @@ export class RequestService {
   constructor(
     private readonly scope: RequestScope,
     private readonly loaders: RequestLoaders,
-    /** Reads first expire overdue tasks. */
-    private readonly tasks: TaskService,
   ) {}
 
   private get ws(): string {
@@ -698,7 +695,6 @@ export class RequestService {
   /** One request (seed: Request Fetch by ID); another workspace's is null. */
   async request(id: string): Promise<AccessRequest | null> {
     authorize(this.scope.viewer, 'requests:read');
-    await this.tasks.expireOverdue();
     return isId(id) ? this.loaders.request.load(id) : null;
   }
 
@@ -706,7 +702,6 @@ export class RequestService {
   async requests(args: { type?: RequestType | null; status?: string | null; requestType?: string | null; beneficiaryLogin?: string | null } & Page) {
     authorize(this.scope.viewer, 'requests:read');
     const page = pageRequest(args, this.scope.config);
-    await this.tasks.expireOverdue();
     const where = (): FilterQuery<AccessRequest> =>
       strip({
         workspace: this.ws,

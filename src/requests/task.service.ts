@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
+import type { JobContext } from '../jobs/job-runner.js';
 import type { RequestLoaders } from './requests.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { actingPerson, decideActor } from '../auth/actor.js';
@@ -25,8 +26,6 @@ export interface TaskFilter {
   requestId?: string | null;
   outcome?: string | null;
 }
-
-const OPEN = [TaskStatus.ASSIGNED, TaskStatus.CLAIMED];
 
 /**
  * Separation of duties: nobody acts on a task of a request they requested or benefit from (no
@@ -53,26 +52,6 @@ export class TaskService {
     return this.scope.viewer.workspaceId;
   }
 
-  /**
-   * Marks the workspace's overdue open tasks Expired, each with its request, one transaction per
-   * task (a task decided meanwhile is skipped). Runs before every read or action on tasks and
-   * requests, so nobody sees or decides a task past its expiry date. Usually one cheap query.
-   */
-  async expireOverdue(): Promise<void> {
-    const overdue = await this.scope.em.find(Task, { workspace: this.ws, status: { $in: OPEN }, expiryDate: { $lt: new Date() } }, { fields: ['id'], disableIdentityMap: true });
-    for (const { id } of overdue) {
-      try {
-        await this.scope.transaction(async (em) => {
-          const task = await em.findOne(Task, { id }, { populate: ['request'], refresh: true });
-          if (!task || !isOpen(task.status) || task.expiryDate >= new Date()) return;
-          await new RequestFlow(em, this.scope).expire(task, SYSTEM_PERPETRATOR);
-        });
-      } catch (error) {
-        if (!(error instanceof DomainError && error.code === 'CONFLICT')) throw error;
-      }
-    }
-  }
-
   private async groupsOf(em: EntityManager, login: string): Promise<Set<string>> {
     const rows = await em.find(ApprovalGroupMember, { user: { login, workspace: this.ws } }, { populate: ['group'] });
     return new Set(rows.map((m) => m.group.name));
@@ -84,7 +63,6 @@ export class TaskService {
     const page = pageRequest(args, this.scope.config);
     const f = filter ?? {};
     if (f.requestId && !isId(f.requestId)) throw badInput('filter.requestId', 'requestId is the 24-hex id of a request');
-    await this.expireOverdue();
     const groups = f.userLogin ? [...(await this.groupsOf(this.scope.em, f.userLogin))] : [];
     const where = (): FilterQuery<Task> => {
       const w: Record<string, unknown> = { workspace: this.ws };
@@ -107,7 +85,6 @@ export class TaskService {
 
   async task(id: string): Promise<Task | null> {
     authorize(this.scope.viewer, 'requests:read');
-    await this.expireOverdue();
     return isId(id) ? this.loaders.task.load(id) : null;
   }
 
@@ -139,12 +116,13 @@ export class TaskService {
     decideActor(this.scope.viewer, args.userLogin, 'userLogin');
     const { id, action, comment } = args;
     if (args.assignee && action !== TaskAction.REASSIGN) throw badInput('assignee', '`assignee` is given only with REASSIGN');
-    await this.expireOverdue();
     return this.scope.transaction(async (em) => {
       const task = isId(id) ? await em.findOne(Task, { id, workspace: this.ws }, { populate: ['request'], refresh: true }) : null;
       if (!task) throw notFound('Task', id, 'id');
       const { user: person, login: userLogin } = await actingPerson(em, this.scope.viewer, args.userLogin, 'userLogin');
       if (!isOpen(task.status)) throw conflict(`Task ${task.id} is ${task.status}; it can no longer be acted on`, 'id');
+      // Past its expiry date the task is as good as Expired, even in the moment before its job marks it so.
+      if (task.expiryDate <= this.scope.clock.now()) throw conflict(`Task ${task.id} expired at ${task.expiryDate.toISOString()}; it can no longer be acted on`, 'id');
       const request = task.request;
       const part = partIn(request, userLogin);
       if (part) {
@@ -256,4 +234,17 @@ export class TaskService {
       return task;
     });
   }
+}
+
+/**
+ * The `task.expire` job: marks the task Expired, and its request with it, once its expiry date
+ * has come; a task decided meanwhile is left alone, and one whose date moved waits for it.
+ */
+export async function expireTask({ payload, scope, clock, reschedule }: JobContext<{ taskId: string }>): Promise<void> {
+  await scope.transaction(async (em) => {
+    const task = await em.findOne(Task, { id: payload.taskId }, { populate: ['request'] });
+    if (!task || !isOpen(task.status)) return;
+    if (task.expiryDate > clock.now()) return reschedule(task.expiryDate);
+    await new RequestFlow(em, scope).expire(task, SYSTEM_PERPETRATOR);
+  });
 }

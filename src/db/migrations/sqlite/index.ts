@@ -2,9 +2,10 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123180542 } from './Migration20261123180542.js';
 import { Migration20261130115121 } from './Migration20261130115121.js';
 import { Migration20261130115459 } from './Migration20261130115459.js';
+import { Migration20261130115805 } from './Migration20261130115805.js';
 import { Migration20261130120026 } from './Migration20261130120026.js';
 import { Migration20261130120636 } from './Migration20261130120636.js';
-import { Migration20261130115805 } from './Migration20261130115805.js';
+import { Migration20261130140927 } from './Migration20261130140927.js';
 import { Migration20261130141407 } from './Migration20261130141407.js';
 
 /** The sqlite migrations in order; listed in code so they run the same from TypeScript and from dist/. */
@@ -12,8 +13,9 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261123180542', class: Migration20261123180542 },
   { name: 'Migration20261130115121', class: Migration20261130115121 },
   { name: 'Migration20261130115459', class: Migration20261130115459 },
+  { name: 'Migration20261130115805', class: Migration20261130115805 },
   { name: 'Migration20261130120026', class: Migration20261130120026 },
   { name: 'Migration20261130120636', class: Migration20261130120636 },
-  { name: 'Migration20261130115805', class: Migration20261130115805 },
+  { name: 'Migration20261130140927', class: Migration20261130140927 },
   { name: 'Migration20261130141407', class: Migration20261130141407 },
 ];
