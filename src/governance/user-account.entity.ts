@@ -21,6 +21,12 @@ export class UserAccount extends WorkspaceEntity {
   @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
   @Column({ type: 'json', nullable: true, description: 'Account form values (e.g. `{"Email": …, "First Name": …}`).' }) form?: unknown;
   @Column({ type: 'string', nullable: true }) logoURL?: string | null;
+  @Column({
+    type: 'datetime',
+    nullable: true,
+    description: 'End of a time-bound grant of the application: the account is revoked then (by a revoke request, with no request arriving).',
+  })
+  expiresAt?: Date | null;
 }
 
 /** One entitlement held through one account. */
@@ -34,4 +40,11 @@ export class EntitlementAssignment extends WorkspaceEntity {
   @Column({ type: 'string', description: 'e.g. `Provisioned`, `Pending`, `Revoked`.' }) status: string & Opt = 'Provisioned';
   @Column({ type: 'string', nullable: true, description: '`Role`, `Request`, `Reconciliation`, …' }) provisionMechanism?: string | null;
   @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
+  @Column({
+    type: 'datetime',
+    nullable: true,
+    description:
+      "End of a time-bound grant (a cart item's `endDate` or its form's `accessRevokeDate`, of this entitlement or of the role that brings it): revoked then by a revoke request.",
+  })
+  expiresAt?: Date | null;
 }

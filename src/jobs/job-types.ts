@@ -5,12 +5,16 @@ import { Task } from '../requests/task.entity.js';
 import { TASK_EXPIRE, taskExpiryJob } from '../requests/task-expiry.js';
 import { expireTask } from '../requests/task.service.js';
 import { TaskStatus } from '../requests/workflow.js';
+import { ACCESS_END, ACCESS_START } from '../requests/access-period.js';
+import { endAccess, startAccess } from '../requests/access-period.jobs.js';
 import { CERTIFICATION_TASK_ESCALATE, escalateTaskJob } from '../certifications/campaign.service.js';
 
 /** Every job type the gateway runs, registered once per app. */
 export function registerJobTypes(runner: JobRunner): void {
   runner.register(TASK_EXPIRE, expireTask);
   runner.register(CERTIFICATION_TASK_ESCALATE, escalateTaskJob);
+  runner.register(ACCESS_START, startAccess);
+  runner.register(ACCESS_END, endAccess);
   runner.atStart(queueMissingExpiries);
 }
 

@@ -37,6 +37,8 @@ export interface ProvisioningPart {
   mechanism: Mechanism;
   accountLogin: string;
   form: Record<string, unknown> | null;
+  /** End of a time-bound grant (ISO 8601), shown as `expiresAt` on what it provisions. */
+  expiresAt?: string | null;
 }
 
 /** Whether, and how, a person holds a role, an entitlement or an application. */
@@ -125,7 +127,8 @@ export class Provisioning {
     if (request.entityType !== RequestEntityType.ROLE || request.type === RequestType.MODIFY) return;
     const role = this.em.getReference(Role, request.entityId!);
     if (request.type === RequestType.CREATE) {
-      this.em.create(RoleMember, { role, user, source: 'REQUEST' });
+      const endDate = (request.payload as { endDate?: string | null }).endDate;
+      this.em.create(RoleMember, { role, user, source: 'REQUEST', expiresAt: endDate ? new Date(endDate) : null });
       await this.em.flush();
       this.audit('role.member.add', 'Role', role.id, { user: user.login, source: 'REQUEST', request: request.requestId }, actor);
     } else {
@@ -299,7 +302,8 @@ export class Provisioning {
   async partsOf(request: AccessRequest, user: User): Promise<ProvisioningPart[]> {
     const payload = request.payload as { accountName?: string | null; form?: Record<string, unknown> | null };
     const accountLogin = payload.accountName || user.login;
-    const part: PartOf = (ts, performer, rest) => this.part(ts, performer, request.type, accountLogin, payload.form ?? null, rest);
+    const expiresAt = request.type === RequestType.CREATE ? ((request.payload as { endDate?: string | null }).endDate ?? null) : null;
+    const part: PartOf = (ts, performer, rest) => ({ ...this.part(ts, performer, request.type, accountLogin, payload.form ?? null, rest), expiresAt });
 
     if (request.entityType === RequestEntityType.TARGET_SYSTEM) {
       const ts = await this.em.findOneOrFail(TargetSystem, request.entityId!);
@@ -402,12 +406,14 @@ export class Provisioning {
       });
       this.audit('account.provision', 'UserAccount', account.id, { status: 'Provisioned', provisionMechanism: part.mechanism }, actor, before);
     }
+    const expiresAt = part.expiresAt ? new Date(part.expiresAt) : null;
+    if (part.account) account.expiresAt = expiresAt;
     const existing = part.entitlementIds.length ? await this.em.find(EntitlementAssignment, { account, entitlement: { $in: part.entitlementIds } }) : [];
     for (const entitlementId of part.entitlementIds) {
       let assignment = existing.find((a) => a.entitlement.id === entitlementId);
       if (assignment && isActive(assignment.status)) continue;
       if (assignment) {
-        Object.assign(assignment, { status: 'Provisioned', provisionMechanism: part.mechanism, provisionedDate: now });
+        Object.assign(assignment, { status: 'Provisioned', provisionMechanism: part.mechanism, provisionedDate: now, expiresAt });
       } else {
         assignment = this.em.create(EntitlementAssignment, {
           workspace: user.workspace,
@@ -416,13 +422,20 @@ export class Provisioning {
           status: 'Provisioned',
           provisionMechanism: part.mechanism,
           provisionedDate: now,
+          expiresAt,
         });
       }
       this.audit(
         'entitlementAssignment.provision',
         'EntitlementAssignment',
         assignment.id,
-        { account: account.id, entitlement: entitlementId, status: 'Provisioned', provisionMechanism: part.mechanism },
+        {
+          account: account.id,
+          entitlement: entitlementId,
+          status: 'Provisioned',
+          provisionMechanism: part.mechanism,
+          ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+        },
         actor,
       );
     }

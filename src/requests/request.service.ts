@@ -17,6 +17,7 @@ import { AccessRequest } from './access-request.entity.js';
 import { Cart, type CartItem, type RequesterInfo } from './cart.entity.js';
 import { ApprovalGroup } from './approval-group.entity.js';
 import { RequestFlow } from './request-flow.js';
+import type { AccessPeriod } from './access-period.js';
 import { buildAccountForm, Provisioning } from './provisioning.service.js';
 import {
   assertWorkflowConfig,
@@ -47,6 +48,9 @@ export interface CartItemInput {
   entityId: string;
   entityType: RequestEntityType;
   type?: RequestType | null;
+  /** A time-bound grant's period (Date from GraphQL, ISO text from a stored cart). */
+  startDate?: Date | string | null;
+  endDate?: Date | string | null;
 }
 
 export interface CreateCartInput {
@@ -84,6 +88,9 @@ interface PlannedItem {
 
 /** How often a submit runs when the database was busy with another writer (SQLite across processes). */
 const SUBMIT_ATTEMPTS = 10;
+
+/** How far in the past a start date may be (the caller's clock and ours differ a little). */
+const START_LEEWAY_MS = 60_000;
 
 /** The request policy's rule names (extensions.rule). */
 export const REQUEST_FOR_OTHERS_RULE = 'REQUEST_FOR_OTHERS';
@@ -392,6 +399,7 @@ export class RequestService {
     const field = (name: string) => `${prefix}cartItems.${index}.${name}`;
     const type = item.type ?? RequestType.CREATE;
     const grant = type !== RequestType.REVOKE;
+    const period = this.accessPeriod(item, type, field);
     const beneficiary = await this.person(em, item.beneficiaries, field('beneficiaries'));
     if (policy && beneficiary.login !== requester.login && beneficiary.managerLogin !== requester.login && !can(this.scope.viewer, 'requests:forOthers')) {
       throw new DomainError(
@@ -473,6 +481,7 @@ export class RequestService {
         entityType: item.entityType,
         type,
         entityName: entity.displayName,
+        ...strip(period),
       },
       beneficiary,
       title: entity.displayName,
@@ -486,8 +495,40 @@ export class RequestService {
         type,
         accountName: item.beneficiaries.accountName ?? null,
         form,
+        ...strip(period),
       },
     };
+  }
+
+  /**
+   * The access period of a cart item: `startDate`, and `endDate` or the form's
+   * `accessRevokeDate` (the seed's end date; both given must agree). Only grants have one; the
+   * start may not be in the past (a minute of leeway for clocks), the end must be in the future
+   * and after the start. Errors name the field.
+   */
+  private accessPeriod(item: CartItemInput, type: RequestType, field: (name: string) => string): AccessPeriod {
+    const now = this.scope.clock.now().getTime();
+    const asDate = (value: unknown, name: string): Date | null => {
+      if (value === undefined || value === null || value === '') return null;
+      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+      if (Number.isNaN(date.getTime())) throw badInput(field(name), `${name.split('.').pop()} must be a date and time (ISO 8601, e.g. 2027-03-31T17:00:00Z)`);
+      return date;
+    };
+    const start = asDate(item.startDate, 'startDate');
+    let end = asDate(item.endDate, 'endDate');
+    let endField = 'endDate';
+    const formEnd = type === RequestType.CREATE ? asDate(item.beneficiaries.form?.accessRevokeDate, 'beneficiaries.form.accessRevokeDate') : null;
+    if (formEnd) {
+      if (end && end.getTime() !== formEnd.getTime()) throw badInput(field('endDate'), "endDate and the form's accessRevokeDate differ; give one of them");
+      end = formEnd;
+      endField = item.endDate ? 'endDate' : 'beneficiaries.form.accessRevokeDate';
+    }
+    if (!start && !end) return { startDate: null, endDate: null };
+    if (type !== RequestType.CREATE) throw badInput(field(start ? 'startDate' : 'endDate'), 'Only a grant (type CREATE) has an access period');
+    if (start && start.getTime() < now - START_LEEWAY_MS) throw badInput(field('startDate'), `startDate ${start.toISOString()} is in the past`);
+    if (end && end.getTime() <= now) throw badInput(field(endField), `The end date ${end.toISOString()} is in the past`);
+    if (start && end && end <= start) throw badInput(field(endField), `The end date ${end.toISOString()} is not after startDate ${start.toISOString()}`);
+    return { startDate: start?.toISOString() ?? null, endDate: end?.toISOString() ?? null };
   }
 
   /** The role, entitlement or application of a cart item, with its workflow configuration. */

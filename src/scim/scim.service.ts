@@ -52,8 +52,7 @@ export class ScimService {
     }
     if (!person) return;
     if (data) await this.people.moveIn(em, person, { ...personOf(data), ...(data.active ? { status: 'Active' } : {}) }, '', origin);
-    if (!data?.active && !person.terminatedAt)
-      await this.people.leaveIn(em, person, data ? 'deactivated by the SCIM directory' : 'deleted from the SCIM directory', origin);
+    if (!data?.active && !person.terminatedAt) await this.people.leaveIn(em, person, data ? 'deactivated by the SCIM directory' : 'deleted from the SCIM directory', origin);
   }
 
   private get ws(): string {

@@ -7,6 +7,7 @@ import { Migration20261130120030 } from './Migration20261130120030.js';
 import { Migration20261130120641 } from './Migration20261130120641.js';
 import { Migration20261130140928 } from './Migration20261130140928.js';
 import { Migration20261130141410 } from './Migration20261130141410.js';
+import { Migration20261130142516 } from './Migration20261130142516.js';
 
 /** The postgresql migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261130120641', class: Migration20261130120641 },
   { name: 'Migration20261130140928', class: Migration20261130140928 },
   { name: 'Migration20261130141410', class: Migration20261130141410 },
+  { name: 'Migration20261130142516', class: Migration20261130142516 },
 ];

@@ -7,6 +7,7 @@ import { Migration20261130120026 } from './Migration20261130120026.js';
 import { Migration20261130120636 } from './Migration20261130120636.js';
 import { Migration20261130140927 } from './Migration20261130140927.js';
 import { Migration20261130141407 } from './Migration20261130141407.js';
+import { Migration20261130142512 } from './Migration20261130142512.js';
 
 /** The sqlite migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261130120636', class: Migration20261130120636 },
   { name: 'Migration20261130140927', class: Migration20261130140927 },
   { name: 'Migration20261130141407', class: Migration20261130141407 },
+  { name: 'Migration20261130142512', class: Migration20261130142512 },
 ];
