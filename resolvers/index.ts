@@ -3,7 +3,7 @@ import '../src/graph/domains.js';
 import { edgeFieldDeclarations } from '../src/graph/install.js';
 import { CatalogResolver, PeopleResolver } from './governance/catalog.resolver.js';
 import { ScimResolver, ScimUserFields } from './scim/scim.resolver.js';
-import { EntitlementFields, RoleFields, TargetSystemFields } from './governance/edges.resolver.js';
+import { EntitlementFields, RoleFields, TargetSystemFields, UserFields } from './governance/edges.resolver.js';
 import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
 import { IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields } from './profiles/edges.resolver.js';
 import { EnrollmentAutomationResolver } from './enrollment/enrollment-automation.resolver.js';
@@ -23,6 +23,7 @@ export const resolvers: NonEmptyArray<ClassType> = [
   CatalogResolver,
   PeopleResolver,
   RoleFields,
+  UserFields,
   EntitlementFields,
   TargetSystemFields,
   IdentityProfileResolver,

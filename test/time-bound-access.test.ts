@@ -184,6 +184,18 @@ describe('time-bound access', () => {
     expect(assignment(during, 'On call')).toMatchObject({ status: 'Provisioned', provisionMechanism: 'Role', expiresAt: end });
     const member = await app.orm.em.fork().findOneOrFail(RoleMember, { role: ids.ops, user: ids.tess });
     expect(member.expiresAt?.toISOString()).toBe(end);
+    const { user } = await admin.request<{ user: { roleMemberships: unknown[] } }>(gql`
+      {
+        user(login: "tess") {
+          roleMemberships {
+            roleName
+            source
+            expiresAt
+          }
+        }
+      }
+    `);
+    expect(user.roleMemberships).toEqual([{ roleName: 'Operations', source: 'REQUEST', expiresAt: end }]);
     const { request } = await admin.request<{ request: { status: string } }>(gql`query ($id: ID!) { request(id: $id) { status } }`, { id: submitCart.requests[0].id });
     expect(request.status).toBe('Completed');
 

@@ -1,4 +1,7 @@
-import { FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../src/context.js';
+import { User } from '../../src/governance/user.entity.js';
+import { RoleMembership } from '../../schema/governance/people.types.js';
 import type { Row } from '../../src/graph/rows.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
@@ -31,5 +34,13 @@ export class TargetSystemFields {
   @FieldResolver(() => LifecycleStatus)
   status(@Root() t: Row<TargetSystem>) {
     return lifecycle(t);
+  }
+}
+
+@Resolver(() => User)
+export class UserFields {
+  @FieldResolver(() => [RoleMembership], { description: 'How the person holds each role: one entry per source, with when it ends for a time-bound grant (`expiresAt`).' })
+  roleMemberships(@Root() user: Row<User>, @Ctx() ctx: Context) {
+    return ctx.loaders.membershipsOfUser.load(user.id);
   }
 }

@@ -1,4 +1,5 @@
-import { Field, InputType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
 
 export enum AuthoritativeSourceKind {
   NONE = 'NONE',
@@ -37,4 +38,13 @@ export class UpdateUserInput {
 @InputType({ description: 'A joiner: a new person of the workspace.' })
 export class CreateUserInput extends UpdateUserInput {
   @Field(() => String, { description: 'Login, unique in the workspace: letters, digits and . _ @ -.' }) login!: string;
+}
+
+@ObjectType({ description: 'One source through which a person holds a role; the role is held while any source grants it.' })
+export class RoleMembership {
+  @Field(() => ID) roleId!: string;
+  @Field(() => String) roleName!: string;
+  @Field(() => String, { description: '`REQUEST`, `RULE` (birthright rule), `SCIM` or `RECONCILIATION`.' }) source!: string;
+  @Field(() => GraphQLDateTimeISO) createdAt!: Date;
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'End of a time-bound grant: the request engine revokes the membership then.' }) expiresAt!: Date | null;
 }

@@ -26,7 +26,7 @@ export async function startAccess({ payload, scope, clock, reschedule }: JobCont
     if (start && start > clock.now()) return reschedule(start);
     const flow = new RequestFlow(em, scope);
     const beneficiary = await em.findOne(User, { workspace: request.workspace, login: request.beneficiaryLogin! });
-    if (!beneficiary || beneficiary.status !== 'Active') return flow.cancelled(request, SYSTEM_PERPETRATOR, 'The beneficiary is no longer active at the start date');
+    if (beneficiary?.status !== 'Active') return flow.cancelled(request, SYSTEM_PERPETRATOR, 'The beneficiary is no longer active at the start date');
     await flow.started(request, SYSTEM_PERPETRATOR);
   });
 }
