@@ -126,7 +126,7 @@ export class Context {
   }
 
   get reconciliation(): ReconciliationService {
-    return (this.reconciliationService ??= new ReconciliationService(this.scope, this.reconciliationLoaders, this.loaders));
+    return (this.reconciliationService ??= new ReconciliationService(this.scope, this.reconciliationLoaders));
   }
 
   get reconciliationLoaders(): ReconciliationLoaders {

@@ -6,7 +6,6 @@ import { Authority } from '../src/auth/authorities.js';
 import { AuditEvent } from '../src/audit/audit-event.entity.js';
 import { Certification } from '../src/certifications/certification.entity.js';
 import { CertificationCampaign } from '../src/certifications/certification-campaign.entity.js';
-import { CertificationTask } from '../src/certifications/certification-task.entity.js';
 import { ReviewItem } from '../src/certifications/review-item.entity.js';
 import { AccessRequest } from '../src/requests/access-request.entity.js';
 import { TestClock } from '../src/common/clock.js';

@@ -97,7 +97,16 @@ const RECONCILE = gql`mutation ($id: ID!) { reconcileTargetSystem(id: $id, opera
 type Reconciled = { reconcileTargetSystem: { id: string; status: string; error: string | null } };
 
 const configure = (id: string, input: Record<string, unknown>) => post(catalog, CONFIGURE, { id, input });
-const reconcile = (id: string) => post<Reconciled>(catalog, RECONCILE, { id });
+/** Starts a run, lets its job run, and answers with the batch as it ended in place of the Initiated one. */
+async function reconcile(id: string) {
+  const started = await post<Reconciled>(catalog, RECONCILE, { id });
+  if (!started.data) return started;
+  await app.jobs.runDue();
+  const read = await post<{ reconciliationBatch: Reconciled['reconcileTargetSystem'] }>(catalog, gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status error } }`, {
+    id: started.data.reconcileTargetSystem.id,
+  });
+  return { ...started, data: { reconcileTargetSystem: read.data!.reconciliationBatch } };
+}
 
 async function makeSystem(): Promise<string> {
   const em = app.orm.em.fork();

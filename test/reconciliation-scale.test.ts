@@ -123,7 +123,13 @@ describe('a target with 10,000 accounts', () => {
     `,
       { id: systemId },
     );
-    const batch = data.reconcileTargetSystem;
+    expect(data.reconcileTargetSystem.status).toBe('INITIATED');
+    await app.jobs.runDue();
+    const read = await admin.request<{ reconciliationBatch: typeof data.reconcileTargetSystem }>(
+      gql`query ($id: ID!) { reconciliationBatch(id: $id) { id status error eventCount counts { status count } } }`,
+      { id: data.reconcileTargetSystem.id },
+    );
+    const batch = read.reconciliationBatch;
     const seconds = (Date.now() - started) / 1000;
 
     expect(batch).toMatchObject({ status: 'COMPLETED', error: null, eventCount: TARGET + GONE });

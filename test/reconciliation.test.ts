@@ -101,19 +101,24 @@ function scimPerson(login: string, changes: Record<string, unknown> = {}) {
   };
 }
 
-async function connect(systemId: string, f: ScimFixture, token = TOKEN, client = admin) {
+async function connect(systemId: string, f: ScimFixture, token = TOKEN, client = admin, extra: Record<string, unknown> = {}) {
   return client.request<{ configureConnector: { id: string; connectorType: string; connectorBaseUrl: string | null; integrationLevel: string } }>(
     gql`mutation ($id: ID!, $input: ConnectorInput!) { configureConnector(targetSystemId: $id, input: $input) { id connectorType connectorBaseUrl integrationLevel } }`,
     {
       id: systemId,
-      input: { type: 'SCIM', baseUrl: f.baseUrl, token },
+      input: { type: 'SCIM', baseUrl: f.baseUrl, token, ...extra },
     },
   );
 }
 
 const RECONCILE = gql`
   mutation ($id: ID!, $operation: ReconciliationOperation!, $entityType: ReconciliationEntityType!, $condition: String, $dryRun: Boolean) {
-    reconcileTargetSystem(id: $id, operation: $operation, entityType: $entityType, condition: $condition, dryRun: $dryRun) {
+    reconcileTargetSystem(id: $id, operation: $operation, entityType: $entityType, condition: $condition, dryRun: $dryRun) { id status endDate }
+  }
+`;
+const BATCH = gql`
+  query ($id: ID!) {
+    reconciliationBatch(id: $id) {
       id targetSystemId targetSystemName tenantName resourceType operation entityType condition dryRun status startDate endDate error eventCount
       counts { status count }
       targetSystem { id displayName }
@@ -141,9 +146,18 @@ type ReconcileData = {
   };
 };
 
+/** Starts a run (answered at once, Initiated), lets its job run, and reads the batch as it ended. */
 async function reconcile(id: string, vars: { operation?: string; entityType?: string; condition?: string | null; dryRun?: boolean } = {}, client = admin) {
-  const data = await client.request<ReconcileData>(RECONCILE, { id, operation: 'RECONCILE', entityType: 'ACCOUNT', ...vars });
-  return data.reconcileTargetSystem;
+  const started = await client.request<{ reconcileTargetSystem: { id: string; status: string; endDate: string | null } }>(RECONCILE, {
+    id,
+    operation: 'RECONCILE',
+    entityType: 'ACCOUNT',
+    ...vars,
+  });
+  expect(started.reconcileTargetSystem).toMatchObject({ status: 'INITIATED', endDate: null });
+  await app.jobs.runDue();
+  const data = await client.request<{ reconciliationBatch: ReconcileData['reconcileTargetSystem'] }>(BATCH, { id: started.reconcileTargetSystem.id });
+  return data.reconciliationBatch;
 }
 
 const EVENTS = gql`
@@ -202,7 +216,8 @@ describe('reconcile accounts', () => {
     const bob = f.addUser(scimPerson('bob', { emails: [{ value: 'robert@corp.example', primary: true }] }));
     f.addUser(scimPerson('carol'));
     f.addUser(scimPerson('zed'));
-    await connect(systemId, f);
+    // One of three accounts goes: over the default safety threshold (20 %), so this application allows half.
+    await connect(systemId, f, TOKEN, admin, { safetyThresholdPercent: 50 });
     // While the target is being read, the batch is Running and its start is audited.
     const during: unknown[] = [];
     f.beforeAnswer = async (request) => {
@@ -544,12 +559,13 @@ describe('connector configuration', () => {
 
     const log = await em().find(AuditEvent, { entityId: systemId, action: 'targetSystem.connector.configure' }, { orderBy: { id: 'asc' } });
     expect(log).toHaveLength(3);
-    expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false });
+    expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false, safetyThresholdPercent: 20 });
     expect(log[0].after).toEqual({
       connectorType: 'SCIM',
       connectorBaseUrl: 'https://scim.example.com/scim/v2',
       integrationLevel: 'Connected',
       tokenSet: true,
+      safetyThresholdPercent: 20,
       tokenReplaced: true,
     });
     expect(log[1].after).toMatchObject({ tokenSet: true, tokenReplaced: false });
@@ -843,5 +859,69 @@ describe('reading runs', () => {
     expect(filtered.totalCount).toBe(0);
     expect((await events(second.id, { status: 'EXISTING_USER_ACCOUNT_RECONCILED_NO_CHANGE' })).totalCount).toBe(5);
     expect((await errorsOf(events(first.id, { first: 101 })))[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+  });
+});
+
+describe('runs as jobs', () => {
+  it('answers at once with the batch Initiated; the job moves it Running, then Completed', async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    f.addUser(scimPerson('alice'));
+    await connect(systemId, f);
+    const started = await admin.request<{ reconcileTargetSystem: { id: string; status: string } }>(RECONCILE, { id: systemId, operation: 'RECONCILE', entityType: 'ACCOUNT' });
+    expect(started.reconcileTargetSystem.status).toBe('INITIATED');
+    // Nothing has read the target yet: the run happens in the job, not in the request.
+    expect(f.requests).toEqual([]);
+    const seen: string[] = [];
+    f.beforeAnswer = async () => {
+      seen.push((await em().findOneOrFail(ReconciliationBatch, started.reconcileTargetSystem.id)).status);
+    };
+    await app.jobs.runDue();
+    expect(seen[0]).toBe('Running');
+    expect((await em().findOneOrFail(ReconciliationBatch, started.reconcileTargetSystem.id)).status).toBe('Completed');
+  });
+
+  it('the safety threshold stops a run against a target that suddenly returns nothing, before deprovisioning anyone', async () => {
+    const systemId = await makeSystem();
+    const logins = ['alice', 'bob', 'carol', 'dave', 'erin'];
+    const accounts = await Promise.all(logins.map((login) => makeAccount(systemId, login)));
+    const f = await fixture();
+    for (const login of logins) f.addUser(scimPerson(login));
+    await connect(systemId, f);
+    expect((await reconcile(systemId, { condition: 'updateOnMismatch' })).status).toBe('COMPLETED');
+
+    f.users.clear();
+    const stopped = await reconcile(systemId, { condition: 'updateOnMismatch' });
+    expect(stopped.status).toBe('FAILED');
+    expect(stopped.error).toBe("Safety threshold: the run would deprovision 5 of 5 active accounts (100 %), more than the application's limit of 20 %; nothing was deprovisioned");
+    const [event] = (await events(stopped.id, { status: 'SAFETY_THRESHOLD_EXCEEDED' })).nodes;
+    expect(event).toMatchObject({ status: 'SAFETY_THRESHOLD_EXCEEDED', applied: false, message: stopped.error });
+    const statuses = await em().find(UserAccount, { id: { $in: accounts } });
+    expect(statuses.map((a) => a.status)).toEqual(logins.map(() => 'Provisioned'));
+    expect(await em().count(AuditEvent, { entityId: stopped.id, action: 'reconciliation.fail' })).toBe(1);
+
+    // One of five (20 %) is within the limit: that run deprovisions.
+    for (const login of logins.slice(1)) f.addUser(scimPerson(login));
+    const within = await reconcile(systemId, { condition: 'updateOnMismatch' });
+    expect(within.status).toBe('COMPLETED');
+    expect((await em().findOneOrFail(UserAccount, accounts[0])).status).toBe('Deprovisioned');
+  });
+
+  it('a batch left Running by a process that died is failed when its job runs again, and a new run can start', async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    f.addUser(scimPerson('alice'));
+    await connect(systemId, f);
+    const started = await admin.request<{ reconcileTargetSystem: { id: string } }>(RECONCILE, { id: systemId, operation: 'RECONCILE', entityType: 'ACCOUNT' });
+    const id = started.reconcileTargetSystem.id;
+    // What a process killed mid-run leaves behind: the batch Running, its job claimed by it.
+    await em().nativeUpdate(ReconciliationBatch, { id }, { status: ReconciliationBatchStatus.RUNNING });
+    const blocked = await errorsOf(admin.request(RECONCILE, { id: systemId, operation: 'RECONCILE', entityType: 'ACCOUNT' }));
+    expect(blocked[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'id' });
+    await app.jobs.runDue();
+    const failed = await em().findOneOrFail(ReconciliationBatch, id);
+    expect(failed.status).toBe('Failed');
+    expect(failed.error).toMatch(/interrupted/);
+    expect((await reconcile(systemId)).status).toBe('COMPLETED');
   });
 });

@@ -27,6 +27,13 @@ export class ConnectorInput {
       'SCIM only: the bearer token the gateway sends. Stored encrypted, never returned, sent only to the baseUrl it was given with. Omit it to keep the stored token while the type and baseUrl stay the same; a new baseUrl needs its token.',
   })
   token?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'Safety threshold in percent (0–100): a reconciliation that would deprovision more of the active accounts stops first. Omitted: unchanged (20 for a new application).',
+  })
+  safetyThresholdPercent?: number | null;
 }
 
 @ArgsType()

@@ -65,4 +65,12 @@ export class TargetSystem extends WorkspaceEntity {
    */
   @Column({ type: 'text', nullable: true, graphql: false })
   connectorToken?: string | null;
+
+  @Column({
+    type: 'integer',
+    default: 20,
+    description:
+      "Safety threshold of reconciliation: a run with `updateOnMismatch` that would deprovision more than this percentage of the application's active accounts stops before deprovisioning any.",
+  })
+  reconSafetyThresholdPercent: number & Opt = 20;
 }

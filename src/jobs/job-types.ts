@@ -7,6 +7,10 @@ import { expireTask } from '../requests/task.service.js';
 import { TaskStatus } from '../requests/workflow.js';
 import { ACCESS_END, ACCESS_START } from '../requests/access-period.js';
 import { endAccess, startAccess } from '../requests/access-period.jobs.js';
+import { RECONCILIATION_RUN, runBatchJob, failBatch } from '../reconciliation/reconciliation.service.js';
+import { ReconciliationBatch } from '../reconciliation/reconciliation-batch.entity.js';
+import { ReconciliationBatchStatus } from '../reconciliation/reconciliation.enums.js';
+import { Authority } from '../auth/authorities.js';
 import { CERTIFICATION_TASK_ESCALATE, escalateTaskJob } from '../certifications/campaign.service.js';
 
 /** Every job type the gateway runs, registered once per app. */
@@ -15,7 +19,9 @@ export function registerJobTypes(runner: JobRunner): void {
   runner.register(CERTIFICATION_TASK_ESCALATE, escalateTaskJob);
   runner.register(ACCESS_START, startAccess);
   runner.register(ACCESS_END, endAccess);
+  runner.register(RECONCILIATION_RUN, runBatchJob, { maxAttempts: 3 });
   runner.atStart(queueMissingExpiries);
+  runner.atStart(failOrphanBatches);
 }
 
 /**
@@ -36,4 +42,18 @@ async function queueMissingExpiries(em: EntityManager, runner: JobRunner): Promi
   await em.transactional(async (tx) => {
     for (const task of missing) await runner.enqueue(taskExpiryJob(task), tx);
   });
+}
+
+/**
+ * A batch Initiated or Running with no job to run it (left by a version that ran batches inside
+ * the request, or whose job was parked as failed) would block its application for good: it is
+ * failed at start. Batches whose job is still queued or running are left to it.
+ */
+async function failOrphanBatches(em: EntityManager, runner: JobRunner): Promise<void> {
+  const open = await em.find(ReconciliationBatch, { status: { $in: [ReconciliationBatchStatus.INITIATED, ReconciliationBatchStatus.RUNNING] } }, { fields: ['id', 'workspace'] });
+  for (const batch of open) {
+    if ((await em.count(Job, { singletonKey: `${RECONCILIATION_RUN}:${batch.id}` })) > 0) continue;
+    const viewer = { apiKeyId: 'gateway', apiKeyName: 'gateway start', workspaceId: batch.workspace.id, authorities: [Authority.ORG_ADMIN], person: null };
+    await failBatch(em, { viewer, requestId: 'start', clock: runner.clock }, batch.id, 'The run was interrupted and has no job to finish it; run it again');
+  }
 }

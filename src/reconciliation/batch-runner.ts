@@ -41,7 +41,16 @@ export interface RunSpec {
   pageSize: number;
   viewer: Viewer;
   requestId: string;
+  /** Aborted when the gateway shuts down: the run stops at the next page boundary (each page is committed on its own). */
+  signal?: AbortSignal;
+  /** Most accounts a run may deprovision, in percent of the application's active accounts (the safety threshold). */
+  safetyThresholdPercent?: number;
+  /** Now, as the gateway's clock says. */
+  now?: () => Date;
 }
+
+/** A run stopped on purpose (shutdown, safety threshold): the batch fails with this message. */
+class RunStopped extends Error {}
 
 /** What one committed page cost: tests read it to show memory stays bounded by the page. */
 export interface PageReport {
@@ -109,9 +118,42 @@ export class BatchRunner {
       else if (this.spec.entityType === ReconciliationEntityType.ENTITLEMENT) await this.reconcileEntitlements();
       else await this.reconcileAccounts();
     } catch (error) {
-      failure = describe(error);
+      failure = error instanceof RunStopped ? error.message : describe(error);
     }
     await this.finish(failure);
+  }
+
+  private checkpoint(): void {
+    if (this.spec.signal?.aborted) {
+      throw new RunStopped(`The gateway shut down during the run, after ${this.pages} committed page(s) (their changes are kept); run it again`);
+    }
+  }
+
+  /**
+   * Stops the run before it deprovisions more of the application's active accounts than its
+   * safety threshold allows (a target that suddenly answers nothing would otherwise take
+   * everyone's access away); the stop is recorded as an event and as the batch's error.
+   */
+  private async guardDeprovisioning(): Promise<void> {
+    if (!this.spec.updateOnMismatch || this.spec.dryRun) return;
+    const threshold = this.spec.safetyThresholdPercent ?? 20;
+    const em = this.root.fork({ clear: true });
+    const where = { workspace: this.spec.workspaceId, targetSystem: this.spec.targetSystem.id, status: { $ne: DEPROVISIONED } };
+    const active = await em.count(UserAccount, where);
+    if (active === 0) return;
+    const missing = await em
+      .createQueryBuilder(UserAccount, 'o')
+      .where(where)
+      .andWhere('not exists (select 1 from reconciliation_mark m where m.batch_id = ? and m.object_id = o.id)', [this.spec.batchId])
+      .getCount();
+    const percent = (missing * 100) / active;
+    if (percent <= threshold) return;
+    const message = `Safety threshold: the run would deprovision ${missing} of ${active} active accounts (${Math.round(percent)} %), more than the application's limit of ${threshold} %; nothing was deprovisioned`;
+    await this.page(0, async () => ({
+      seen: [],
+      events: [{ resourceType: ReconciliationResourceType.USER, status: S.SAFETY_THRESHOLD_EXCEEDED, applied: false, message }],
+    }));
+    throw new RunStopped(message);
   }
 
   // ---- RECONCILE ACCOUNT -------------------------------------------------------------------
@@ -120,6 +162,7 @@ export class BatchRunner {
     for await (const page of this.spec.client.list<ScimUser>('Users', { count: this.spec.pageSize })) {
       await this.page(page.resources.length, (em) => this.accountPage(em, page.resources));
     }
+    await this.guardDeprovisioning();
     await this.unseenAccounts((_em, accounts) => ({
       seen: [],
       events: accounts.map((account) => {
@@ -402,11 +445,12 @@ export class BatchRunner {
    * writes its entity changes, events, marks and the batch's counters.
    */
   private async page(resources: number | (() => number), work: (em: EntityManager) => Promise<PageResult>): Promise<void> {
+    this.checkpoint();
     const em = this.root.fork({ clear: true });
     const result = await work(em);
     const counts = { ...this.counts };
     let rowNumber = this.rowNumber;
-    const createDate = new Date();
+    const createDate = this.spec.now?.() ?? new Date();
     const rows = result.events.map((e) => {
       counts[e.status] = (counts[e.status] ?? 0) + 1;
       return {
@@ -459,7 +503,11 @@ export class BatchRunner {
     const status = failure ? BatchStatus.FAILED : BatchStatus.COMPLETED;
     await this.write(this.root.fork({ clear: true }), async (em) => {
       await em.nativeDelete(ReconciliationMark, { batch: this.spec.batchId });
-      await em.nativeUpdate(ReconciliationBatch, { id: this.spec.batchId }, { status, endDate: new Date(), error: failure, counts: this.counts, eventCount: this.rowNumber });
+      await em.nativeUpdate(
+        ReconciliationBatch,
+        { id: this.spec.batchId },
+        { status, endDate: this.spec.now?.() ?? new Date(), error: failure, counts: this.counts, eventCount: this.rowNumber },
+      );
       audit(
         em,
         this.spec.viewer,

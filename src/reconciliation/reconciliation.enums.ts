@@ -65,6 +65,7 @@ export enum ReconciliationEventStatus {
   ENTITLEMENT_REMOVED = 'ENTITLEMENT_REMOVED',
   ACCOUNT_PROVISIONED = 'ACCOUNT_PROVISIONED',
   PROVISIONING_FAILED = 'PROVISIONING_FAILED',
+  SAFETY_THRESHOLD_EXCEEDED = 'SAFETY_THRESHOLD_EXCEEDED',
 }
 registerEnumType(ReconciliationEventStatus, {
   name: 'ReconciliationEventStatus',
@@ -85,5 +86,9 @@ registerEnumType(ReconciliationEventStatus, {
     ENTITLEMENT_REMOVED: { description: 'A gateway entitlement whose group is gone from the target; with `updateOnMismatch` it is retired.' },
     ACCOUNT_PROVISIONED: { description: 'A gateway account the target lacked was created in the target (provision).' },
     PROVISIONING_FAILED: { description: 'Creating the account in the target failed; `message` says why.' },
+    SAFETY_THRESHOLD_EXCEEDED: {
+      description:
+        "The run would have deprovisioned more of the application's active accounts than its safety threshold allows; it stopped before deprovisioning any (`message` gives the figures).",
+    },
   },
 });

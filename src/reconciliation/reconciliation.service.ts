@@ -1,12 +1,13 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { RequestScope } from '../common/request-scope.js';
+import type { JobContext } from '../jobs/job-runner.js';
+import { ReconciliationMark } from './reconciliation-mark.entity.js';
 import type { ReconciliationLoaders } from './reconciliation.loaders.js';
-import type { GovernanceLoaders } from '../governance/governance.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { Workspace } from '../auth/workspace.entity.js';
 import { audit } from '../audit/audit.service.js';
-import { badInput, conflict, notFound } from '../errors.js';
+import { badInput, conflict, DomainError, notFound } from '../errors.js';
 import { isId } from '../common/ids.js';
 import { paginate } from '../common/keyset.js';
 import { pageRequest } from '../common/pagination.js';
@@ -42,6 +43,7 @@ export interface ConnectorInput {
   type: ConnectorType;
   baseUrl?: string | null;
   token?: string | null;
+  safetyThresholdPercent?: number | null;
 }
 
 export interface ReconcileArgs {
@@ -59,8 +61,6 @@ export class ReconciliationService {
   constructor(
     private readonly scope: RequestScope,
     private readonly loaders: ReconciliationLoaders,
-    /** Cleared after a run, which writes through its own EntityManagers. */
-    private readonly governanceLoaders: GovernanceLoaders,
   ) {}
 
   private get em(): EntityManager {
@@ -89,9 +89,14 @@ export class ReconciliationService {
     if (token !== null && (token.length === 0 || token.length > 4096 || /\s/.test(token))) {
       throw badInput('input.token', 'The token must be 1 to 4096 characters without spaces or line breaks');
     }
+    const threshold = input.safetyThresholdPercent;
+    if (threshold != null && (!Number.isInteger(threshold) || threshold < 0 || threshold > 100)) {
+      throw badInput('input.safetyThresholdPercent', 'The safety threshold is a whole percentage from 0 to 100');
+    }
     return this.scope.transaction(async (em) => {
       const system = await em.findOne(TargetSystem, { id: targetSystemId, workspace: this.ws });
       if (!system) throw notFound('TargetSystem', targetSystemId, 'targetSystemId');
+      if (threshold != null) system.reconSafetyThresholdPercent = threshold;
       const stored = system.connectorToken ?? null;
       const sameTarget = system.connectorType === input.type && system.connectorBaseUrl === baseUrl;
       const kept = input.type === ConnectorType.SCIM && sameTarget ? stored : null;
@@ -127,10 +132,10 @@ export class ReconciliationService {
 
   /**
    * Reconciliation By ID. Checks: the application exists in the workspace, has a SCIM
-   * connector, is not retired, its recon keys can be matched, and no other run of it is under
-   * way; provision pushes accounts only. Writes the batch (Initiated) and its start audit in one
-   * transaction, then runs it right away, page by page (Running → Completed / Failed, see
-   * BatchRunner), and returns the batch as it ended.
+   * connector whose token this gateway can open, is not retired, its recon keys can be matched,
+   * and no other run of it is under way; provision pushes accounts only. Writes the batch
+   * (Initiated), its start audit and the `reconciliation.run` job in one transaction and
+   * answers at once: the job runs the batch (Running → Completed / Failed, see BatchRunner).
    */
   async reconcileTargetSystem(args: ReconcileArgs): Promise<ReconciliationBatch> {
     authorize(this.scope.viewer, 'reconciliation:run');
@@ -140,66 +145,14 @@ export class ReconciliationService {
     if (args.condition != null && args.condition.length > 200) throw badInput('condition', 'condition may be at most 200 characters');
     const dryRun = args.dryRun ?? false;
 
-    const started = await this.scope.transaction(async (em) => {
+    const batch = await this.scope.transaction(async (em) => {
       const system = isId(args.id) ? await em.findOne(TargetSystem, { id: args.id, workspace: this.ws }) : null;
       if (!system) throw notFound('TargetSystem', args.id, 'id');
-      if (system.connectorType !== ConnectorType.SCIM || system.integrationLevel === 'Disconnected' || !system.connectorBaseUrl || !system.connectorToken) {
-        throw conflict(`${system.displayName} is Disconnected: it has no connector to reconcile through (configure a SCIM connector with configureConnector)`, 'id');
-      }
-      if (system.retired) throw conflict(`${system.displayName} is retired; it cannot be reconciled`, 'id');
-      const mapping = args.entityType === ReconciliationEntityType.ACCOUNT ? AccountMapping.fromForm(system.form, system.displayName, userAttributes(em)) : null;
-      const running = await em.count(ReconciliationBatch, {
-        workspace: this.ws,
-        targetSystem: system.id,
-        status: { $in: [ReconciliationBatchStatus.INITIATED, ReconciliationBatchStatus.RUNNING] },
-      });
-      if (running > 0) throw conflict(`A reconciliation of ${system.displayName} is already under way`, 'id');
-
-      const workspace = await em.findOneOrFail(Workspace, this.ws);
-      const batch = em.create(ReconciliationBatch, {
-        workspace,
-        targetSystem: system,
-        targetSystemName: system.name,
-        tenantName: workspace.name,
-        operation: args.operation,
-        entityType: args.entityType,
-        resourceType: args.entityType === ReconciliationEntityType.ACCOUNT ? 'account' : 'entitlement',
-        condition: args.condition ?? null,
-        dryRun,
-      });
-      audit(
-        em,
-        this.scope.viewer,
-        {
-          action: 'reconciliation.start',
-          entityType: 'ReconciliationBatch',
-          entityId: batch.id,
-          after: { status: batch.status, targetSystemId: system.id, operation: args.operation, entityType: args.entityType, condition: batch.condition, dryRun },
-        },
-        this.scope.requestId,
-      );
-      return { batch, system, mapping, client: new ScimClient({ baseUrl: system.connectorBaseUrl, token: openToken(system, this.scope.config.secrets) }) };
+      const batch = await startBatch(em, this.scope, system, { operation: args.operation, entityType: args.entityType, condition: args.condition ?? null, dryRun });
+      return batch;
     });
-
-    await new BatchRunner(this.em as SqlEntityManager, {
-      batchId: started.batch.id,
-      workspaceId: this.ws,
-      targetSystem: started.system,
-      operation: args.operation,
-      entityType: args.entityType,
-      dryRun,
-      updateOnMismatch: args.condition === UPDATE_ON_MISMATCH,
-      mapping: started.mapping,
-      client: started.client,
-      pageSize: RECONCILIATION_PAGE_SIZE,
-      viewer: this.scope.viewer,
-      requestId: this.scope.requestId,
-    }).run();
-
-    // The run wrote through its own EntityManagers: what this request read before is stale.
-    this.governanceLoaders.clearAll();
     this.loaders.clearAll();
-    return (await this.loaders.batch.load(started.batch.id))!;
+    return (await this.loaders.batch.load(batch.id))!;
   }
 
   /** One batch of the workspace; another workspace's batch is null. */
@@ -253,6 +206,7 @@ function connectorState(system: TargetSystem) {
     connectorBaseUrl: system.connectorBaseUrl ?? null,
     integrationLevel: system.integrationLevel,
     tokenSet: !!system.connectorToken,
+    safetyThresholdPercent: system.reconSafetyThresholdPercent,
   };
 }
 
@@ -283,4 +237,116 @@ function userAttributes(em: EntityManager): Set<string> {
       .filter((p) => p.kind === 'scalar' && p.runtimeType === 'string')
       .map((p) => p.name),
   );
+}
+
+export const RECONCILIATION_RUN = 'reconciliation.run';
+
+/**
+ * Checks that `system` can be reconciled now (SCIM connector, token usable, not retired, recon
+ * keys resolvable, no run under way) and writes an Initiated batch, its start audit and the job
+ * that runs it, in the caller's transaction. Used by the mutation and by a recon schedule.
+ */
+export async function startBatch(
+  em: EntityManager,
+  scope: Pick<RequestScope, 'viewer' | 'requestId' | 'config' | 'clock' | 'queue'>,
+  system: TargetSystem,
+  run: { operation: ReconciliationOperation; entityType: ReconciliationEntityType; condition: string | null; dryRun: boolean },
+): Promise<ReconciliationBatch> {
+  const ws = scope.viewer.workspaceId;
+  if (system.connectorType !== ConnectorType.SCIM || system.integrationLevel === 'Disconnected' || !system.connectorBaseUrl || !system.connectorToken) {
+    throw conflict(`${system.displayName} is Disconnected: it has no connector to reconcile through (configure a SCIM connector with configureConnector)`, 'id');
+  }
+  if (system.retired) throw conflict(`${system.displayName} is retired; it cannot be reconciled`, 'id');
+  if (run.entityType === ReconciliationEntityType.ACCOUNT) AccountMapping.fromForm(system.form, system.displayName, userAttributes(em));
+  openToken(system, scope.config.secrets);
+  const running = await em.count(ReconciliationBatch, {
+    workspace: ws,
+    targetSystem: system.id,
+    status: { $in: [ReconciliationBatchStatus.INITIATED, ReconciliationBatchStatus.RUNNING] },
+  });
+  if (running > 0) throw conflict(`A reconciliation of ${system.displayName} is already under way`, 'id');
+
+  const workspace = await em.findOneOrFail(Workspace, ws);
+  const batch = em.create(ReconciliationBatch, {
+    workspace,
+    targetSystem: system,
+    targetSystemName: system.name,
+    tenantName: workspace.name,
+    operation: run.operation,
+    entityType: run.entityType,
+    resourceType: run.entityType === ReconciliationEntityType.ACCOUNT ? 'account' : 'entitlement',
+    condition: run.condition,
+    dryRun: run.dryRun,
+    startDate: scope.clock.now(),
+  });
+  audit(
+    em,
+    scope.viewer,
+    {
+      action: 'reconciliation.start',
+      entityType: 'ReconciliationBatch',
+      entityId: batch.id,
+      after: { status: batch.status, targetSystemId: system.id, operation: run.operation, entityType: run.entityType, condition: batch.condition, dryRun: run.dryRun },
+    },
+    scope.requestId,
+  );
+  await scope.queue.enqueue({ type: RECONCILIATION_RUN, workspaceId: ws, payload: { batchId: batch.id }, singletonKey: `${RECONCILIATION_RUN}:${batch.id}` }, em);
+  return batch;
+}
+
+/**
+ * The `reconciliation.run` job: runs an Initiated batch to its end. A batch found Running was
+ * being run by a process that died (or stopped without reaching a checkpoint): it is failed with
+ * that reason, so the application is never left blocked, and a new run can start.
+ */
+export async function runBatchJob({ payload, em, scope, clock, signal }: JobContext<{ batchId: string }>): Promise<void> {
+  const batch = await em.findOne(ReconciliationBatch, { id: payload.batchId }, { populate: ['targetSystem'] });
+  if (!batch || batch.status === ReconciliationBatchStatus.COMPLETED || batch.status === ReconciliationBatchStatus.FAILED) return;
+  if (batch.status === ReconciliationBatchStatus.RUNNING) {
+    await failBatch(em, scope, batch.id, 'The run was interrupted (the gateway process running it stopped); pages committed before are kept. Run it again');
+    return;
+  }
+  const system = batch.targetSystem;
+  let mapping: AccountMapping | null = null;
+  let client: ScimClient;
+  try {
+    mapping = batch.entityType === ReconciliationEntityType.ACCOUNT ? AccountMapping.fromForm(system.form, system.displayName, userAttributes(em)) : null;
+    if (!system.connectorBaseUrl || !system.connectorToken) throw conflict(`${system.displayName} has no connector any more`, 'id');
+    client = new ScimClient({ baseUrl: system.connectorBaseUrl, token: openToken(system, scope.config.secrets) });
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    await failBatch(em, scope, batch.id, error.message);
+    return;
+  }
+  await new BatchRunner(em as SqlEntityManager, {
+    batchId: batch.id,
+    workspaceId: scope.viewer.workspaceId,
+    targetSystem: system,
+    operation: batch.operation,
+    entityType: batch.entityType,
+    dryRun: batch.dryRun,
+    updateOnMismatch: batch.condition === UPDATE_ON_MISMATCH,
+    mapping,
+    client,
+    pageSize: RECONCILIATION_PAGE_SIZE,
+    viewer: scope.viewer,
+    requestId: scope.requestId,
+    signal,
+    safetyThresholdPercent: system.reconSafetyThresholdPercent,
+    now: () => clock.now(),
+  }).run();
+}
+
+/** Ends a batch that cannot run (or was interrupted) as Failed with `error`, audited. */
+export async function failBatch(em: EntityManager, scope: Pick<RequestScope, 'viewer' | 'requestId' | 'clock'>, batchId: string, error: string): Promise<void> {
+  await em.fork().transactional(async (tx) => {
+    await tx.nativeDelete(ReconciliationMark, { batch: batchId });
+    await tx.nativeUpdate(ReconciliationBatch, { id: batchId }, { status: ReconciliationBatchStatus.FAILED, endDate: scope.clock.now(), error });
+    audit(
+      tx,
+      scope.viewer,
+      { action: 'reconciliation.fail', entityType: 'ReconciliationBatch', entityId: batchId, after: { status: ReconciliationBatchStatus.FAILED, error } },
+      scope.requestId,
+    );
+  });
 }

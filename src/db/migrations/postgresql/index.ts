@@ -6,8 +6,9 @@ import { Migration20261130115812 } from './Migration20261130115812.js';
 import { Migration20261130120030 } from './Migration20261130120030.js';
 import { Migration20261130120641 } from './Migration20261130120641.js';
 import { Migration20261130140928 } from './Migration20261130140928.js';
-import { Migration20261130141410 } from './Migration20261130141410.js';
-import { Migration20261130142516 } from './Migration20261130142516.js';
+import { Migration20261130142151 } from './Migration20261130142151.js';
+import { Migration20261130155001 } from './Migration20261130155001.js';
+import { Migration20261130155002 } from './Migration20261130155002.js';
 
 /** The postgresql migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -18,6 +19,7 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261130120030', class: Migration20261130120030 },
   { name: 'Migration20261130120641', class: Migration20261130120641 },
   { name: 'Migration20261130140928', class: Migration20261130140928 },
-  { name: 'Migration20261130141410', class: Migration20261130141410 },
-  { name: 'Migration20261130142516', class: Migration20261130142516 },
+  { name: 'Migration20261130142151', class: Migration20261130142151 },
+  { name: 'Migration20261130155001', class: Migration20261130155001 },
+  { name: 'Migration20261130155002', class: Migration20261130155002 },
 ];

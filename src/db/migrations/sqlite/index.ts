@@ -6,8 +6,9 @@ import { Migration20261130115805 } from './Migration20261130115805.js';
 import { Migration20261130120026 } from './Migration20261130120026.js';
 import { Migration20261130120636 } from './Migration20261130120636.js';
 import { Migration20261130140927 } from './Migration20261130140927.js';
-import { Migration20261130141407 } from './Migration20261130141407.js';
-import { Migration20261130142512 } from './Migration20261130142512.js';
+import { Migration20261130142146 } from './Migration20261130142146.js';
+import { Migration20261130155001 } from './Migration20261130155001.js';
+import { Migration20261130155002 } from './Migration20261130155002.js';
 
 /** The sqlite migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -18,6 +19,7 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261130120026', class: Migration20261130120026 },
   { name: 'Migration20261130120636', class: Migration20261130120636 },
   { name: 'Migration20261130140927', class: Migration20261130140927 },
-  { name: 'Migration20261130141407', class: Migration20261130141407 },
-  { name: 'Migration20261130142512', class: Migration20261130142512 },
+  { name: 'Migration20261130142146', class: Migration20261130142146 },
+  { name: 'Migration20261130155001', class: Migration20261130155001 },
+  { name: 'Migration20261130155002', class: Migration20261130155002 },
 ];

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130141407 extends Migration {
+export class Migration20261130155001 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table \`workspace\` add column \`authoritative_source\` text not null default 'NONE';`);

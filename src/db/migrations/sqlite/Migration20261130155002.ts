@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130142512 extends Migration {
+export class Migration20261130155002 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table \`user_account\` add column \`expires_at\` datetime null;`);

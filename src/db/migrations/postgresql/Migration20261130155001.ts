@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261130141410 extends Migration {
+export class Migration20261130155001 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table "workspace" add column "authoritative_source" varchar(16) not null default 'NONE';`);
