@@ -37,7 +37,7 @@ export class UpdateUserInput {
 
 @InputType({ description: 'A joiner: a new person of the workspace.' })
 export class CreateUserInput extends UpdateUserInput {
-  @Field(() => String, { description: 'Login, unique in the workspace: letters, digits and . _ @ -.' }) login!: string;
+  @Field(() => String, { description: 'Login, unique in the workspace: letters, digits and . _ @ + -.' }) login!: string;
 }
 
 @ObjectType({ description: 'One source through which a person holds a role; the role is held while any source grants it.' })

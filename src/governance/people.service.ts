@@ -48,7 +48,7 @@ export const PERSON_STATUSES = ['Active', 'Inactive'];
 /** How a leaver's access ends: requests with no approval stage, named so in their history. */
 export const LEAVER_WORKFLOW = 'Leaver';
 
-const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
+const LOGIN = /^[A-Za-z0-9][A-Za-z0-9._@+-]*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Who or what drove a lifecycle change, for the audit trail. */
@@ -145,7 +145,7 @@ export class PeopleService {
   async joinIn(em: EntityManager, input: NewPerson, prefix: string, origin: LifecycleOrigin): Promise<User> {
     const login = input.login?.trim() ?? '';
     if (!login) throw badInput(`${prefix}login`, 'A person needs a login');
-    if (!LOGIN.test(login)) throw badInput(`${prefix}login`, 'A login is letters, digits and . _ @ - (starting with a letter or digit)');
+    if (!LOGIN.test(login)) throw badInput(`${prefix}login`, 'A login is letters, digits and . _ @ + - (starting with a letter or digit)');
     if (await em.count(User, { workspace: this.ws, login })) throw conflict(`A person with the login "${login}" exists already`, `${prefix}login`);
     const changes = await this.checked(em, input, prefix, login);
     const displayName = changes.displayName || [changes.firstName, changes.lastName].filter(Boolean).join(' ') || login;
