@@ -14,6 +14,7 @@ import { AttachmentFields, TaskCommentFields, TaskFields } from './requests/edge
 import { CertificationsResolver } from './certifications/certifications.resolver.js';
 import { CertificationCampaignFields, CertificationTaskFields } from './certifications/edges.resolver.js';
 import { MeResolver } from './auth/me.resolver.js';
+import { JobsResolver } from './jobs/jobs.resolver.js';
 
 /**
  * Every resolver of the gateway: root fields and computed fields per domain, and the edge
@@ -44,5 +45,6 @@ export const resolvers: NonEmptyArray<ClassType> = [
   CertificationCampaignFields,
   CertificationTaskFields,
   MeResolver,
+  JobsResolver,
   ...edgeFieldDeclarations(),
 ];

@@ -28,6 +28,7 @@ import { ApprovalGroupService } from './requests/approval-group.service.js';
 import { CertificationLoaders } from './certifications/certifications.loaders.js';
 import { CertificationService } from './certifications/certification.service.js';
 import { CampaignService } from './certifications/campaign.service.js';
+import { JobService } from './jobs/job.service.js';
 
 /**
  * Everything one request works with, built once per request and never shared: the composition
@@ -60,6 +61,7 @@ export class Context {
   private certificationLoaderSet?: CertificationLoaders;
   private certificationService?: CertificationService;
   private campaignService?: CampaignService;
+  private jobService?: JobService;
 
   constructor(
     readonly requestId: string,
@@ -164,5 +166,9 @@ export class Context {
   /** The scope's transaction: one transaction, after which every loader of the request forgets. */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     return this.scope.transaction(work);
+  }
+
+  get jobs(): JobService {
+    return (this.jobService ??= new JobService(this.scope));
   }
 }

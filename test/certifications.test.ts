@@ -9,6 +9,7 @@ import { CertificationCampaign } from '../src/certifications/certification-campa
 import { ReviewItem } from '../src/certifications/review-item.entity.js';
 import { AccessRequest } from '../src/requests/access-request.entity.js';
 import { TestClock } from '../src/common/clock.js';
+import { CertificationStatus } from '../src/certifications/certification.enums.js';
 
 let app: TestApp;
 let admin: GraphQLClient;
@@ -737,5 +738,38 @@ describe('runCertification and review decisions (seed: Certification Run)', () =
     expect(hidden).toEqual({ certificationCampaign: null, reviewItem: null });
     const [foreign] = await errorsOf(other.request(DECIDE, { itemId: item.id, decision: 'CERTIFY', userLogin: 'cara' }));
     expect(foreign.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'itemId' });
+  });
+});
+
+describe('repeat', () => {
+  it('a certification that repeats Monthly runs a new campaign each month by itself, until it is no longer Active', async () => {
+    const s = await scenario('certs-repeat');
+    const c = await create(s.client, eng({ name: 'monthly', repeat: 'Monthly' }));
+    await s.client.request<RunData>(RUN, { id: c.id });
+    const campaigns = () => countIn(CertificationCampaign, { workspace: s.ws, certification: c.id });
+    expect(await campaigns()).toBe(1);
+    clock.advance({ days: 27 });
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(1);
+    clock.advance({ days: 5 });
+    // No request in between: the second campaign is the job's.
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(2);
+    const second = await app.orm.em.fork().find(CertificationCampaign, { certification: c.id }, { orderBy: { startedAt: 'desc' } });
+    expect(second[0].startedBy).toBe('job certification.repeat');
+    clock.advance({ days: 32 });
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(3);
+
+    await app.orm.em.fork().nativeUpdate(Certification, { id: c.id }, { status: CertificationStatus.DRAFT });
+    clock.advance({ days: 32 });
+    await app.jobs.runDue();
+    expect(await campaigns()).toBe(3);
+  });
+
+  it('refuses a repeat it cannot act on, naming the field', async () => {
+    const s = await scenario('certs-repeat-bad');
+    const [error] = await errorsOf(s.client.request(CREATE, { input: eng({ name: 'odd', repeat: 'now and then' }) }));
+    expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.repeat' });
   });
 });

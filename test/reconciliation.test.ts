@@ -15,6 +15,7 @@ import { ConnectorType, ReconciliationBatchStatus, ReconciliationEventStatus } f
 import { SCIM_SCHEMAS, type ScimUser } from '../src/reconciliation/scim-client.js';
 import { connectorTokenContext } from '../src/reconciliation/connector-secrets.js';
 import { secretBox } from '../src/common/secrets.js';
+import { TestClock } from '../src/common/clock.js';
 
 const TOKEN = 'scim-fixture-token-7f3a9c';
 /** The account form of the seed's applications: recon key User Login → login. */
@@ -39,8 +40,11 @@ let wsId: string;
 let systemSeq = 0;
 const fixtures: ScimFixture[] = [];
 
+// Starts at the real time; the schedule test moves it.
+const clock = new TestClock(new Date());
+
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ clock });
   wsId = await app.workspace('recon', null);
   admin = await app.client('recon');
   const em = app.orm.em.fork();
@@ -559,13 +563,21 @@ describe('connector configuration', () => {
 
     const log = await em().find(AuditEvent, { entityId: systemId, action: 'targetSystem.connector.configure' }, { orderBy: { id: 'asc' } });
     expect(log).toHaveLength(3);
-    expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false, safetyThresholdPercent: 20 });
+    expect(log[0].before).toEqual({
+      connectorType: 'DISCONNECTED',
+      connectorBaseUrl: null,
+      integrationLevel: 'Disconnected',
+      tokenSet: false,
+      safetyThresholdPercent: 20,
+      schedule: null,
+    });
     expect(log[0].after).toEqual({
       connectorType: 'SCIM',
       connectorBaseUrl: 'https://scim.example.com/scim/v2',
       integrationLevel: 'Connected',
       tokenSet: true,
       safetyThresholdPercent: 20,
+      schedule: null,
       tokenReplaced: true,
     });
     expect(log[1].after).toMatchObject({ tokenSet: true, tokenReplaced: false });
@@ -923,5 +935,32 @@ describe('runs as jobs', () => {
     expect(failed.status).toBe('Failed');
     expect(failed.error).toMatch(/interrupted/);
     expect((await reconcile(systemId)).status).toBe('COMPLETED');
+  });
+
+  it('a recon schedule runs the reconciliation by itself each period, until it is set to Do not repeat', async () => {
+    const systemId = await makeSystem();
+    const f = await fixture();
+    f.addUser(scimPerson('alice'));
+    await connect(systemId, f, TOKEN, admin, { schedule: 'Daily' });
+    const runs = () => em().count(ReconciliationBatch, { targetSystem: systemId, status: ReconciliationBatchStatus.COMPLETED });
+    await app.jobs.runDue();
+    expect(await runs()).toBe(0);
+    clock.advance({ hours: 24 });
+    // The schedule's job starts the batch; the batch's own job runs it in the same pass.
+    await app.jobs.runDue();
+    expect(await runs()).toBe(1);
+    expect(f.requests.filter((r) => r.method === 'GET')).not.toHaveLength(0);
+    clock.advance({ hours: 24 });
+    await app.jobs.runDue();
+    expect(await runs()).toBe(2);
+    const [latest] = await em().find(ReconciliationBatch, { targetSystem: systemId }, { orderBy: { startDate: 'desc' } });
+    expect(latest.condition).toBe('updateOnMismatch');
+
+    await connect(systemId, f, TOKEN, admin, { schedule: 'Do not repeat' });
+    clock.advance({ hours: 24 });
+    await app.jobs.runDue();
+    expect(await runs()).toBe(2);
+    const [bad] = await errorsOf(connect(systemId, f, TOKEN, admin, { schedule: 'now and then' }));
+    expect(bad.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.schedule' });
   });
 });

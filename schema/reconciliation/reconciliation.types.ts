@@ -34,6 +34,13 @@ export class ConnectorInput {
       'Safety threshold in percent (0–100): a reconciliation that would deprovision more of the active accounts stops first. Omitted: unchanged (20 for a new application).',
   })
   safetyThresholdPercent?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'How often the gateway reconciles the accounts by itself (condition updateOnMismatch, within the safety threshold): `Do not repeat`, `Hourly`, `Daily`, `Weekly`, `Monthly`, or `Every N hours|days|weeks|months`. Omitted: unchanged.',
+  })
+  schedule?: string | null;
 }
 
 @ArgsType()

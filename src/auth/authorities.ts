@@ -38,7 +38,8 @@ export type Action =
   | 'enrollment:write'
   | 'people:actAs'
   | 'requests:forOthers'
-  | 'people:manage';
+  | 'people:manage'
+  | 'jobs:read';
 
 const READERS = [Authority.READ_ONLY, Authority.CATALOG_ADMIN, Authority.REQUESTER, Authority.APPROVER, Authority.CERTIFIER, Authority.SCIM_PROVISIONER];
 
@@ -69,4 +70,6 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'requests:forOthers': [Authority.REQUEST_FOR_OTHERS],
   // Joiner, mover, leaver: creating, changing and terminating people (and naming who is authoritative for them).
   'people:manage': [],
+  // Jobs name the tasks, campaigns and runs they act on: the authorities that oversee those.
+  'jobs:read': [Authority.CATALOG_ADMIN, Authority.READ_ONLY],
 };

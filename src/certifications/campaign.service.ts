@@ -1,5 +1,6 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
+import { after, periodOf } from '../common/repeat.js';
 import type { JobContext } from '../jobs/job-runner.js';
 import type { CertificationLoaders } from './certifications.loaders.js';
 import type { RequestService } from '../requests/request.service.js';
@@ -130,6 +131,20 @@ export class CampaignService {
       }
       if (certification.automaticEscalation) {
         for (const task of tasks.values()) await this.scope.jobs?.enqueue(escalationJob(task), em);
+      }
+      // A repeating certification runs again each period by itself (held by one job per certification).
+      const period = periodOf(certification.repeat);
+      if (period) {
+        await this.scope.jobs?.enqueue(
+          {
+            type: CERTIFICATION_REPEAT,
+            workspaceId: this.ws,
+            payload: { certificationId: certification.id },
+            runAt: after(now, period),
+            singletonKey: `${CERTIFICATION_REPEAT}:${certification.id}`,
+          },
+          em,
+        );
       }
       for (const { row, certifier } of items) {
         em.create(ReviewItem, {
@@ -501,6 +516,7 @@ export class CampaignService {
 }
 
 export const CERTIFICATION_TASK_ESCALATE = 'certificationTask.escalate';
+export const CERTIFICATION_REPEAT = 'certification.repeat';
 
 /** The job that escalates a certification task at its due date (one per task). */
 export function escalationJob(task: Pick<CertificationTask, 'id' | 'dueDate'> & { workspace: string | { id: string } }) {

@@ -1,5 +1,6 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { RequestScope } from '../common/request-scope.js';
+import { periodOf, REPEAT_FORMS } from '../common/repeat.js';
 import type { CertificationLoaders } from './certifications.loaders.js';
 import { authorize } from '../auth/viewer.js';
 import { audit } from '../audit/audit.service.js';
@@ -110,6 +111,7 @@ export class CertificationService {
       const description = text('description');
       const workflowName = text('workflowName');
       const repeat = text('repeat');
+      if (periodOf(repeat) === undefined) throw badInput('input.repeat', `repeat must be one of: ${REPEAT_FORMS}; got ${JSON.stringify(repeat)}`);
       if (await em.count(Certification, { workspace: this.ws, name })) throw conflict(`A certification named "${name}" exists already`, 'input.name');
 
       const approver = await this.approver(em, input);

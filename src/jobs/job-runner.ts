@@ -130,9 +130,14 @@ export class JobRunner implements JobQueue {
 
   /** Starts the poller (with pollMs > 0). On SQLite, jobs left Running by a process that died are queued again first. */
   async start(): Promise<void> {
-    if (this.config.database === 'sqlite') {
-      // One process owns an SQLite file, so whatever is Running now was running in one that died.
-      await this.orm.em.fork().nativeUpdate(Job, { status: JobStatus.RUNNING }, { status: JobStatus.QUEUED, lockedBy: null, lockedUntil: null, runAt: this.clock.now() });
+    // A job held by a process of this machine that no longer exists is taken back at once
+    // rather than after its claim lapses (a gateway restarted after a crash).
+    const em = this.orm.em.fork();
+    const held = await em.find(Job, { status: JobStatus.RUNNING }, { fields: ['id', 'lockedBy'] });
+    const dead = held.filter((job) => job.lockedBy && !processAlive(job.lockedBy)).map((job) => job.id);
+    if (dead.length) {
+      await em.nativeUpdate(Job, { id: { $in: dead }, status: JobStatus.RUNNING }, { status: JobStatus.QUEUED, lockedBy: null, lockedUntil: null, runAt: this.clock.now() });
+      this.log.warn('jobs of a process that stopped are queued again', { count: dead.length });
     }
     for (const hook of this.startHooks) await hook(this.orm.em.fork(), this);
     if (this.options.pollMs <= 0) return;
@@ -175,31 +180,34 @@ export class JobRunner implements JobQueue {
     return ran;
   }
 
-  /** Takes one due job (or one whose holder's claim lapsed) for this process. */
+  /**
+   * Takes one due job (or one whose holder's claim lapsed) for this process. The update is
+   * conditional on the attempt count read, so two processes that read the same row (SQLite
+   * files shared by processes) cannot both take it; PostgreSQL skips rows another holds.
+   */
   private async claim(): Promise<Job | null> {
-    const now = this.clock.now();
-    return this.orm.em.fork().transactional(async (em) => {
-      const due: FilterQuery<Job> = {
-        $or: [
-          { status: JobStatus.QUEUED, runAt: { $lte: now } },
-          { status: JobStatus.RUNNING, lockedUntil: { $lt: now } },
-        ],
-      };
-      const [job] = await em.find(Job, due, {
-        orderBy: { runAt: 'asc', id: 'asc' },
-        limit: 1,
-        ...(this.config.database === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}),
+    for (;;) {
+      const now = this.clock.now();
+      const outcome = await this.orm.em.fork().transactional(async (em) => {
+        const due: FilterQuery<Job> = {
+          $or: [
+            { status: JobStatus.QUEUED, runAt: { $lte: now } },
+            { status: JobStatus.RUNNING, lockedUntil: { $lt: now } },
+          ],
+        };
+        const [job] = await em.find(Job, due, {
+          orderBy: { runAt: 'asc', id: 'asc' },
+          limit: 1,
+          ...(this.config.database === 'postgresql' ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}),
+        });
+        if (!job) return null;
+        const claim = { status: JobStatus.RUNNING, attempts: job.attempts + 1, lockedBy: this.owner, lockedUntil: new Date(now.getTime() + this.options.leaseMs), startedAt: now };
+        const taken = await em.nativeUpdate(Job, { id: job.id, attempts: job.attempts, status: job.status }, claim);
+        if (taken !== 1) return 'lost' as const;
+        return Object.assign(job, claim);
       });
-      if (!job) return null;
-      Object.assign(job, {
-        status: JobStatus.RUNNING,
-        attempts: job.attempts + 1,
-        lockedBy: this.owner,
-        lockedUntil: new Date(now.getTime() + this.options.leaseMs),
-        startedAt: now,
-      });
-      return job;
-    });
+      if (outcome !== 'lost') return outcome;
+    }
   }
 
   private async attempt(job: Job): Promise<void> {
@@ -303,4 +311,18 @@ export class JobRunner implements JobQueue {
 /** The gateway itself, acting in a job's workspace: audits name it `job <type>`. */
 function jobViewer(job: Job): Viewer {
   return { apiKeyId: `job:${job.id}`, apiKeyName: `job ${job.type}`, workspaceId: job.workspace.id, authorities: [Authority.ORG_ADMIN], person: null };
+}
+
+/** Whether the holder named by `lockedBy` (host:pid:nonce) may still be running: false only for a process of this host that is gone. */
+function processAlive(owner: string): boolean {
+  const [host, pid] = owner.split(':');
+  if (host !== os.hostname() || !/^[0-9]+$/.test(pid ?? '')) return true;
+  // Another app in this very process (tests run several) is alive by definition.
+  if (Number(pid) === process.pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -7,11 +7,18 @@ import { expireTask } from '../requests/task.service.js';
 import { TaskStatus } from '../requests/workflow.js';
 import { ACCESS_END, ACCESS_START } from '../requests/access-period.js';
 import { endAccess, startAccess } from '../requests/access-period.jobs.js';
-import { RECONCILIATION_RUN, runBatchJob, failBatch } from '../reconciliation/reconciliation.service.js';
+import { RECONCILIATION_RUN, RECONCILIATION_SCHEDULE, runBatchJob, failBatch, scheduledReconciliation } from '../reconciliation/reconciliation.service.js';
 import { ReconciliationBatch } from '../reconciliation/reconciliation-batch.entity.js';
 import { ReconciliationBatchStatus } from '../reconciliation/reconciliation.enums.js';
 import { Authority } from '../auth/authorities.js';
-import { CERTIFICATION_TASK_ESCALATE, escalateTaskJob } from '../certifications/campaign.service.js';
+import { CERTIFICATION_REPEAT, CERTIFICATION_TASK_ESCALATE, escalateTaskJob } from '../certifications/campaign.service.js';
+import { Certification } from '../certifications/certification.entity.js';
+import { CertificationStatus } from '../certifications/certification.enums.js';
+import { after, periodOf } from '../common/repeat.js';
+import { Context } from '../context.js';
+import { DomainError } from '../errors.js';
+import { audit } from '../audit/audit.service.js';
+import type { JobContext } from './job-runner.js';
 
 /** Every job type the gateway runs, registered once per app. */
 export function registerJobTypes(runner: JobRunner): void {
@@ -20,6 +27,8 @@ export function registerJobTypes(runner: JobRunner): void {
   runner.register(ACCESS_START, startAccess);
   runner.register(ACCESS_END, endAccess);
   runner.register(RECONCILIATION_RUN, runBatchJob, { maxAttempts: 3 });
+  runner.register(RECONCILIATION_SCHEDULE, scheduledReconciliation);
+  runner.register(CERTIFICATION_REPEAT, repeatCertification);
   runner.atStart(queueMissingExpiries);
   runner.atStart(failOrphanBatches);
 }
@@ -56,4 +65,27 @@ async function failOrphanBatches(em: EntityManager, runner: JobRunner): Promise<
     const viewer = { apiKeyId: 'gateway', apiKeyName: 'gateway start', workspaceId: batch.workspace.id, authorities: [Authority.ORG_ADMIN], person: null };
     await failBatch(em, { viewer, requestId: 'start', clock: runner.clock }, batch.id, 'The run was interrupted and has no job to finish it; run it again');
   }
+}
+
+/**
+ * The `certification.repeat` job: runs a new campaign of an Active certification and comes
+ * back after its period (a run refused, e.g. nothing to review, is audited and skipped). A
+ * certification no longer Active, or set not to repeat, ends it.
+ */
+async function repeatCertification({ payload, em, scope, clock, job, reschedule }: JobContext<{ certificationId: string }>): Promise<void> {
+  const certification = await em.findOne(Certification, { id: payload.certificationId });
+  const period = certification ? periodOf(certification.repeat) : null;
+  if (!certification || certification.status !== CertificationStatus.ACTIVE || !period) return;
+  const ctx = new Context(scope.requestId, scope.viewer, em.fork(), scope.config, scope.signal, clock, scope.jobs);
+  try {
+    await ctx.campaigns.runCertification(certification.id);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    await em.fork().transactional(async (tx) => {
+      audit(tx, scope.viewer, { action: 'certification.repeat.skip', entityType: 'Certification', entityId: certification.id, after: { reason: error.message } }, scope.requestId);
+    });
+  }
+  let next = after(job.runAt, period);
+  if (next <= clock.now()) next = after(clock.now(), period);
+  reschedule(next);
 }

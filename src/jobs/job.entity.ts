@@ -1,5 +1,5 @@
 import { Entity, Index, Property, Unique, type Opt } from '@mikro-orm/core';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
 import { WorkspaceEntity } from '../common/base.entity.js';
 
@@ -24,6 +24,12 @@ registerEnumType(JobStatus, {
 @Index({ properties: ['status', 'runAt'] })
 @Index({ properties: ['workspace', 'type', 'status'] })
 export class Job extends WorkspaceEntity {
+  /** The inherited id, as a field of this type (Job is no Node: it is read through `jobs` only). */
+  @Field(() => ID, { name: 'id' })
+  get jobId(): string & Opt {
+    return this.id;
+  }
+
   @Field(() => String, { description: 'What the job does, e.g. `task.expire`, `reconciliation.run`.' })
   @Property({ type: 'string', length: 64 })
   type!: string;

@@ -2,6 +2,7 @@ import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { RequestScope } from '../common/request-scope.js';
 import type { JobContext } from '../jobs/job-runner.js';
+import { after, periodOf, REPEAT_FORMS } from '../common/repeat.js';
 import { ReconciliationMark } from './reconciliation-mark.entity.js';
 import type { ReconciliationLoaders } from './reconciliation.loaders.js';
 import { authorize } from '../auth/viewer.js';
@@ -44,6 +45,7 @@ export interface ConnectorInput {
   baseUrl?: string | null;
   token?: string | null;
   safetyThresholdPercent?: number | null;
+  schedule?: string | null;
 }
 
 export interface ReconcileArgs {
@@ -93,10 +95,27 @@ export class ReconciliationService {
     if (threshold != null && (!Number.isInteger(threshold) || threshold < 0 || threshold > 100)) {
       throw badInput('input.safetyThresholdPercent', 'The safety threshold is a whole percentage from 0 to 100');
     }
+    const period = input.schedule == null ? undefined : periodOf(input.schedule);
+    if (input.schedule != null && period === undefined) throw badInput('input.schedule', `schedule must be one of: ${REPEAT_FORMS}`);
     return this.scope.transaction(async (em) => {
       const system = await em.findOne(TargetSystem, { id: targetSystemId, workspace: this.ws });
       if (!system) throw notFound('TargetSystem', targetSystemId, 'targetSystemId');
       if (threshold != null) system.reconSafetyThresholdPercent = threshold;
+      if (input.schedule != null) {
+        system.schedule = { ...(typeof system.schedule === 'object' && system.schedule ? system.schedule : {}), repeat: input.schedule.trim() };
+        if (period) {
+          await this.scope.queue.enqueue(
+            {
+              type: RECONCILIATION_SCHEDULE,
+              workspaceId: this.ws,
+              payload: { targetSystemId: system.id },
+              runAt: after(this.scope.clock.now(), period),
+              singletonKey: `${RECONCILIATION_SCHEDULE}:${system.id}`,
+            },
+            em,
+          );
+        }
+      }
       const stored = system.connectorToken ?? null;
       const sameTarget = system.connectorType === input.type && system.connectorBaseUrl === baseUrl;
       const kept = input.type === ConnectorType.SCIM && sameTarget ? stored : null;
@@ -207,6 +226,7 @@ function connectorState(system: TargetSystem) {
     integrationLevel: system.integrationLevel,
     tokenSet: !!system.connectorToken,
     safetyThresholdPercent: system.reconSafetyThresholdPercent,
+    schedule: system.schedule ?? null,
   };
 }
 
@@ -240,6 +260,35 @@ function userAttributes(em: EntityManager): Set<string> {
 }
 
 export const RECONCILIATION_RUN = 'reconciliation.run';
+export const RECONCILIATION_SCHEDULE = 'reconciliation.schedule';
+
+/** The repeat an application's recon `schedule` names (seed shape `{"repeat": "Do not repeat"}`); null: none. */
+export function scheduleOf(system: Pick<TargetSystem, 'schedule'>) {
+  const repeat = (system.schedule as { repeat?: unknown } | null | undefined)?.repeat;
+  return typeof repeat === 'string' ? (periodOf(repeat) ?? null) : null;
+}
+
+/**
+ * The `reconciliation.schedule` job: starts a run of the application's accounts (condition
+ * updateOnMismatch; the safety threshold still guards it) and comes back after the period. A
+ * run still under way skips this turn; a schedule set to "Do not repeat" ends the job.
+ */
+export async function scheduledReconciliation({ payload, em, scope, clock, job, log, reschedule }: JobContext<{ targetSystemId: string }>): Promise<void> {
+  const system = await em.findOne(TargetSystem, { id: payload.targetSystemId });
+  const period = system ? scheduleOf(system) : null;
+  if (!system || !period) return;
+  try {
+    await em.transactional((tx) =>
+      startBatch(tx, scope, system, { operation: ReconciliationOperation.RECONCILE, entityType: ReconciliationEntityType.ACCOUNT, condition: UPDATE_ON_MISMATCH, dryRun: false }),
+    );
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    log.warn('scheduled reconciliation skipped', { targetSystem: system.id, reason: error.message });
+  }
+  let next = after(job.runAt, period);
+  if (next <= clock.now()) next = after(clock.now(), period);
+  reschedule(next);
+}
 
 /**
  * Checks that `system` can be reconciled now (SCIM connector, token usable, not retired, recon
