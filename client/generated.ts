@@ -24,10 +24,14 @@ export type BeneficiaryInput = {
 /** This would include the beneficiary details, entityID and entityType. You can request for applications/entitlements/roles. */
 export type CartItemInput = {
   beneficiaries: BeneficiaryInput;
+  /** A time-bound grant: when the access ends (after startDate, not in the past); a job revokes it then through a revoke request. The application form's `accessRevokeDate` (seed) is the same end date. */
+  endDate?: string | null | undefined;
   /** You can filter the appropriate entity using the entityID and you can search for the same using the search catalog endpoint */
   entityId: string;
   /** ROLE, ENTITLEMENT or TARGET_SYSTEM (an application). */
   entityType: RequestEntityType;
+  /** A time-bound grant: when the access starts (not in the past). Approved earlier, the request waits for it and a job grants the access then. */
+  startDate?: string | null | undefined;
   /** create (grant), modify, or revoke (seed: beneficiaries.type); CREATE when omitted. */
   type?: RequestType | null | undefined;
 };

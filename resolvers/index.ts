@@ -1,7 +1,7 @@
 import type { ClassType, NonEmptyArray } from 'type-graphql';
 import '../src/graph/domains.js';
 import { edgeFieldDeclarations } from '../src/graph/install.js';
-import { CatalogResolver } from './governance/catalog.resolver.js';
+import { CatalogResolver, PeopleResolver } from './governance/catalog.resolver.js';
 import { ScimResolver, ScimUserFields } from './scim/scim.resolver.js';
 import { EntitlementFields, RoleFields, ServiceRequestFields, TargetSystemFields, UserFields } from './governance/edges.resolver.js';
 import { IdentityProfileResolver } from './profiles/identity-profile.resolver.js';
@@ -21,7 +21,7 @@ import { LiveResolver } from './live/live.resolver.js';
  * edges come from the registry (src/graph), where each edge names the domain that declares it.
  */
 export const subgraphResolvers = {
-  governance: [CatalogResolver, RoleFields, UserFields, ServiceRequestFields, EntitlementFields, TargetSystemFields, MeResolver],
+  governance: [CatalogResolver, PeopleResolver, RoleFields, UserFields, ServiceRequestFields, EntitlementFields, TargetSystemFields, MeResolver],
   profiles: [IdentityProfileResolver, IdentityProfileFields, OwnerReferenceFields, SourceReferenceFields],
   enrollment: [EnrollmentAutomationResolver],
   scim: [ScimResolver, ScimUserFields],

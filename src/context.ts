@@ -12,6 +12,7 @@ import { nodeTypeLoader } from './graph/node.js';
 import type DataLoader from 'dataloader';
 import { GovernanceLoaders } from './governance/governance.loaders.js';
 import { CatalogService } from './governance/catalog.service.js';
+import { PeopleService } from './governance/people.service.js';
 import { ProfileLoaders } from './profiles/profiles.loaders.js';
 import { IdentityProfileService } from './profiles/identity-profile.service.js';
 import { EnrollmentLoaders } from './enrollment/enrollment.loaders.js';
@@ -46,6 +47,7 @@ export class Context {
   private readonly allowed = new Map<Action, boolean>();
   private nodeTypeSet?: DataLoader<string, string | null>;
   private catalogService?: CatalogService;
+  private peopleService?: PeopleService;
   private profileService?: IdentityProfileService;
   private enrollmentService?: EnrollmentAutomationService;
   private profileLoaderSet?: ProfileLoaders;
@@ -96,6 +98,10 @@ export class Context {
     return (this.catalogService ??= new CatalogService(this.scope, this.loaders));
   }
 
+  get people(): PeopleService {
+    return (this.peopleService ??= new PeopleService(this.scope, this.requests));
+  }
+
   get profiles(): IdentityProfileService {
     return (this.profileService ??= new IdentityProfileService(this.scope, this.profileLoaders));
   }
@@ -117,7 +123,7 @@ export class Context {
   }
 
   get scim(): ScimService {
-    return (this.scimService ??= new ScimService(this.scope, this.scimLoaders));
+    return (this.scimService ??= new ScimService(this.scope, this.scimLoaders, this.people));
   }
 
   get scimGroups(): ScimGroupService {

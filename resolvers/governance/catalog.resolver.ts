@@ -24,6 +24,7 @@ import {
   UserConnection,
   UsersArgs,
 } from '../../schema/governance/catalog.types.js';
+import { AuthoritativeSourceKind, CreateUserInput, UpdateUserInput } from '../../schema/governance/people.types.js';
 
 @Resolver()
 export class CatalogResolver {
@@ -96,5 +97,42 @@ export class CatalogResolver {
     @Ctx() ctx: Context,
   ) {
     return ctx.catalog.setRoleRule(roleId, rule, ruleForm);
+  }
+}
+
+@Resolver()
+export class PeopleResolver {
+  @Mutation(() => User, {
+    description:
+      'Joiner: creates a person (ORG_ADMIN). The birthright rules are evaluated at once: the roles they match are held, with their entitlements and accounts (mechanism `Rule`). Audited.',
+  })
+  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context) {
+    return ctx.people.createUser(input);
+  }
+
+  @Mutation(() => User, {
+    description:
+      'Mover: changes a person’s attributes (ORG_ADMIN). The birthright rules are evaluated again at once: roles gained are provisioned, roles lost revoked (access of other sources stays). Status `Active` rehires a terminated person. Audited.',
+  })
+  updateUser(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput, @Ctx() ctx: Context) {
+    return ctx.people.updateUser(id, input);
+  }
+
+  @Mutation(() => User, {
+    description:
+      'Leaver: ends a person’s employment (ORG_ADMIN): open requests are cancelled, every role, account and entitlement is revoked through revoke requests (workflow `Leaver`, no approval), and the person becomes `Inactive` with `terminatedAt`. Audited.',
+  })
+  terminateUser(@Arg('id', () => ID) id: string, @Arg('reason', () => String, { nullable: true }) reason: string | null | undefined, @Ctx() ctx: Context) {
+    return ctx.people.terminateUser(id, reason);
+  }
+
+  @Mutation(() => AuthoritativeSourceKind, { description: "Names who is authoritative for the workspace's people (ORG_ADMIN). Audited." })
+  setAuthoritativeSource(@Arg('source', () => AuthoritativeSourceKind) source: AuthoritativeSourceKind, @Ctx() ctx: Context) {
+    return ctx.people.setAuthoritativeSource(source);
+  }
+
+  @Query(() => AuthoritativeSourceKind, { description: "Who is authoritative for the workspace's people." })
+  authoritativeSource(@Ctx() ctx: Context) {
+    return ctx.people.authoritativeSource();
   }
 }

@@ -2,6 +2,7 @@ import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../src/context.js';
 import { User } from '../../src/governance/user.entity.js';
 import { ServiceRequest } from '../../src/governance/service-request.entity.js';
+import { RoleMembership } from '../../schema/governance/people.types.js';
 import type { Row } from '../../src/graph/rows.js';
 import { Role } from '../../src/governance/role.entity.js';
 import { TargetSystem } from '../../src/governance/target-system.entity.js';
@@ -42,6 +43,11 @@ export class UserFields {
   @FieldResolver(() => UserAccessList, { description: 'How many applications and entitlements the person holds (seed: `accessList`), counted in the database.' })
   async accessList(@Root() u: Row<User>, @Ctx() ctx: Context) {
     return ctx.loaders.accessCountsOfUser.load(u.id);
+  }
+
+  @FieldResolver(() => [RoleMembership], { description: 'How the person holds each role: one entry per source, with when it ends for a time-bound grant (`expiresAt`).' })
+  roleMemberships(@Root() user: Row<User>, @Ctx() ctx: Context) {
+    return ctx.loaders.membershipsOfUser.load(user.id);
   }
 }
 

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLJSON } from 'graphql-scalars';
+import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
 import { Connection, PageArgs } from '../../src/common/pagination.js';
 import { UploadScalar, type Upload } from '../../src/common/upload.js';
 import { AccessRequest } from '../../src/requests/access-request.entity.js';
@@ -57,6 +57,17 @@ export class CartItemInput {
   // initialiser, not a non-null input field's schema default.
   @Field(() => RequestType, { nullable: true, defaultValue: RequestType.CREATE, description: 'create (grant), modify, or revoke (seed: beneficiaries.type); CREATE when omitted.' })
   type: RequestType = RequestType.CREATE;
+  @Field(() => GraphQLDateTimeISO, {
+    nullable: true,
+    description: 'A time-bound grant: when the access starts (not in the past). Approved earlier, the request waits for it and a job grants the access then.',
+  })
+  startDate?: Date | null;
+  @Field(() => GraphQLDateTimeISO, {
+    nullable: true,
+    description:
+      "A time-bound grant: when the access ends (after startDate, not in the past); a job revokes it then through a revoke request. The application form's `accessRevokeDate` (seed) is the same end date.",
+  })
+  endDate?: Date | null;
 }
 
 @InputType({ description: 'User Cart with beneficiary, requester and cart items' })

@@ -38,6 +38,7 @@ export type Action =
   | 'enrollment:write'
   | 'people:actAs'
   | 'requests:forOthers'
+  | 'people:manage'
   | 'jobs:read';
 
 const READERS = [Authority.READ_ONLY, Authority.CATALOG_ADMIN, Authority.REQUESTER, Authority.APPROVER, Authority.CERTIFIER, Authority.SCIM_PROVISIONER];
@@ -67,6 +68,8 @@ export const POLICY: Record<Action, readonly Authority[]> = {
   'people:actAs': [Authority.ACT_AS],
   // Requesting for someone else than oneself; a beneficiary's manager may without it.
   'requests:forOthers': [Authority.REQUEST_FOR_OTHERS],
+  // Joiner, mover, leaver: creating, changing and terminating people (and naming who is authoritative for them).
+  'people:manage': [],
   // Jobs name the tasks, campaigns and runs they act on: the authorities that oversee those.
   'jobs:read': [Authority.CATALOG_ADMIN, Authority.READ_ONLY],
 };

@@ -15,7 +15,8 @@ import { Role } from './role.entity.js';
 import { TargetSystem } from './target-system.entity.js';
 import { Entitlement } from './entitlement.entity.js';
 import { UserAccount } from './user-account.entity.js';
-import { compileRule, recomputeRuleMembers } from './rules.js';
+import { compileRule } from './rules.js';
+import { Provisioning } from '../requests/provisioning.service.js';
 import { SqlPlanner, type Dialect } from '../graph/planner.js';
 import type { Selection } from '../graph/selection.js';
 import type { ConnectionResult } from '../common/pagination.js';
@@ -292,7 +293,7 @@ export class CatalogService {
       role.rule = rule;
       if (ruleForm !== undefined) role.ruleForm = ruleForm;
       await em.flush();
-      await recomputeRuleMembers(em, role);
+      await new Provisioning(em, this.scope.viewer, this.scope.requestId).syncRuleMemberships(this.ws, { roles: [role] }, undefined, { rule: 'set' });
       audit(
         em,
         this.scope.viewer,

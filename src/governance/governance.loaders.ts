@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { byKey, childrenBy, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
+import { byKey, childrenBy, groupedByKey, LoaderRegistry, rowsByKey } from '../graph/loader-kit.js';
 import { knexOf } from '../graph/rows.js';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { NestedConnectionLoader, type NestedSpec } from '../graph/nested-connection.js';
 import { User } from './user.entity.js';
 import { Role } from './role.entity.js';
@@ -96,6 +97,26 @@ export class GovernanceLoaders extends LoaderRegistry {
           .join('role as c', 'c.id', 'm.role_id')
           .orderBy([{ column: 'c.display_name' }, { column: 'c.id' }]),
       ),
+    );
+  }
+
+  /** Each user's role memberships, one per source, by role display name then source. */
+  get membershipsOfUser() {
+    return this.get('membershipsOfUser', () =>
+      groupedByKey<string, RoleMembershipRow>(async (users) => {
+        const rows: Array<Record<string, unknown>> = await (this.em as SqlEntityManager)
+          .getKnex()
+          .select('m.user_id', 'm.role_id', 'r.display_name', 'm.source', 'm.created_at', 'm.expires_at')
+          .from('role_member as m')
+          .join('role as r', 'r.id', 'm.role_id')
+          .whereIn('m.user_id', [...users])
+          .orderBy([{ column: 'r.display_name' }, { column: 'm.role_id' }, { column: 'm.source' }]);
+        const date = (v: unknown) => (v == null ? null : new Date(v as string | number | Date));
+        return rows.map((r) => [
+          r.user_id as string,
+          { roleId: r.role_id as string, roleName: r.display_name as string, source: r.source as string, createdAt: date(r.created_at)!, expiresAt: date(r.expires_at) },
+        ]);
+      }),
     );
   }
 
@@ -310,4 +331,13 @@ export class GovernanceLoaders extends LoaderRegistry {
   private nested<T extends { id: string }>(name: string, spec: NestedSpec<T>): NestedConnectionLoader<T> {
     return this.get(name, () => new NestedConnectionLoader(this.em, spec));
   }
+}
+
+/** A role membership as `User.roleMemberships` shows it. */
+export interface RoleMembershipRow {
+  roleId: string;
+  roleName: string;
+  source: string;
+  createdAt: Date;
+  expiresAt: Date | null;
 }

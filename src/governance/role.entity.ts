@@ -74,4 +74,6 @@ export class RoleMember {
   @ManyToOne(() => User, { index: true, deleteRule: 'cascade' }) user!: User;
   @Property({ type: 'string', length: 16 }) source!: MembershipSource;
   @Property({ type: 'datetime' }) createdAt: Date & Opt = new Date();
+  /** End of a time-bound grant: the request engine revokes the membership then. */
+  @Property({ type: 'datetime', nullable: true }) expiresAt?: Date | null;
 }

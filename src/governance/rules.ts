@@ -142,7 +142,7 @@ export async function recomputeRuleMembers(em: EntityManager, role: Role): Promi
   await em.nativeDelete(RoleMember, { role: role.id, source: 'RULE' });
   const filter = role.retired ? null : compileRule(role.rule);
   if (!filter) return 0;
-  const users = await em.find(User, { $and: [{ workspace: role.workspace.id }, filter] }, { fields: ['id'], disableIdentityMap: true });
+  const users = await em.find(User, { $and: [{ workspace: role.workspace.id, terminatedAt: null }, filter] }, { fields: ['id'], disableIdentityMap: true });
   if (users.length === 0) return 0;
   const createdAt = new Date();
   for (let i = 0; i < users.length; i += 500) {

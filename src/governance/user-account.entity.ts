@@ -32,6 +32,12 @@ export class UserAccount extends WorkspaceEntity {
   @Column({ type: 'boolean', description: 'Whether reconciliation keeps the account in step with its target system (seed: `sync`).' }) sync: boolean & Opt = false;
   @Column({ type: 'datetime', nullable: true, description: 'When reconciliation last read the account from its target system (seed: `lastSyncedOn`).' }) lastSyncedOn?: Date | null;
   @Column({ type: 'datetime', nullable: true, description: 'When the account last changed (seed: `updatedOn`).' }) updatedOn?: Date | null;
+  @Column({
+    type: 'datetime',
+    nullable: true,
+    description: 'End of a time-bound grant of the application: the account is revoked then (by a revoke request, with no request arriving).',
+  })
+  expiresAt?: Date | null;
 }
 
 /** One entitlement held through one account. */
@@ -46,4 +52,11 @@ export class EntitlementAssignment extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, description: '`Role`, `Request`, `Reconciliation`, …' }) provisionMechanism?: string | null;
   @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
   @Column({ type: 'json', nullable: true, description: 'Values of the entitlement\'s form for this holder (seed: `formValues`, e.g. `{"role":"Member"}`).' }) formValues?: unknown;
+  @Column({
+    type: 'datetime',
+    nullable: true,
+    description:
+      "End of a time-bound grant (a cart item's `endDate` or its form's `accessRevokeDate`, of this entitlement or of the role that brings it): revoked then by a revoke request.",
+  })
+  expiresAt?: Date | null;
 }

@@ -53,4 +53,10 @@ export class User extends WorkspaceEntity {
   })
   userIdentityId?: string | null;
   @Column({ type: 'datetime', description: 'When the identity was added to the catalog.' }) createdOn: Date & Opt = new Date();
+  @Column({
+    type: 'datetime',
+    nullable: true,
+    description: 'When the person left (terminateUser, or the authoritative SCIM directory deactivated them); null while employed. A terminated person matches no birthright rule.',
+  })
+  terminatedAt?: Date | null;
 }

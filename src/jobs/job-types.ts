@@ -5,6 +5,8 @@ import { Task } from '../requests/task.entity.js';
 import { TASK_EXPIRE, taskExpiryJob } from '../requests/task-expiry.js';
 import { expireTask } from '../requests/task.service.js';
 import { TaskStatus } from '../requests/workflow.js';
+import { ACCESS_END, ACCESS_START } from '../requests/access-period.js';
+import { endAccess, startAccess } from '../requests/access-period.jobs.js';
 import { RECONCILIATION_RUN, RECONCILIATION_SCHEDULE, runBatchJob, failBatch, scheduledReconciliation } from '../reconciliation/reconciliation.service.js';
 import { ReconciliationBatch } from '../reconciliation/reconciliation-batch.entity.js';
 import { ReconciliationBatchStatus } from '../reconciliation/reconciliation.enums.js';
@@ -22,6 +24,8 @@ import type { JobContext } from './job-runner.js';
 export function registerJobTypes(runner: JobRunner): void {
   runner.register(TASK_EXPIRE, expireTask);
   runner.register(CERTIFICATION_TASK_ESCALATE, escalateTaskJob);
+  runner.register(ACCESS_START, startAccess);
+  runner.register(ACCESS_END, endAccess);
   runner.register(RECONCILIATION_RUN, runBatchJob, { maxAttempts: 3 });
   runner.register(RECONCILIATION_SCHEDULE, scheduledReconciliation);
   runner.register(CERTIFICATION_REPEAT, repeatCertification);

@@ -1,6 +1,6 @@
 import { Entity, Index, Property, type Opt } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { GraphQLJSON } from 'graphql-scalars';
+import { GraphQLDateTimeISO, GraphQLJSON } from 'graphql-scalars';
 import { Column } from '../common/column.js';
 import { WorkspaceEntity } from '../common/base.entity.js';
 import { Node } from '../common/node.js';
@@ -31,6 +31,8 @@ export class CartItem {
   @Field(() => RequestEntityType) entityType!: RequestEntityType;
   @Field(() => RequestType, { description: 'create (grant), modify, or revoke.' }) type!: RequestType;
   @Field(() => String, { description: 'Display name of the requested item when the cart was made.' }) entityName!: string;
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'A time-bound grant: when the access starts (granted then, once approved).' }) startDate?: string | null;
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'A time-bound grant: when the access ends (revoked then by a revoke request).' }) endDate?: string | null;
 }
 
 export type CartStatus = 'Open' | 'Submitted';

@@ -7,7 +7,7 @@ import { Role, RoleEntitlement, RoleMember, type MembershipSource } from '../gov
 import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
-import { recomputeRuleMembers } from '../governance/rules.js';
+import { compileRule } from '../governance/rules.js';
 import { AccessRequest } from './access-request.entity.js';
 import { RequestEntityType, RequestType } from './workflow.js';
 
@@ -15,7 +15,10 @@ import { RequestEntityType, RequestType } from './workflow.js';
 const ENDED = ['Revoked', 'Deprovisioned'];
 const isActive = (status: string) => !ENDED.includes(status);
 
-export type Mechanism = 'Request' | 'Role';
+/** How access came to be: a request for it, a requested role, or a role held by its birthright rule. */
+export type Mechanism = 'Request' | 'Role' | 'Rule';
+/** Mechanisms of access that comes with a role, revoked when the role goes. */
+const ROLE_MECHANISMS = ['Role', 'Rule'];
 
 /**
  * What one request changes on one application. A Connected application applies it at once;
@@ -34,6 +37,8 @@ export interface ProvisioningPart {
   mechanism: Mechanism;
   accountLogin: string;
   form: Record<string, unknown> | null;
+  /** End of a time-bound grant (ISO 8601), shown as `expiresAt` on what it provisions. */
+  expiresAt?: string | null;
 }
 
 /** Whether, and how, a person holds a role, an entitlement or an application. */
@@ -108,7 +113,7 @@ export class Provisioning {
     const active = assignments.filter((a) => isActive(a.status));
     if (active.length === 0) return { held: false };
     const viaRoles = await this.rolesGranting(user, [entityId]);
-    return { held: true, direct: active.some((a) => a.provisionMechanism !== 'Role'), viaRoles: [...new Set(viaRoles.map((r) => r.role))] };
+    return { held: true, direct: active.some((a) => !ROLE_MECHANISMS.includes(a.provisionMechanism ?? '')), viaRoles: [...new Set(viaRoles.map((r) => r.role))] };
   }
 
   /** Display names of the roles `user` holds that grant any of `entitlementIds`. */
@@ -124,7 +129,8 @@ export class Provisioning {
     if (request.entityType !== RequestEntityType.ROLE || request.type === RequestType.MODIFY) return;
     const role = this.em.getReference(Role, request.entityId!);
     if (request.type === RequestType.CREATE) {
-      this.em.create(RoleMember, { role, user, source: 'REQUEST' });
+      const endDate = (request.payload as { endDate?: string | null }).endDate;
+      this.em.create(RoleMember, { role, user, source: 'REQUEST', expiresAt: endDate ? new Date(endDate) : null });
       await this.em.flush();
       this.audit('role.member.add', 'Role', role.id, { user: user.login, source: 'REQUEST', request: request.requestId }, actor);
     } else {
@@ -171,6 +177,98 @@ export class Provisioning {
     return true;
   }
 
+  /**
+   * Re-evaluates birthright rules in the database and makes the RULE memberships follow: for
+   * `roles` (else every role with a rule or with RULE members among `userIds`), over `userIds`
+   * (else everyone of the workspace). A person who now matches gains the membership and the
+   * role's entitlements and accounts (mechanism `Rule`, applied as an approved role request
+   * applies them); one who no longer matches loses the RULE membership and, when it was the
+   * last source, the role's entitlements ({@link removeMembership}). A terminated person matches
+   * no rule. Every change is audited with `context`.
+   */
+  async syncRuleMemberships(
+    workspaceId: string,
+    scope: { roles?: Role[]; userIds?: string[] },
+    actor: string | undefined,
+    context: Record<string, unknown>,
+  ): Promise<{ added: number; removed: number }> {
+    const forUsers = scope.userIds ? { id: { $in: scope.userIds } } : {};
+    const roles =
+      scope.roles ??
+      (await this.em.find(Role, {
+        workspace: workspaceId,
+        $or: [{ rule: { $ne: null } }, ...(scope.userIds ? [{ id: { $in: await this.ruleRolesOf(scope.userIds) } }] : [])],
+      }));
+    const users = new Map<string, User>();
+    const person = async (id: string) => users.get(id) ?? users.set(id, await this.em.findOneOrFail(User, id)).get(id)!;
+    let added = 0;
+    let removed = 0;
+    for (const role of roles) {
+      const filter = role.retired ? null : compileRule(role.rule);
+      const matching = filter
+        ? await this.em.find(User, { $and: [{ workspace: workspaceId, terminatedAt: null, ...forUsers }, filter] }, { fields: ['id'], disableIdentityMap: true })
+        : [];
+      const rows = await this.em.find(
+        RoleMember,
+        { role: role.id, source: 'RULE', ...(scope.userIds ? { user: { $in: scope.userIds } } : {}) },
+        { fields: ['user'], disableIdentityMap: true },
+      );
+      const want = new Set(matching.map((u) => u.id));
+      const have = new Set(rows.map((r) => r.user.id));
+      for (const id of have) {
+        if (want.has(id)) continue;
+        await this.removeMembership(await person(id), role.id, 'RULE', actor, context);
+        removed++;
+      }
+      for (const id of want) {
+        if (have.has(id)) continue;
+        await this.grantByRule(await person(id), role, actor, context);
+        added++;
+      }
+    }
+    return { added, removed };
+  }
+
+  private async ruleRolesOf(userIds: string[]): Promise<string[]> {
+    const rows = await this.em.find(RoleMember, { user: { $in: userIds }, source: 'RULE' }, { fields: ['role'], disableIdentityMap: true });
+    return [...new Set(rows.map((r) => r.role.id))];
+  }
+
+  /**
+   * A RULE membership and what it brings: the role's entitlements on each Connected
+   * application (an account opened from the application's form when the person has none).
+   * A Disconnected application's share has no request to carry a fulfilment task: the audit
+   * event names it (`manualProvisioning`).
+   */
+  private async grantByRule(user: User, role: Role, actor: string | undefined, context: Record<string, unknown>): Promise<void> {
+    await this.addMembership(user, role, 'RULE', actor, context);
+    await this.em.flush();
+    const parts = await this.roleParts(
+      role.id,
+      user,
+      RequestType.CREATE,
+      (ts, performer, rest) => this.part(ts, performer, RequestType.CREATE, user.login, buildAccountForm(ts.form, user, null).values, rest),
+      'Rule',
+    );
+    for (const part of parts) if (part.connected) await this.apply(part, user, actor);
+    const manual = parts.filter((p) => !p.connected);
+    if (manual.length) {
+      this.audit(
+        'user.role.manualProvisioning',
+        'User',
+        user.id,
+        {
+          role: role.id,
+          roleName: role.displayName,
+          source: 'RULE',
+          ...context,
+          manualProvisioning: manual.map((p) => ({ targetSystem: p.targetSystemName, entitlementIds: p.entitlementIds })),
+        },
+        actor,
+      );
+    }
+  }
+
   /** Audits on the person that a source now grants them a role they did not hold. */
   async addMembership(user: User, role: Role, source: MembershipSource, actor: string | undefined, context: Record<string, unknown>): Promise<void> {
     const held = await this.em.count(RoleMember, { role: role.id, user });
@@ -206,7 +304,8 @@ export class Provisioning {
   async partsOf(request: AccessRequest, user: User): Promise<ProvisioningPart[]> {
     const payload = request.payload as { accountName?: string | null; form?: Record<string, unknown> | null };
     const accountLogin = payload.accountName || user.login;
-    const part: PartOf = (ts, performer, rest) => this.part(ts, performer, request.type, accountLogin, payload.form ?? null, rest);
+    const expiresAt = request.type === RequestType.CREATE ? ((request.payload as { endDate?: string | null }).endDate ?? null) : null;
+    const part: PartOf = (ts, performer, rest) => ({ ...this.part(ts, performer, request.type, accountLogin, payload.form ?? null, rest), expiresAt });
 
     if (request.entityType === RequestEntityType.TARGET_SYSTEM) {
       const ts = await this.em.findOneOrFail(TargetSystem, request.entityId!);
@@ -220,7 +319,7 @@ export class Provisioning {
   }
 
   /** A role's entitlements by application; a revoke keeps those another held role grants. */
-  private async roleParts(roleId: string, user: User, type: RequestType, part: PartOf): Promise<ProvisioningPart[]> {
+  private async roleParts(roleId: string, user: User, type: RequestType, part: PartOf, mechanism: Mechanism = 'Role'): Promise<ProvisioningPart[]> {
     const links = await this.em.find(RoleEntitlement, { role: roleId }, { populate: ['entitlement.targetSystem'] });
     let ids = links.map((l) => l.entitlement.id);
     if (type === RequestType.REVOKE) {
@@ -231,7 +330,7 @@ export class Provisioning {
     for (const { entitlement } of links) {
       if (type !== RequestType.MODIFY && !ids.includes(entitlement.id)) continue;
       const ts = entitlement.targetSystem;
-      const existing = bySystem.get(ts.id) ?? part(ts, entitlement.performer, { account: false, entitlementIds: [], mechanism: 'Role' });
+      const existing = bySystem.get(ts.id) ?? part(ts, entitlement.performer, { account: false, entitlementIds: [], mechanism });
       if (type !== RequestType.MODIFY) existing.entitlementIds.push(entitlement.id);
       bySystem.set(ts.id, existing);
     }
@@ -250,14 +349,20 @@ export class Provisioning {
         account,
         status: { $nin: ENDED },
         ...(part.account ? {} : { entitlement: { $in: part.entitlementIds } }),
-        ...(part.mechanism === 'Role' ? { provisionMechanism: 'Role' } : {}),
+        ...(part.mechanism !== 'Request' ? { provisionMechanism: { $in: ROLE_MECHANISMS } } : {}),
       };
       const assignments = await this.em.find(EntitlementAssignment, where);
       for (const a of assignments) {
         a.status = 'Revoked';
         this.audit('entitlementAssignment.revoke', 'EntitlementAssignment', a.id, { account: account.id, entitlement: a.entitlement.id, status: 'Revoked' }, actor);
       }
-      if (part.account && isActive(account.status)) {
+      // An account a birthright rule opened goes with the last entitlement the rule gave.
+      const ruleAccountDone =
+        !part.account &&
+        account.provisionMechanism === 'Rule' &&
+        isActive(account.status) &&
+        (await this.em.count(EntitlementAssignment, { account, status: { $nin: ENDED }, ...(assignments.length ? { id: { $nin: assignments.map((a) => a.id) } } : {}) })) === 0;
+      if ((part.account || ruleAccountDone) && isActive(account.status)) {
         const before = { status: account.status };
         account.status = 'Revoked';
         this.audit('account.revoke', 'UserAccount', account.id, { status: 'Revoked' }, actor, before);
@@ -303,12 +408,14 @@ export class Provisioning {
       });
       this.audit('account.provision', 'UserAccount', account.id, { status: 'Provisioned', provisionMechanism: part.mechanism }, actor, before);
     }
+    const expiresAt = part.expiresAt ? new Date(part.expiresAt) : null;
+    if (part.account) account.expiresAt = expiresAt;
     const existing = part.entitlementIds.length ? await this.em.find(EntitlementAssignment, { account, entitlement: { $in: part.entitlementIds } }) : [];
     for (const entitlementId of part.entitlementIds) {
       let assignment = existing.find((a) => a.entitlement.id === entitlementId);
       if (assignment && isActive(assignment.status)) continue;
       if (assignment) {
-        Object.assign(assignment, { status: 'Provisioned', provisionMechanism: part.mechanism, provisionedDate: now });
+        Object.assign(assignment, { status: 'Provisioned', provisionMechanism: part.mechanism, provisionedDate: now, expiresAt });
       } else {
         assignment = this.em.create(EntitlementAssignment, {
           workspace: user.workspace,
@@ -317,13 +424,20 @@ export class Provisioning {
           status: 'Provisioned',
           provisionMechanism: part.mechanism,
           provisionedDate: now,
+          expiresAt,
         });
       }
       this.audit(
         'entitlementAssignment.provision',
         'EntitlementAssignment',
         assignment.id,
-        { account: account.id, entitlement: entitlementId, status: 'Provisioned', provisionMechanism: part.mechanism },
+        {
+          account: account.id,
+          entitlement: entitlementId,
+          status: 'Provisioned',
+          provisionMechanism: part.mechanism,
+          ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+        },
         actor,
       );
     }
@@ -361,7 +475,7 @@ export class Provisioning {
     const role = this.em.create(Role, { ...fields, workspace });
     for (const id of entitlementIds) this.em.create(RoleEntitlement, { role, entitlement: this.em.getReference(Entitlement, id) });
     await this.em.flush();
-    await recomputeRuleMembers(this.em, role);
+    await this.syncRuleMemberships(workspace.id, { roles: [role] }, actor, { request: request.requestId });
     this.audit('role.create', 'Role', role.id, { name: role.name, entitlementIds, request: request.requestId }, actor);
     return role.id;
   }

@@ -8,10 +8,24 @@ import { ServiceRequest } from '../governance/service-request.entity.js';
 import { AccessRequest } from './access-request.entity.js';
 import { Task } from './task.entity.js';
 import { taskExpiryJob } from './task-expiry.js';
+import { accessEndJob, accessStartJob, periodOf, WAITING_START } from './access-period.js';
 import { HistoryEntry } from './history-entry.entity.js';
 import { ApprovalGroup } from './approval-group.entity.js';
 import { Provisioning, type ProvisioningPart } from './provisioning.service.js';
-import { diff, expiryDate, isOpen, RequestEntityType, RequestStatus, Resolution, TASK_EXPIRY_DAYS, TaskStatus, TaskType, type AssigneeType, type TaskChange } from './workflow.js';
+import {
+  diff,
+  expiryDate,
+  isOpen,
+  RequestEntityType,
+  RequestStatus,
+  RequestType,
+  Resolution,
+  TASK_EXPIRY_DAYS,
+  TaskStatus,
+  TaskType,
+  type AssigneeType,
+  type TaskChange,
+} from './workflow.js';
 
 /** The perpetrator of changes nobody made (expiry); not a person. */
 export const SYSTEM_PERPETRATOR = 'system';
@@ -139,6 +153,12 @@ export class RequestFlow {
     return { ...r.payload, requestId: r.requestId, requestObjectId: r.id };
   }
 
+  /** The start date of an approved time-bound grant has come (the access.start job). */
+  async started(r: AccessRequest, perpetrator: string): Promise<void> {
+    if (r.resolution !== Resolution.INITIATED || r.status !== WAITING_START) return;
+    await this.fulfil(r, perpetrator);
+  }
+
   /** After the last approval: the catalog object or the access is provisioned. */
   private async fulfil(r: AccessRequest, perpetrator: string): Promise<void> {
     if (r.requestType === 'Catalog') {
@@ -146,6 +166,18 @@ export class RequestFlow {
       return this.setRequest(r, { entityId, status: RequestStatus.COMPLETED, resolution: Resolution.APPROVED, completedDate: new Date() }, 'complete', perpetrator);
     }
     if (r.entityType === RequestEntityType.SERVICE_REQUEST) return this.serviceFulfilmentTask(r, perpetrator);
+    const { start, end } = r.type === RequestType.CREATE ? periodOf(r) : { start: null, end: null };
+    // A time-bound grant approved before its start waits for it: a job grants it then.
+    if (start && start > this.scope.clock.now()) {
+      if (!this.scope.jobs) throw conflict('This gateway cannot schedule the start of an access period');
+      await this.scope.jobs.enqueue(accessStartJob(r, start), this.em);
+      if (r.status !== WAITING_START) this.setRequest(r, { status: WAITING_START, stage: r.stages.length }, 'schedule', perpetrator);
+      return;
+    }
+    if (end) {
+      if (!this.scope.jobs) throw conflict('This gateway cannot schedule the end of an access period');
+      await this.scope.jobs.enqueue(accessEndJob(r, end), this.em);
+    }
     const beneficiary = await this.em.findOneOrFail(User, { workspace: r.workspace, login: r.beneficiaryLogin! });
     await this.provisioning.applyRoleMembership(r, beneficiary, perpetrator);
     const parts = await this.provisioning.partsOf(r, beneficiary);

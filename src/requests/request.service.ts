@@ -19,6 +19,7 @@ import { AccessRequest } from './access-request.entity.js';
 import { Cart, type CartItem, type RequesterInfo } from './cart.entity.js';
 import { ApprovalGroup } from './approval-group.entity.js';
 import { RequestFlow } from './request-flow.js';
+import type { AccessPeriod } from './access-period.js';
 import { buildAccountForm, Provisioning } from './provisioning.service.js';
 import {
   assertWorkflowConfig,
@@ -49,6 +50,9 @@ export interface CartItemInput {
   entityId: string;
   entityType: RequestEntityType;
   type?: RequestType | null;
+  /** A time-bound grant's period (Date from GraphQL, ISO text from a stored cart). */
+  startDate?: Date | string | null;
+  endDate?: Date | string | null;
 }
 
 export interface CreateCartInput {
@@ -86,6 +90,9 @@ interface PlannedItem {
 
 /** How often a submit runs when the database was busy with another writer (SQLite across processes). */
 const SUBMIT_ATTEMPTS = 10;
+
+/** How far in the past a start date may be (the caller's clock and ours differ a little). */
+const START_LEEWAY_MS = 60_000;
 
 /** The request policy's rule names (extensions.rule). */
 export const REQUEST_FOR_OTHERS_RULE = 'REQUEST_FOR_OTHERS';
@@ -333,6 +340,60 @@ export class RequestService {
   }
 
   /**
+   * A revoke the gateway decides by itself (a leaver, an access period that ended), inside the
+   * caller's transaction: a request with no approval stage, so it is fulfilled at once through
+   * the same provisioning as any revoke (a Disconnected application gets its fulfilment task).
+   * Nothing is checked against the catalog: the access is held, and a disabled or retired role
+   * or application must still be revoked.
+   */
+  async submitSystemRevoke(
+    em: EntityManager,
+    args: {
+      beneficiary: User;
+      entityType: RequestEntityType;
+      entityId: string;
+      title: string;
+      requesterLogin: string;
+      justification: string;
+      workflowName: string;
+      payload: Record<string, unknown>;
+    },
+  ): Promise<AccessRequest> {
+    const beneficiary = strip({ login: args.beneficiary.login, employeeNumber: args.beneficiary.employeeNumber, displayName: args.beneficiary.displayName });
+    const planned: PlannedItem = {
+      item: { beneficiaries: beneficiary, entityId: args.entityId, entityType: args.entityType, type: RequestType.REVOKE, entityName: args.title },
+      beneficiary: args.beneficiary,
+      title: args.title,
+      workflowName: args.workflowName,
+      stages: [],
+      payload: {
+        beneficiary,
+        requester: { login: args.requesterLogin },
+        entityId: args.entityId,
+        entityType: args.entityType,
+        type: RequestType.REVOKE,
+        accountName: null,
+        form: null,
+        ...args.payload,
+      },
+    };
+    return this.openRequest(em, new RequestFlow(em, this.scope), planned, {
+      correlationId: newId(),
+      cartId: null,
+      justification: args.justification,
+      requesterLogin: args.requesterLogin,
+    });
+  }
+
+  /** Ends every open request for `beneficiary` (their open tasks with them), e.g. when they leave. */
+  async cancelOpenRequestsFor(em: EntityManager, beneficiary: User, perpetrator: string, comment: string): Promise<number> {
+    const open = await em.find(AccessRequest, { workspace: this.ws, beneficiaryLogin: beneficiary.login, resolution: Resolution.INITIATED });
+    const flow = new RequestFlow(em, this.scope);
+    for (const request of open) await flow.cancelled(request, perpetrator, comment);
+    return open.length;
+  }
+
+  /**
    * Checks one cart item and decides its workflow stages; writes nothing. With `policy`, the
    * requester must be the beneficiary, the beneficiary's manager, or hold REQUEST_FOR_OTHERS.
    */
@@ -340,6 +401,7 @@ export class RequestService {
     const field = (name: string) => `${prefix}cartItems.${index}.${name}`;
     const type = item.type ?? RequestType.CREATE;
     const grant = type !== RequestType.REVOKE;
+    const period = this.accessPeriod(item, type, field);
     const beneficiary = await this.person(em, item.beneficiaries, field('beneficiaries'));
     if (policy && beneficiary.login !== requester.login && beneficiary.managerLogin !== requester.login && !can(this.scope.viewer, 'requests:forOthers')) {
       throw new DomainError(
@@ -435,6 +497,7 @@ export class RequestService {
         entityType: item.entityType,
         type,
         entityName: entity.displayName,
+        ...strip(period),
       },
       beneficiary,
       title: entity.displayName,
@@ -448,8 +511,40 @@ export class RequestService {
         type,
         accountName: item.beneficiaries.accountName ?? null,
         form,
+        ...strip(period),
       },
     };
+  }
+
+  /**
+   * The access period of a cart item: `startDate`, and `endDate` or the form's
+   * `accessRevokeDate` (the seed's end date; both given must agree). Only grants have one; the
+   * start may not be in the past (a minute of leeway for clocks), the end must be in the future
+   * and after the start. Errors name the field.
+   */
+  private accessPeriod(item: CartItemInput, type: RequestType, field: (name: string) => string): AccessPeriod {
+    const now = this.scope.clock.now().getTime();
+    const asDate = (value: unknown, name: string): Date | null => {
+      if (value === undefined || value === null || value === '') return null;
+      const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(Number.NaN);
+      if (Number.isNaN(date.getTime())) throw badInput(field(name), `${name.split('.').pop()} must be a date and time (ISO 8601, e.g. 2027-03-31T17:00:00Z)`);
+      return date;
+    };
+    const start = asDate(item.startDate, 'startDate');
+    let end = asDate(item.endDate, 'endDate');
+    let endField = 'endDate';
+    const formEnd = type === RequestType.CREATE ? asDate(item.beneficiaries.form?.accessRevokeDate, 'beneficiaries.form.accessRevokeDate') : null;
+    if (formEnd) {
+      if (end && end.getTime() !== formEnd.getTime()) throw badInput(field('endDate'), "endDate and the form's accessRevokeDate differ; give one of them");
+      end = formEnd;
+      endField = item.endDate ? 'endDate' : 'beneficiaries.form.accessRevokeDate';
+    }
+    if (!start && !end) return { startDate: null, endDate: null };
+    if (type !== RequestType.CREATE) throw badInput(field(start ? 'startDate' : 'endDate'), 'Only a grant (type CREATE) has an access period');
+    if (start && start.getTime() < now - START_LEEWAY_MS) throw badInput(field('startDate'), `startDate ${start.toISOString()} is in the past`);
+    if (end && end.getTime() <= now) throw badInput(field(endField), `The end date ${end.toISOString()} is in the past`);
+    if (start && end && end <= start) throw badInput(field(endField), `The end date ${end.toISOString()} is not after startDate ${start.toISOString()}`);
+    return { startDate: start?.toISOString() ?? null, endDate: end?.toISOString() ?? null };
   }
 
   /** The role, entitlement or application of a cart item, with its workflow configuration. */

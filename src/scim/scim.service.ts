@@ -16,13 +16,44 @@ import { USER_SCHEMA } from './scim-schemas.js';
 import { linkedRoles, matchIdentity, replaceEmails, replaceLinks, syncAssignments } from './scim-links.js';
 import { ScimUser, ScimUserRole } from './scim-user.entity.js';
 import { Provisioning } from '../requests/provisioning.service.js';
+import type { PeopleService, PersonChanges } from '../governance/people.service.js';
+import { User } from '../governance/user.entity.js';
+import { ENTERPRISE_SCHEMA } from './scim-schemas.js';
+import { isObject, keyOf } from './scim-resource.js';
 
 /** The SCIM directory's users (seed 004), for GraphQL and for the /scim/v2/Users endpoints. */
 export class ScimService {
   constructor(
     private readonly scope: RequestScope,
     private readonly loaders: ScimLoaders,
+    /** Joiner, mover and leaver, when the workspace names this directory as authoritative. */
+    private readonly people: PeopleService,
   ) {}
+
+  /** Whether the workspace's SCIM directory is authoritative for its people. */
+  private async authoritative(em: EntityManager): Promise<boolean> {
+    return (await em.findOneOrFail(Workspace, this.ws)).authoritativeSource === 'SCIM';
+  }
+
+  /**
+   * The SCIM user's person follows it when the directory is authoritative: created when no
+   * person matches (joiner), its attributes changed (mover), terminated when `active` turns
+   * false or the SCIM user is deleted (leaver), rehired when it turns true again.
+   */
+  private async followPerson(em: EntityManager, scimUser: ScimUser, data: ScimUserData | null): Promise<void> {
+    if (!(await this.authoritative(em))) return;
+    const origin = { via: 'SCIM' as const, scimUser: scimUser.id };
+    let person = scimUser.user ? await em.findOneOrFail(User, scimUser.user.id) : null;
+    if (data && !person) {
+      person = await this.people.joinIn(em, { login: data.userName, ...personOf(data), status: data.active ? 'Active' : 'Inactive' }, '', origin);
+      scimUser.user = person;
+      await em.flush();
+      return;
+    }
+    if (!person) return;
+    if (data) await this.people.moveIn(em, person, { ...personOf(data), ...(data.active ? { status: 'Active' } : {}) }, '', origin);
+    if (!data?.active && !person.terminatedAt) await this.people.leaveIn(em, person, data ? 'deactivated by the SCIM directory' : 'deleted from the SCIM directory', origin);
+  }
 
   private get ws(): string {
     return this.scope.viewer.workspaceId;
@@ -104,6 +135,7 @@ export class ScimService {
       const [resource] = await this.resources([user], '', em);
       const snapshot = snapshotFromResource(resource);
       await syncAssignments(em, this.provisioning(em), before, new Map());
+      await this.followPerson(em, user, null);
       em.remove(user);
       audit(em, this.scope.viewer, { action: 'scimUser.delete', entityType: 'ScimUser', entityId: user.id, before: snapshot }, this.scope.requestId);
       return user.id;
@@ -148,6 +180,7 @@ export class ScimService {
         });
         await replaceEmails(em, user);
         await replaceLinks(em, this.ws, user, data);
+        await this.followPerson(em, user, data);
         await syncAssignments(em, this.provisioning(em), new Map(), await linkedRoles(em, [user.id]));
         audit(em, this.scope.viewer, { action: 'scimUser.create', entityType: 'ScimUser', entityId: user.id, after: snapshotOf(data) }, this.scope.requestId);
         return user;
@@ -173,6 +206,7 @@ export class ScimService {
         await replaceEmails(em, user);
         await replaceLinks(em, this.ws, user, data);
         await syncAssignments(em, this.provisioning(em), before, await linkedRoles(em, [user.id]));
+        await this.followPerson(em, user, data);
         audit(em, this.scope.viewer, { action: 'scimUser.update', entityType: 'ScimUser', entityId: user.id, before: snapshot, after: snapshotOf(data) }, this.scope.requestId);
         return user;
       }),
@@ -237,4 +271,32 @@ function snapshotOf(data: ScimUserData) {
 function snapshotFromResource(r: Json) {
   const list = (k: string) => ((r[k] as Array<{ value: string }> | undefined) ?? []).map((x) => x.value);
   return { userName: r.userName, externalId: r.externalId ?? null, active: r.active, displayName: r.displayName, roles: list('roles'), groups: list('groups') };
+}
+
+/**
+ * The person's attributes a SCIM user carries: names, display name, the primary (else first)
+ * e-mail, externalId as the employee number, `title` as the job title, and the enterprise
+ * extension's department, organization and employeeNumber. SCIM's userType (USER, SERVICE, …)
+ * is not the person's (Employee, Contractor, …) and is left alone.
+ */
+function personOf(data: ScimUserData): PersonChanges {
+  const email = data.emails.find((e) => e.primary) ?? data.emails[0];
+  const enterprise = isObject(data.attributes[ENTERPRISE_SCHEMA]) ? (data.attributes[ENTERPRISE_SCHEMA] as Json) : {};
+  const text = (source: Json, name: string): string | null | undefined => {
+    const key = keyOf(source, name);
+    if (key === undefined) return undefined;
+    const value = source[key];
+    return typeof value === 'string' ? value : null;
+  };
+  const out: PersonChanges = {
+    displayName: defaultDisplayName(data),
+    firstName: data.name.givenName ?? null,
+    lastName: data.name.familyName ?? null,
+    email: email?.value ?? null,
+    jobTitle: text(data.attributes, 'title'),
+    employeeNumber: text(enterprise, 'employeeNumber') ?? data.externalId,
+    department: text(enterprise, 'department'),
+    organizationName: text(enterprise, 'organization'),
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as PersonChanges;
 }

@@ -9,6 +9,8 @@ import { Migration20261130140928 } from './Migration20261130140928.js';
 import { Migration20261130142151 } from './Migration20261130142151.js';
 import { Migration20261130141503 } from './Migration20261130141503.js';
 import { Migration20261130142947 } from './Migration20261130142947.js';
+import { Migration20261130155001 } from './Migration20261130155001.js';
+import { Migration20261130155002 } from './Migration20261130155002.js';
 
 /** The postgresql migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -22,4 +24,6 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261130142151', class: Migration20261130142151 },
   { name: 'Migration20261130141503', class: Migration20261130141503 },
   { name: 'Migration20261130142947', class: Migration20261130142947 },
+  { name: 'Migration20261130155001', class: Migration20261130155001 },
+  { name: 'Migration20261130155002', class: Migration20261130155002 },
 ];

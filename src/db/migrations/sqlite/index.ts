@@ -9,6 +9,8 @@ import { Migration20261130140927 } from './Migration20261130140927.js';
 import { Migration20261130142146 } from './Migration20261130142146.js';
 import { Migration20261130141502 } from './Migration20261130141502.js';
 import { Migration20261130142943 } from './Migration20261130142943.js';
+import { Migration20261130155001 } from './Migration20261130155001.js';
+import { Migration20261130155002 } from './Migration20261130155002.js';
 
 /** The sqlite migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -22,4 +24,6 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261130142146', class: Migration20261130142146 },
   { name: 'Migration20261130141502', class: Migration20261130141502 },
   { name: 'Migration20261130142943', class: Migration20261130142943 },
+  { name: 'Migration20261130155001', class: Migration20261130155001 },
+  { name: 'Migration20261130155002', class: Migration20261130155002 },
 ];
