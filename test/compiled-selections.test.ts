@@ -12,7 +12,11 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
-import { startTestApp, type TestApp } from './harness.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { POSTGRES_URL, startTestApp, type TestApp } from './harness.js';
+import { readCommitted } from '../src/db/bound-parameters.js';
 import { Authority } from '../src/auth/authorities.js';
 import { gatewaySchema } from '../src/schema.js';
 import { graphRegistry } from '../src/graph/registry.js';
@@ -73,9 +77,23 @@ async function both(authority: Authority, query: string, variables?: Record<stri
   return { plain, compiled, usedCompiled };
 }
 
-describe('compiled selections', () => {
+/**
+ * The harness's store (in-memory SQLite, or PostgreSQL), and on SQLite also a database file:
+ * there the compiled statements run on the synchronous read-only connection
+ * (`readCommitted` in src/db/bound-parameters.ts), which an in-memory database cannot have.
+ */
+const stores = POSTGRES_URL
+  ? [{ name: 'the test store', file: false }]
+  : [
+      { name: 'the test store', file: false },
+      { name: 'a SQLite file', file: true },
+    ];
+
+describe.each(stores)('compiled selections on $name', ({ file }) => {
+  let dir: string | undefined;
   beforeAll(async () => {
-    app = await startTestApp();
+    dir = file ? fs.mkdtempSync(path.join(os.tmpdir(), 'compiled-')) : undefined;
+    app = await startTestApp(dir ? { config: { databaseUrl: path.join(dir, 'store.sqlite') } } : {});
     schema = await gatewaySchema();
     const knex = (app.orm.em.getConnection() as unknown as { getKnex(): { on(e: string, f: (q: { sql: string }) => void): void } }).getKnex();
     knex.on('query', (q) => statements.push(q.sql));
@@ -84,6 +102,13 @@ describe('compiled selections', () => {
   }, 60_000);
   afterAll(async () => {
     await app?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(file ? 'reads compiled statements through the synchronous connection' : 'has no synchronous connection in memory or on PostgreSQL', () => {
+    const rows = readCommitted(app.orm.em.getConnection(), 'select count(*) as n from app_user where login <> ?', ['nobody']);
+    expect(rows === undefined).toBe(!file);
+    if (rows) expect(rows[0].n).toBeGreaterThan(0);
   });
 
   it('answers workload Q with SQL-built JSON, as plain execution does', async () => {

@@ -29,6 +29,7 @@ import type { Dialect } from './planner.js';
 import { refFrom } from './planner.js';
 import { entityOf, tableOf } from './edge-loaders.js';
 import { knexOf } from './rows.js';
+import { readCommitted } from '../db/bound-parameters.js';
 import { graphRegistry, type EdgeSpec } from './registry.js';
 
 /**
@@ -254,8 +255,10 @@ export class SelectionCompiler {
     if (object === null) return null;
     const order = sql.orderBy.map((col, i) => `${c}.${col} as o${i}`).join(', ');
     const orderRefs = sql.orderBy.map((_, i) => `${s}.o${i}`).join(', ');
-    // One child more than the maximum is read, so an overflowing list is told apart.
-    const inner = `select ${object} as x, ${order} from ${sql.from(parent, c)} order by ${sql.orderBy.map((col) => `${c}.${col}`).join(', ')} limit ${edge.max! + 1}`;
+    // One child more than the maximum is read, so an overflowing list is told apart. Which
+    // children those are does not matter: at most the maximum means all of them (ordered by
+    // the aggregate), more means the error. So the subquery is not sorted as well.
+    const inner = `select ${object} as x, ${order} from ${sql.from(parent, c)} limit ${edge.max! + 1}`;
     const joined = this.dialect === 'sqlite' ? `group_concat(${s}.x, ',' order by ${orderRefs})` : `string_agg(${s}.x, ',' order by ${orderRefs})`;
     return `(select case when count(*) > ${edge.max} then ${this.sentinel()} else '[' || coalesce(${joined}, '') || ']' end from (${inner}) ${s})`;
   }
@@ -383,7 +386,9 @@ export async function fillCompiled(em: EntityManager, dialect: Dialect, compiled
     texts.set(marker, byId);
     if (ids.size === 0) continue;
     const sql = `select c0.id as k, ${site.expr} as x from ${site.table} c0 where c0.id in (${[...ids].map(() => '?').join(', ')})`;
-    const result: unknown = await knexOf(em).raw(sql, [...ids]);
+    // Outside a transaction SQLite's answer comes from the synchronous reader when there is one.
+    const direct = dialect === 'sqlite' && !em.getTransactionContext() ? readCommitted(em.getConnection(), sql, [...ids]) : undefined;
+    const result: unknown = direct ?? (await knexOf(em).raw(sql, [...ids]));
     const rows = (dialect === 'postgresql' ? (result as { rows: unknown[] }).rows : result) as Array<{ k: string; x: string }>;
     for (const row of rows) {
       if (row.x.includes(SENTINEL)) throw new NeedsPlainExecution('the answer holds an error');
