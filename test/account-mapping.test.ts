@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { AccountMapping, DEFAULT_ACCOUNT_FORM, scimUserFor } from '../src/reconciliation/account-mapping.js';
+import { AccountMapping, DEFAULT_ACCOUNT_FORM } from '../src/reconciliation/account-mapping.js';
+import { scimUserFor } from '../src/reconciliation/attribute-mapping.js';
 import { DomainError } from '../src/errors.js';
 import { SCIM_SCHEMAS, type ScimUser } from '../src/reconciliation/scim-client.js';
 import type { User } from '../src/governance/user.entity.js';

@@ -582,7 +582,7 @@ describe('connector configuration', () => {
 
     const log = await em().find(AuditEvent, { entityId: systemId, action: 'targetSystem.connector.configure' }, { orderBy: { id: 'asc' } });
     expect(log).toHaveLength(3);
-    const settings = { trustedReconciliation: false, isCredentialManager: false, schedule: null, safetyThresholdPercent: 20 };
+    const settings = { trustedReconciliation: false, isCredentialManager: false, schedule: null, safetyThresholdPercent: 20, attributeMapping: null };
     expect(log[0].before).toEqual({ connectorType: 'DISCONNECTED', connectorBaseUrl: null, integrationLevel: 'Disconnected', tokenSet: false, ...settings });
     expect(log[0].after).toEqual({
       connectorType: 'SCIM',

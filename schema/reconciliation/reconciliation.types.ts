@@ -53,6 +53,13 @@ export class ConnectorInput {
       'Safety threshold in percent (0–100): a reconciliation that would deprovision more of the active accounts stops first. Omitted: unchanged (20 for a new application).',
   })
   safetyThresholdPercent?: number | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description:
+      'How PROVISION writes people into the target: gateway field → SCIM attribute (a string), null (not sent), or `{"attribute": …, "values": {gateway value: target value}}`, e.g. `{"userType": {"attribute": "userType", "values": {"Employee": "USER"}}}`. Replaces the stored overrides; fields not named keep their defaults; `{}` restores all defaults. Unchanged when omitted.',
+  })
+  attributeMapping?: Record<string, unknown> | null;
 }
 
 @ArgsType()

@@ -94,4 +94,12 @@ export class TargetSystem extends WorkspaceEntity {
       "Safety threshold of reconciliation: a run with `updateOnMismatch` that would deprovision more than this percentage of the application's active accounts stops before deprovisioning any.",
   })
   reconSafetyThresholdPercent: number & Opt = 20;
+
+  @Column({
+    type: 'json',
+    nullable: true,
+    description:
+      "The connector's attribute mapping overrides (configureConnector `attributeMapping`): gateway field → SCIM attribute, or `{attribute, values}`; fields not named keep the defaults (see README, Reconciliation).",
+  })
+  connectorAttributeMapping?: unknown;
 }

@@ -142,25 +142,3 @@ export class AccountMapping {
     return found;
   }
 }
-
-/** The SCIM user the gateway creates for one of its accounts (provision). */
-export function scimUserFor(login: string, person: User): Partial<ScimUser> & { userName: string } {
-  const name = { givenName: person.firstName ?? undefined, familyName: person.lastName ?? undefined };
-  const ext = Object.fromEntries(
-    Object.entries({ employeeNumber: person.employeeNumber, department: person.department, organization: person.organizationName }).filter(([, v]) => v != null),
-  );
-  const hasExt = Object.keys(ext).length > 0;
-  return {
-    schemas: [SCIM_SCHEMAS.user, ...(hasExt ? [SCIM_SCHEMAS.enterpriseUser] : [])],
-    userName: login,
-    externalId: person.id,
-    displayName: person.displayName,
-    ...(name.givenName || name.familyName ? { name } : {}),
-    ...(person.email ? { emails: [{ value: person.email, type: 'work', primary: true }] } : {}),
-    ...(person.phoneNumber ? { phoneNumbers: [{ value: person.phoneNumber, type: 'work', primary: true }] } : {}),
-    ...(person.jobTitle ? { title: person.jobTitle } : {}),
-    ...(person.userType ? { userType: person.userType } : {}),
-    active: person.status === 'Active',
-    ...(hasExt ? { [SCIM_SCHEMAS.enterpriseUser]: ext } : {}),
-  };
-}

@@ -8,7 +8,8 @@ import { DomainError } from '../errors.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
 import { Entitlement } from '../governance/entitlement.entity.js';
 import { EntitlementAssignment, UserAccount } from '../governance/user-account.entity.js';
-import { AccountMapping, scimUserFor, type Diff } from './account-mapping.js';
+import { AccountMapping, type Diff } from './account-mapping.js';
+import { scimUserFor, type AttributeMapping } from './attribute-mapping.js';
 import { ReconciliationBatch, type StatusCounts } from './reconciliation-batch.entity.js';
 import { ReconciliationEvent } from './reconciliation-event.entity.js';
 import { ReconciliationMark } from './reconciliation-mark.entity.js';
@@ -20,13 +21,16 @@ import {
   ReconciliationResourceType,
 } from './reconciliation.enums.js';
 import { User } from '../governance/user.entity.js';
-import { ScimError, type ScimClient, type ScimGroup, type ScimUser } from './scim-client.js';
+import { ScimError, type ScimClient, type ScimGroup, type ScimMultiValue, type ScimUser } from './scim-client.js';
 
 /** Account status the gateway gives an account the target no longer has (with `updateOnMismatch`). */
 export const DEPROVISIONED = 'Deprovisioned';
 const PROVISIONED = 'Provisioned';
 /** Seed: accounts found by reconciliation carry this provisionMechanism. */
 export const RECONCILIATION_MECHANISM = 'Connected Reconciliation';
+/** provisionMechanism of the entitlement assignments a target's group memberships bring. */
+export const MEMBERSHIP_MECHANISM = 'Reconciliation';
+const ENDED = ['Revoked', DEPROVISIONED];
 
 export interface RunSpec {
   batchId: string;
@@ -38,6 +42,8 @@ export interface RunSpec {
   /** The batch's condition asks for mismatches to be applied to the gateway. */
   updateOnMismatch: boolean;
   mapping: AccountMapping | null;
+  /** How PROVISION writes people into the target (the connector's attributeMapping over the defaults). */
+  attributeMapping?: AttributeMapping;
   client: ScimClient;
   /** Resources per page: per SCIM request, and per page of gateway rows. */
   pageSize: number;
@@ -88,6 +94,39 @@ interface EventDraft {
 function groupCount(target: ScimUser): number {
   const groups = (target as { groups?: unknown }).groups;
   return Array.isArray(groups) ? groups.length : 0;
+}
+
+/** A group the target lists on a user (RFC 7643 §4.1.2 `groups`: value = the group's id, display = its name). */
+interface GroupRef {
+  value: string | null;
+  display: string | null;
+}
+
+function groupsOf(target: ScimUser): GroupRef[] {
+  const groups = (target as { groups?: unknown }).groups;
+  if (!Array.isArray(groups)) return [];
+  const refs: GroupRef[] = [];
+  for (const g of groups) {
+    const ref =
+      typeof g === 'string'
+        ? { value: g, display: null }
+        : g && typeof g === 'object'
+          ? { value: nonEmpty((g as ScimMultiValue).value), display: nonEmpty((g as ScimMultiValue).display) }
+          : null;
+    if (ref && (ref.value || ref.display)) refs.push(ref);
+  }
+  return refs;
+}
+
+const nonEmpty = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+/** A target user and the gateway account it stands for (null: a dry run that links none). */
+interface Holder {
+  target: ScimUser;
+  account: UserAccount | null;
+  /** The account existed before this page (it may hold assignments). */
+  existing: boolean;
+  userId: string;
 }
 
 /** The gateway's person as an event found it (seed: `resourceInIdhubBeforeModification`). */
@@ -271,6 +310,7 @@ export class BatchRunner {
     );
 
     const result: PageResult = { events: [], seen: [] };
+    const holders: Holder[] = [];
     for (const target of targets) {
       const about = {
         resourceType: ReconciliationResourceType.USER,
@@ -286,6 +326,7 @@ export class BatchRunner {
         result.seen.push(account.id);
         const images = { personBefore: personImage(owners.get(account.user.id)), accountBefore: accountImage(account) };
         result.events.push({ ...about, ...images, ...this.compare(account, values), userId: account.user.id, userAccountId: account.id });
+        holders.push({ target, account, existing: true, userId: account.user.id });
         if (!spec.dryRun) {
           account.sync = true;
           account.lastSyncedOn = new Date();
@@ -319,8 +360,124 @@ export class BatchRunner {
         accountId = created.id;
       }
       result.events.push({ ...about, personBefore: personImage(person), status: S.NEW_USER_ACCOUNT_LINKED, applied: !spec.dryRun, userId: person.id, userAccountId: accountId });
+      holders.push({ target, account: accountId ? byLogin.get(target.userName)! : null, existing: false, userId: person.id });
     }
+    await this.memberships(em, holders, result);
     return result;
+  }
+
+  /**
+   * The target's group memberships of a page's accounts, as entitlement assignments. A group
+   * names the application's entitlement whose externalId equals its id, else whose name equals
+   * its id, else whose displayName equals its display name. A membership with no active
+   * assignment adds one (mechanism Reconciliation); an active assignment the memberships no
+   * longer include is revoked when the target owns it: its entitlement carries the target's
+   * group id (externalId), or reconciliation made it. Assignments granted otherwise to
+   * entitlements the target does not identify as groups are left alone. Written only with
+   * updateOnMismatch outside a dry run; reported as events either way. Two queries a page.
+   */
+  private async memberships(em: EntityManager, holders: Holder[], result: PageResult): Promise<void> {
+    const { spec } = this;
+    const refs = holders.map((h) => groupsOf(h.target));
+    const values = [...new Set(refs.flat().flatMap((r) => (r.value ? [r.value] : [])))];
+    const displays = [...new Set(refs.flat().flatMap((r) => (r.display ? [r.display] : [])))];
+    const alternatives = [...(values.length ? [{ externalId: { $in: values } }, { name: { $in: values } }] : []), ...(displays.length ? [{ displayName: { $in: displays } }] : [])];
+    const entitlements = alternatives.length
+      ? await em.find(Entitlement, { workspace: spec.workspaceId, targetSystem: spec.targetSystem.id, $or: alternatives }, { orderBy: { id: 'asc' } })
+      : [];
+    const index = (key: (e: Entitlement) => string | null | undefined) => {
+      const map = new Map<string, Entitlement>();
+      for (const e of entitlements) {
+        const k = key(e);
+        if (k && !map.has(k)) map.set(k, e);
+      }
+      return map;
+    };
+    const byExternalId = index((e) => e.externalId);
+    const byName = index((e) => e.name);
+    const byDisplayName = index((e) => e.displayName);
+    const match = (r: GroupRef) => (r.value ? (byExternalId.get(r.value) ?? byName.get(r.value)) : undefined) ?? (r.display ? byDisplayName.get(r.display) : undefined);
+
+    const accountIds = holders.flatMap((h) => (h.existing && h.account ? [h.account.id] : []));
+    const held = accountIds.length ? await em.find(EntitlementAssignment, { account: { $in: accountIds } }, { populate: ['entitlement'], orderBy: { id: 'asc' } }) : [];
+    const byAccount = new Map<string, EntitlementAssignment[]>();
+    for (const a of held) (byAccount.get(a.account.id) ?? byAccount.set(a.account.id, []).get(a.account.id)!).push(a);
+
+    const apply = spec.updateOnMismatch && !spec.dryRun;
+    const now = spec.now?.() ?? new Date();
+    // A target that lists one account twice is read once (its first listing).
+    const done = new Set<string>();
+    holders.forEach((holder, i) => {
+      const key = holder.account?.id ?? `login:${holder.target.userName}`;
+      if (done.has(key)) return;
+      done.add(key);
+      const wanted = new Map<string, { entitlement: Entitlement; ref: GroupRef }>();
+      for (const ref of refs[i]) {
+        const entitlement = match(ref);
+        if (entitlement && !wanted.has(entitlement.id)) wanted.set(entitlement.id, { entitlement, ref });
+      }
+      const current = holder.account ? (byAccount.get(holder.account.id) ?? []) : [];
+      const about = (entitlement: Entitlement, ref: GroupRef | null) => ({
+        resourceType: ReconciliationResourceType.ENTITLEMENT,
+        resourceId: ref?.value ?? entitlement.externalId ?? null,
+        resourceName: ref?.display ?? entitlement.displayName,
+        resourceDisplayName: entitlement.displayName,
+        userId: holder.userId,
+        userAccountId: holder.account?.id ?? null,
+        entitlementId: entitlement.id,
+        applied: apply && !!holder.account,
+      });
+      for (const { entitlement, ref } of wanted.values()) {
+        const assignment = current.find((a) => a.entitlement.id === entitlement.id);
+        // A retired entitlement keeps the assignments its members hold, and is given to no one new.
+        if ((assignment && !ENDED.includes(assignment.status)) || entitlement.retired) continue;
+        const before = assignment?.status ?? null;
+        if (apply && holder.account) {
+          const changed =
+            assignment ??
+            em.create(EntitlementAssignment, {
+              workspace: em.getReference(Workspace, spec.workspaceId),
+              account: holder.account,
+              entitlement,
+              provisionMechanism: MEMBERSHIP_MECHANISM,
+            });
+          Object.assign(changed, { status: PROVISIONED, provisionMechanism: MEMBERSHIP_MECHANISM, provisionedDate: now, expiresAt: null });
+          this.auditAssignment(em, 'entitlementAssignment.provision', changed, holder.account.id, entitlement.id, before);
+        }
+        result.events.push({ ...about(entitlement, ref), status: S.ENTITLEMENT_ASSIGNMENT_ADDED, diff: { status: { before, after: PROVISIONED } } });
+      }
+      for (const assignment of current) {
+        const entitlement = assignment.entitlement;
+        const owned = !!entitlement.externalId || assignment.provisionMechanism === MEMBERSHIP_MECHANISM;
+        if (assignment.status !== PROVISIONED || wanted.has(entitlement.id) || !owned) continue;
+        if (apply) {
+          assignment.status = 'Revoked';
+          this.auditAssignment(em, 'entitlementAssignment.revoke', assignment, holder.account!.id, entitlement.id, PROVISIONED);
+        }
+        result.events.push({ ...about(entitlement, null), status: S.ENTITLEMENT_ASSIGNMENT_REVOKED, diff: { status: { before: PROVISIONED, after: 'Revoked' } } });
+      }
+    });
+  }
+
+  private auditAssignment(em: EntityManager, action: string, assignment: EntitlementAssignment, accountId: string, entitlementId: string, before: string | null): void {
+    audit(
+      em,
+      this.spec.viewer,
+      {
+        action,
+        entityType: 'EntitlementAssignment',
+        entityId: assignment.id,
+        before: before ? { status: before } : undefined,
+        after: {
+          account: accountId,
+          entitlement: entitlementId,
+          status: assignment.status,
+          provisionMechanism: assignment.provisionMechanism,
+          reconciliationBatch: this.spec.batchId,
+        },
+      },
+      this.spec.requestId,
+    );
   }
 
   /** A linked account: equal, updated (condition on), or a mismatch that is only reported. */
@@ -463,7 +620,7 @@ export class BatchRunner {
             userId: account.user.id,
             userAccountId: account.id,
           };
-          const body = scimUserFor(account.login, account.user);
+          const body = scimUserFor(account.login, account.user, spec.attributeMapping);
           if (spec.dryRun) {
             events.push({ ...about, status: S.ACCOUNT_PROVISIONED, applied: false, resource: body });
             continue;

@@ -66,6 +66,8 @@ export enum ReconciliationEventStatus {
   ACCOUNT_PROVISIONED = 'ACCOUNT_PROVISIONED',
   PROVISIONING_FAILED = 'PROVISIONING_FAILED',
   SAFETY_THRESHOLD_EXCEEDED = 'SAFETY_THRESHOLD_EXCEEDED',
+  ENTITLEMENT_ASSIGNMENT_ADDED = 'ENTITLEMENT_ASSIGNMENT_ADDED',
+  ENTITLEMENT_ASSIGNMENT_REVOKED = 'ENTITLEMENT_ASSIGNMENT_REVOKED',
 }
 registerEnumType(ReconciliationEventStatus, {
   name: 'ReconciliationEventStatus',
@@ -89,6 +91,14 @@ registerEnumType(ReconciliationEventStatus, {
     SAFETY_THRESHOLD_EXCEEDED: {
       description:
         "The run would have deprovisioned more of the application's active accounts than its safety threshold allows; it stopped before deprovisioning any (`message` gives the figures).",
+    },
+    ENTITLEMENT_ASSIGNMENT_ADDED: {
+      description:
+        "The target lists the account in a group that names one of the application's entitlements, and the account holds no active assignment of it: with `updateOnMismatch` the assignment was created (mechanism `Reconciliation`).",
+    },
+    ENTITLEMENT_ASSIGNMENT_REVOKED: {
+      description:
+        'The account holds an assignment of a group the target no longer lists it in (an entitlement with the group id as externalId, or an assignment reconciliation made): with `updateOnMismatch` it was revoked.',
     },
   },
 });

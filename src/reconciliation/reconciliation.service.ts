@@ -16,6 +16,7 @@ import { pageRequest } from '../common/pagination.js';
 import { TargetSystem } from '../governance/target-system.entity.js';
 import { User } from '../governance/user.entity.js';
 import { AccountMapping } from './account-mapping.js';
+import { effectiveMapping, parseAttributeMapping, type AttributeMapping } from './attribute-mapping.js';
 import { BatchRunner } from './batch-runner.js';
 import { ReconciliationBatch } from './reconciliation-batch.entity.js';
 import { ReconciliationEvent } from './reconciliation-event.entity.js';
@@ -49,6 +50,7 @@ export interface ConnectorInput {
   isCredentialManager?: boolean | null;
   schedule?: Record<string, unknown> | null;
   safetyThresholdPercent?: number | null;
+  attributeMapping?: Record<string, unknown> | null;
 }
 
 export interface ReconcileArgs {
@@ -99,12 +101,14 @@ export class ReconciliationService {
     if (threshold != null && (!Number.isInteger(threshold) || threshold < 0 || threshold > 100)) {
       throw badInput('input.safetyThresholdPercent', 'The safety threshold is a whole percentage from 0 to 100');
     }
+    const attributeMapping = input.attributeMapping == null ? undefined : parseAttributeMapping(input.attributeMapping);
     const period = schedule == null ? undefined : periodOf(String(schedule.repeat));
     if (schedule != null && period === undefined) throw badInput('input.schedule.repeat', `repeat must be one of: ${REPEAT_FORMS}`);
     return this.scope.transaction(async (em) => {
       const system = await em.findOne(TargetSystem, { id: targetSystemId, workspace: this.ws });
       if (!system) throw notFound('TargetSystem', targetSystemId, 'targetSystemId');
       if (threshold != null) system.reconSafetyThresholdPercent = threshold;
+      if (attributeMapping) system.connectorAttributeMapping = Object.keys(attributeMapping).length ? attributeMapping : null;
       if (schedule != null) {
         system.schedule = { ...schedule, repeat: String(schedule.repeat).trim() };
         if (period) {
@@ -235,6 +239,7 @@ function connectorState(system: TargetSystem) {
     isCredentialManager: system.isCredentialManager,
     safetyThresholdPercent: system.reconSafetyThresholdPercent,
     schedule: system.schedule ?? null,
+    attributeMapping: system.connectorAttributeMapping ?? null,
   };
 }
 
@@ -365,9 +370,12 @@ export async function runBatchJob({ payload, em, scope, clock, signal }: JobCont
   }
   const system = batch.targetSystem;
   let mapping: AccountMapping | null = null;
+  let attributeMapping: AttributeMapping;
   let client: ScimClient;
   try {
     mapping = batch.entityType === ReconciliationEntityType.ACCOUNT ? AccountMapping.fromForm(system.form, system.displayName, userAttributes(em)) : null;
+    // Stored overrides are checked again: a row written around configureConnector fails the batch, not the job.
+    attributeMapping = effectiveMapping(system.connectorAttributeMapping == null ? null : parseAttributeMapping(system.connectorAttributeMapping, 'connectorAttributeMapping'));
     if (!system.connectorBaseUrl || !system.connectorToken) throw conflict(`${system.displayName} has no connector any more`, 'id');
     client = new ScimClient({ baseUrl: system.connectorBaseUrl, token: openToken(system, scope.config.secrets) });
   } catch (error) {
@@ -384,6 +392,7 @@ export async function runBatchJob({ payload, em, scope, clock, signal }: JobCont
     dryRun: batch.dryRun,
     updateOnMismatch: batch.condition === UPDATE_ON_MISMATCH,
     mapping,
+    attributeMapping,
     client,
     pageSize: RECONCILIATION_PAGE_SIZE,
     viewer: scope.viewer,

@@ -11,6 +11,7 @@ import { Migration20261130141503 } from './Migration20261130141503.js';
 import { Migration20261130142947 } from './Migration20261130142947.js';
 import { Migration20261130155001 } from './Migration20261130155001.js';
 import { Migration20261130155002 } from './Migration20261130155002.js';
+import { Migration20261130161500 } from './Migration20261130161500.js';
 
 /** The postgresql migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const postgresqlMigrations: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const postgresqlMigrations: MigrationObject[] = [
   { name: 'Migration20261130142947', class: Migration20261130142947 },
   { name: 'Migration20261130155001', class: Migration20261130155001 },
   { name: 'Migration20261130155002', class: Migration20261130155002 },
+  { name: 'Migration20261130161500', class: Migration20261130161500 },
 ];

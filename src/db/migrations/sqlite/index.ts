@@ -11,6 +11,7 @@ import { Migration20261130141502 } from './Migration20261130141502.js';
 import { Migration20261130142943 } from './Migration20261130142943.js';
 import { Migration20261130155001 } from './Migration20261130155001.js';
 import { Migration20261130155002 } from './Migration20261130155002.js';
+import { Migration20261130161500 } from './Migration20261130161500.js';
 
 /** The sqlite migrations in order; listed in code so they run the same from TypeScript and from dist/. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration20261130142943', class: Migration20261130142943 },
   { name: 'Migration20261130155001', class: Migration20261130155001 },
   { name: 'Migration20261130155002', class: Migration20261130155002 },
+  { name: 'Migration20261130161500', class: Migration20261130161500 },
 ];
