@@ -12,10 +12,23 @@ describe('demo data files', () => {
     expect(demoData.users.find((u) => u.login === 'aaron')?.id).toBe('63aec79393ccdf675cc4ccf4');
     expect(demoData.targetSystems.find((t) => t.name === 'EntraID')?.acsSystemId).toBe('6737e186-8d54-48ce-a7da-a0be4d252172');
     expect(demoData.serviceRequests?.map((s) => s.name)).toEqual(['Laptop Replacement', 'Parking Badge']);
+    // Seed 002's Reconciliation By ID / Fetch past Recon Events ids.
+    expect(demoData.reconciliationBatches?.map((b) => [b.id, b.events.map((e) => e.id)])).toEqual([['657989cafdfcc6b38247bccf', ['65798a00fdfcc6b38247c729']]]);
   });
 
   it('gives every object an id no other object has', () => {
-    const ids = [demoData.users, demoData.targetSystems, demoData.entitlements, demoData.roles, demoData.accounts, demoData.approvalGroups ?? [], demoData.serviceRequests ?? []]
+    const batches = demoData.reconciliationBatches ?? [];
+    const ids = [
+      demoData.users,
+      demoData.targetSystems,
+      demoData.entitlements,
+      demoData.roles,
+      demoData.accounts,
+      demoData.approvalGroups ?? [],
+      demoData.serviceRequests ?? [],
+      batches,
+      batches.flatMap((b) => b.events),
+    ]
       .flat()
       .map((o) => o.id)
       .filter(Boolean);

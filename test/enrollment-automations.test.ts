@@ -12,6 +12,7 @@ const STEVE = '63aec79193ccdf675cc4cbbb'; // no account on EntraID or Google Wor
 const AARON = '63aec79393ccdf675cc4ccf4'; // accounts on both
 const JEROME = '63aec79793ccdf675cc4d018';
 const ENTRA = '64ad77dafdfcc6b382aeaceb';
+const ENTRA_UUID = '6737e186-8d54-48ce-a7da-a0be4d252172';
 const GOOGLE = '63aec73493ccdf675cc4c210';
 const ADP = '63aed43793ccdf675cc58246';
 const POOL = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
@@ -84,15 +85,18 @@ describe('seeds 000/001 replay: launchEnrollmentAutomation', () => {
     const { launchEnrollmentAutomation: a } = await admin.request<LaunchData>(LAUNCH, { input });
 
     expect(a).toMatchObject({
+      // Steve carries no Seam uuid, so his 24-hex id; EntraID carries the seed's ACS system uuid.
       userIdentityId: STEVE,
-      credentialManagerAcsSystemId: ENTRA,
+      credentialManagerAcsSystemId: ENTRA_UUID,
       acsCredentialPoolId: POOL,
       isRunning: true,
       workspaceId: demo,
       stoppedAt: null,
     });
-    expect(a.enrollmentAutomationId).toMatch(/^[0-9a-f]{24}$/);
-    expect(a.enrollmentAutomationId).toBe(a.id);
+    // Seam's samples give the automation the same uuid as its provisioning automation.
+    expect(a.enrollmentAutomationId).toMatch(UUID);
+    expect(a.enrollmentAutomationId).toBe(a.acsCredentialProvisioningAutomationId);
+    expect(a.id).toMatch(/^[0-9a-f]{24}$/);
     expect(a.acsCredentialProvisioningAutomationId).toMatch(UUID);
     expect(Date.parse(a.createdAt)).toBeGreaterThanOrEqual(started - 1000);
 
@@ -207,6 +211,7 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
   let userId: string;
   let systemId: string;
   const launched: string[] = [];
+  const launchedUuids: string[] = [];
 
   beforeAll(async () => {
     // A person of the demo workspace with three automations on a fresh credential manager.
@@ -218,6 +223,7 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
     for (let i = 0; i < 3; i++) {
       const data = await admin.request<LaunchData>(LAUNCH, { input: { userIdentityId: userId, credentialManagerAcsSystemId: systemId } });
       launched.push(data.launchEnrollmentAutomation.id);
+      launchedUuids.push(data.launchEnrollmentAutomation.enrollmentAutomationId);
     }
   });
 
@@ -225,6 +231,9 @@ describe('enrollmentAutomation, enrollmentAutomations, deleteEnrollmentAutomatio
     const reader = await app.client('acme', [Authority.READ_ONLY]);
     const one = await reader.request<GetData>(GET, { id: launched[0] });
     expect(one.enrollmentAutomation).toMatchObject({ id: launched[0], userIdentityId: userId, credentialManagerAcsSystemId: systemId, isRunning: true });
+    // The Seam uuid finds the same automation.
+    const byUuid = await reader.request<GetData>(GET, { id: launchedUuids[0] });
+    expect(byUuid.enrollmentAutomation).toMatchObject({ id: launched[0], enrollmentAutomationId: launchedUuids[0] });
 
     const page1 = await reader.request<ListData>(LIST, { user: userId, first: 2 });
     expect(page1.enrollmentAutomations).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
@@ -311,6 +320,10 @@ describe('workspaces are isolated', () => {
     expect(read).toEqual({ enrollmentAutomation: null, enrollmentAutomations: { totalCount: 0 } });
     const stop = await failsWithoutWriting(() => otherAdmin.request(DELETE, { id: a.id }));
     expect(stop.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'enrollmentAutomationId' });
+    const byUuid = await otherAdmin.request<GetData>(GET, { id: a.enrollmentAutomationId });
+    expect(byUuid.enrollmentAutomation).toBeNull();
+    const stopByUuid = await failsWithoutWriting(() => otherAdmin.request(DELETE, { id: a.enrollmentAutomationId }));
+    expect(stopByUuid.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'enrollmentAutomationId' });
     expect((await em().findOneOrFail(EnrollmentAutomation, a.id)).isRunning).toBe(true);
 
     const [person] = await buildUsers(em(), other, 1);

@@ -15,6 +15,7 @@ let app: TestApp;
 let zachary: GraphQLClient;
 let service: GraphQLClient;
 let jerome: GraphQLClient;
+let scimToken: string;
 const ENTRA_ID = '64ad77dafdfcc6b382aeaceb';
 const BUFFER = '63aee3b793ccdf675cc62d3d';
 
@@ -30,6 +31,7 @@ beforeAll(async () => {
   };
   jerome = await key("jerome's key", [Authority.REQUESTER], 'jerome');
   service = await key('test key of a script', [Authority.ORG_ADMIN]);
+  scimToken = (await createApiKey(em, em.getReference(Workspace, workspace.id), 'identity provider', [Authority.SCIM_PROVISIONER], null)).token;
 });
 afterAll(async () => {
   await app?.stop();
@@ -222,5 +224,27 @@ describe('F5 roles are required (seed 004)', () => {
   it('createScimUser with roles: [] is BAD_USER_INPUT on input.roles', async () => {
     const errors = await errorsOf(zachary.request(gql`mutation { createScimUser(input: { userName: "nobody-roles", roles: [] }) { id } }`));
     expect(errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.roles' });
+  });
+
+  it('createScimUser without roles is refused before it runs (roles is a required argument field)', async () => {
+    const errors = await errorsOf(zachary.request(gql`mutation { createScimUser(input: { userName: "no-roles-field" }) { id } }`));
+    expect(errors[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED' });
+    expect(errors[0].message).toMatch(/roles/);
+  });
+
+  it('POST /scim/v2/Users keeps RFC 7643: roles is optional there (missing or empty), as identity providers send users', async () => {
+    const post = (body: object) =>
+      app.fetch('/scim/v2/Users', { method: 'POST', headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+    const schemas = ['urn:ietf:params:scim:schemas:core:2.0:User'];
+    for (const [userName, extra] of [
+      ['rest-no-roles', {}],
+      ['rest-empty-roles', { roles: [] }],
+    ] as const) {
+      const res = await post({ schemas, userName, ...extra });
+      expect(res.status).toBe(201);
+      const created = (await res.json()) as { userName: string; roles?: unknown[] };
+      expect(created.userName).toBe(userName);
+      expect(created.roles ?? []).toEqual([]);
+    }
   });
 });

@@ -6,7 +6,10 @@ import { EnrollmentAutomationConnection, EnrollmentAutomationsArgs, LaunchEnroll
 @Resolver()
 export class EnrollmentAutomationResolver {
   @Query(() => EnrollmentAutomation, { nullable: true, description: 'One enrollment automation by id; null when there is none in your workspace.' })
-  enrollmentAutomation(@Arg('enrollmentAutomationId', () => ID, { description: 'ID of the enrollment automation' }) id: string, @Ctx() ctx: Context) {
+  enrollmentAutomation(
+    @Arg('enrollmentAutomationId', () => ID, { description: 'ID of the enrollment automation: its uuid (enrollmentAutomationId) or its 24-hex id' }) id: string,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.enrollment.enrollmentAutomation(id);
   }
 
@@ -23,7 +26,10 @@ export class EnrollmentAutomationResolver {
   @Mutation(() => EnrollmentAutomation, {
     description: 'Deletes an enrollment automation: it stops (isRunning false, stoppedAt set) and is returned; the record stays for the audit trail.',
   })
-  deleteEnrollmentAutomation(@Arg('enrollmentAutomationId', () => ID, { description: 'ID of the enrollment automation' }) id: string, @Ctx() ctx: Context) {
+  deleteEnrollmentAutomation(
+    @Arg('enrollmentAutomationId', () => ID, { description: 'ID of the enrollment automation: its uuid (enrollmentAutomationId) or its 24-hex id' }) id: string,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.enrollment.stop(id);
   }
 }

@@ -16,10 +16,12 @@ import { UserAccount } from '../governance/user-account.entity.js';
 @Entity({ tableName: 'enrollment_automation' })
 @Index({ properties: ['userIdentity', 'createdAt'] })
 export class EnrollmentAutomation extends WorkspaceEntity {
-  @ManyToOne(() => User, { deleteRule: 'cascade' })
+  // Eager: the Seam ids of the answer (userIdentityId, credentialManagerAcsSystemId) are the
+  // person's and the system's uuids, so every read of an automation needs both rows.
+  @ManyToOne(() => User, { deleteRule: 'cascade', eager: true })
   userIdentity!: User;
 
-  @ManyToOne(() => TargetSystem, { index: true, deleteRule: 'cascade' })
+  @ManyToOne(() => TargetSystem, { index: true, deleteRule: 'cascade', eager: true })
   credentialManager!: TargetSystem;
 
   @ManyToOne(() => UserAccount, { nullable: true, index: true, deleteRule: 'set null' })
@@ -40,19 +42,27 @@ export class EnrollmentAutomation extends WorkspaceEntity {
   @Column({ type: 'datetime', nullable: true, description: 'Date and time at which the enrollment automation was stopped (deleted); null while it runs.' })
   stoppedAt?: Date | null;
 
-  @Field(() => ID, { description: 'ID of the enrollment automation (the same as `id`: 24 hex characters, like every id of this product)' })
+  @Field(() => ID, {
+    description:
+      "ID of the enrollment automation, a uuid as in Seam's documents (which give the same uuid as `acsCredentialProvisioningAutomationId`); `id` is its 24-hex id. Either one finds it in `enrollmentAutomation` and `deleteEnrollmentAutomation`.",
+  })
   get enrollmentAutomationId(): string & Opt {
-    return this.id;
+    return this.acsCredentialProvisioningAutomationId;
   }
 
-  @Field(() => ID, { description: 'ID of the associated user identity (a User of the catalog)' })
+  @Field(() => ID, {
+    description: "ID of the associated user identity: the person's Seam uuid (`User.userIdentityId`) when they carry one, else their 24-hex id (a User of the catalog)",
+  })
   get userIdentityId(): string & Opt {
-    return this.userIdentity.id;
+    return this.userIdentity.userIdentityId ?? this.userIdentity.id;
   }
 
-  @Field(() => ID, { description: 'ID of the associated ACS system that serves as the credential manager (a TargetSystem)' })
+  @Field(() => ID, {
+    description:
+      "ID of the associated ACS system that serves as the credential manager: the application's Seam uuid (`TargetSystem.acsSystemId`) when it carries one, else its 24-hex id",
+  })
   get credentialManagerAcsSystemId(): string & Opt {
-    return this.credentialManager.id;
+    return this.credentialManager.acsSystemId ?? this.credentialManager.id;
   }
 
   @Field(() => ID, { nullable: true, description: 'ID of the associated ACS user within the credential manager (a UserAccount on it)' })

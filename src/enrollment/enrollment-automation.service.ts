@@ -39,6 +39,7 @@ export class EnrollmentAutomationService {
   /** One automation by id; null when it is not in the caller's workspace. */
   async enrollmentAutomation(id: string): Promise<EnrollmentAutomation | null> {
     authorize(this.scope.viewer, 'enrollment:read');
+    if (isUuid(id)) return this.scope.em.findOne(EnrollmentAutomation, { workspace: this.ws, acsCredentialProvisioningAutomationId: id.toLowerCase() });
     return isId(id) ? this.loaders.automation.load(id) : null;
   }
 
@@ -170,7 +171,8 @@ export class EnrollmentAutomationService {
   async stop(id: string): Promise<EnrollmentAutomation> {
     authorize(this.scope.viewer, 'enrollment:write');
     return this.scope.transaction(async (em) => {
-      const automation = isId(id) ? await em.findOne(EnrollmentAutomation, { id, workspace: this.ws }) : null;
+      const key = isUuid(id) ? { acsCredentialProvisioningAutomationId: id.toLowerCase() } : isId(id) ? { id } : null;
+      const automation = key ? await em.findOne(EnrollmentAutomation, { ...key, workspace: this.ws }) : null;
       if (!automation) throw notFound('EnrollmentAutomation', id, 'enrollmentAutomationId');
       if (!automation.isRunning) return automation;
       const before = snapshot(automation);

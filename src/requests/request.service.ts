@@ -622,7 +622,11 @@ export class RequestService {
    * names, owners, rule and entitlement ids; writes the request and its first approval task.
    * The catalog object is created when the request is approved.
    */
-  async submitOnboardingRequest(input: OnboardingInput): Promise<AccessRequest> {
+  async submitOnboardingRequest(
+    input: OnboardingInput,
+    /** The id to give the request; only the demo seed sets it, to keep the seed document's request id. */
+    fixed: { id?: string } = {},
+  ): Promise<AccessRequest> {
     authorize(this.scope.viewer, 'requests:submit');
     decideActor(this.scope.viewer, input.requester?.login, 'input.requester.login');
     if (input.entityType !== RequestEntityType.APPLICATION && input.entityType !== RequestEntityType.ROLE) {
@@ -650,6 +654,7 @@ export class RequestService {
       await this.assertGroupsExist(em, plan.stages, 'input');
 
       const request = em.create(AccessRequest, {
+        ...(fixed.id ? { id: fixed.id } : {}),
         workspace: this.ws,
         requestId: newId().slice(-6),
         correlationId: newId(),

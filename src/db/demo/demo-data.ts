@@ -17,6 +17,7 @@ const FILES = {
   accounts: 'accounts.json',
   approvalGroups: 'approval-groups.json',
   serviceRequests: 'service-requests.json',
+  reconciliationBatches: 'reconciliation-batches.json',
 } as const;
 
 /** The folder of the data files: <package root>/src/db/demo/records. */

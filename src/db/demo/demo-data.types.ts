@@ -203,6 +203,47 @@ export const DemoServiceRequestSchema = z.strictObject({
   createdOn: text.optional(),
 });
 
+/**
+ * One event of a past reconciliation run (seed: Fetch past Recon Events). The person and their
+ * account are named by login and account id, as the seed's event names them.
+ */
+export const DemoReconciliationEventSchema = z.strictObject({
+  id,
+  rowNumber: z.number().int().positive(),
+  resourceType: z.enum(['User', 'Entitlement']),
+  eventType: text,
+  status: text,
+  resourceId: text.optional(),
+  resourceName: text.optional(),
+  resourceDisplayName: text.optional(),
+  userLogin: text.optional(),
+  userAccountId: id.optional(),
+  entitlementId: id.optional(),
+  /** Whether the event changed the gateway; a run that found no change applied nothing. */
+  applied: z.boolean(),
+  numberOfEntitlements: z.number().int().nonnegative().optional(),
+  createDate: text,
+  lastModified: text.optional(),
+  resourceFromTargetSystem: jsonObject.optional(),
+  resourceInIdhubBeforeModification: jsonObject.optional(),
+  userAccountBeforeModification: jsonObject.optional(),
+});
+
+/** A past reconciliation run of an application with its events (seed: Reconciliation By ID). */
+export const DemoReconciliationBatchSchema = z.strictObject({
+  id,
+  targetSystemId: id,
+  operation: z.enum(['reconcile', 'provision']),
+  entityType: z.enum(['Account', 'Entitlement']),
+  resourceType: z.enum(['account', 'entitlement']),
+  status: z.enum(['Completed', 'Failed']),
+  dryRun: z.boolean(),
+  condition: text.optional(),
+  startDate: text,
+  endDate: text,
+  events: z.array(DemoReconciliationEventSchema),
+});
+
 export const DemoDataSetSchema = z.strictObject({
   users: z.array(DemoUserSchema),
   targetSystems: z.array(DemoTargetSystemSchema),
@@ -211,6 +252,8 @@ export const DemoDataSetSchema = z.strictObject({
   accounts: z.array(DemoUserAccountSchema),
   approvalGroups: z.array(DemoApprovalGroupSchema).optional(),
   serviceRequests: z.array(DemoServiceRequestSchema).optional(),
+  /** Written into the demo workspace only (by the demo seed), not into data sets loaded elsewhere. */
+  reconciliationBatches: z.array(DemoReconciliationBatchSchema).optional(),
 });
 
 export type DemoUser = z.infer<typeof DemoUserSchema>;
@@ -222,4 +265,5 @@ export type DemoEntitlementAssignment = z.infer<typeof DemoEntitlementAssignment
 export type DemoUserAccount = z.infer<typeof DemoUserAccountSchema>;
 export type DemoApprovalGroup = z.infer<typeof DemoApprovalGroupSchema>;
 export type DemoServiceRequest = z.infer<typeof DemoServiceRequestSchema>;
+export type DemoReconciliationBatch = z.infer<typeof DemoReconciliationBatchSchema>;
 export type DemoDataSet = z.infer<typeof DemoDataSetSchema>;
