@@ -25,32 +25,41 @@ export class EnrollmentAutomation extends WorkspaceEntity {
   @ManyToOne(() => UserAccount, { nullable: true, index: true, deleteRule: 'set null' })
   credentialManagerAcsUser?: UserAccount | null;
 
-  @Column({ type: 'string', length: 36, nullable: true, description: 'ID of the credential pool from which to obtain credentials for the user identity.' })
+  @Column({
+    type: 'string',
+    length: 36,
+    nullable: true,
+    description: 'ID of the credential pool from which to obtain credentials for the user identity (seed: `acs_credential_pool_id`).',
+  })
   acsCredentialPoolId?: string | null;
 
-  @Column({ type: 'string', length: 36, description: 'ID of the ACS credential provisioning automation (a uuid generated at launch)' })
+  @Column({
+    type: 'string',
+    length: 36,
+    description: 'ID of the ACS credential provisioning automation, a uuid generated at launch (seed: `acs_credential_provisioning_automation_id`).',
+  })
   acsCredentialProvisioningAutomationId!: string;
 
-  @Column({ type: 'boolean', description: 'Boolean value to indicate whether the enrollment automation is running' })
+  @Column({ type: 'boolean', description: 'Boolean value to indicate whether the enrollment automation is running (seed: `is_running`).' })
   isRunning: boolean & Opt = true;
 
-  @Column({ type: 'datetime', description: 'Date and time at which the enrollment automation was created' })
+  @Column({ type: 'datetime', description: 'Date and time at which the enrollment automation was created (seed: `created_at`).' })
   createdAt: Date & Opt = new Date();
 
   @Column({ type: 'datetime', nullable: true, description: 'Date and time at which the enrollment automation was stopped (deleted); null while it runs.' })
   stoppedAt?: Date | null;
 
-  @Field(() => ID, { description: 'ID of the enrollment automation (the same as `id`: 24 hex characters, like every id of this product)' })
+  @Field(() => ID, { description: 'ID of the enrollment automation, the same as `id`: 24 hex characters, like every id of this product (seed: `enrollment_automation_id`).' })
   get enrollmentAutomationId(): string & Opt {
     return this.id;
   }
 
-  @Field(() => ID, { description: 'ID of the associated user identity (a User of the catalog)' })
+  @Field(() => ID, { description: 'ID of the associated user identity, a User of the catalog (seed: `user_identity_id`).' })
   get userIdentityId(): string & Opt {
     return this.userIdentity.id;
   }
 
-  @Field(() => ID, { description: 'ID of the associated ACS system that serves as the credential manager (a TargetSystem)' })
+  @Field(() => ID, { description: 'ID of the associated ACS system that serves as the credential manager, a TargetSystem (seed: `credential_manager_acs_system_id`).' })
   get credentialManagerAcsSystemId(): string & Opt {
     return this.credentialManager.id;
   }
@@ -67,7 +76,7 @@ export class EnrollmentAutomation extends WorkspaceEntity {
     return true;
   }
 
-  @Field(() => ID, { description: 'ID of the workspace that contains the enrollment automation' })
+  @Field(() => ID, { description: 'ID of the workspace that contains the enrollment automation (seed: `workspace_id`).' })
   get workspaceId(): string & Opt {
     return this.workspace.id;
   }
