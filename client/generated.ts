@@ -6,23 +6,30 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 /** This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user's manager. */
 export type AlternateCertifier =
+  /** Members of a role certify when the certifier cannot. */
   | 'ROLE'
+  /** A named person certifies when the certifier cannot. */
   | 'USER'
+  /** The manager of the user under review (the default). */
   | 'USER_MANAGER';
 
 /** The beneficiary details of a cart item. */
 export type BeneficiaryInput = {
   /** Account name on the application (default: the login). */
   accountName?: string | null | undefined;
+  /** Full name of the person the access is for (informational; the login decides). */
   displayName?: string | null | undefined;
+  /** Employee number of the person the access is for (informational). */
   employeeNumber?: string | null | undefined;
   /** Account form values, e.g. {"Email": "jerome@gmail.com", "First Name": "Jerome"}; unset attributes come from the person. */
   form?: unknown;
+  /** Login of the person the access is for; must be a person of the workspace. */
   login: string;
 };
 
 /** This would include the beneficiary details, entityID and entityType. You can request for applications/entitlements/roles. */
 export type CartItemInput = {
+  /** The person this item requests access for (seed: `beneficiaries`). */
   beneficiaries: BeneficiaryInput;
   /** A time-bound grant: when the access ends (after startDate, not in the past); a job revokes it then through a revoke request. The application form's `accessRevokeDate` (seed) is the same end date. */
   endDate?: string | null | undefined;
@@ -38,40 +45,57 @@ export type CartItemInput = {
 
 /** This is the Approval workflow for the certificate definition, which can be either User (a specific individual), Role or none. */
 export type CertificationApproverType =
+  /** No approval of the certifiers' decisions. */
   | 'NONE'
+  /** Members of a role approve the decisions. */
   | 'ROLE'
+  /** A named person approves the decisions. */
   | 'USER';
 
 /** A run is Active until every review item is decided, then Completed. */
 export type CertificationCampaignStatus =
+  /** Some review items are still open. */
   | 'ACTIVE'
+  /** Every review item is decided. */
   | 'COMPLETED';
 
 /** Here you specify the duration of the certificate */
 export type CertificationDurationType =
+  /** The duration counts days. */
   | 'DAYS'
+  /** The duration counts months. */
   | 'MONTHS'
+  /** The duration counts years. */
   | 'YEARS';
 
 /** This is the status of the certificate, which can be either Active or Draft */
 export type CertificationStatus =
+  /** Activated: campaigns may be launched. */
   | 'ACTIVE'
+  /** Created but not yet activated. */
   | 'DRAFT';
 
 /** This is the type of the certificate that you want to create. Certificate definition can be of either User Access or Resource Assignement. */
 export type CertificationType =
+  /** Review who holds the selected resources. */
   | 'RESOURCE_ASSIGNMENT'
+  /** Review everything the selected users hold. */
   | 'USER_ACCESS';
 
 /** Here you have to select the certifier for the certificate. The certifier can be individual user, role, benefeciary's manager or resource owner. */
 export type CertifierType =
+  /** The manager of the person whose access is reviewed. */
   | 'BENEFICIARY_MANAGER'
+  /** The owner of the reviewed role, entitlement or application. */
   | 'RESOURCE_OWNER'
+  /** Members of a role. */
   | 'ROLE'
+  /** A named person. */
   | 'USER';
 
 /** User Cart with beneficiary, requester and cart items */
 export type CreateCartInput = {
+  /** The items to request, one per (resource, beneficiary) (seed: `cartItems`). */
   cartItems: Array<CartItemInput>;
   /** name of the cart */
   name?: string | null | undefined;
@@ -99,15 +123,19 @@ export type CreateCertificationInput = {
   approverRole?: string | null | undefined;
   /** This is the Approval workflow for the certificate definition, which can be either User (a specific individual), Role or none. */
   approverType: CertificationApproverType;
+  /** Whether open review items escalate to the alternate certifier when due. */
   automaticEscalation?: boolean | null | undefined;
+  /** How users are selected: by `Name` or by `Query` (seed: `certificationBy`). */
   certificationBy?: string | null | undefined;
   /** How many days, months or years a run lasts (15 days when omitted). */
   certificationDuration?: number | null | undefined;
   /** Here you specify the duration of the certificate (DAYS when omitted). */
   certificationDurationType?: CertificationDurationType | null | undefined;
+  /** Whether certifiers get reminder emails. */
   certificationReminderEmail?: boolean | null | undefined;
   /** The login of the certifier, if the certifierType is user. */
   certifier?: string | null | undefined;
+  /** Display name of the certifier when it is one person. */
   certifierDisplayName?: string | null | undefined;
   /** The id of the role whose members certify, if the certifierType is role. */
   certifierRole?: string | null | undefined;
@@ -117,18 +145,25 @@ export type CreateCertificationInput = {
   certifierType: CertifierType;
   /** The certifier as the form echoes it (seed: `certifyUser`, a User object); its `login` must be the certifier. Read it back as `certifyUser`. */
   certifyUser?: unknown;
+  /** Whether a comment is required to certify an item. */
   commentsOnCertify?: boolean | null | undefined;
+  /** Whether a comment is required to revoke an item. */
   commentsOnRevoke?: boolean | null | undefined;
   /** This is the description of the certificate that you are creating */
   description: string;
+  /** The user query as shown to people (seed: `displayUserQuery`). */
   displayUserQuery?: string | null | undefined;
   /** The saved user query the form started from (seed: `frequentlyUsedRule`, e.g. `{"value":null}`); stored as given. */
   frequentlyUsedRule?: unknown;
+  /** Whether only high-risk resources are reviewed. */
   highRiskResources?: boolean | null | undefined;
+  /** Whether only high-risk users are reviewed. */
   highRiskUsers?: boolean | null | undefined;
   /** This is the certificate definition name */
   name: string;
+  /** Whether only the selected resources are reviewed (seed: `onlySelected`). */
   onlySelected?: boolean | null | undefined;
+  /** Whether certifiers may reassign review items. */
   reassignment?: boolean | null | undefined;
   /** This is if you want to repeat the certificate run */
   repeat: string;
@@ -136,10 +171,13 @@ export type CreateCertificationInput = {
   resourceQuery?: string | null | undefined;
   /** This is where you select the resources for the certification. Here you have to enter the entityID of the resource, which you can fetch from the search catalog endpoint. */
   resources?: Array<SelectedResourceInput> | null | undefined;
+  /** Free-text tags used by catalog search. */
   searchTags?: string | null | undefined;
+  /** Whether a certifier may certify their own access. */
   selfCertification?: boolean | null | undefined;
   /** ACTIVE or DRAFT (the default). */
   status?: CertificationStatus | null | undefined;
+  /** Event that starts a campaign (seed: `triggerCondition`, e.g. `Scheduled`). */
   triggerCondition?: string | null | undefined;
   /** This is the type of the certificate that you want to create. Certificate definition can be of either User Access or Resource Assignement. */
   type: CertificationType;
@@ -149,6 +187,7 @@ export type CreateCertificationInput = {
   userQuery?: string | null | undefined;
   /** The users by name: their logins. */
   users?: Array<string> | null | undefined;
+  /** Description of the certification's workflow, shown to certifiers. */
   workflowDescription?: string | null | undefined;
   /** This is the worfklow for the certificate. By Default, IDHub provides a workflow for the certificate definition. If you have your own custom workflow for the certificate then you can use that as well. */
   workflowName: string;
@@ -158,39 +197,57 @@ export type CreateCertificationInput = {
 
 /** What a request is about: a role, entitlement or application (TargetSystem), or a service (SERVICE_REQUEST: grants no access, its performer fulfils it); APPLICATION for onboarding. */
 export type RequestEntityType =
+  /** An application onboarding request (Create Application). */
   | 'APPLICATION'
+  /** An entitlement. */
   | 'ENTITLEMENT'
+  /** A role. */
   | 'ROLE'
+  /** A service that grants no access; its performer fulfils it. */
   | 'SERVICE_REQUEST'
+  /** An account on an application. */
   | 'TARGET_SYSTEM';
 
 /** The type of the request. Requests can be create, modify, revoke. */
 export type RequestType =
+  /** Grant access (or onboard an item). */
   | 'CREATE'
+  /** Change held access. */
   | 'MODIFY'
+  /** Remove access. */
   | 'REVOKE';
 
 /** This would include the requester details like - user login */
 export type RequesterInput = {
+  /** Full name of the requester (informational; the credential decides who requests). */
   displayName?: string | null | undefined;
+  /** Email address of the requester (informational). */
   email?: string | null | undefined;
+  /** Employee number of the requester (informational). */
   employeeNumber?: string | null | undefined;
+  /** Login of the requester; must be the credential's person unless it may act for others. */
   login: string;
 };
 
 /** The collection of a selected resource: Role, Entitlement or TargetSystem (an application). */
 export type ResourceCollection =
+  /** An entitlement. */
   | 'ENTITLEMENT'
+  /** A role. */
   | 'ROLE'
+  /** An application (seed: `TargetSystem`). */
   | 'TARGET_SYSTEM';
 
 /** CERTIFY keeps the access; REVOKE removes it through a revoke request. */
 export type ReviewDecision =
+  /** Keep the access. */
   | 'CERTIFY'
+  /** Remove the access (through a revoke request). */
   | 'REVOKE';
 
 /** A resource for the certification: its entityID (from the search catalog) and collection. */
 export type SelectedResourceInput = {
+  /** ROLE, ENTITLEMENT or TARGET_SYSTEM (seed: `collection`). */
   collection: ResourceCollection;
   /** The entityID of the resource, which you can fetch from the search catalog endpoint. */
   id: string;
@@ -198,6 +255,7 @@ export type SelectedResourceInput = {
 
 /** A cart to submit: an existing cart by id, or a full cart. */
 export type SubmitCartInput = {
+  /** Whether the cart is archived after submission (seed: `archive`). */
   archive?: boolean | null | undefined;
   /** Or the full cart, created and submitted at once. */
   cart?: CreateCartInput | null | undefined;
@@ -209,35 +267,53 @@ export type SubmitCartInput = {
 
 /** Actions on a task (seed: Claim, Approve, Reject, Escalate, Re-Assign): CLAIM and RELEASE a group task, APPROVE or REJECT an approval, COMPLETE a fulfilment, ESCALATE to the manager or escalation assignee, REASSIGN to a named user. */
 export type TaskAction =
+  /** Approve the request at this step. */
   | 'APPROVE'
+  /** Take a group task for oneself. */
   | 'CLAIM'
+  /** Mark a fulfilment task done: the access is granted. */
   | 'COMPLETE'
+  /** Hand the task to the escalation assignee. */
   | 'ESCALATE'
+  /** Hand the task to another person. */
   | 'REASSIGN'
+  /** Reject the request; it ends. */
   | 'REJECT'
+  /** Give a claimed task back to its group. */
   | 'RELEASE';
 
 /** ASSIGNED: the task is now for the person (or a group of theirs); CHANGED: any other change. */
 export type TaskInboxChange =
+  /** The task is now for the person (or a group of theirs). */
   | 'ASSIGNED'
+  /** Any other change of the task. */
   | 'CHANGED';
 
 /** Task state (seed: Assigned, Completed, Expired, …). */
 export type TaskStatus =
+  /** Waiting for its assignee or group. */
   | 'ASSIGNED'
+  /** Cancelled with its request. */
   | 'CANCELLED'
+  /** Taken by one member of its group. */
   | 'CLAIMED'
+  /** Acted on (approved, rejected or fulfilled). */
   | 'COMPLETED'
+  /** Its time ran out unanswered. */
   | 'EXPIRED';
 
 /** ApprovalTask or FulfilmentTask. */
 export type TaskType =
+  /** An approval step of the workflow. */
   | 'APPROVAL_TASK'
+  /** A person grants the access (Disconnected application or service request). */
   | 'FULFILMENT_TASK';
 
 /** Here you select the users for the certificate. You can select the users by either query or the name of the user */
 export type UserCertificationBy =
+  /** Users are named one by one. */
   | 'NAME'
+  /** Users are selected by a user query. */
   | 'QUERY';
 
 export type CreateCertificationMutationVariables = Exact<{

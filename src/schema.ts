@@ -26,8 +26,23 @@ export function gatewaySchema(): Promise<GraphQLSchema> {
     .then(withSyncTypeResolution)
     .then((schema) => {
       installEdges(schema);
+      describeRootTypes(schema);
       return schema;
     }));
+}
+
+/** type-graphql gives the root types no description option; Sandbox shows these first. */
+function describeRootTypes(schema: GraphQLSchema): void {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (query)
+    query.description =
+      "Every read: catalog, people, requests and tasks, certifications, reconciliation, identity profiles, SCIM users, enrollment automations and jobs. Each read goes through the authorities of the caller's credential.";
+  if (mutation)
+    mutation.description =
+      'Every change: requests and tasks, catalog onboarding, people, certifications, reconciliation, identity profiles, SCIM users and enrollment automations. Each runs in one transaction and is audited.';
+  if (subscription) subscription.description = 'Live updates over WebSocket (graphql-ws): request status, task inbox, campaign and reconciliation progress.';
 }
 
 /**

@@ -25,8 +25,8 @@ export class CertificationsResolver {
     return ctx.certifications.certifications(args);
   }
 
-  @Query(() => Certification, { nullable: true })
-  certification(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => Certification, { nullable: true, description: 'One certification definition by id; null when there is none in the workspace.' })
+  certification(@Arg('id', () => ID, { description: 'Id of the certification.' }) id: string, @Ctx() ctx: Context) {
     return ctx.certifications.certification(id);
   }
 
@@ -37,8 +37,8 @@ export class CertificationsResolver {
     return ctx.campaigns.previewCertification(id);
   }
 
-  @Query(() => CertificationCampaign, { nullable: true })
-  certificationCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => CertificationCampaign, { nullable: true, description: 'One campaign (a run of a certification) by id; null when there is none.' })
+  certificationCampaign(@Arg('id', () => ID, { description: 'Id of the campaign.' }) id: string, @Ctx() ctx: Context) {
     return ctx.campaigns.campaign(id);
   }
 
@@ -57,18 +57,21 @@ export class CertificationsResolver {
     return ctx.campaigns.items(campaignId, filter, page);
   }
 
-  @Query(() => ReviewItem, { nullable: true })
-  reviewItem(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => ReviewItem, { nullable: true, description: 'One review item by id; null when there is none the caller may read.' })
+  reviewItem(@Arg('id', () => ID, { description: 'Id of the review item.' }) id: string, @Ctx() ctx: Context) {
     return ctx.campaigns.reviewItem(id);
   }
 
   @Mutation(() => Certification, { description: 'This endpoint enables you to create the certificate definition.' })
-  createCertification(@Arg('input', () => CreateCertificationInput) input: CreateCertificationInput, @Ctx() ctx: Context) {
+  createCertification(
+    @Arg('input', () => CreateCertificationInput, { description: 'The certification definition (seed: Create Certification body).' }) input: CreateCertificationInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.certifications.createCertification(input);
   }
 
   @Mutation(() => Certification, { description: 'Makes a Draft certification Active, so it can run.' })
-  activateCertification(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  activateCertification(@Arg('id', () => ID, { description: 'Id of the Draft certification to activate.' }) id: string, @Ctx() ctx: Context) {
     return ctx.certifications.activateCertification(id);
   }
 

@@ -16,7 +16,7 @@ export class CertificationCampaignFields {
     return Object.assign(new CertificationImpact(), { userCount, resourceCount, certifierCount, taskCount, itemCount, userIds, resources: resourceRefs });
   }
 
-  @FieldResolver(() => CampaignProgress)
+  @FieldResolver(() => CampaignProgress, { description: 'Counts of decided, certified and revoked review items.' })
   progress(@Root() c: Row<CertificationCampaign>): CampaignProgress {
     const decided = c.certifiedCount + c.revokedCount;
     return { total: c.itemCount, decided, certified: c.certifiedCount, revoked: c.revokedCount, percent: c.itemCount ? Math.floor((decided * 100) / c.itemCount) : 100 };

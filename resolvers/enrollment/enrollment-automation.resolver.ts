@@ -19,7 +19,13 @@ export class EnrollmentAutomationResolver {
   }
 
   @Mutation(() => EnrollmentAutomation, { description: 'Sets up a new enrollment automation for a specified user identity with a specified credential manager.' })
-  launchEnrollmentAutomation(@Arg('input', () => LaunchEnrollmentAutomationInput) input: LaunchEnrollmentAutomationInput, @Ctx() ctx: Context) {
+  launchEnrollmentAutomation(
+    @Arg('input', () => LaunchEnrollmentAutomationInput, {
+      description: 'The user identity, credential manager and options (seed: `/user_identities/enrollment_automations/launch` body).',
+    })
+    input: LaunchEnrollmentAutomationInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.enrollment.launch(input);
   }
 

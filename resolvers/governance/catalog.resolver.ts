@@ -55,7 +55,7 @@ export class CatalogResolver {
     return ctx.catalog.targetSystems(args, connectionNodeSelection(info));
   }
 
-  @Query(() => EntitlementConnection)
+  @Query(() => EntitlementConnection, { description: 'Entitlements of the catalog, optionally of one application (seed: Entitlements Fetch All).' })
   entitlements(@Args() args: EntitlementsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return ctx.catalog.entitlements(args, connectionNodeSelection(info));
   }
@@ -66,7 +66,7 @@ export class CatalogResolver {
   }
 
   @Query(() => Node, { nullable: true, description: 'Any object of the workspace by its id, of a type the API key may read; null otherwise.' })
-  node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  node(@Arg('id', () => ID, { description: 'Id of the object (any type implementing Node).' }) id: string, @Ctx() ctx: Context) {
     return findNode(ctx, id);
   }
 
@@ -78,22 +78,29 @@ export class CatalogResolver {
   @Mutation(() => Role, { description: 'Operation on the role: Enable / Disable / Retire (seed: Role Operation). Retired is final.' })
   operateRole(
     @Arg('roleId', () => ID, { description: 'roleID of the role for which you want to take the action.' }) roleId: string,
-    @Arg('operation', () => LifecycleOperation) operation: LifecycleOperation,
+    @Arg('operation', () => LifecycleOperation, { description: 'ENABLE, DISABLE or RETIRE (seed: `operation`).' }) operation: LifecycleOperation,
     @Ctx() ctx: Context,
   ) {
     return ctx.catalog.operateRole(roleId, operation);
   }
 
   @Mutation(() => TargetSystem, { description: 'Operation on the application: Enable / Disable / Retire (seed: Application Operation).' })
-  operateTargetSystem(@Arg('targetSystemId', () => ID) targetSystemId: string, @Arg('operation', () => LifecycleOperation) operation: LifecycleOperation, @Ctx() ctx: Context) {
+  operateTargetSystem(
+    @Arg('targetSystemId', () => ID, { description: 'Id of the application to operate on.' }) targetSystemId: string,
+    @Arg('operation', () => LifecycleOperation, { description: 'ENABLE, DISABLE or RETIRE (seed: `operation`).' }) operation: LifecycleOperation,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.catalog.operateTargetSystem(targetSystemId, operation);
   }
 
   @Mutation(() => Role, { description: "Set a role's birthright rule (seed syntax); invalid rules are rejected, never executed. Members are recomputed." })
   setRoleRule(
-    @Arg('roleId', () => ID) roleId: string,
+    @Arg('roleId', () => ID, { description: 'Id of the role whose birthright rule is set.' }) roleId: string,
     @Arg('rule', () => String, { nullable: true, description: 'e.g. {"$and":[{"status":"Active"},{"department":{"$nin":["CO"]}}]}; null removes the rule.' }) rule: string | null,
-    @Arg('ruleForm', () => String, { nullable: true }) ruleForm: string | null | undefined,
+    @Arg('ruleForm', () => String, { nullable: true, description: 'The rule in seed notation (e.g. `$and:[department:Sales]`) or JSON; null removes it.' }) ruleForm:
+      | string
+      | null
+      | undefined,
     @Ctx() ctx: Context,
   ) {
     return ctx.catalog.setRoleRule(roleId, rule, ruleForm);
@@ -106,7 +113,7 @@ export class PeopleResolver {
     description:
       'Joiner: creates a person (ORG_ADMIN). The birthright rules are evaluated at once: the roles they match are held, with their entitlements and accounts (mechanism `Rule`). Audited.',
   })
-  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context) {
+  createUser(@Arg('input', () => CreateUserInput, { description: "The new person's attributes; `login` is required." }) input: CreateUserInput, @Ctx() ctx: Context) {
     return ctx.people.createUser(input);
   }
 
@@ -114,7 +121,11 @@ export class PeopleResolver {
     description:
       'Mover: changes a person’s attributes (ORG_ADMIN). The birthright rules are evaluated again at once: roles gained are provisioned, roles lost revoked (access of other sources stays). Status `Active` rehires a terminated person. Audited.',
   })
-  updateUser(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateUserInput) input: UpdateUserInput, @Ctx() ctx: Context) {
+  updateUser(
+    @Arg('id', () => ID, { description: 'Id of the person who moves.' }) id: string,
+    @Arg('input', () => UpdateUserInput, { description: 'The attributes that change; omitted ones are kept, null clears one.' }) input: UpdateUserInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.people.updateUser(id, input);
   }
 
@@ -122,12 +133,16 @@ export class PeopleResolver {
     description:
       'Leaver: ends a person’s employment (ORG_ADMIN): open requests are cancelled, every role, account and entitlement is revoked through revoke requests (workflow `Leaver`, no approval), and the person becomes `Inactive` with `terminatedAt`. Audited.',
   })
-  terminateUser(@Arg('id', () => ID) id: string, @Arg('reason', () => String, { nullable: true }) reason: string | null | undefined, @Ctx() ctx: Context) {
+  terminateUser(
+    @Arg('id', () => ID, { description: 'Id of the person who leaves.' }) id: string,
+    @Arg('reason', () => String, { nullable: true, description: 'Why the person leaves; kept in the audit event and the revoke requests.' }) reason: string | null | undefined,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.people.terminateUser(id, reason);
   }
 
   @Mutation(() => AuthoritativeSourceKind, { description: "Names who is authoritative for the workspace's people (ORG_ADMIN). Audited." })
-  setAuthoritativeSource(@Arg('source', () => AuthoritativeSourceKind) source: AuthoritativeSourceKind, @Ctx() ctx: Context) {
+  setAuthoritativeSource(@Arg('source', () => AuthoritativeSourceKind, { description: 'NONE or SCIM.' }) source: AuthoritativeSourceKind, @Ctx() ctx: Context) {
     return ctx.people.setAuthoritativeSource(source);
   }
 

@@ -16,7 +16,7 @@ const lifecycle = (x: { readonly disabled: boolean; readonly retired: boolean })
 
 @Resolver(() => Role)
 export class RoleFields {
-  @FieldResolver(() => LifecycleStatus)
+  @FieldResolver(() => LifecycleStatus, { description: 'ACTIVE, DISABLED or RETIRED (seed: Role Operation).' })
   status(@Root() role: Row<Role>) {
     return lifecycle(role);
   }
@@ -24,7 +24,7 @@ export class RoleFields {
 
 @Resolver(() => Entitlement)
 export class EntitlementFields {
-  @FieldResolver(() => LifecycleStatus)
+  @FieldResolver(() => LifecycleStatus, { description: 'ACTIVE, DISABLED or RETIRED.' })
   status(@Root() e: Row<Entitlement>) {
     return lifecycle(e);
   }
@@ -32,7 +32,7 @@ export class EntitlementFields {
 
 @Resolver(() => TargetSystem)
 export class TargetSystemFields {
-  @FieldResolver(() => LifecycleStatus)
+  @FieldResolver(() => LifecycleStatus, { description: 'ACTIVE, DISABLED or RETIRED (seed: Application Operation).' })
   status(@Root() t: Row<TargetSystem>) {
     return lifecycle(t);
   }

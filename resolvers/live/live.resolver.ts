@@ -31,7 +31,7 @@ export class LiveResolver {
     description: 'The request each time its status changes (e.g. PENDING → APPROVED → PROVISIONED).',
     subscribe: async (data: Subscribe) => data.context.live.requestStatus(id(data), (await data.context.context.requests.request(id(data))) !== null),
   })
-  requestStatusChanged(@Root() event: LiveEvent, @Arg('id', () => ID) _id: string, @Ctx() ctx: Context) {
+  requestStatusChanged(@Root() event: LiveEvent, @Arg('id', () => ID, { description: 'Id of the request to follow.' }) _id: string, @Ctx() ctx: Context) {
     return ctx.requests.request(event.id);
   }
 
@@ -40,7 +40,7 @@ export class LiveResolver {
     description: 'The batch at each step of its run: started, each page of events written, completed or failed.',
     subscribe: async (data: Subscribe) => data.context.live.reconciliationBatch(id(data), (await data.context.context.reconciliation.batch(id(data))) !== null),
   })
-  reconciliationBatchProgress(@Root() event: LiveEvent, @Arg('id', () => ID) _id: string, @Ctx() ctx: Context) {
+  reconciliationBatchProgress(@Root() event: LiveEvent, @Arg('id', () => ID, { description: 'Id of the reconciliation batch to follow.' }) _id: string, @Ctx() ctx: Context) {
     return ctx.reconciliation.batch(event.id);
   }
 
@@ -49,7 +49,7 @@ export class LiveResolver {
     description: 'The campaign each time its progress changes (a decision, its completion).',
     subscribe: async (data: Subscribe) => data.context.live.certificationCampaign(id(data), (await data.context.context.campaigns.campaign(id(data))) !== null),
   })
-  certificationCampaignProgress(@Root() event: LiveEvent, @Arg('id', () => ID) _id: string, @Ctx() ctx: Context) {
+  certificationCampaignProgress(@Root() event: LiveEvent, @Arg('id', () => ID, { description: 'Id of the campaign to follow.' }) _id: string, @Ctx() ctx: Context) {
     return ctx.campaigns.campaign(event.id);
   }
 }

@@ -6,7 +6,7 @@ import { CreateIdentityProfileInput, IdentityProfileConnection, IdentityProfiles
 @Resolver()
 export class IdentityProfileResolver {
   @Query(() => IdentityProfile, { nullable: true, description: 'One Identity Profile by id; null when there is none in your workspace.' })
-  identityProfile(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  identityProfile(@Arg('id', () => ID, { description: 'Id of the Identity Profile.' }) id: string, @Ctx() ctx: Context) {
     return ctx.profiles.identityProfile(id);
   }
 
@@ -18,17 +18,24 @@ export class IdentityProfileResolver {
   @Mutation(() => IdentityProfile, {
     description: 'This creates an Identity Profile. A token with ORG_ADMIN authority is required to call this API to create an Identity Profile.',
   })
-  createIdentityProfile(@Arg('input', () => CreateIdentityProfileInput) input: CreateIdentityProfileInput, @Ctx() ctx: Context) {
+  createIdentityProfile(
+    @Arg('input', () => CreateIdentityProfileInput, { description: 'The profile (seed: Create Identity Profile body).' }) input: CreateIdentityProfileInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.profiles.create(input);
   }
 
   @Mutation(() => IdentityProfile, { description: 'Changes the given fields of an Identity Profile (ORG_ADMIN).' })
-  updateIdentityProfile(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateIdentityProfileInput) input: UpdateIdentityProfileInput, @Ctx() ctx: Context) {
+  updateIdentityProfile(
+    @Arg('id', () => ID, { description: 'Id of the profile to change.' }) id: string,
+    @Arg('input', () => UpdateIdentityProfileInput, { description: 'The fields to change; omitted ones are kept.' }) input: UpdateIdentityProfileInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.profiles.update(id, input);
   }
 
   @Mutation(() => ID, { description: 'Deletes an Identity Profile (ORG_ADMIN) and returns its id; refused while identities belong to it.' })
-  deleteIdentityProfile(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  deleteIdentityProfile(@Arg('id', () => ID, { description: 'Id of the profile to delete.' }) id: string, @Ctx() ctx: Context) {
     return ctx.profiles.delete(id);
   }
 }

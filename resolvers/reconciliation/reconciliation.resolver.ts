@@ -14,7 +14,11 @@ import {
 @Resolver()
 export class ReconciliationResolver {
   @Mutation(() => TargetSystem, { description: "Set the application's connector: DISCONNECTED, or SCIM 2.0 with a base URL and a bearer token (never returned)." })
-  configureConnector(@Arg('targetSystemId', () => ID) targetSystemId: string, @Arg('input', () => ConnectorInput) input: ConnectorInput, @Ctx() ctx: Context) {
+  configureConnector(
+    @Arg('targetSystemId', () => ID, { description: 'Id of the application whose connector is set.' }) targetSystemId: string,
+    @Arg('input', () => ConnectorInput, { description: 'The connector: its type and, for SCIM, the base URL and bearer token.' }) input: ConnectorInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.reconciliation.configureConnector(targetSystemId, input);
   }
 
@@ -27,7 +31,7 @@ export class ReconciliationResolver {
   }
 
   @Query(() => ReconciliationBatch, { nullable: true, description: 'One reconciliation run by id.' })
-  reconciliationBatch(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  reconciliationBatch(@Arg('id', () => ID, { description: 'Id of the batch (seed: `reconciliationId`).' }) id: string, @Ctx() ctx: Context) {
     return ctx.reconciliation.batch(id);
   }
 

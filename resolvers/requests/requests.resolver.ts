@@ -33,8 +33,8 @@ export class RequestsResolver {
     return ctx.requests.requests(args);
   }
 
-  @Query(() => Cart, { nullable: true })
-  cart(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => Cart, { nullable: true, description: 'One cart by id; null when there is none the caller may read.' })
+  cart(@Arg('id', () => ID, { description: 'Id of the cart.' }) id: string, @Ctx() ctx: Context) {
     return ctx.requests.cart(id);
   }
 
@@ -43,8 +43,8 @@ export class RequestsResolver {
     return ctx.tasks.tasks(filter, page);
   }
 
-  @Query(() => Task, { nullable: true })
-  task(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  @Query(() => Task, { nullable: true, description: 'One task by id; null when there is none the caller may read.' })
+  task(@Arg('id', () => ID, { description: 'Id of the task.' }) id: string, @Ctx() ctx: Context) {
     return ctx.tasks.task(id);
   }
 
@@ -54,34 +54,38 @@ export class RequestsResolver {
   }
 
   @Mutation(() => CreateCartPayload, { description: 'Create a new cart for the items to request; then submit it with submitCart.' })
-  createCart(@Arg('input', () => CreateCartInput) input: CreateCartInput, @Ctx() ctx: Context) {
+  createCart(@Arg('input', () => CreateCartInput, { description: 'The items to request and who they are for.' }) input: CreateCartInput, @Ctx() ctx: Context) {
     return ctx.requests.createCart(input);
   }
 
   @Mutation(() => SubmitCartPayload, {
     description: 'This Endpoint allows you to create a request by submitting the cart: one request per item, each running its approval workflow.',
   })
-  submitCart(@Arg('input', () => SubmitCartInput) input: SubmitCartInput, @Ctx() ctx: Context) {
+  submitCart(@Arg('input', () => SubmitCartInput, { description: 'The cart to submit and the justification.' }) input: SubmitCartInput, @Ctx() ctx: Context) {
     return ctx.requests.submitCart(input);
   }
 
   @Mutation(() => AccessRequest, {
     description: 'Create Application / Role: an onboarding request; on approval the application (with its entitlements) or role is in the catalog.',
   })
-  submitOnboardingRequest(@Arg('input', () => OnboardingRequestInput) input: OnboardingRequestInput, @Ctx() ctx: Context) {
+  submitOnboardingRequest(
+    @Arg('input', () => OnboardingRequestInput, { description: 'The application (with its entitlements) or role to onboard (seed: Create Application / Role body).' })
+    input: OnboardingRequestInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.requests.submitOnboardingRequest(input);
   }
 
   @Mutation(() => AccessRequest, { description: 'Cancel an open request (by its requester or beneficiary); its open tasks are cancelled.' })
   cancelRequest(
-    @Arg('id', () => ID) id: string,
+    @Arg('id', () => ID, { description: 'Id of the open request to cancel.' }) id: string,
     @Arg('userLogin', () => String, {
       nullable: true,
       description:
         'Login of the person cancelling (requester or beneficiary). Optional: the acting person comes from the credential. A personal credential acts as its own person (naming another is FORBIDDEN); a service key with ACT_AS names the person it acts for.',
     })
     userLogin: string | null,
-    @Arg('comment', () => String, { nullable: true }) comment: string | null,
+    @Arg('comment', () => String, { nullable: true, description: 'Why the request is cancelled; kept in its history.' }) comment: string | null,
     @Ctx() ctx: Context,
   ) {
     return ctx.requests.cancelRequest(id, userLogin, comment);
@@ -99,13 +103,20 @@ export class RequestsResolver {
     return ctx.tasks.addTaskComment(args);
   }
 
-  @Mutation(() => ApprovalGroup)
-  createApprovalGroup(@Arg('input', () => CreateApprovalGroupInput) input: CreateApprovalGroupInput, @Ctx() ctx: Context) {
+  @Mutation(() => ApprovalGroup, { description: 'Create an approval group (ORG_ADMIN): named people that workflows and performers refer to by name. Audited.' })
+  createApprovalGroup(
+    @Arg('input', () => CreateApprovalGroupInput, { description: 'Name, members and escalation assignee of the new group.' }) input: CreateApprovalGroupInput,
+    @Ctx() ctx: Context,
+  ) {
     return ctx.approvalGroups.createApprovalGroup(input);
   }
 
   @Mutation(() => ApprovalGroup, { description: "Replace a group's members." })
-  setApprovalGroupMembers(@Arg('groupId', () => ID) groupId: string, @Arg('memberLogins', () => [String]) memberLogins: string[], @Ctx() ctx: Context) {
+  setApprovalGroupMembers(
+    @Arg('groupId', () => ID, { description: 'Id of the approval group.' }) groupId: string,
+    @Arg('memberLogins', () => [String], { description: 'Logins of all members after the change; each must be a person of the workspace.' }) memberLogins: string[],
+    @Ctx() ctx: Context,
+  ) {
     return ctx.approvalGroups.setApprovalGroupMembers(groupId, memberLogins);
   }
 }

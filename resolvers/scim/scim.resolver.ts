@@ -19,7 +19,7 @@ import {
 @Resolver()
 export class ScimResolver {
   @Query(() => ScimUser, { nullable: true, description: 'One SCIM user by id; null when there is none in the workspace.' })
-  scimUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  scimUser(@Arg('id', () => ID, { description: 'Id of the SCIM user.' }) id: string, @Ctx() ctx: Context) {
     return ctx.scim.user(id);
   }
 
@@ -29,7 +29,7 @@ export class ScimResolver {
   }
 
   @Mutation(() => ScimUser, { description: 'Create creates a user and namespace roles binding for this user (seed: Create User with Role Assignment).' })
-  createScimUser(@Arg('input', () => CreateScimUserInput) input: CreateScimUserInput, @Ctx() ctx: Context) {
+  createScimUser(@Arg('input', () => CreateScimUserInput, { description: 'The user (seed: SCIM Create User body).' }) input: CreateScimUserInput, @Ctx() ctx: Context) {
     return ctx.scim.createUser(input as never);
   }
 
@@ -37,8 +37,8 @@ export class ScimResolver {
     description: 'Change a SCIM user: given fields replace stored ones; roles relink to Roles (groups are read-only: membership changes through /scim/v2/Groups).',
   })
   updateScimUser(
-    @Arg('id', () => ID) id: string,
-    @Arg('input', () => UpdateScimUserInput) input: UpdateScimUserInput,
+    @Arg('id', () => ID, { description: 'Id of the SCIM user to change.' }) id: string,
+    @Arg('input', () => UpdateScimUserInput, { description: 'The fields to replace; omitted ones are kept.' }) input: UpdateScimUserInput,
     @Arg('version', () => String, { nullable: true, description: 'The meta.version read last (e.g. W/"3"): the update fails with CONFLICT when the user changed since.' }) version:
       | string
       | null,
@@ -48,7 +48,7 @@ export class ScimResolver {
   }
 
   @Mutation(() => DeleteScimUserPayload, { description: 'Delete a SCIM user; the roles it assigned to its IGA identity are unassigned.' })
-  async deleteScimUser(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  async deleteScimUser(@Arg('id', () => ID, { description: 'Id of the SCIM user to delete.' }) id: string, @Ctx() ctx: Context) {
     return { deletedId: await ctx.scim.delete(id) };
   }
 }

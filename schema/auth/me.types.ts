@@ -7,6 +7,10 @@ export enum CredentialKind {
   SIGN_IN_TOKEN = 'SIGN_IN_TOKEN',
 }
 registerEnumType(CredentialKind, {
+  valuesConfig: {
+    API_KEY: { description: 'An `igk_…` API key, personal or service.' },
+    SIGN_IN_TOKEN: { description: "An OpenID Connect token of the workspace's identity provider." },
+  },
   name: 'CredentialKind',
   description: '`API_KEY` (an `igk_…` key, personal or service) or `SIGN_IN_TOKEN` (an OpenID Connect token of the identity provider of the workspace).',
 });
@@ -17,7 +21,7 @@ export class Me {
   @Field(() => ID, { description: 'The workspace the credential belongs to.' })
   readonly workspaceId: string;
 
-  @Field(() => CredentialKind)
+  @Field(() => CredentialKind, { description: 'Whether the caller used an API key or a sign-in token.' })
   readonly credentialKind: CredentialKind;
 
   @Field(() => String, { description: 'The credential as audits name it: the name of the API key, or `sign-in of <login>`.' })

@@ -28,13 +28,13 @@ export const ReviewItemConnection = Connection(ReviewItem, 'ReviewItem');
 @InputType({ description: 'A resource for the certification: its entityID (from the search catalog) and collection.' })
 export class SelectedResourceInput {
   @Field(() => ID, { description: 'The entityID of the resource, which you can fetch from the search catalog endpoint.' }) id!: string;
-  @Field(() => ResourceCollection) collection!: ResourceCollection;
+  @Field(() => ResourceCollection, { description: 'ROLE, ENTITLEMENT or TARGET_SYSTEM (seed: `collection`).' }) collection!: ResourceCollection;
 }
 
 @InputType({ description: 'The certificate definition (seed: Certification Create).' })
 export class CreateCertificationInput {
   @Field(() => String, { description: 'This is the certificate definition name' }) name!: string;
-  @Field(() => String, { nullable: true }) searchTags?: string | null;
+  @Field(() => String, { nullable: true, description: 'Free-text tags used by catalog search.' }) searchTags?: string | null;
   @Field(() => String, { description: 'This is the description of the certificate that you are creating' }) description!: string;
   @Field(() => CertificationType, {
     description: 'This is the type of the certificate that you want to create. Certificate definition can be of either User Access or Resource Assignement.',
@@ -47,20 +47,20 @@ export class CreateCertificationInput {
       'This is the worfklow for the certificate. By Default, IDHub provides a workflow for the certificate definition. If you have your own custom workflow for the certificate then you can use that as well.',
   })
   workflowName!: string;
-  @Field(() => String, { nullable: true }) workflowDescription?: string | null;
+  @Field(() => String, { nullable: true, description: "Description of the certification's workflow, shown to certifiers." }) workflowDescription?: string | null;
   @Field(() => String, { nullable: true, description: 'If the approverType is User, then here you have to enter the login of the user, who will approve the certification.' })
   approver?: string | null;
   @Field(() => ID, { nullable: true, description: 'If the approverType is Role: the id of the role whose members approve the certification.' }) approverRole?: string | null;
   @Field(() => CertificationStatus, { nullable: true, description: 'ACTIVE or DRAFT (the default).' }) status?: CertificationStatus | null;
-  @Field(() => Boolean, { nullable: true }) highRiskUsers?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether only high-risk users are reviewed.' }) highRiskUsers?: boolean | null;
   @Field(() => UserCertificationBy, { description: 'Here you select the users for the certificate. You can select the users by either query or the name of the user' })
   userCertificationBy!: UserCertificationBy;
   @Field(() => String, { nullable: true, description: 'The users by query, in the role rule language, e.g. {"$and":[{"status":"Active"}]}.' }) userQuery?: string | null;
-  @Field(() => String, { nullable: true }) displayUserQuery?: string | null;
+  @Field(() => String, { nullable: true, description: 'The user query as shown to people (seed: `displayUserQuery`).' }) displayUserQuery?: string | null;
   @Field(() => [String], { nullable: true, description: 'The users by name: their logins.' }) users?: string[] | null;
-  @Field(() => Boolean, { nullable: true }) highRiskResources?: boolean | null;
-  @Field(() => String, { nullable: true }) certificationBy?: string | null;
-  @Field(() => Boolean, { nullable: true }) onlySelected?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether only high-risk resources are reviewed.' }) highRiskResources?: boolean | null;
+  @Field(() => String, { nullable: true, description: 'How users are selected: by `Name` or by `Query` (seed: `certificationBy`).' }) certificationBy?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether only the selected resources are reviewed (seed: `onlySelected`).' }) onlySelected?: boolean | null;
   @Field(() => String, {
     nullable: true,
     description: 'The resources by query: a rule over name, displayName, riskLevel, searchTags (with a selection in resources, the text describing it).',
@@ -77,22 +77,22 @@ export class CreateCertificationInput {
   })
   certifierType!: CertifierType;
   @Field(() => String, { nullable: true, description: 'The login of the certifier, if the certifierType is user.' }) certifier?: string | null;
-  @Field(() => String, { nullable: true }) certifierDisplayName?: string | null;
+  @Field(() => String, { nullable: true, description: 'Display name of the certifier when it is one person.' }) certifierDisplayName?: string | null;
   @Field(() => ID, { nullable: true, description: 'The id of the role whose members certify, if the certifierType is role.' }) certifierRole?: string | null;
   @Field(() => String, { description: 'This is if you want to repeat the certificate run' }) repeat!: string;
-  @Field(() => Boolean, { nullable: true }) commentsOnCertify?: boolean | null;
-  @Field(() => Boolean, { nullable: true }) commentsOnRevoke?: boolean | null;
-  @Field(() => Boolean, { nullable: true }) reassignment?: boolean | null;
-  @Field(() => Boolean, { nullable: true }) selfCertification?: boolean | null;
-  @Field(() => Boolean, { nullable: true }) automaticEscalation?: boolean | null;
-  @Field(() => Boolean, { nullable: true }) certificationReminderEmail?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether a comment is required to certify an item.' }) commentsOnCertify?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether a comment is required to revoke an item.' }) commentsOnRevoke?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether certifiers may reassign review items.' }) reassignment?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether a certifier may certify their own access.' }) selfCertification?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether open review items escalate to the alternate certifier when due.' }) automaticEscalation?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Whether certifiers get reminder emails.' }) certificationReminderEmail?: boolean | null;
   @Field(() => AlternateCertifier, { description: "This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user's manager." })
   alternateCertifier!: AlternateCertifier;
   @Field(() => String, { nullable: true, description: 'The login of the alternate certifier, if alternateCertifier is USER.' }) alternateCertifierUser?: string | null;
   @Field(() => ID, { nullable: true, description: 'The id of the role whose member is the alternate certifier, if alternateCertifier is ROLE.' }) alternateCertifierRole?:
     | string
     | null;
-  @Field(() => String, { nullable: true }) triggerCondition?: string | null;
+  @Field(() => String, { nullable: true, description: 'Event that starts a campaign (seed: `triggerCondition`, e.g. `Scheduled`).' }) triggerCondition?: string | null;
   @Field(() => GraphQLJSONObject, {
     nullable: true,
     description: 'The approver as the form echoes it (seed: `workflowUser`, a User object); its `login` must be the approver. Read it back as `workflowUser`.',
@@ -133,35 +133,35 @@ export class CertificationsArgs extends PageArgs {
 
 @ArgsType()
 export class CertificationCampaignsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true }) certificationId?: string | null;
-  @Field(() => CampaignStatus, { nullable: true }) status?: CampaignStatus | null;
+  @Field(() => ID, { nullable: true, description: 'Only campaigns of this certification.' }) certificationId?: string | null;
+  @Field(() => CampaignStatus, { nullable: true, description: 'Only campaigns in this status.' }) status?: CampaignStatus | null;
 }
 
 @ArgsType()
 export class CertificationTasksArgs extends PageArgs {
   @Field(() => String, { nullable: true, description: "The certifier's login." }) certifierLogin?: string | null;
-  @Field(() => CertificationTaskStatus, { nullable: true }) status?: CertificationTaskStatus | null;
-  @Field(() => ID, { nullable: true }) campaignId?: string | null;
+  @Field(() => CertificationTaskStatus, { nullable: true, description: 'Only tasks in this status.' }) status?: CertificationTaskStatus | null;
+  @Field(() => ID, { nullable: true, description: 'Only tasks of this campaign.' }) campaignId?: string | null;
 }
 
 @InputType({ description: 'Which review items to list.' })
 export class ReviewItemFilterInput {
-  @Field(() => ReviewDecision, { nullable: true }) decision?: ReviewDecision | null;
+  @Field(() => ReviewDecision, { nullable: true, description: 'Only items with this decision.' }) decision?: ReviewDecision | null;
   @Field(() => Boolean, { nullable: true, description: 'Only items not decided yet.' }) undecided?: boolean | null;
-  @Field(() => String, { nullable: true }) certifierLogin?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only items of this certifier.' }) certifierLogin?: string | null;
   @Field(() => String, { nullable: true, description: 'The login of the user whose access is reviewed.' }) userLogin?: string | null;
 }
 
 @ArgsType()
 export class ReviewItemsArgs extends PageArgs {
-  @Field(() => ID) campaignId!: string;
-  @Field(() => ReviewItemFilterInput, { nullable: true }) filter?: ReviewItemFilterInput | null;
+  @Field(() => ID, { description: 'Id of the campaign.' }) campaignId!: string;
+  @Field(() => ReviewItemFilterInput, { nullable: true, description: 'Narrow by decision or certifier.' }) filter?: ReviewItemFilterInput | null;
 }
 
 @ArgsType()
 export class DecideReviewItemArgs {
-  @Field(() => ID) itemId!: string;
-  @Field(() => ReviewDecision) decision!: ReviewDecision;
+  @Field(() => ID, { description: 'Id of the review item to decide.' }) itemId!: string;
+  @Field(() => ReviewDecision, { description: 'CERTIFY keeps the access; REVOKE removes it through a revoke request.' }) decision!: ReviewDecision;
   @Field(() => String, {
     nullable: true,
     description:
@@ -173,7 +173,7 @@ export class DecideReviewItemArgs {
 
 @ArgsType()
 export class ReassignReviewItemArgs {
-  @Field(() => ID) itemId!: string;
+  @Field(() => ID, { description: 'Id of the undecided review item to hand over.' }) itemId!: string;
   @Field(() => String, { description: 'Login of the new certifier.' }) toLogin!: string;
   @Field(() => String, {
     nullable: true,
@@ -186,10 +186,10 @@ export class ReassignReviewItemArgs {
 /** The seed's impactObject: what a run reviews. The id lists are resolved through loaders. */
 @ObjectType({ description: 'The impact of a certification run (seed: impactObject).' })
 export class CertificationImpact {
-  @Field(() => Int) userCount!: number;
-  @Field(() => Int) resourceCount!: number;
-  @Field(() => Int) certifierCount!: number;
-  @Field(() => Int) taskCount!: number;
+  @Field(() => Int, { description: 'People whose access would be reviewed.' }) userCount!: number;
+  @Field(() => Int, { description: 'Distinct resources (roles, entitlements, applications) under review.' }) resourceCount!: number;
+  @Field(() => Int, { description: 'Distinct certifiers who would get review tasks.' }) certifierCount!: number;
+  @Field(() => Int, { description: 'Certification tasks the campaign would create (one per certifier).' }) taskCount!: number;
   @Field(() => Int, { description: 'Review items: one per (user, access).' }) itemCount!: number;
   userIds!: string[];
   resources!: SelectedResource[];
@@ -197,9 +197,9 @@ export class CertificationImpact {
 
 @ObjectType({ description: 'How far a campaign is.' })
 export class CampaignProgress {
-  @Field(() => Int) total!: number;
-  @Field(() => Int) decided!: number;
-  @Field(() => Int) certified!: number;
-  @Field(() => Int) revoked!: number;
+  @Field(() => Int, { description: 'All review items of the campaign.' }) total!: number;
+  @Field(() => Int, { description: 'Review items decided so far (certified + revoked).' }) decided!: number;
+  @Field(() => Int, { description: 'Review items decided CERTIFY.' }) certified!: number;
+  @Field(() => Int, { description: 'Review items decided REVOKE.' }) revoked!: number;
   @Field(() => Int, { description: 'Decided items in percent of all items, rounded down.' }) percent!: number;
 }

@@ -7,21 +7,28 @@ import { EnrollmentAutomation } from '../../src/enrollment/enrollment-automation
 
 @InputType({ description: 'Sets up a new enrollment automation for a specified user identity with a specified credential manager.' })
 export class LaunchEnrollmentAutomationInput {
-  @Field(() => ID, { description: 'ID of the user identity for which you want to launch an enrollment automation (a User id: 24 hex characters).' })
+  @Field(() => ID, {
+    description:
+      "ID of the user identity for which you want to launch an enrollment automation: a User id, or the person's Seam uuid, `User.userIdentityId` (seed: `user_identity_id`).",
+  })
   userIdentityId!: string;
 
   @Field(() => ID, {
-    description: 'ID of the desired access system that serves as the credential manager for the enrollment automation (a TargetSystem id whose isCredentialManager is true).',
+    description:
+      'ID of the desired access system that serves as the credential manager for the enrollment automation (a TargetSystem id whose isCredentialManager is true, or its Seam uuid) (seed: `credential_manager_acs_system_id`).',
   })
   credentialManagerAcsSystemId!: string;
 
-  @Field(() => String, { nullable: true, description: 'ID of the credential pool from which to obtain credentials for the user identity (a uuid).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ID of the credential pool from which to obtain credentials for the user identity, a uuid (seed: `acs_credential_pool_id`).',
+  })
   acsCredentialPoolId?: string | null;
 
   @Field(() => Boolean, {
     nullable: true,
     description:
-      'Indicates whether to create an associated credential manager user. If you set createCredentialManagerUser to true, you cannot specify a credentialManagerAcsUserId.',
+      'Indicates whether to create an associated credential manager user. If you set createCredentialManagerUser to true, you cannot specify a credentialManagerAcsUserId (seed: `create_credential_manager_user`).',
   })
   createCredentialManagerUser?: boolean | null;
 

@@ -17,6 +17,13 @@ export enum CatalogCollection {
   SERVICE_REQUEST = 'ServiceRequest',
 }
 registerEnumType(CatalogCollection, {
+  valuesConfig: {
+    ENTITLEMENT: { description: 'Entitlements of the applications.' },
+    ROLE: { description: 'Roles.' },
+    SERVICE_REQUEST: { description: 'Requestable services that grant no access (seed: `ServiceRequest`).' },
+    TARGET_SYSTEM: { description: 'Applications (seed: `TargetSystem`).' },
+    USER: { description: 'People of the workspace.' },
+  },
   name: 'CatalogCollection',
   description: 'Catalog collection to search (seed: `collection` — Entitlement, Role, User, ServiceRequest, TargetSystem).',
 });
@@ -24,7 +31,11 @@ registerEnumType(CatalogCollection, {
 export enum RelevanceFilter {
   RECENTLY_ADDED = 'recentlyAdded',
 }
-registerEnumType(RelevanceFilter, { name: 'RelevanceFilter', description: '`RECENTLY_ADDED`: items added in the last 30 days, newest first.' });
+registerEnumType(RelevanceFilter, {
+  valuesConfig: { RECENTLY_ADDED: { description: 'Items added in the last 30 days, newest first.' } },
+  name: 'RelevanceFilter',
+  description: '`RECENTLY_ADDED`: items added in the last 30 days, newest first.',
+});
 
 export enum LifecycleOperation {
   ENABLE = 'ENABLE',
@@ -32,6 +43,11 @@ export enum LifecycleOperation {
   RETIRE = 'RETIRE',
 }
 registerEnumType(LifecycleOperation, {
+  valuesConfig: {
+    DISABLE: { description: 'Disable: no longer requestable; held access stays.' },
+    ENABLE: { description: 'Enable a disabled item again.' },
+    RETIRE: { description: 'Retire: final; the item can no longer be enabled.' },
+  },
   name: 'LifecycleOperation',
   description: 'Operation on a role or application (seed: Enable / Disable / Retire). Retire is final.',
 });
@@ -41,14 +57,26 @@ export enum LifecycleStatus {
   DISABLED = 'DISABLED',
   RETIRED = 'RETIRED',
 }
-registerEnumType(LifecycleStatus, { name: 'LifecycleStatus' });
+registerEnumType(LifecycleStatus, {
+  valuesConfig: {
+    ACTIVE: { description: 'Enabled and usable.' },
+    DISABLED: { description: 'Disabled: not requestable, may be enabled again.' },
+    RETIRED: { description: 'Retired: final.' },
+  },
+  name: 'LifecycleStatus',
+  description: 'Lifecycle status of a role, entitlement or application (seed: `status`).',
+});
 
 export enum UserOrder {
   LOGIN = 'LOGIN',
   DISPLAY_NAME = 'DISPLAY_NAME',
   CREATED_ON = 'CREATED_ON',
 }
-registerEnumType(UserOrder, { name: 'UserOrder' });
+registerEnumType(UserOrder, {
+  valuesConfig: { CREATED_ON: { description: 'By creation time, oldest first.' }, DISPLAY_NAME: { description: 'By display name.' }, LOGIN: { description: 'By login.' } },
+  name: 'UserOrder',
+  description: 'Order of the users list.',
+});
 
 export const CatalogItem = createUnionType({
   name: 'CatalogItem',
@@ -91,15 +119,16 @@ export class SearchCatalogArgs extends PageArgs {
 @ArgsType()
 export class UsersArgs extends PageArgs {
   @Field(() => String, { nullable: true, description: 'Display name contains (case-insensitive).' }) displayName?: string | null;
-  @Field(() => String, { nullable: true }) department?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only people of this department.' }) department?: string | null;
   @Field(() => String, { nullable: true, description: '`Active` or `Inactive`.' }) status?: string | null;
-  @Field(() => UserOrder, { nullable: true, defaultValue: UserOrder.LOGIN }) orderBy?: UserOrder | null;
+  @Field(() => UserOrder, { nullable: true, defaultValue: UserOrder.LOGIN, description: 'Order of the list: LOGIN (the default), DISPLAY_NAME or CREATED_ON.' })
+  orderBy?: UserOrder | null;
 }
 
 @ArgsType()
 export class UserArgs {
-  @Field(() => ID, { nullable: true }) id?: string | null;
-  @Field(() => String, { nullable: true }) login?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Id of the person; give this or `login`.' }) id?: string | null;
+  @Field(() => String, { nullable: true, description: 'Login of the person; give this or `id`.' }) login?: string | null;
 }
 
 @ArgsType()
@@ -110,7 +139,7 @@ export class DisplayNameArgs extends PageArgs {
 
 @ArgsType()
 export class EntitlementsArgs extends DisplayNameArgs {
-  @Field(() => ID, { nullable: true }) targetSystemId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Only entitlements of this application.' }) targetSystemId?: string | null;
 }
 
 @ArgsType()
@@ -122,6 +151,6 @@ export class UserAccountsArgs extends PageArgs {
 
 @ArgsType()
 export class AuditEventsArgs extends PageArgs {
-  @Field(() => ID, { nullable: true }) entityId?: string | null;
-  @Field(() => String, { nullable: true }) action?: string | null;
+  @Field(() => ID, { nullable: true, description: 'Only events about this entity.' }) entityId?: string | null;
+  @Field(() => String, { nullable: true, description: 'Only events of this action, e.g. `user.create`.' }) action?: string | null;
 }

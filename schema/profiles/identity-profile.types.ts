@@ -8,6 +8,7 @@ export enum ReferenceType {
   SOURCE = 'SOURCE',
 }
 registerEnumType(ReferenceType, {
+  valuesConfig: { IDENTITY: { description: 'A person (User).' }, SOURCE: { description: 'An application (TargetSystem).' } },
   name: 'ReferenceType',
   description: 'Type of the object to which this reference applies: `IDENTITY` (a person, User) or `SOURCE` (an application, TargetSystem).',
 });
@@ -58,7 +59,7 @@ export class ReferenceInput {
   name?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'A transform applied to an attribute (seed: `transformDefinition`): its type and attributes.' })
 export class TransformDefinitionInput {
   @Field(() => String, { nullable: true, description: 'The type of the transform definition.' })
   type?: string | null;
@@ -67,7 +68,7 @@ export class TransformDefinitionInput {
   attributes?: Record<string, unknown> | null;
 }
 
-@InputType()
+@InputType({ description: 'One identity attribute and the transform that computes it (seed: `attributeTransforms[]`).' })
 export class IdentityAttributeTransformInput {
   @Field(() => String, { description: 'Name of the identity attribute (each attribute at most once per profile)' })
   identityAttributeName!: string;
@@ -76,16 +77,16 @@ export class IdentityAttributeTransformInput {
   transformDefinition?: TransformDefinitionInput | null;
 }
 
-@InputType()
+@InputType({ description: 'How a profile computes identity attributes (seed: `identityAttributeConfig`).' })
 export class IdentityAttributeConfigInput {
   @Field(() => Boolean, { nullable: true, defaultValue: true, description: 'If the profile or mapping is enabled' })
   enabled?: boolean | null;
 
-  @Field(() => [IdentityAttributeTransformInput], { nullable: true })
+  @Field(() => [IdentityAttributeTransformInput], { nullable: true, description: 'One transform per identity attribute (seed: `attributeTransforms`).' })
   attributeTransforms?: IdentityAttributeTransformInput[] | null;
 }
 
-@InputType()
+@InputType({ description: "Where a profile's identity exceptions are reported (seed: `identityExceptionReportReference`)." })
 export class IdentityExceptionReportReferenceInput {
   @Field(() => String, { nullable: true, description: 'The id of the task result (a uuid)' })
   taskResultId?: string | null;
@@ -106,10 +107,10 @@ abstract class IdentityProfileFields {
   @Field(() => Int, { nullable: true, description: 'The priority for an Identity Profile: the lower the number, the higher the precedence.' })
   priority?: number | null;
 
-  @Field(() => IdentityAttributeConfigInput, { nullable: true })
+  @Field(() => IdentityAttributeConfigInput, { nullable: true, description: 'How identity attributes are computed from the authoritative source.' })
   identityAttributeConfig?: IdentityAttributeConfigInput | null;
 
-  @Field(() => IdentityExceptionReportReferenceInput, { nullable: true })
+  @Field(() => IdentityExceptionReportReferenceInput, { nullable: true, description: 'Where identity exceptions of the profile are reported.' })
   identityExceptionReportReference?: IdentityExceptionReportReferenceInput | null;
 }
 
@@ -146,7 +147,7 @@ export class UpdateIdentityProfileInput extends IdentityProfileFields {
   hasTimeBasedAttr?: boolean | null;
 }
 
-@InputType()
+@InputType({ description: 'Filters of identityProfiles (seed: the `filters` query parameter); omitted ones match all.' })
 export class IdentityProfileFilter {
   @Field(() => String, { nullable: true, description: 'Name contains (case-insensitive).' })
   name?: string | null;
@@ -163,20 +164,28 @@ export enum IdentityProfileSortField {
   PRIORITY = 'priority',
   CREATED = 'created',
 }
-registerEnumType(IdentityProfileSortField, { name: 'IdentityProfileSortField' });
+registerEnumType(IdentityProfileSortField, {
+  valuesConfig: {
+    CREATED: { description: 'Creation time (seed: `created`).' },
+    NAME: { description: 'Name (seed: `name`).' },
+    PRIORITY: { description: 'Priority (seed: `priority`).' },
+  },
+  name: 'IdentityProfileSortField',
+  description: 'A field identity profiles can be ordered by (seed: `sorters`).',
+});
 
-@InputType()
+@InputType({ description: 'Order of identityProfiles (seed: the `sorters` query parameter).' })
 export class IdentityProfileSort {
-  @Field(() => IdentityProfileSortField)
+  @Field(() => IdentityProfileSortField, { description: 'The field to order by.' })
   field!: IdentityProfileSortField;
 
-  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC })
+  @Field(() => SortDirection, { nullable: true, defaultValue: SortDirection.ASC, description: 'ASC (the default) or DESC.' })
   direction?: SortDirection | null;
 }
 
 @ArgsType()
 export class IdentityProfilesArgs extends PageArgs {
-  @Field(() => IdentityProfileFilter, { nullable: true })
+  @Field(() => IdentityProfileFilter, { nullable: true, description: 'Narrow by id, name or priority; omitted filters match all.' })
   filter?: IdentityProfileFilter | null;
 
   @Field(() => IdentityProfileSort, { nullable: true, description: 'Order of the list (default: by name, ascending); ties by id.' })

@@ -16,7 +16,7 @@ export const ReconciliationEventConnection = Connection(ReconciliationEvent, 'Re
 
 @InputType({ description: "An application's connector: DISCONNECTED, or SCIM with a base URL and a bearer token." })
 export class ConnectorInput {
-  @Field(() => ConnectorType)
+  @Field(() => ConnectorType, { description: 'How the gateway reaches the application: DISCONNECTED or SCIM.' })
   type!: ConnectorType;
 
   @Field(() => String, { nullable: true, description: 'SCIM only: base URL of the SCIM 2.0 service (https; http only for localhost), e.g. `https://scim.example.com/scim/v2`.' })
@@ -112,6 +112,6 @@ export class ReconciliationEventsArgs extends PageArgs {
 
 @ObjectType({ description: 'How many events of one status a run produced.' })
 export class ReconciliationCount {
-  @Field(() => ReconciliationEventStatus) status!: ReconciliationEventStatus;
-  @Field(() => Int) count!: number;
+  @Field(() => ReconciliationEventStatus, { description: 'The event status counted.' }) status!: ReconciliationEventStatus;
+  @Field(() => Int, { description: 'Number of events with this status.' }) count!: number;
 }

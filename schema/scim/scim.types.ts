@@ -8,7 +8,11 @@ export enum ScimUserType {
   SERVICE = 'SERVICE',
   DEBUG = 'DEBUG',
 }
-registerEnumType(ScimUserType, { name: 'ScimUserType', description: 'Type of the user (seed: `"userType": "USER"`).' });
+registerEnumType(ScimUserType, {
+  valuesConfig: { DEBUG: { description: 'A debugging account.' }, SERVICE: { description: 'A service (non-human) account.' }, USER: { description: 'A person.' } },
+  name: 'ScimUserType',
+  description: 'Type of the user (seed: `"userType": "USER"`).',
+});
 
 // One shape serves as output and input (type-graphql names them apart).
 @ObjectType({ description: 'Name of the user (seed: `name`).' })

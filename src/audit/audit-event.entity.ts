@@ -9,7 +9,7 @@ import { Workspace } from '../auth/workspace.entity.js';
 @Entity({ tableName: 'audit_event' })
 @Index({ properties: ['workspace', 'entityId'] })
 export class AuditEvent {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'Unique id (24 hex characters).' })
   @PrimaryKey({ type: 'string', length: 24 })
   id: string & Opt = newId();
 
@@ -20,11 +20,11 @@ export class AuditEvent {
   @Property({ type: 'string' })
   action!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Type of the changed entity, e.g. `User`, `Role`, `Request`.' })
   @Property({ type: 'string' })
   entityType!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Id of the changed entity.' })
   @Property({ type: 'string', length: 24 })
   entityId!: string;
 
@@ -46,19 +46,19 @@ export class AuditEvent {
   @Property({ type: 'boolean' })
   actingAs: boolean & Opt = false;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, { nullable: true, description: "The entity's audited attributes before the change; null for a creation." })
   @Property({ type: 'json', nullable: true })
   before?: unknown;
 
-  @Field(() => GraphQLJSON, { nullable: true })
+  @Field(() => GraphQLJSON, { nullable: true, description: "The entity's audited attributes after the change; null for a deletion." })
   @Property({ type: 'json', nullable: true })
   after?: unknown;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the change was committed.' })
   @Property({ type: 'datetime' })
   at: Date & Opt = new Date();
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Id of the HTTP request that made the change (the `x-request-id` of its logs).' })
   @Property({ type: 'string', nullable: true })
   requestId?: string | null;
 }

@@ -14,7 +14,24 @@ export enum Authority {
   /** May request access for people other than the requester (besides their manager, who always may). */
   REQUEST_FOR_OTHERS = 'REQUEST_FOR_OTHERS',
 }
-registerEnumType(Authority, { name: 'Authority', description: 'A permission a credential (API key or sign-in token) carries.' });
+registerEnumType(Authority, {
+  valuesConfig: {
+    ACT_AS: { description: 'A service key may act for a named person (audited as acting for them).' },
+    APPROVER: { description: "Reads; acts on the tasks of the credential's person and decides review items." },
+    CATALOG_ADMIN: {
+      description:
+        'Reads; onboards and operates roles and applications, manages certifications, runs reconciliation and connectors, launches enrollment automations; reads the audit log and jobs.',
+    },
+    CERTIFIER: { description: "Reads; decides the review items of the credential's person." },
+    ORG_ADMIN: { description: 'May do everything in the workspace, including identity profiles and joiners, movers and leavers.' },
+    READ_ONLY: { description: 'Reads everything (catalog, requests, certifications, audit log, reconciliation, SCIM users, jobs) and changes nothing.' },
+    REQUESTER: { description: "Reads; requests access through the cart and acts on tasks assigned to the credential's person." },
+    REQUEST_FOR_OTHERS: { description: "May request access for people other than oneself (a beneficiary's manager may without it)." },
+    SCIM_PROVISIONER: { description: 'Reads; creates, changes and deletes users of the SCIM directory.' },
+  },
+  name: 'Authority',
+  description: 'A permission a credential (API key or sign-in token) carries.',
+});
 
 /** Typed action names: every permission check in the services names one of these. */
 export type Action =

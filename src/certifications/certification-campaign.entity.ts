@@ -17,14 +17,14 @@ export class CertificationCampaign extends WorkspaceEntity {
   @ManyToOne(() => Certification, { index: true, deleteRule: 'cascade' }) certification!: Certification;
   @Column({ type: 'string', description: 'The certification name at the time of the run.' }) name!: string;
 
-  @Field(() => CampaignStatus)
+  @Field(() => CampaignStatus, { description: 'ACTIVE while review items are open, COMPLETED when all are decided.' })
   @Property({ type: 'string', length: 16 })
   status: CampaignStatus & Opt = CampaignStatus.ACTIVE;
 
   @Column({ type: 'string', description: 'Login of the API key or user that started the run.' }) startedBy!: string;
-  @Column({ type: 'datetime' }) startedAt: Date & Opt = new Date();
+  @Column({ type: 'datetime', description: 'When the campaign was launched.' }) startedAt: Date & Opt = new Date();
   @Column({ type: 'datetime', description: 'Start plus the certification duration.' }) dueDate!: Date;
-  @Column({ type: 'datetime', nullable: true }) completedAt?: Date | null;
+  @Column({ type: 'datetime', nullable: true, description: 'When the last review item was decided; null while active.' }) completedAt?: Date | null;
 
   @Column({ type: 'integer', description: 'Users with at least one review item (seed: impactObject.userCount).' }) userCount!: number;
   @Column({ type: 'integer', description: 'Resources with at least one review item (seed: impactObject.resourceCount).' }) resourceCount!: number;

@@ -18,16 +18,16 @@ export class CertificationTask extends WorkspaceEntity {
   @ManyToOne(() => CertificationCampaign, { index: true, deleteRule: 'cascade' }) campaign!: CertificationCampaign;
   @Column({ type: 'string', description: 'Login of the certifier.' }) certifierLogin!: string;
 
-  @Field(() => CertificationTaskStatus)
+  @Field(() => CertificationTaskStatus, { description: 'OPEN while any review item is undecided, then COMPLETED.' })
   @Property({ type: 'string', length: 16 })
   status: CertificationTaskStatus & Opt = CertificationTaskStatus.OPEN;
 
   @Column({ type: 'datetime', description: 'When the task is due; an overdue task escalates when the certification says so.' }) dueDate!: Date;
 
-  @Field(() => Int) @Property({ type: 'integer' }) itemCount!: number;
-  @Field(() => Int) @Property({ type: 'integer' }) decidedCount: number & Opt = 0;
+  @Field(() => Int, { description: 'Review items in the task.' }) @Property({ type: 'integer' }) itemCount!: number;
+  @Field(() => Int, { description: 'Review items of the task decided so far.' }) @Property({ type: 'integer' }) decidedCount: number & Opt = 0;
 
   @Column({ type: 'string', nullable: true, description: 'The certifier the task was escalated from.' }) escalatedFrom?: string | null;
-  @Column({ type: 'datetime', nullable: true }) escalatedAt?: Date | null;
-  @Column({ type: 'datetime' }) createdAt: Date & Opt = new Date();
+  @Column({ type: 'datetime', nullable: true, description: 'When the task was escalated to the alternate certifier; null if never.' }) escalatedAt?: Date | null;
+  @Column({ type: 'datetime', description: 'When the task was created (campaign launch).' }) createdAt: Date & Opt = new Date();
 }

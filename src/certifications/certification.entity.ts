@@ -30,7 +30,7 @@ export interface SelectedResource {
 @Index({ properties: ['workspace', 'status'] })
 export class Certification extends WorkspaceEntity {
   @Column({ type: 'string', description: 'This is the certificate definition name' }) name!: string;
-  @Column({ type: 'string', nullable: true }) searchTags?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Free-text tags used by catalog search.' }) searchTags?: string | null;
   @Column({ type: 'text', description: 'This is the description of the certificate that you are creating' }) description!: string;
 
   @Field(() => CertificationType, { description: 'This is the type of the certificate. Certificate definition can be of either User Access or Resource Assignement.' })
@@ -42,7 +42,7 @@ export class Certification extends WorkspaceEntity {
   approverType!: ApproverType;
 
   @Column({ type: 'string', description: 'This is the worfklow for the certificate. By Default, IDHub provides a workflow for the certificate definition.' }) workflowName!: string;
-  @Column({ type: 'string', nullable: true }) workflowDescription?: string | null;
+  @Column({ type: 'string', nullable: true, description: "Description of the certification's workflow, shown to certifiers." }) workflowDescription?: string | null;
   @Column({ type: 'string', nullable: true, description: 'If the approverType is User: the login of the user who will approve the certification.' }) approver?: string | null;
   @Column({ type: 'string', nullable: true, description: 'If the approverType is Role: the id of the role whose members approve the certification.' }) approverRole?: string | null;
 
@@ -77,7 +77,7 @@ export class Certification extends WorkspaceEntity {
   certifierType!: CertifierType;
 
   @Column({ type: 'string', nullable: true, description: 'Login of the certifier, if the certifierType is User.' }) certifier?: string | null;
-  @Column({ type: 'string', nullable: true }) certifierDisplayName?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Display name of the certifier when the certifier is one person.' }) certifierDisplayName?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Id of the role whose members certify, if the certifierType is Role.' }) certifierRole?: string | null;
   @Column({ type: 'string', description: 'This is if you want to repeat the certificate run (e.g. `Do not repeat`).' }) repeat!: string;
   @Column({ type: 'boolean', description: 'A comment is required to certify.' }) commentsOnCertify: boolean & Opt = false;
@@ -85,7 +85,7 @@ export class Certification extends WorkspaceEntity {
   @Column({ type: 'boolean', description: 'Certifiers may hand review items to someone else.' }) reassignment: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Whether a certifier may decide their own access.' }) selfCertification: boolean & Opt = false;
   @Column({ type: 'boolean', description: "Overdue certification tasks go to the certifier's manager." }) automaticEscalation: boolean & Opt = false;
-  @Column({ type: 'boolean' }) certificationReminderEmail: boolean & Opt = false;
+  @Column({ type: 'boolean', description: 'Whether certifiers get reminder emails while items are open.' }) certificationReminderEmail: boolean & Opt = false;
 
   @Field(() => AlternateCertifier, { description: "This is the alternate certififer for the certificate definition. By default, the alternate certifier is the user's manager." })
   @Property({ type: 'string', length: 32 })
@@ -95,7 +95,7 @@ export class Certification extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, description: 'Id of the role whose member is the alternate certifier, if alternateCertifier is Role.' }) alternateCertifierRole?:
     | string
     | null;
-  @Column({ type: 'string', nullable: true }) triggerCondition?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Event that starts a campaign, as the seed writes it (e.g. `Scheduled`).' }) triggerCondition?: string | null;
   @Column({
     type: 'string',
     nullable: true,
@@ -121,12 +121,12 @@ export class Certification extends WorkspaceEntity {
       "Login of the person who created the definition (seed: `createdBy`, e.g. `jerome`): the personal credential's person; a service key without a person leaves its key name.",
   })
   createdBy!: string;
-  @Column({ type: 'string', nullable: true }) createdByDisplayName?: string | null;
-  @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
+  @Column({ type: 'string', nullable: true, description: "Display name of the person who created the definition (the credential's person)." }) createdByDisplayName?: string | null;
+  @Column({ type: 'datetime', description: 'When the definition was created.' }) createdOn: Date & Opt = new Date();
 }
 
 @ObjectType('SelectedResource', { description: 'A resource selected for a certification.' })
 export class SelectedResourceType {
-  @Field(() => String) id!: string;
-  @Field(() => ResourceCollection) collection!: ResourceCollection;
+  @Field(() => String, { description: 'Id of the selected resource.' }) id!: string;
+  @Field(() => ResourceCollection, { description: 'ROLE, ENTITLEMENT or TARGET_SYSTEM.' }) collection!: ResourceCollection;
 }

@@ -17,7 +17,7 @@ export class ReviewItem extends WorkspaceEntity {
   @ManyToOne(() => CertificationTask, { index: true, deleteRule: 'cascade' }) task!: CertificationTask;
   @Column({ type: 'string', description: 'Login of the user whose access is reviewed.' }) userLogin!: string;
 
-  @Field(() => AccessKind)
+  @Field(() => AccessKind, { description: 'ROLE, ENTITLEMENT or ACCOUNT: the kind of access under review.' })
   @Property({ type: 'string', length: 16 })
   accessKind!: AccessKind;
 
@@ -36,8 +36,8 @@ export class ReviewItem extends WorkspaceEntity {
   @Property({ type: 'string', length: 16, nullable: true })
   decision?: ReviewDecision | null;
 
-  @Column({ type: 'text', nullable: true }) comment?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'Comment the certifier gave with the decision.' }) comment?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Login of the certifier who decided.' }) decidedBy?: string | null;
-  @Column({ type: 'datetime', nullable: true }) decidedAt?: Date | null;
+  @Column({ type: 'datetime', nullable: true, description: 'When the item was decided; null while open.' }) decidedAt?: Date | null;
   @Column({ type: 'string', nullable: true, description: 'Id of the revoke request a REVOKE decision created.' }) revokeRequestId?: string | null;
 }

@@ -4,10 +4,11 @@ import { unstorablePath } from './text-input.js';
 
 @ObjectType({ description: 'Where a page of a connection starts and ends.' })
 export class PageInfo {
-  @Field(() => Boolean) hasNextPage!: boolean;
-  @Field(() => Boolean) hasPreviousPage!: boolean;
-  @Field(() => String, { nullable: true }) startCursor?: string | null;
-  @Field(() => String, { nullable: true }) endCursor?: string | null;
+  @Field(() => Boolean, { description: 'Whether more objects follow this page: read on with `after: endCursor`.' }) hasNextPage!: boolean;
+  @Field(() => Boolean, { description: 'Whether objects precede this page (true when `after` was given).' }) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: 'Cursor of the first edge of the page; null when the page is empty.' }) startCursor?: string | null;
+  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the page; pass it as `after` for the next page. Null when the page is empty.' })
+  endCursor?: string | null;
 }
 
 export interface Edge<T> {
@@ -55,17 +56,17 @@ export function Connection<T extends object>(node: ClassType<T> | object, name: 
   const existing = connections.get(name);
   if (existing) return existing as ClassType<ConnectionShape<T>>;
 
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} of a page, with the cursor that marks its place.` })
   class EdgeType {
     @Field(() => String, { description: 'Opaque cursor; pass it as `after` to read on.' }) cursor!: string;
-    @Field(() => node as ClassType) node!: T;
+    @Field(() => node as ClassType, { description: `The ${name} itself.` }) node!: T;
   }
 
   @ObjectType(`${name}Connection`, { description: `A page of ${name} objects.` })
   class ConnectionType {
-    @Field(() => [EdgeType]) edges!: Edge<T>[];
+    @Field(() => [EdgeType], { description: 'The objects of the page, each with its cursor.' }) edges!: Edge<T>[];
     @Field(() => [node as ClassType], { description: 'The nodes of `edges`, for clients that need no cursors.' }) nodes!: T[];
-    @Field(() => PageInfo) pageInfo!: PageInfo;
+    @Field(() => PageInfo, { description: 'Where the page starts and ends, and whether more follow.' }) pageInfo!: PageInfo;
     @Field(() => Int, { description: 'How many objects match, across all pages.' }) totalCount!: number;
   }
   connections.set(name, ConnectionType);
@@ -127,4 +128,8 @@ export enum SortDirection {
   ASC = 'asc',
   DESC = 'desc',
 }
-registerEnumType(SortDirection, { name: 'SortDirection', description: 'Ascending (`ASC`) or descending (`DESC`) order.' });
+registerEnumType(SortDirection, {
+  valuesConfig: { ASC: { description: 'Ascending.' }, DESC: { description: 'Descending.' } },
+  name: 'SortDirection',
+  description: 'Ascending (`ASC`) or descending (`DESC`) order.',
+});

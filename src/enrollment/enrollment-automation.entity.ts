@@ -27,16 +27,25 @@ export class EnrollmentAutomation extends WorkspaceEntity {
   @ManyToOne(() => UserAccount, { nullable: true, index: true, deleteRule: 'set null' })
   credentialManagerAcsUser?: UserAccount | null;
 
-  @Column({ type: 'string', length: 36, nullable: true, description: 'ID of the credential pool from which to obtain credentials for the user identity.' })
+  @Column({
+    type: 'string',
+    length: 36,
+    nullable: true,
+    description: 'ID of the credential pool from which to obtain credentials for the user identity (seed: `acs_credential_pool_id`).',
+  })
   acsCredentialPoolId?: string | null;
 
-  @Column({ type: 'string', length: 36, description: 'ID of the ACS credential provisioning automation (a uuid generated at launch)' })
+  @Column({
+    type: 'string',
+    length: 36,
+    description: 'ID of the ACS credential provisioning automation, a uuid generated at launch (seed: `acs_credential_provisioning_automation_id`).',
+  })
   acsCredentialProvisioningAutomationId!: string;
 
-  @Column({ type: 'boolean', description: 'Boolean value to indicate whether the enrollment automation is running' })
+  @Column({ type: 'boolean', description: 'Boolean value to indicate whether the enrollment automation is running (seed: `is_running`).' })
   isRunning: boolean & Opt = true;
 
-  @Column({ type: 'datetime', description: 'Date and time at which the enrollment automation was created' })
+  @Column({ type: 'datetime', description: 'Date and time at which the enrollment automation was created (seed: `created_at`).' })
   createdAt: Date & Opt = new Date();
 
   @Column({ type: 'datetime', nullable: true, description: 'Date and time at which the enrollment automation was stopped (deleted); null while it runs.' })
@@ -44,14 +53,15 @@ export class EnrollmentAutomation extends WorkspaceEntity {
 
   @Field(() => ID, {
     description:
-      "ID of the enrollment automation, a uuid as in Seam's documents (which give the same uuid as `acsCredentialProvisioningAutomationId`); `id` is its 24-hex id. Either one finds it in `enrollmentAutomation` and `deleteEnrollmentAutomation`.",
+      "ID of the enrollment automation, a uuid as in Seam's documents (which give the same uuid as `acsCredentialProvisioningAutomationId`); `id` is its 24-hex id. Either one finds it in `enrollmentAutomation` and `deleteEnrollmentAutomation` (seed: `enrollment_automation_id`).",
   })
   get enrollmentAutomationId(): string & Opt {
     return this.acsCredentialProvisioningAutomationId;
   }
 
   @Field(() => ID, {
-    description: "ID of the associated user identity: the person's Seam uuid (`User.userIdentityId`) when they carry one, else their 24-hex id (a User of the catalog)",
+    description:
+      "ID of the associated user identity: the person's Seam uuid (`User.userIdentityId`) when they carry one, else their 24-hex id (a User of the catalog) (seed: `user_identity_id`).",
   })
   get userIdentityId(): string & Opt {
     return this.userIdentity.userIdentityId ?? this.userIdentity.id;
@@ -59,7 +69,7 @@ export class EnrollmentAutomation extends WorkspaceEntity {
 
   @Field(() => ID, {
     description:
-      "ID of the associated ACS system that serves as the credential manager: the application's Seam uuid (`TargetSystem.acsSystemId`) when it carries one, else its 24-hex id",
+      "ID of the associated ACS system that serves as the credential manager: the application's Seam uuid (`TargetSystem.acsSystemId`) when it carries one, else its 24-hex id (seed: `credential_manager_acs_system_id`).",
   })
   get credentialManagerAcsSystemId(): string & Opt {
     return this.credentialManager.acsSystemId ?? this.credentialManager.id;
@@ -77,7 +87,7 @@ export class EnrollmentAutomation extends WorkspaceEntity {
     return true;
   }
 
-  @Field(() => ID, { description: 'ID of the workspace that contains the enrollment automation' })
+  @Field(() => ID, { description: 'ID of the workspace that contains the enrollment automation (seed: `workspace_id`).' })
   get workspaceId(): string & Opt {
     return this.workspace.id;
   }

@@ -14,27 +14,31 @@ import { PrimaryKey } from '@mikro-orm/core';
 @Unique({ properties: ['workspace', 'name'] })
 @Index({ properties: ['workspace', 'displayName'] })
 export class Role extends WorkspaceEntity {
-  @Column({ type: 'string' }) name!: string;
+  @Column({ type: 'string', description: 'Name of the role, unique in the workspace.' }) name!: string;
   @Column({ type: 'string', description: 'Display name of the role (e.g. `All Employees`).' }) displayName!: string;
-  @Column({ type: 'text', nullable: true }) description?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'What the role is for, in free text.' }) description?: string | null;
   @Column({ type: 'text', nullable: true, description: 'Birthright rule, e.g. `{"$and":[{"status":"Active"},{"department":{"$nin":["CO"]}}]}`: users who match it hold the role.' })
   rule?: string | null;
   @Column({ type: 'text', nullable: true, description: 'The rule as the form builder shows it.' }) ruleForm?: string | null;
-  @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
-  @Column({ type: 'boolean' }) isRequestable: boolean & Opt = true;
+  @Column({ type: 'boolean', nullable: true, description: 'Whether the role may be reviewed in certifications (seed: `isCertifiable`).' }) isCertifiable?: boolean | null;
+  @Column({ type: 'boolean', description: 'Whether people may request the role through the cart.' }) isRequestable: boolean & Opt = true;
   @Column({ type: 'boolean', description: 'Disabled roles cannot be requested.' }) disabled: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Retired is final: a retired role cannot be enabled again.' }) retired: boolean & Opt = false;
-  @Column({ type: 'string', nullable: true }) approvalWorkflow?: string | null;
-  @Column({ type: 'string', nullable: true }) approvalWorkflowDisplayName?: string | null;
-  @Column({ type: 'string', nullable: true }) approver1?: string | null;
-  @Column({ type: 'string', nullable: true }) approver2?: string | null;
-  @Column({ type: 'string', nullable: true }) approver3?: string | null;
-  @Column({ type: 'string', nullable: true }) performer?: string | null;
-  @Column({ type: 'string', nullable: true }) riskLevel?: string | null;
-  @Column({ type: 'string', nullable: true }) searchTags?: string | null;
-  @Column({ type: 'string', nullable: true }) workflowRequestFormId?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Workflow that approves requests for this role.' }) approvalWorkflow?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Display name of that approval workflow (seed: `approvalWorkflowDisplayName`).' }) approvalWorkflowDisplayName?:
+    | string
+    | null;
+  @Column({ type: 'string', nullable: true, description: 'First approval step: the name of an approval group (seed: `approver1`).' }) approver1?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Second approval step: the name of an approval group (seed: `approver2`).' }) approver2?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Third approval step: the name of an approval group (seed: `approver3`).' }) approver3?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Approval group or login that fulfils requests for the role.' }) performer?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Risk level as the seed gives it, e.g. `low`, `medium`, `high`.' }) riskLevel?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Comma-separated catalog tags.' }) searchTags?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Id of the form a requester fills in for this role (seed: `workflowRequestFormId`).' }) workflowRequestFormId?:
+    | string
+    | null;
   @Column({ type: 'string', nullable: true, description: 'Login of the role owner.' }) roleOwnerLogin?: string | null;
-  @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
+  @Column({ type: 'datetime', description: 'When the role was added to the catalog.' }) createdOn: Date & Opt = new Date();
   @Column({
     type: 'string',
     length: 16,

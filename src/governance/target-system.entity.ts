@@ -12,11 +12,15 @@ import { ConnectorType } from '../reconciliation/reconciliation.enums.js';
 @Index({ properties: ['workspace', 'displayName'] })
 @Unique({ properties: ['workspace', 'acsSystemId'] })
 export class TargetSystem extends WorkspaceEntity {
-  @Column({ type: 'string' }) name!: string;
+  @Column({ type: 'string', description: 'Name of the application, unique in the workspace.' }) name!: string;
   @Column({ type: 'string', description: 'Display name of the application.' }) displayName!: string;
-  @Column({ type: 'text', nullable: true }) description?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'What the application is, in free text.' }) description?: string | null;
   @Column({ type: 'string', description: '`Connected` (provisioned by a connector) or `Disconnected` (fulfilled by a person).' }) integrationLevel: string & Opt = 'Disconnected';
-  @Column({ type: 'boolean' }) trustedReconciliation: boolean & Opt = false;
+  @Column({
+    type: 'boolean',
+    description: "Whether the application is a trusted (authoritative) source in the seed's sense (seed: `trustedReconciliation`); stored and returned as set.",
+  })
+  trustedReconciliation: boolean & Opt = false;
   @Column({
     type: 'json',
     nullable: true,
@@ -24,20 +28,22 @@ export class TargetSystem extends WorkspaceEntity {
   })
   form?: unknown;
   @Column({ type: 'json', nullable: true, description: 'Reconciliation schedule, e.g. `{"repeat":"Do not repeat"}`.' }) schedule?: unknown;
-  @Column({ type: 'string', nullable: true }) logoURL?: string | null;
-  @Column({ type: 'string', nullable: true }) applicationURL?: string | null;
-  @Column({ type: 'string', nullable: true }) authenticationType?: string | null;
-  @Column({ type: 'string', nullable: true, description: 'Login of the business owner.' }) businessOwnerLogin?: string | null;
+  @Column({ type: 'string', nullable: true, description: "URL of the application's logo." }) logoURL?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'URL where people use the application.' }) applicationURL?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'How people sign in to the application, e.g. `OAuth2 Authentication`.' }) authenticationType?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Login of the business owner (seed: `businessOwner`).' }) businessOwnerLogin?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Login of the IT owner (seed: `ITOwner`).' }) itOwnerLogin?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Who fulfils requests on a Disconnected system (e.g. `Manual Fulfiller`).' }) performer?: string | null;
-  @Column({ type: 'string', nullable: true }) approver1?: string | null;
-  @Column({ type: 'string', nullable: true }) approver2?: string | null;
-  @Column({ type: 'string', nullable: true }) approver3?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'First approval step: the name of an approval group (seed: `approver1`).' }) approver1?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Second approval step: the name of an approval group (seed: `approver2`).' }) approver2?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Third approval step: the name of an approval group (seed: `approver3`).' }) approver3?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Workflow that approves requests for this application.' }) approvalWorkflow?: string | null;
-  @Column({ type: 'string', nullable: true }) approvalWorkflowDisplayName?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Display name of the approval workflow (seed: `approvalWorkflowDisplayName`).' }) approvalWorkflowDisplayName?:
+    | string
+    | null;
   @Column({ type: 'string', nullable: true, description: '`low`, `medium` or `high`.' }) riskLevel?: string | null;
   @Column({ type: 'string', nullable: true, description: 'Comma-separated catalog tags (e.g. `All Employees, HR`).' }) searchTags?: string | null;
-  @Column({ type: 'boolean' }) isRequestable: boolean & Opt = true;
+  @Column({ type: 'boolean', description: 'Whether people may request an account through the cart.' }) isRequestable: boolean & Opt = true;
   @Column({
     type: 'boolean',
     description:
@@ -51,10 +57,14 @@ export class TargetSystem extends WorkspaceEntity {
     description: 'The application as a Seam ACS system (seed 000/001: `credential_manager_acs_system_id`, a uuid); launchEnrollmentAutomation takes it beside `id`.',
   })
   acsSystemId?: string | null;
-  @Column({ type: 'boolean', nullable: true }) isCertifiable?: boolean | null;
-  @Column({ type: 'boolean' }) disabled: boolean & Opt = false;
+  @Column({ type: 'boolean', nullable: true, description: 'Whether accounts on the application may be reviewed in certifications (seed: `isCertifiable`).' }) isCertifiable?:
+    | boolean
+    | null;
+  @Column({ type: 'boolean', description: 'Whether the application is disabled (not requestable).' }) disabled: boolean & Opt = false;
   @Column({ type: 'boolean', description: 'Retired applications cannot be enabled or requested again.' }) retired: boolean & Opt = false;
-  @Column({ type: 'string', nullable: true }) workflowRequestFormId?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Id of the form a requester fills in for this application (seed: `workflowRequestFormId`).' }) workflowRequestFormId?:
+    | string
+    | null;
   @Column({ type: 'string', nullable: true, description: 'Id of the form a requester fills in when requesting this application (seed: `requestFormId`).' }) requestFormId?:
     | string
     | null;
@@ -68,10 +78,12 @@ export class TargetSystem extends WorkspaceEntity {
     description: 'The entitlement changes of the last edit of the application (seed: `entitlementChanges`): `{ "add": …, "update": …, "delete": … }`.',
   })
   entitlementChanges?: unknown;
-  @Column({ type: 'boolean', nullable: true }) staleCheckEnabled?: boolean | null;
-  @Column({ type: 'integer', nullable: true }) staleDays?: number | null;
-  @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
-  @Column({ type: 'datetime', nullable: true }) updatedOn?: Date | null;
+  @Column({ type: 'boolean', nullable: true, description: 'Whether the stale-account check is on for the application (seed: `staleCheckEnabled`).' }) staleCheckEnabled?:
+    | boolean
+    | null;
+  @Column({ type: 'integer', nullable: true, description: 'Days after which an account counts as stale when the check is on (seed: `staleDays`).' }) staleDays?: number | null;
+  @Column({ type: 'datetime', description: 'When the application was added to the catalog.' }) createdOn: Date & Opt = new Date();
+  @Column({ type: 'datetime', nullable: true, description: 'When the application last changed.' }) updatedOn?: Date | null;
 
   @Field(() => ConnectorType, { description: 'The connector reconciliation reads the application through: DISCONNECTED (none) or SCIM (a SCIM 2.0 service).' })
   @Property({ type: 'string', length: 16 })

@@ -19,9 +19,9 @@ export class UserAccount extends WorkspaceEntity {
   @Column({ type: 'string', description: 'Account name on the application.' }) login!: string;
   @Column({ type: 'string', description: 'e.g. `Provisioned`, `Deprovisioned`, `Pending`.' }) status: string & Opt = 'Provisioned';
   @Column({ type: 'string', nullable: true, description: 'How the account came to be: `Role`, `Request`, `Reconciliation`, …' }) provisionMechanism?: string | null;
-  @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
+  @Column({ type: 'datetime', nullable: true, description: 'When the account was provisioned; null until it is.' }) provisionedDate?: Date | null;
   @Column({ type: 'json', nullable: true, description: 'Account form values (e.g. `{"Email": …, "First Name": …}`).' }) form?: unknown;
-  @Column({ type: 'string', nullable: true }) logoURL?: string | null;
+  @Column({ type: 'string', nullable: true, description: "URL of the application's logo (seed: `logoURL`)." }) logoURL?: string | null;
   @Column({
     type: 'string',
     nullable: true,
@@ -50,7 +50,7 @@ export class EntitlementAssignment extends WorkspaceEntity {
   @ManyToOne(() => Entitlement, { deleteRule: 'cascade' }) entitlement!: Entitlement;
   @Column({ type: 'string', description: 'e.g. `Provisioned`, `Pending`, `Revoked`.' }) status: string & Opt = 'Provisioned';
   @Column({ type: 'string', nullable: true, description: '`Role`, `Request`, `Reconciliation`, …' }) provisionMechanism?: string | null;
-  @Column({ type: 'datetime', nullable: true }) provisionedDate?: Date | null;
+  @Column({ type: 'datetime', nullable: true, description: 'When the entitlement was provisioned to the person; null until fulfilled.' }) provisionedDate?: Date | null;
   @Column({ type: 'json', nullable: true, description: 'Values of the entitlement\'s form for this holder (seed: `formValues`, e.g. `{"role":"Member"}`).' }) formValues?: unknown;
   @Column({
     type: 'datetime',

@@ -10,6 +10,12 @@ export enum JobStatus {
   FAILED = 'Failed',
 }
 registerEnumType(JobStatus, {
+  valuesConfig: {
+    COMPLETED: { description: 'Done.' },
+    FAILED: { description: 'Parked after its last attempt, with its error.' },
+    QUEUED: { description: 'Waiting for its time, or for a retry.' },
+    RUNNING: { description: 'A worker is running it.' },
+  },
   name: 'JobStatus',
   description: '`Queued` (waiting for its time, or for a retry), `Running`, `Completed`, or `Failed` (parked after its last attempt, with its error).',
 });
@@ -25,7 +31,7 @@ registerEnumType(JobStatus, {
 @Index({ properties: ['workspace', 'type', 'status'] })
 export class Job extends WorkspaceEntity {
   /** The inherited id, as a field of this type (Job is no Node: it is read through `jobs` only). */
-  @Field(() => ID, { name: 'id' })
+  @Field(() => ID, { name: 'id', description: 'Unique id (24 hex characters).' })
   get jobId(): string & Opt {
     return this.id;
   }
@@ -38,7 +44,7 @@ export class Job extends WorkspaceEntity {
   @Property({ type: 'json' })
   payload!: Record<string, unknown>;
 
-  @Field(() => JobStatus)
+  @Field(() => JobStatus, { description: 'QUEUED, RUNNING, COMPLETED or FAILED.' })
   @Property({ type: 'string', length: 16 })
   status: JobStatus & Opt = JobStatus.QUEUED;
 
@@ -55,7 +61,7 @@ export class Job extends WorkspaceEntity {
   @Property({ type: 'integer' })
   attempts: number & Opt = 0;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many times the job is tried before it fails.' })
   @Property({ type: 'integer' })
   maxAttempts: number & Opt = 5;
 
@@ -71,15 +77,15 @@ export class Job extends WorkspaceEntity {
   @Property({ type: 'datetime', nullable: true })
   lockedUntil?: Date | null;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the job was queued.' })
   @Property({ type: 'datetime' })
   createdAt!: Date;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the current or last attempt started; null while queued.' })
   @Property({ type: 'datetime', nullable: true })
   startedAt?: Date | null;
 
-  @Field(() => GraphQLDateTimeISO, { nullable: true })
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'When the job completed or failed for the last time; null while pending.' })
   @Property({ type: 'datetime', nullable: true })
   finishedAt?: Date | null;
 }

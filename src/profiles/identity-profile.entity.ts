@@ -32,7 +32,7 @@ export class IdentityAttributeConfig {
   @Field(() => Boolean, { description: 'If the profile or mapping is enabled' })
   enabled!: boolean;
 
-  @Field(() => [IdentityAttributeTransform])
+  @Field(() => [IdentityAttributeTransform], { description: 'One transform per identity attribute computed from the source.' })
   attributeTransforms!: IdentityAttributeTransform[];
 }
 
@@ -79,11 +79,11 @@ export class IdentityProfile extends WorkspaceEntity {
   @Column({ type: 'boolean', description: 'True if a identity refresh is needed. Typically triggered when a change on the source has been made' })
   identityRefreshRequired: boolean & Opt = false;
 
-  @Field(() => IdentityAttributeConfig)
+  @Field(() => IdentityAttributeConfig, { description: 'How identity attributes are computed from the authoritative source.' })
   @Property({ type: 'json' })
   identityAttributeConfig: IdentityAttributeConfig & Opt = { enabled: true, attributeTransforms: [] };
 
-  @Field(() => IdentityExceptionReportReference, { nullable: true })
+  @Field(() => IdentityExceptionReportReference, { nullable: true, description: 'Where identity exceptions of the profile are reported; null if nowhere.' })
   @Property({ type: 'json', nullable: true })
   identityExceptionReportReference?: IdentityExceptionReportReference | null;
 

@@ -24,11 +24,11 @@ export class ReconciliationBatch extends WorkspaceEntity {
   @Column({ type: 'string', description: 'The workspace the run belongs to (seed: `tenantName`).' })
   tenantName!: string;
 
-  @Field(() => ReconciliationOperation)
+  @Field(() => ReconciliationOperation, { description: 'RECONCILE or PROVISION (seed: `operation`).' })
   @Property({ type: 'string', length: 16 })
   operation!: ReconciliationOperation;
 
-  @Field(() => ReconciliationEntityType)
+  @Field(() => ReconciliationEntityType, { description: 'ACCOUNT or ENTITLEMENT: what the run reconciles (seed: `entityType`).' })
   @Property({ type: 'string', length: 16 })
   entityType!: ReconciliationEntityType;
 
@@ -45,11 +45,11 @@ export class ReconciliationBatch extends WorkspaceEntity {
   @Column({ type: 'boolean', description: 'A dry run computes the events but changes neither the gateway nor the target.' })
   dryRun: boolean & Opt = false;
 
-  @Field(() => ReconciliationBatchStatus)
+  @Field(() => ReconciliationBatchStatus, { description: 'INITIATED, RUNNING, COMPLETED or FAILED.' })
   @Property({ type: 'string', length: 16 })
   status: ReconciliationBatchStatus & Opt = ReconciliationBatchStatus.INITIATED;
 
-  @Field(() => GraphQLDateTimeISO)
+  @Field(() => GraphQLDateTimeISO, { description: 'When the run was started (seed: `startDate`).' })
   @Property({ type: 'datetime' })
   startDate: Date & Opt = new Date();
 

@@ -21,14 +21,14 @@ export class ReconciliationEvent extends WorkspaceEntity {
   @Column({ type: 'integer', description: 'Position of the event in its batch, from 1 (seed: `rowNumber`).' })
   rowNumber!: number;
 
-  @Field(() => ReconciliationResourceType)
+  @Field(() => ReconciliationResourceType, { description: 'USER (an account) or ENTITLEMENT: what the event is about (seed: `resourceType`).' })
   @Property({ type: 'string', length: 16 })
   resourceType!: ReconciliationResourceType;
 
   @Column({ type: 'string', description: 'Seed: `eventType`, `TargetSystemAccount` or `TargetSystemEntitlement`.' })
   eventType!: string;
 
-  @Field(() => ReconciliationEventStatus)
+  @Field(() => ReconciliationEventStatus, { description: 'What reconciliation found or did (seed: `status`).' })
   @Property({ type: 'string', length: 48 })
   status!: ReconciliationEventStatus;
 
@@ -47,7 +47,7 @@ export class ReconciliationEvent extends WorkspaceEntity {
   @Column({ type: 'string', nullable: true, length: 24, description: 'The gateway account the resource was reconciled with, or created as.' })
   userAccountId?: string | null;
 
-  @Column({ type: 'string', nullable: true, length: 24 })
+  @Column({ type: 'string', nullable: true, length: 24, description: 'Id of the entitlement the event is about, for entitlement events.' })
   entitlementId?: string | null;
 
   @Column({

@@ -9,6 +9,10 @@ export enum ConnectorType {
   SCIM = 'SCIM',
 }
 registerEnumType(ConnectorType, {
+  valuesConfig: {
+    DISCONNECTED: { description: 'No connector: a person fulfils access and nothing is reconciled.' },
+    SCIM: { description: 'A SCIM 2.0 service (RFC 7644): provisioned and reconciled over HTTP.' },
+  },
   name: 'ConnectorType',
   description:
     'How the gateway reaches an application: `DISCONNECTED` (no connector; fulfilled by a person, no reconciliation) or `SCIM` (a SCIM 2.0 service, RFC 7644; the application is Connected).',
@@ -19,6 +23,10 @@ export enum ReconciliationOperation {
   PROVISION = 'provision',
 }
 registerEnumType(ReconciliationOperation, {
+  valuesConfig: {
+    PROVISION: { description: "Push the gateway's accounts to the target (seed: `provision`)." },
+    RECONCILE: { description: 'Read the target and compare (seed: `reconcile`).' },
+  },
   name: 'ReconciliationOperation',
   description:
     'If you want to reconcile your data from the target system, then this should be reconcile and if you want to provision accounts then you need to enter provision here.',
@@ -29,6 +37,7 @@ export enum ReconciliationEntityType {
   ENTITLEMENT = 'Entitlement',
 }
 registerEnumType(ReconciliationEntityType, {
+  valuesConfig: { ACCOUNT: { description: 'Reconcile accounts (seed: `account`).' }, ENTITLEMENT: { description: 'Reconcile entitlements (seed: `entitlement`).' } },
   name: 'ReconciliationEntityType',
   description: 'Entity type can be either accounts or entitlements depending on whether you are reconciling accounts or entitlements for the recon operation.',
 });
@@ -40,6 +49,12 @@ export enum ReconciliationBatchStatus {
   FAILED = 'Failed',
 }
 registerEnumType(ReconciliationBatchStatus, {
+  valuesConfig: {
+    COMPLETED: { description: 'The run finished; its events are final.' },
+    FAILED: { description: 'The run stopped with an error (e.g. the target was unreachable or the safety threshold was crossed).' },
+    INITIATED: { description: 'Created; a job will run it.' },
+    RUNNING: { description: 'A job is reading the target.' },
+  },
   name: 'ReconciliationBatchStatus',
   description: 'Initiated when created, Running while the target is read page by page, then Completed, or Failed with the error recorded on the batch.',
 });
@@ -49,6 +64,7 @@ export enum ReconciliationResourceType {
   ENTITLEMENT = 'Entitlement',
 }
 registerEnumType(ReconciliationResourceType, {
+  valuesConfig: { ENTITLEMENT: { description: 'The event is about an entitlement.' }, USER: { description: 'The event is about a user account.' } },
   name: 'ReconciliationResourceType',
   description: 'This is the resourceType for the recon events: `USER` (seed: `User`) for accounts, `ENTITLEMENT` for groups.',
 });

@@ -38,7 +38,7 @@ export class AccessRequest extends WorkspaceEntity {
   @Property({ type: 'string', length: 16 })
   type!: RequestType;
 
-  @Field(() => RequestEntityType)
+  @Field(() => RequestEntityType, { description: 'What the request is about (seed: `entityType`).' })
   @Property({ type: 'string', length: 16 })
   entityType!: RequestEntityType;
 
@@ -67,7 +67,7 @@ export class AccessRequest extends WorkspaceEntity {
   /** Index into `stages` of the stage under way; `stages.length` once approvals are done. */
   @Property({ type: 'integer' }) stage: number & Opt = 0;
 
-  @Column({ type: 'datetime' }) createDate: Date & Opt = new Date();
-  @Column({ type: 'datetime' }) updateDate: Date & Opt = new Date();
+  @Column({ type: 'datetime', description: 'When the request was submitted (seed: `createDate`).' }) createDate: Date & Opt = new Date();
+  @Column({ type: 'datetime', description: 'When the request last changed (seed: `updateDate`).' }) updateDate: Date & Opt = new Date();
   @Column({ type: 'datetime', nullable: true, description: 'When the request reached its final status.' }) completedDate?: Date | null;
 }

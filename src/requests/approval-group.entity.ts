@@ -20,11 +20,11 @@ import { User } from '../governance/user.entity.js';
 @Unique({ properties: ['workspace', 'name'] })
 export class ApprovalGroup extends WorkspaceEntity {
   @Column({ type: 'string', description: 'Name used as approver1, approver2, approver3 or performer.' }) name!: string;
-  @Column({ type: 'text', nullable: true }) description?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'What the group approves, in free text.' }) description?: string | null;
   @Column({ type: 'string', nullable: true, description: "Login that ESCALATE hands the group's tasks to (otherwise the manager of the member escalating)." }) escalationAssignee?:
     | string
     | null;
-  @Column({ type: 'datetime' }) createdOn: Date & Opt = new Date();
+  @Column({ type: 'datetime', description: 'When the group was created.' }) createdOn: Date & Opt = new Date();
 }
 
 @Entity({ tableName: 'approval_group_member' })

@@ -15,9 +15,9 @@ export class HistoryEntry extends WorkspaceEntity {
   @Column({ type: 'datetime', description: 'seed: `timeStamp`' }) timestamp: Date & Opt = new Date();
   @Column({ type: 'string', description: 'Who acted: a user login, or the API key for system steps (seed: `perpetrator`).' }) perpetrator!: string;
   @Column({ type: 'string', description: 'e.g. `submit`, `approve`, `claim`, `provision`, `expire`.' }) action!: string;
-  @Column({ type: 'string', nullable: true }) fromStatus?: string | null;
-  @Column({ type: 'string', nullable: true }) toStatus?: string | null;
-  @Column({ type: 'text', nullable: true }) comment?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Status of the request before the step.' }) fromStatus?: string | null;
+  @Column({ type: 'string', nullable: true, description: 'Status of the request after the step.' }) toStatus?: string | null;
+  @Column({ type: 'text', nullable: true, description: 'Comment given with the step, if any.' }) comment?: string | null;
 
   @Field(() => GraphQLJSON, { nullable: true, description: 'Fields that changed (seed: `diff` on requests, `delta` on tasks).' })
   @Property({ type: 'json', nullable: true })

@@ -19,7 +19,7 @@ import { TaskStatus, TaskType, type AssigneeType } from './workflow.js';
 export class Task extends WorkspaceEntity {
   @ManyToOne(() => AccessRequest, { index: true, deleteRule: 'cascade' }) request!: AccessRequest;
 
-  @Field(() => TaskType)
+  @Field(() => TaskType, { description: 'APPROVAL_TASK or FULFILMENT_TASK (seed: `type`).' })
   @Property({ type: 'string', length: 16 })
   type!: TaskType;
 
@@ -29,8 +29,8 @@ export class Task extends WorkspaceEntity {
 
   @Column({ type: 'string', description: 'e.g. `Manager Approval Task`.' }) name!: string;
   @Column({ type: 'string', description: 'The requested item (seed: e.g. `Buffer`).' }) title!: string;
-  @Column({ type: 'string' }) summary!: string;
-  @Column({ type: 'text', nullable: true }) description?: string | null;
+  @Column({ type: 'string', description: 'One line about the task as shown in an inbox.' }) summary!: string;
+  @Column({ type: 'text', nullable: true, description: 'Longer text about the task, if any.' }) description?: string | null;
   @Column({ type: 'string', description: 'Login of the user, or name of the group, the task is assigned to.' }) assignee!: string;
   @Column({ type: 'string', description: '`User` or `Group`.' }) assigneeType!: AssigneeType;
   @Column({ type: 'string', nullable: true, description: 'The group member who claimed the task.' }) claimedBy?: string | null;
@@ -45,8 +45,8 @@ export class Task extends WorkspaceEntity {
   @Column({ type: 'json', nullable: true, description: 'Form values of the request.' }) form?: Record<string, unknown> | null;
   @Column({ type: 'integer', description: 'Days the task stays open (seed: `expiry`).' }) expiry!: number;
   @Column({ type: 'datetime', description: 'After this the task is Expired and can no longer be decided.' }) expiryDate!: Date;
-  @Column({ type: 'datetime' }) createDate: Date & Opt = new Date();
-  @Column({ type: 'datetime' }) updateDate: Date & Opt = new Date();
+  @Column({ type: 'datetime', description: 'When the task was created (seed: `createDate`).' }) createDate: Date & Opt = new Date();
+  @Column({ type: 'datetime', description: 'When the task last changed (seed: `updateDate`).' }) updateDate: Date & Opt = new Date();
   @Column({ type: 'string', nullable: true, description: 'Login of the last person to act.' }) updatedBy?: string | null;
   /** Stage index of the request this approval belongs to (fulfilment tasks: the stage after the last). */
   @Property({ type: 'integer' }) stage!: number;
