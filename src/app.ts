@@ -48,6 +48,7 @@ import { SubscriptionsOverWebSocketRule } from './http/operation-types.js';
 import { systemClock, type Clock } from './common/clock.js';
 import { JobRunner } from './jobs/job-runner.js';
 import { registerJobTypes } from './jobs/job-types.js';
+import { observeJobs } from './jobs/job-metrics.js';
 
 export interface App {
   /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql. */
@@ -152,6 +153,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (pending.length > 0) throw new Error(`${pending.length} migration(s) not applied`);
   });
   observePool(orm, metrics);
+  observeJobs(jobs, metrics, log);
+  // Not ready until the runner has started (it starts once the server listens), nor once it stops.
+  readiness.register('jobs', () => jobs.assertRunning());
   const budgets = await RequestBudgets.create(config.rateLimits, log);
   budgets.onRefusal = (budget) => metrics.refused(budget);
   const gate = new RequestGate(config.maxConcurrentRequests, config.maxQueuedRequests);
@@ -575,7 +579,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   // The runtime reaches the subgraphs in this process over HTTP, as it would in their own.
   federated?.serveFrom(`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`);
-  const subscriptions = serveSubscriptions({ server, schema, config, orm, bus: events, authenticator, budgets, fieldCosts, trusted, log });
+  const subscriptions = serveSubscriptions({ server, schema, config, orm, bus: events, authenticator, budgets, fieldCosts, trusted, log, metrics });
   await jobs.start();
 
   return {
@@ -592,6 +596,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     events,
     subscriptions,
     stop: async () => {
+      // The runner stops first: /ready answers 503 from the start of the shutdown, and running
+      // jobs reach their checkpoint while the requests in flight drain.
+      const jobsStopped = jobs.stop(config.shutdownDrainMs);
       await subscriptions.close();
       // No new connections; idle keep-alive ones close now, busy ones after their answer.
       stopping = true;
@@ -607,7 +614,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await closed;
       }
       // Running jobs stop at their next checkpoint and are queued again as they were.
-      await jobs.stop(config.shutdownDrainMs);
+      await jobsStopped;
       if (metricsServer) {
         metricsServer.closeAllConnections();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));

@@ -6,6 +6,13 @@ import { postgresReachable, scratchDatabase, startTestApp, type TestApp } from '
 import { createLogger, silentLogger, type Logger } from '../src/logger.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { createApp } from '../src/app.js';
+import WebSocket from 'ws';
+import { createClient, type Client } from 'graphql-ws';
+import { TestClock } from '../src/common/clock.js';
+import { newId } from '../src/common/ids.js';
+import { Authority } from '../src/auth/authorities.js';
+import { ApiKey } from '../src/auth/api-key.entity.js';
+import { parseKey } from '../src/auth/api-key.service.js';
 
 /** A logger writing pino's JSON lines into memory, with the lines parsed. */
 function capturingLogger(level: 'info' | 'warn' = 'info'): { log: Logger; text: () => string; lines: () => Array<Record<string, unknown>> } {
@@ -273,23 +280,53 @@ describe('health and readiness', () => {
   it('/ready is 200 naming its checks; a failing registered check makes it 503 naming that check, /health stays 200', async () => {
     const ready = await app.fetch('/ready');
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok', jobs: 'ok' } });
 
-    let running = false;
-    app.readiness.register('jobs', async () => {
-      if (!running) throw new Error('the job runner is not running');
+    let connected = false;
+    app.readiness.register('directory', async () => {
+      if (!connected) throw new Error('the directory is not connected');
     });
     const notReady = await app.fetch('/ready');
     expect(notReady.status).toBe(503);
     expect(await notReady.json()).toEqual({
       status: 'not ready',
-      checks: { database: 'ok', migrations: 'ok', jobs: 'failed: the job runner is not running' },
-      failing: ['jobs'],
+      checks: { database: 'ok', migrations: 'ok', jobs: 'ok', directory: 'failed: the directory is not connected' },
+      failing: ['directory'],
     });
     expect((await app.fetch('/health')).status).toBe(200);
-    running = true;
+    connected = true;
     expect((await app.fetch('/ready')).status).toBe(200);
-    app.readiness.unregister('jobs');
+    app.readiness.unregister('directory');
+  });
+
+  it('the job runner’s check: /ready is 503 naming `jobs` once the runner stops, as it does first thing when the gateway shuts down', async () => {
+    const other = await startTestApp({ config: { jobs: { pollMs: 60_000, leaseMs: 60_000 } } });
+    let stopped = false;
+    try {
+      expect(await (await other.fetch('/ready')).json()).toMatchObject({ status: 'ready', checks: { jobs: 'ok' } });
+      // app.stop() stops the runner before it drains the requests in flight.
+      const stopping = other.stop();
+      const during = await other.readiness.report();
+      expect(during.checks.jobs).toBe('failed: stopped (the gateway is shutting down)');
+      expect(during.failing).toContain('jobs');
+      await stopping;
+      stopped = true;
+    } finally {
+      if (!stopped) await other.stop();
+    }
+    const third = await startTestApp();
+    try {
+      await third.jobs.stop();
+      const res = await third.fetch('/ready');
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({
+        status: 'not ready',
+        checks: { database: 'ok', migrations: 'ok', jobs: 'failed: stopped (the gateway is shutting down)' },
+        failing: ['jobs'],
+      });
+    } finally {
+      await third.stop();
+    }
   });
 });
 
@@ -347,7 +384,14 @@ describe('readiness on PostgreSQL: /ready is 503 while the database is unreachab
     const viaProxy = new URL(scratch.url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(proxy.port);
-    const config = { ...loadConfig({ NODE_ENV: 'test' }), database: 'postgresql' as const, databaseUrl: viaProxy.toString(), seedDemoData: false };
+    // The job runner polls too: its check turns not ready with the poll that fails.
+    const config = {
+      ...loadConfig({ NODE_ENV: 'test' }),
+      database: 'postgresql' as const,
+      databaseUrl: viaProxy.toString(),
+      seedDemoData: false,
+      jobs: { pollMs: 50, leaseMs: 60_000 },
+    };
     const app = await createApp(config, { port: 0, log: silentLogger });
     const get = (path: string) => fetch(app.origin + path);
     try {
@@ -362,6 +406,13 @@ describe('readiness on PostgreSQL: /ready is 503 while the database is unreachab
       expect(body.checks.database).toMatch(/^(failed|no answer)/);
       expect(JSON.stringify(body)).not.toMatch(/select|password|\n\s+at /i);
       expect((await get('/health')).status).toBe(200);
+      let jobs = body.checks.jobs;
+      for (let attempt = 0; attempt < 100 && !/^failed: the last poll failed/.test(jobs); attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        jobs = ((await (await get('/ready')).json()) as { checks: Record<string, string> }).checks.jobs;
+      }
+      expect(jobs).toMatch(/^failed: the last poll failed/);
+      expect(jobs).not.toMatch(/select|update |"job"/i);
 
       await proxy.open();
       // The pool replaces its dropped connections on the next checks.
@@ -371,11 +422,195 @@ describe('readiness on PostgreSQL: /ready is 503 while the database is unreachab
         if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(status).toBe(200);
-      expect(await (await get('/ready')).json()).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } });
+      expect(await (await get('/ready')).json()).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok', jobs: 'ok' } });
     } finally {
       await app.stop();
       await proxy.cut();
       await scratch.drop();
     }
+  });
+});
+
+describe('metrics of the job queue', () => {
+  let app: TestApp;
+  const clock = new TestClock('2026-03-02T10:00:00.000Z');
+  beforeAll(async () => {
+    app = await startTestApp({ clock });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('depth by type and state and the age of the oldest due job, read from the job table at each scrape; jobs parked as Failed counted by type', async () => {
+    const workspaceId = await app.workspace('acme', null);
+    const at = (seconds: number) => new Date(clock.now().getTime() + seconds * 1000);
+    // Expiry jobs of tasks that do not exist: each run completes without doing anything.
+    for (const runAt of [at(-90), at(-30), at(3600)]) await app.jobs.enqueue({ type: 'task.expire', workspaceId, payload: { taskId: newId() }, runAt });
+    app.jobs.register(
+      'test.always-fails',
+      async () => {
+        throw new Error('the target said no');
+      },
+      { maxAttempts: 1 },
+    );
+    await app.jobs.enqueue({ type: 'test.always-fails', workspaceId, payload: {}, runAt: at(-5) });
+
+    let text = await (await app.fetch('/metrics')).text();
+    expect(sample(text, 'identity_graph_job_queue_depth', { type: 'task.expire', state: 'due' })).toBe(2);
+    expect(sample(text, 'identity_graph_job_queue_depth', { type: 'task.expire', state: 'scheduled' })).toBe(1);
+    expect(sample(text, 'identity_graph_job_queue_depth', { type: 'task.expire', state: 'running' })).toBe(0);
+    expect(sample(text, 'identity_graph_job_queue_depth', { type: 'test.always-fails', state: 'due' })).toBe(1);
+    // A registered type with nothing queued is reported as 0, so an alert on it has a series.
+    expect(sample(text, 'identity_graph_job_queue_depth', { type: 'reconciliation.run', state: 'due' })).toBe(0);
+    expect(sample(text, 'identity_graph_job_oldest_due_age_seconds', { type: 'task.expire' })).toBe(90);
+    expect(sample(text, 'identity_graph_job_oldest_due_age_seconds', { type: 'reconciliation.run' })).toBe(0);
+    expect(sample(text, 'identity_graph_jobs_failed_total', { type: 'task.expire' })).toBe(0);
+
+    clock.advance({ seconds: 30 });
+    text = await (await app.fetch('/metrics')).text();
+    expect(sample(text, 'identity_graph_job_oldest_due_age_seconds', { type: 'task.expire' })).toBe(120);
+
+    expect(await app.jobs.runDue()).toBe(3);
+    text = await (await app.fetch('/metrics')).text();
+    expect(sample(text, 'identity_graph_job_queue_depth', { type: 'task.expire', state: 'due' })).toBe(0);
+    expect(sample(text, 'identity_graph_job_queue_depth', { type: 'task.expire', state: 'scheduled' })).toBe(1);
+    expect(sample(text, 'identity_graph_job_oldest_due_age_seconds', { type: 'task.expire' })).toBe(0);
+    expect(sample(text, 'identity_graph_jobs_failed_total', { type: 'test.always-fails' })).toBe(1);
+    expect(sample(text, 'identity_graph_jobs_failed_total', { type: 'task.expire' })).toBe(0);
+  });
+});
+
+/** A WebSocket whose upgrade request carries an x-request-id (what a proxy in front would add). */
+function websocketWithRequestId(requestId: string) {
+  return class extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers: { 'x-request-id': requestId } });
+    }
+  };
+}
+
+/** Resolves once `ready()` holds (state, not time: the bound only ends a broken run). */
+async function eventually(ready: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (await ready()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('the expected state never came');
+}
+
+describe('subscriptions: metrics and access lines', () => {
+  let app: TestApp;
+  const captured = capturingLogger();
+  const clients: Client[] = [];
+  beforeAll(async () => {
+    app = await startTestApp({ log: captured.log, config: { live: { channel: 'unused', authCheckMs: 50 } } });
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.dispose();
+    await app?.stop();
+  });
+
+  // Not lazy: the socket stays open after the last subscription completes, so ending one is the client's complete message alone.
+  const connect = (token: string, requestId: string, lazy = true) => {
+    const client = createClient({
+      url: app.url.replace(/^http/, 'ws'),
+      webSocketImpl: websocketWithRequestId(requestId),
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+      lazy,
+    });
+    clients.push(client);
+    return client;
+  };
+  const lines = (message: string) => captured.lines().filter((line) => line.message === message);
+  const inboxEvent = async (login: string, id: string) => {
+    app.events.publish([{ kind: 'task', workspaceId: await app.workspace('acme'), id, created: true, assignee: login, assigneeType: 'User', claimedBy: null, before: null }]);
+  };
+
+  it('active subscriptions by root field, open connections, events delivered; a start line and an end line with the events and duration, no key', async () => {
+    const token = await app.token('acme', [Authority.APPROVER], { person: 'jerome' });
+    const received: unknown[] = [];
+    const stop = connect(token, 'ws-conn-7f3a', false).subscribe(
+      { query: 'subscription Inbox { taskInbox { change taskId } }' },
+      { next: (value) => void received.push(value), error: () => {}, complete: () => {} },
+    );
+    await eventually(() => app.subscriptions.operations() === 1);
+
+    let text = await (await app.fetch('/metrics')).text();
+    expect(sample(text, 'identity_graph_subscriptions_active', { subscription: 'taskInbox' })).toBe(1);
+    expect(sample(text, 'identity_graph_subscriptions_active', { subscription: 'requestStatusChanged' })).toBe(0);
+    expect(sample(text, 'identity_graph_websocket_connections', {})).toBe(1);
+    expect(sample(text, 'identity_graph_subscription_events_total', { subscription: 'taskInbox' })).toBe(0);
+
+    await inboxEvent('jerome', 'a'.repeat(24));
+    await inboxEvent('jerome', 'b'.repeat(24));
+    await inboxEvent('michael', 'c'.repeat(24)); // not jerome's: not delivered
+    await eventually(() => received.length === 2);
+    text = await (await app.fetch('/metrics')).text();
+    expect(sample(text, 'identity_graph_subscription_events_total', { subscription: 'taskInbox' })).toBe(2);
+
+    stop();
+    await eventually(() => app.subscriptions.operations() === 0);
+    text = await (await app.fetch('/metrics')).text();
+    expect(sample(text, 'identity_graph_subscriptions_active', { subscription: 'taskInbox' })).toBe(0);
+
+    const workspace = await app.workspace('acme');
+    const common = {
+      level: 'info',
+      connection: 'ws-conn-7f3a',
+      surface: 'websocket',
+      workspace,
+      key: 'test key APPROVER of jerome',
+      operation: 'Inbox',
+      operationType: 'subscription',
+      subscription: 'taskInbox',
+    };
+    const [start] = lines('subscription start');
+    expect(start).toMatchObject(common);
+    const [end] = lines('subscription end');
+    expect(end).toMatchObject({ ...common, requestId: start.requestId, outcome: 'OK', events: 2, durationMs: expect.any(Number) });
+    expect(captured.text()).not.toContain(token);
+    expect(captured.text()).not.toContain(token.slice(4));
+  });
+
+  it('a subscription ended by revoking its key: end line CREDENTIAL_REVOKED with close code 4403; a refused one: a refused line with its code', async () => {
+    const token = await app.token('acme', [Authority.APPROVER], { person: 'michael' });
+    let heard = 0;
+    const ended = new Promise<unknown>((resolve) => {
+      connect(token, 'ws-conn-revoked').subscribe(
+        { query: 'subscription Watched { taskInbox { taskId } }' },
+        { next: () => void heard++, error: resolve, complete: () => resolve(null) },
+      );
+    });
+    await eventually(() => app.subscriptions.operations() === 1);
+    await inboxEvent('michael', 'd'.repeat(24));
+    await eventually(() => heard === 1);
+    await app.orm.em.fork().nativeUpdate(ApiKey, { id: parseKey(token)!.id }, { revokedAt: new Date() });
+    expect(((await ended) as { code?: number }).code).toBe(4403);
+    await eventually(() => lines('subscription end').some((l) => l.operation === 'Watched'));
+    expect(lines('subscription end').find((l) => l.operation === 'Watched')).toMatchObject({
+      connection: 'ws-conn-revoked',
+      key: 'test key APPROVER of michael',
+      outcome: 'CREDENTIAL_REVOKED',
+      closeCode: 4403,
+      events: 1,
+    });
+
+    const reader = await app.token('acme', [Authority.READ_ONLY]);
+    const refused = new Promise<unknown>((resolve) => {
+      connect(reader, 'ws-conn-refused').subscribe(
+        { query: `subscription Missing { requestStatusChanged(id: "${'0'.repeat(24)}") { id } }` },
+        { next: resolve, error: resolve, complete: () => resolve(null) },
+      );
+    });
+    await refused;
+    await eventually(() => lines('subscription refused').some((l) => l.operation === 'Missing'));
+    expect(lines('subscription refused').find((l) => l.operation === 'Missing')).toMatchObject({
+      connection: 'ws-conn-refused',
+      key: 'test key READ_ONLY',
+      subscription: 'requestStatusChanged',
+      outcome: 'NOT_FOUND',
+    });
+    expect(lines('subscription start').some((l) => l.operation === 'Missing')).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { LockMode, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/core';
+import { LockMode, raw, type EntityManager, type FilterQuery, type MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { Config } from '../config.js';
 import type { Clock } from '../common/clock.js';
 import type { JobQueue } from '../common/job-queue.js';
@@ -86,6 +87,11 @@ export class JobRunner implements JobQueue {
   private draining?: Promise<number>;
   private readonly running = new Set<Promise<unknown>>();
   private readonly startHooks: Array<(em: EntityManager, runner: JobRunner) => Promise<void>> = [];
+  private started = false;
+  /** The error of the poller's last pass, cleared by the next pass that gets through. */
+  private pollError?: unknown;
+  /** Called when a job is parked as Failed after its last attempt (the metrics count it). */
+  onFailed?: (type: string) => void;
 
   constructor(
     private readonly orm: MikroORM,
@@ -140,16 +146,91 @@ export class JobRunner implements JobQueue {
       this.log.warn('jobs of a process that stopped are queued again', { count: dead.length });
     }
     for (const hook of this.startHooks) await hook(this.orm.em.fork(), this);
+    this.started = true;
     if (this.options.pollMs <= 0) return;
     const tick = () => {
       this.runDue()
-        .catch((error) => this.log.error('job poll failed', { error: error instanceof Error ? error.message : String(error) }))
+        .then(
+          () => {
+            this.pollError = undefined;
+          },
+          (error) => {
+            this.pollError = error;
+            this.log.error('job poll failed', { error: error instanceof Error ? error.message : String(error) });
+          },
+        )
         .finally(() => {
           if (!this.shutdown.signal.aborted) this.timer = setTimeout(tick, this.options.pollMs);
         });
     };
     this.timer = setTimeout(tick, this.options.pollMs);
     this.timer.unref();
+  }
+
+  /**
+   * The readiness check (/ready's `jobs`): throws unless the runner has started and is not
+   * stopping, and, with a poller, its last pass got through (a pass that fails, e.g. on an
+   * unreachable database, makes it not ready until one succeeds). A pass busy with a long job
+   * (a reconciliation) is alive: it is not judged by how long it takes.
+   */
+  async assertRunning(): Promise<void> {
+    if (this.shutdown.signal.aborted) throw new Error('stopped (the gateway is shutting down)');
+    if (!this.started) throw new Error('not started yet');
+    if (this.options.pollMs > 0 && this.pollError !== undefined) {
+      // The driver's code, or the message without the SQL a driver puts before " - ": a probe shows no statement.
+      const cause = (this.pollError ?? {}) as { code?: unknown; message?: unknown };
+      if (typeof cause.code === 'string' && /^[A-Z0-9_]{2,40}$/.test(cause.code)) throw new Error(`the last poll failed (${cause.code})`);
+      const first = String(cause.message ?? this.pollError)
+        .split('\n')[0]
+        .replace(/^.* - (?=[a-z])/, '')
+        .slice(0, 200);
+      throw new Error(`the last poll failed: ${first}`);
+    }
+  }
+
+  /** The registered job types (metrics report each, with zeros when none is queued). */
+  registeredTypes(): string[] {
+    return [...this.types.keys()];
+  }
+
+  /**
+   * The queue as the job table has it now, by type: queued and due (by the clock), queued for
+   * later, running, and when the oldest due one became due. Two grouped statements over the
+   * (status, run_at) index, all workspaces together: what /metrics reports at each scrape.
+   */
+  async queueDepths(): Promise<Map<string, { due: number; scheduled: number; running: number; oldestDue: Date | null }>> {
+    const now = this.clock.now();
+    const em = this.orm.em.fork() as SqlEntityManager;
+    const depths = new Map<string, { due: number; scheduled: number; running: number; oldestDue: Date | null }>();
+    const of = (type: string) => {
+      let depth = depths.get(type);
+      if (!depth) depths.set(type, (depth = { due: 0, scheduled: 0, running: 0, oldestDue: null }));
+      return depth;
+    };
+    for (const type of this.types.keys()) of(type);
+    const byStatus = await em
+      .createQueryBuilder(Job)
+      .select(['type', 'status', raw('count(*) as n')])
+      .where({ status: { $in: [JobStatus.QUEUED, JobStatus.RUNNING] } })
+      .groupBy(['type', 'status'])
+      .execute<Array<{ type: string; status: string; n: number | string }>>('all', false);
+    for (const row of byStatus) {
+      if (row.status === JobStatus.RUNNING) of(row.type).running = Number(row.n);
+      else of(row.type).scheduled = Number(row.n);
+    }
+    const due = await em
+      .createQueryBuilder(Job)
+      .select(['type', raw('count(*) as n'), raw('min(run_at) as oldest')])
+      .where({ status: JobStatus.QUEUED, runAt: { $lte: now } })
+      .groupBy('type')
+      .execute<Array<{ type: string; n: number | string; oldest: Date | number | string | null }>>('all', false);
+    for (const row of due) {
+      const depth = of(row.type);
+      depth.due = Number(row.n);
+      depth.scheduled -= depth.due;
+      depth.oldestDue = row.oldest === null ? null : new Date(row.oldest);
+    }
+    return depths;
   }
 
   /**
@@ -254,6 +335,7 @@ export class JobRunner implements JobQueue {
   private async finish(job: Job, registered: Registered | undefined, error: unknown, rescheduled?: Date): Promise<void> {
     const now = this.clock.now();
     const em = this.orm.em.fork();
+    let parked: string | undefined;
     await em.transactional(async (tx) => {
       const stored = await tx.findOne(Job, { id: job.id, lockedBy: this.owner });
       if (!stored) return; // the claim lapsed and another process took the job over
@@ -281,7 +363,9 @@ export class JobRunner implements JobQueue {
       Object.assign(stored, release, { status: JobStatus.FAILED, lastError: message, finishedAt: now, singletonKey: null });
       this.log.error('job failed for good', { job: stored.id, type: stored.type, attempts: stored.attempts, error: message });
       this.record(tx, stored, 'job.fail');
+      parked = stored.type;
     });
+    if (parked) this.onFailed?.(parked);
   }
 
   private record(em: EntityManager, job: Job, action: string) {
