@@ -233,7 +233,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       gateway: runtime.gateway,
       plugins: [
         landing,
-        queryLimitsPlugin<GatewayContext>({ schema, limits: config.queryLimits, fieldCosts: schemaFieldCosts(schema, graphRegistry.costTable()), pageSizes: config }),
+        queryLimitsPlugin<GatewayContext>({ schema, limits: config.queryLimits, fieldCosts, pageSizes: config }),
         errorCorrelation<GatewayContext>(log),
         observeOperations<GatewayContext>(served),
         unavailableAs503<GatewayContext>(),
